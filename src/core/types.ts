@@ -1,0 +1,189 @@
+// The public data types every capability shares: definitions, triggers, cases, issues, results, traces.
+
+/** A JSON Schema document (any supported draft). */
+export type JsonSchema = Record<string, unknown> | boolean;
+
+/** JSON Schema drafts cxda validates with, chosen by `$schema` (draft-07 when absent). */
+export type SchemaDraft = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "2020-12";
+
+/** Which on-disk or on-the-wire shape a definition arrived in. */
+export type DefinitionShape =
+  | "schema.input/output"
+  | "schema.input/response"
+  | "schema-as-output"
+  | "inputSchema/outputSchema"
+  | "genesys-contract";
+
+/** A data action after normalisation: whatever shape it arrived in, this is what the rest of cxda sees. */
+export interface ActionDefinition {
+  id: string;
+  name: string;
+  version: string | number | null;
+  /** Input schema; `true` (accept anything) when the source had none. */
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  /** Server-side script, when the platform returns one. */
+  transform?: { language: "javascript"; source: string };
+  /** Where it came from and how it was read. */
+  meta: {
+    shape: DefinitionShape;
+    inputDraft: SchemaDraft;
+    outputDraft: SchemaDraft;
+    /** File it was loaded from, when it came from a file. */
+    file?: string;
+  };
+}
+
+/** The envelope the event bus delivers to a data action. */
+export interface TriggerPayload {
+  dataActionId: string;
+  triggerId: string;
+  timestamp: string;
+  environment?: string;
+  interaction: {
+    id: string;
+    type: string;
+    direction: string;
+    status?: string;
+    channel: string;
+    startTime?: string;
+  };
+  contact: {
+    id: string;
+    externalId?: string;
+    attributes?: Record<string, unknown>;
+  };
+  data: {
+    disposition?: string;
+    agentId?: string;
+    wrapUpCode?: string;
+    customFields?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** A JSON value as it crosses into and out of a transform. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One reason a payload does not satisfy a schema. */
+export interface ValidationIssue {
+  side: "input" | "output";
+  /** JSON Pointer to the offending value (`/priority`, `/interaction` for a missing property). */
+  path: string;
+  /** The JSON Schema keyword that failed (`type`, `required`, `enum`…). */
+  keyword: string;
+  /** What the schema asked for (`integer`, `<= 100`, the allowed values…). */
+  expected: unknown;
+  /** What was there; `undefined` when the value is missing. */
+  actual: unknown;
+  /** `must be integer, got string "87"` */
+  message: string;
+}
+
+/** What a case expects. All keys optional; with none, the case expects a valid run. */
+export interface CaseExpectation {
+  /** The exact output. */
+  output?: JsonValue;
+  /** A partial deep match on the output. */
+  match?: JsonValue;
+  /** Whether input and output validation pass. */
+  valid?: boolean;
+  /** The validation issues expected, by path and keyword (and side, when given): exactly these. */
+  errors?: Array<{ path: string; keyword: string; side?: "input" | "output" }>;
+  /** The transform must throw an error whose message contains this. */
+  throws?: string;
+}
+
+/** One test of an action, as written in `cases/*.json`. */
+export interface CaseDefinition {
+  name: string;
+  /** A full trigger; when omitted, the action's default trigger. */
+  payload?: Record<string, unknown>;
+  /** Overrides by dotted path, applied after `payload` (`"contact.attributes.tier": "standard"`). */
+  set?: Record<string, unknown>;
+  /** Dotted paths removed from the trigger after `set` (`"interaction"`). */
+  unset?: string[];
+  /** Variables injected as `ctx.vars`, over the run's variables. */
+  vars?: Record<string, unknown>;
+  /** The fixed clock for this case (ISO date-time). */
+  now?: string;
+  expect?: CaseExpectation;
+  /** Where the case was read from (`cases/traps.json#2`). */
+  source?: string;
+}
+
+/** A case whose trigger, variables and clock are fully resolved, ready for a worker. */
+export interface PreparedCase {
+  name: string;
+  trigger: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** Epoch milliseconds of the injected clock. */
+  now: number;
+  expect: CaseExpectation;
+  source?: string;
+}
+
+/** The names of the steps a case passes through, in order. */
+export type TraceStepName = "load-definition" | "validate-input" | "execute" | "validate-output" | "compare";
+
+/** One step of a case's trace. */
+export interface TraceStep {
+  step: TraceStepName;
+  /** A readable label for the step. */
+  name: string;
+  /** False when the step found a problem (issues, a throw, a mismatch); `null` when it was skipped. */
+  ok: boolean | null;
+  /** Epoch milliseconds (fractional) when the step started. */
+  startedAt: number;
+  durationMs: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The ordered steps of one case. */
+export interface Trace {
+  steps: TraceStep[];
+}
+
+/** One line a transform logged (via `ctx.log` or `console.*`). */
+export interface LogEntry {
+  level: "log" | "info" | "warn" | "error" | "debug";
+  message: string;
+  /** Milliseconds since the case started. */
+  atMs: number;
+}
+
+/** One way a case did not meet its expectation. */
+export interface CaseFailure {
+  /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, or `issues` when there was none. */
+  expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues";
+  message: string;
+  path?: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/** The outcome of one case. */
+export interface CaseResult {
+  action: string;
+  case: string;
+  status: "pass" | "fail" | "error";
+  output?: unknown;
+  issues: ValidationIssue[];
+  failures: CaseFailure[];
+  error?: { code: string; message: string; stack?: string };
+  logs: LogEntry[];
+  trace: Trace;
+  durationMs: number;
+  source?: string;
+}
+
+/** Counts for a whole run. */
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  /** Cases that ended in an error (counted in `failed` too). */
+  errors: number;
+  durationMs: number;
+}
