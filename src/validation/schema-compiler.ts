@@ -1,0 +1,190 @@
+// One lazily created ajv instance per draft, and a cache of compiled schemas keyed by draft and content.
+import { createRequire } from "node:module";
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import AjvDraft04Module from "ajv-draft-04";
+import addFormatsModule from "ajv-formats";
+import { CxdaError } from "../core/errors.js";
+import type { JsonSchema, SchemaDraft } from "../core/types.js";
+import { CANONICAL_SCHEMA_URI, detectDraft } from "./detect-draft.js";
+import { stableStringify } from "./stable-json.js";
+
+/** A compiled schema and the strict-mode warnings ajv logged while compiling it (unknown keywords…). */
+export interface CompiledSchema {
+  readonly draft: SchemaDraft;
+  readonly validate: ValidateFunction;
+  readonly warnings: readonly string[];
+}
+
+type AjvInstance = InstanceType<typeof Ajv>;
+
+// Both packages are CommonJS with `exports.default`; under NodeNext the default import is `module.exports`.
+const AjvDraft04 = AjvDraft04Module.default;
+const addFormats = addFormatsModule.default;
+const require = createRequire(import.meta.url);
+
+// ajv logs strict-mode findings while compiling; compilation is synchronous, so one sink at a time is enough.
+let warningSink: string[] | undefined;
+const logger = {
+  log: (): void => {},
+  warn: (...args: unknown[]): void => {
+    warningSink?.push(args.map(String).join(" "));
+  },
+  error: (...args: unknown[]): void => {
+    warningSink?.push(args.map(String).join(" "));
+  },
+};
+
+const AJV_OPTIONS: Options = {
+  allErrors: true,
+  // "log" tolerates unknown keywords (common in real exports) but still throws on unknown formats,
+  // which ajv only ignores when strictSchema is false.
+  strictSchema: "log",
+  strictTypes: false,
+  strictTuples: false,
+  strictRequired: false,
+  // A schema's $id must not clash with another schema's $id compiled earlier by the same instance.
+  addUsedSchema: false,
+  logger,
+};
+
+const instances = new Map<SchemaDraft, AjvInstance>();
+const compiled = new Map<string, CompiledSchema>();
+// Callers often pass the same schema object for every case; this skips re-serialising it for the key.
+const byObject = new WeakMap<object, Map<SchemaDraft, CompiledSchema>>();
+let compileCount = 0;
+
+function createAjv(draft: SchemaDraft): AjvInstance {
+  let ajv: AjvInstance;
+  switch (draft) {
+    case "draft-04":
+      ajv = new AjvDraft04(AJV_OPTIONS);
+      break;
+    case "draft-06":
+      ajv = new Ajv(AJV_OPTIONS);
+      ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json") as Record<string, unknown>);
+      break;
+    case "draft-07":
+      ajv = new Ajv(AJV_OPTIONS);
+      break;
+    case "2019-09":
+      ajv = new Ajv2019(AJV_OPTIONS);
+      break;
+    case "2020-12":
+      ajv = new Ajv2020(AJV_OPTIONS);
+      break;
+  }
+  addFormats(ajv);
+  return ajv;
+}
+
+function ajvFor(draft: SchemaDraft): AjvInstance {
+  let ajv = instances.get(draft);
+  if (ajv === undefined) {
+    ajv = createAjv(draft);
+    instances.set(draft, ajv);
+  }
+  return ajv;
+}
+
+/** How many schemas have actually been compiled (cache misses) in this process. For tests and diagnostics. */
+export function compiledSchemaCount(): number {
+  return compileCount;
+}
+
+/**
+ * Compiles `schema` for `draft`, or returns the earlier compilation of a schema with the same content.
+ * When `draft` is omitted it is read from `$schema`.
+ * @throws CxdaError `E_SCHEMA` when the schema does not compile; `context` has `draft`, `schemaPath` when known, and `reason`.
+ * @example
+ * const { validate } = compileSchema({ type: "integer" });
+ * validate(5); // true
+ */
+export function compileSchema(schema: JsonSchema, draft?: SchemaDraft): CompiledSchema {
+  const known = typeof schema === "object" && draft !== undefined ? byObject.get(schema)?.get(draft) : undefined;
+  if (known !== undefined) return known;
+  const result = compileByContent(schema, draft);
+  if (typeof schema === "object") {
+    let perDraft = byObject.get(schema);
+    if (perDraft === undefined) byObject.set(schema, (perDraft = new Map()));
+    perDraft.set(result.draft, result);
+  }
+  return result;
+}
+
+function compileByContent(schema: JsonSchema, draft: SchemaDraft | undefined): CompiledSchema {
+  const declared = detectDraft(schema);
+  const effective = draft ?? declared;
+  if (typeof schema === "object" && schema["$schema"] !== undefined && declared !== effective) {
+    throw new CxdaError("E_SCHEMA", `the schema declares ${declared} in $schema but ${effective} was requested; remove one of them`, {
+      context: { draft: effective, declared },
+    });
+  }
+  const key = `${effective}\u0000${stableStringify(schema)}`;
+  const cached = compiled.get(key);
+  if (cached !== undefined) return cached;
+
+  const ajv = ajvFor(effective);
+  // ajv finds meta-schemas by exact URI; spelling variants (https, no "#") are mapped to the one it knows.
+  const target: JsonSchema =
+    typeof schema === "object" && schema["$schema"] !== undefined ? { ...schema, $schema: CANONICAL_SCHEMA_URI[effective] } : schema;
+
+  if (!ajv.validateSchema(target)) {
+    throw schemaError(effective, metaSchemaFailure(ajv.errors ?? []));
+  }
+  const warnings: string[] = [];
+  warningSink = warnings;
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(target);
+  } catch (error) {
+    throw schemaError(effective, compileFailure(error), error);
+  } finally {
+    warningSink = undefined;
+  }
+  compileCount++;
+  const result: CompiledSchema = { draft: effective, validate, warnings };
+  compiled.set(key, result);
+  return result;
+}
+
+interface Failure {
+  reason: string;
+  schemaPath?: string;
+}
+
+function schemaError(draft: SchemaDraft, failure: Failure, cause?: unknown): CxdaError {
+  const where = failure.schemaPath === undefined ? "" : ` at ${failure.schemaPath}`;
+  return new CxdaError("E_SCHEMA", `the schema is invalid${where}: ${failure.reason}`, {
+    cause,
+    context: { draft, reason: failure.reason, ...(failure.schemaPath === undefined ? {} : { schemaPath: failure.schemaPath }) },
+  });
+}
+
+/** The first meta-schema complaint at the first failing location, with the allowed values when there are some. */
+function metaSchemaFailure(errors: ErrorObject[]): Failure {
+  const first = errors[0];
+  if (first === undefined) return { reason: "it does not match its meta-schema" };
+  const atSamePlace = errors.filter((e) => e.instancePath === first.instancePath);
+  const withValues = atSamePlace.find((e) => Array.isArray(e.params["allowedValues"]));
+  const chosen = withValues ?? first;
+  const allowed = chosen.params["allowedValues"] as unknown[] | undefined;
+  const reason = `${chosen.message ?? chosen.keyword}${allowed === undefined ? "" : ` (${allowed.map((v) => JSON.stringify(v)).join(", ")})`}`;
+  return { reason, schemaPath: `#${first.instancePath}` };
+}
+
+const KNOWN_FORMATS_HINT = "date, time, date-time, duration, uri, uri-reference, email, hostname, ipv4, ipv6, uuid, regex…";
+
+function compileFailure(error: unknown): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  const atPath = / in schema at path "([^"]*)"$/.exec(message);
+  if (atPath?.[1] !== undefined) {
+    const reason = message.slice(0, atPath.index).replace(/ ignored$/, "");
+    const hint = reason.startsWith("unknown format") ? `; use a format cxda knows (${KNOWN_FORMATS_HINT}) or remove it` : "";
+    return { reason: reason + hint, schemaPath: atPath[1] };
+  }
+  const missingRef = (error as { missingRef?: unknown }).missingRef;
+  if (typeof missingRef === "string") return { reason: `$ref "${missingRef}" cannot be resolved` };
+  return { reason: message };
+}
