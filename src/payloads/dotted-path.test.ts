@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { hasErrorCode } from "../core/errors.js";
+import { getPath, parseAssignment, setPath, unsetPath } from "./dotted-path.js";
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return hasErrorCode(error, "E_USAGE") ? "E_USAGE" : String(error);
+  }
+  return undefined;
+}
+
+describe("setPath", () => {
+  it("sets a nested value and creates the objects on the way", () => {
+    const target: Record<string, unknown> = { contact: { id: "c-1" } };
+    setPath(target, "contact.attributes.tier", "standard");
+    expect(target).toEqual({ contact: { id: "c-1", attributes: { tier: "standard" } } });
+  });
+
+  it("indexes an array with a numeric segment", () => {
+    const target: Record<string, unknown> = { items: [{ n: 1 }, { n: 2 }] };
+    setPath(target, "items.1.n", 20);
+    setPath(target, "items.0", "first");
+    expect(target).toEqual({ items: ["first", { n: 20 }] });
+  });
+
+  it("treats a numeric segment as a property name on an object", () => {
+    const target: Record<string, unknown> = {};
+    setPath(target, "codes.0", "x");
+    expect(target).toEqual({ codes: { "0": "x" } });
+  });
+
+  it.each(["__proto__.polluted", "a.constructor.prototype.polluted", "a.prototype", "constructor"])(
+    "refuses the prototype-reaching path %s",
+    (path) => {
+      const target: Record<string, unknown> = { a: {} };
+      expect(codeOf(() => setPath(target, path, true))).toBe("E_USAGE");
+      expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    },
+  );
+
+  it.each(["", "a..b", ".a", "a."])("refuses the malformed path %j", (path) => {
+    expect(codeOf(() => setPath({}, path, 1))).toBe("E_USAGE");
+  });
+
+  it("refuses to run a path through a scalar rather than silently replacing it", () => {
+    const target: Record<string, unknown> = { contact: { id: "c-1" } };
+    expect(() => setPath(target, "contact.id.value", 1)).toThrow(/"contact.id" holds a string/);
+    expect(target).toEqual({ contact: { id: "c-1" } });
+  });
+
+  it("refuses a non-index segment on an array", () => {
+    expect(codeOf(() => setPath({ items: [] }, "items.first", 1))).toBe("E_USAGE");
+  });
+});
+
+describe("getPath", () => {
+  const doc = { data: { customFields: { resolutionScore: 87 }, tags: ["a", "b"] } };
+
+  it("reads nested values and array items", () => {
+    expect(getPath(doc, "data.customFields.resolutionScore")).toBe(87);
+    expect(getPath(doc, "data.tags.1")).toBe("b");
+  });
+
+  it("returns undefined for a missing path, through scalars, and for inherited properties", () => {
+    expect(getPath(doc, "data.missing.deeper")).toBeUndefined();
+    expect(getPath(doc, "data.customFields.resolutionScore.x")).toBeUndefined();
+    expect(getPath(doc, "data.toString")).toBeUndefined();
+  });
+
+  it("refuses prototype-reaching segments", () => {
+    expect(codeOf(() => getPath(doc, "data.__proto__"))).toBe("E_USAGE");
+  });
+});
+
+describe("unsetPath", () => {
+  it("removes a property and reports that it did", () => {
+    const target: Record<string, unknown> = { contact: { id: "c-1", attributes: { tier: "premium" } } };
+    expect(unsetPath(target, "contact.attributes")).toBe(true);
+    expect(target).toEqual({ contact: { id: "c-1" } });
+  });
+
+  it("removes a top-level key", () => {
+    const target: Record<string, unknown> = { interaction: {}, data: {} };
+    expect(unsetPath(target, "interaction")).toBe(true);
+    expect(Object.keys(target)).toEqual(["data"]);
+  });
+
+  it("splices an array item out", () => {
+    const target: Record<string, unknown> = { tags: ["a", "b", "c"] };
+    expect(unsetPath(target, "tags.1")).toBe(true);
+    expect(target).toEqual({ tags: ["a", "c"] });
+  });
+
+  it("returns false when there is nothing to remove", () => {
+    const target: Record<string, unknown> = { a: { b: 1 }, tags: [] };
+    expect(unsetPath(target, "a.c")).toBe(false);
+    expect(unsetPath(target, "x.y.z")).toBe(false);
+    expect(unsetPath(target, "tags.0")).toBe(false);
+    expect(unsetPath(target, "a.toString")).toBe(false);
+    expect(target).toEqual({ a: { b: 1 }, tags: [] });
+  });
+});
+
+describe("parseAssignment", () => {
+  it.each<[string, string, unknown]>([
+    ["resolutionScore=87", "resolutionScore", 87],
+    ['x="87"', "x", "87"],
+    ["tier=standard", "tier", "standard"],
+    ['a={"b":1}', "a", { b: 1 }],
+    ["flag=true", "flag", true],
+    ["gone=null", "gone", null],
+    ["tags=[1,2]", "tags", [1, 2]],
+    ["empty=", "empty", ""],
+    ["url=https://x.test/?q=1", "url", "https://x.test/?q=1"],
+  ])("parses %s", (text, path, value) => {
+    expect(parseAssignment(text)).toEqual([path, value]);
+  });
+
+  it("names the flag and shows the text when = is missing", () => {
+    expect(() => parseAssignment("tier", "--var")).toThrow('--var: expected key=value, got "tier"');
+    expect(codeOf(() => parseAssignment("tier"))).toBe("E_USAGE");
+  });
+
+  it("says --set by default", () => {
+    expect(() => parseAssignment("tier")).toThrow(/^--set: /);
+  });
+
+  it("refuses an empty or prototype-reaching key", () => {
+    expect(() => parseAssignment("=1")).toThrow(/--set: invalid key/);
+    expect(codeOf(() => parseAssignment("__proto__.x=1"))).toBe("E_USAGE");
+  });
+});
