@@ -1,0 +1,105 @@
+// Decides a case's outcome: compares what happened (output, issues, a throw) with what the case expects.
+import type { CaseExpectation, CaseFailure, ValidationIssue } from "../core/types.js";
+import { diffValues, showValue } from "./compare-values.js";
+
+/** What happened when a case ran. */
+export interface CaseOutcome {
+  /** Whether the transform ran (it does not when the input is invalid). */
+  executed: boolean;
+  output?: unknown;
+  issues: ValidationIssue[];
+  /** The transform's own throw, when it threw (not sandbox or harness faults). */
+  thrown?: { message: string };
+}
+
+function issueKey(issue: { side?: string; path: string; keyword: string }, withSide: boolean): string {
+  return `${withSide ? `${issue.side ?? ""} ` : ""}${issue.path} ${issue.keyword}`;
+}
+
+function describeIssue(issue: ValidationIssue): string {
+  return `${issue.side} ${issue.path || "/"}: ${issue.message}`;
+}
+
+/**
+ * Lists every way `outcome` misses `expect`. An empty list means the case passes.
+ * With no `valid` and no `errors` expectation, any validation issue is a failure.
+ * @example
+ * evaluateExpectations({ match: { priority: "high" } }, { executed: true, output: { priority: "standard" }, issues: [] });
+ */
+export function evaluateExpectations(expect: CaseExpectation, outcome: CaseOutcome): CaseFailure[] {
+  const failures: CaseFailure[] = [];
+
+  if (expect.throws !== undefined) {
+    if (outcome.thrown === undefined) {
+      failures.push({
+        expectation: "throws",
+        message: outcome.executed
+          ? `expected the transform to throw "${expect.throws}", but it returned`
+          : `expected the transform to throw "${expect.throws}", but it did not run (the input is invalid)`,
+        expected: expect.throws,
+      });
+    } else if (!outcome.thrown.message.includes(expect.throws)) {
+      failures.push({
+        expectation: "throws",
+        message: `expected a throw containing "${expect.throws}", got "${outcome.thrown.message}"`,
+        expected: expect.throws,
+        actual: outcome.thrown.message,
+      });
+    }
+  }
+
+  if (expect.errors !== undefined) {
+    const withSide = (e: { side?: string }): boolean => e.side !== undefined;
+    const unmatched = [...outcome.issues];
+    for (const wanted of expect.errors) {
+      const index = unmatched.findIndex((issue) => issueKey(issue, withSide(wanted)) === issueKey(wanted, withSide(wanted)));
+      if (index >= 0) unmatched.splice(index, 1);
+      else {
+        failures.push({
+          expectation: "errors",
+          message: `expected ${wanted.side ? `${wanted.side} ` : ""}${wanted.path || "/"} to fail "${wanted.keyword}", but it did not${outcome.executed || wanted.side === "input" ? "" : " (the transform did not run: the input is invalid)"}`,
+          path: wanted.path,
+          expected: wanted.keyword,
+        });
+      }
+    }
+    for (const extra of unmatched) {
+      failures.push({ expectation: "errors", message: `unexpected issue: ${describeIssue(extra)}`, path: extra.path, actual: extra.actual });
+    }
+  } else if (expect.valid !== undefined) {
+    const valid = outcome.issues.length === 0;
+    if (expect.valid && !valid) {
+      for (const issue of outcome.issues) {
+        failures.push({ expectation: "valid", message: `expected valid, but ${describeIssue(issue)}`, path: issue.path, actual: issue.actual });
+      }
+    } else if (!expect.valid && valid) {
+      failures.push({ expectation: "valid", message: "expected validation to fail, but input and output are valid" });
+    }
+  } else if (expect.throws === undefined) {
+    for (const issue of outcome.issues) {
+      failures.push({ expectation: "issues", message: describeIssue(issue), path: issue.path, expected: issue.expected, actual: issue.actual });
+    }
+  }
+
+  for (const [expectation, partial] of [["output", false], ["match", true]] as const) {
+    const wanted = expect[expectation];
+    if (wanted === undefined) continue;
+    if (!outcome.executed || outcome.thrown !== undefined) {
+      failures.push({
+        expectation,
+        message: `expected an output to compare with "${expectation}", but the transform ${outcome.executed ? "threw" : "did not run (the input is invalid)"}`,
+      });
+      continue;
+    }
+    for (const difference of diffValues(wanted, outcome.output, { partial })) {
+      failures.push({
+        expectation,
+        message: `output ${difference.path}: expected ${showValue(difference.expected)}, got ${showValue(difference.actual)}`,
+        path: difference.path,
+        expected: difference.expected,
+        actual: difference.actual,
+      });
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,122 @@
+// Reads an action's case files (cases/*.json, one case or an array each) and checks every case's shape.
+import { readdir } from "node:fs/promises";
+import { basename, join, relative } from "node:path";
+import { CxdaError } from "../core/errors.js";
+import type { CaseDefinition, CaseExpectation } from "../core/types.js";
+import { readJsonFile } from "../internal/json-file.js";
+import { didYouMean } from "../internal/did-you-mean.js";
+
+/** A case as read from disk: either a checked definition or the reason it could not be used. */
+export type LoadedCase =
+  | { ok: true; case: CaseDefinition }
+  | { ok: false; name: string; source: string; error: { code: string; message: string } };
+
+const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect"] as const;
+const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
+const ERROR_KEYS = ["path", "keyword", "side"] as const;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function unknownKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new CxdaError("E_CASE", `${where}: unknown key "${key}"${didYouMean(key, known)}; allowed: ${known.join(", ")}`);
+    }
+  }
+}
+
+function checkExpect(raw: unknown, where: string): CaseExpectation {
+  if (!isObject(raw)) throw new CxdaError("E_CASE", `${where}.expect: must be an object with any of ${EXPECT_KEYS.join(", ")}`);
+  unknownKeys(raw, EXPECT_KEYS, `${where}.expect`);
+  if (raw.valid !== undefined && typeof raw.valid !== "boolean") throw new CxdaError("E_CASE", `${where}.expect.valid: must be true or false`);
+  if (raw.throws !== undefined && typeof raw.throws !== "string") throw new CxdaError("E_CASE", `${where}.expect.throws: must be a string (a part of the expected message)`);
+  if (raw.errors !== undefined) {
+    if (!Array.isArray(raw.errors)) throw new CxdaError("E_CASE", `${where}.expect.errors: must be an array of { path, keyword, side? }`);
+    raw.errors.forEach((entry: unknown, i) => {
+      const at = `${where}.expect.errors[${i}]`;
+      if (!isObject(entry)) throw new CxdaError("E_CASE", `${at}: must be an object { path, keyword, side? }`);
+      unknownKeys(entry, ERROR_KEYS, at);
+      if (typeof entry.path !== "string") throw new CxdaError("E_CASE", `${at}.path: must be a JSON Pointer string such as "/priority"`);
+      if (entry.path !== "" && !entry.path.startsWith("/")) throw new CxdaError("E_CASE", `${at}.path: "${entry.path}" is not a JSON Pointer; write "/${entry.path.replace(/\./g, "/")}"`);
+      if (typeof entry.keyword !== "string") throw new CxdaError("E_CASE", `${at}.keyword: must be a JSON Schema keyword such as "type" or "required"`);
+      if (entry.side !== undefined && entry.side !== "input" && entry.side !== "output") throw new CxdaError("E_CASE", `${at}.side: must be "input" or "output"`);
+    });
+  }
+  return raw as CaseExpectation;
+}
+
+/**
+ * Checks one raw case object and returns it typed. Unknown keys are errors with a suggestion.
+ * @example
+ * parseCase({ name: "premium", set: { "contact.attributes.tier": "premium" }, expect: { match: { priority: "high" } } }, "cases/tier.json");
+ */
+export function parseCase(raw: unknown, source: string, fallbackName: string): CaseDefinition {
+  if (!isObject(raw)) throw new CxdaError("E_CASE", `${source}: a case must be a JSON object`);
+  const name = raw.name === undefined ? fallbackName : raw.name;
+  if (typeof name !== "string" || name.trim() === "") throw new CxdaError("E_CASE", `${source}.name: must be a non-empty string`);
+  const where = `${source} (case "${name}")`;
+  unknownKeys(raw, CASE_KEYS, where);
+  for (const key of ["payload", "set", "vars"] as const) {
+    if (raw[key] !== undefined && !isObject(raw[key])) throw new CxdaError("E_CASE", `${where}.${key}: must be an object`);
+  }
+  if (raw.unset !== undefined && (!Array.isArray(raw.unset) || raw.unset.some((p) => typeof p !== "string"))) {
+    throw new CxdaError("E_CASE", `${where}.unset: must be an array of dotted paths such as "contact.attributes"`);
+  }
+  if (raw.now !== undefined && (typeof raw.now !== "string" || Number.isNaN(Date.parse(raw.now)))) {
+    throw new CxdaError("E_CASE", `${where}.now: must be an ISO date-time such as "2026-11-20T10:00:00Z"`);
+  }
+  const definition: CaseDefinition = { name, source };
+  if (raw.payload !== undefined) definition.payload = raw.payload as Record<string, unknown>;
+  if (raw.set !== undefined) definition.set = raw.set as Record<string, unknown>;
+  if (raw.unset !== undefined) definition.unset = raw.unset as string[];
+  if (raw.vars !== undefined) definition.vars = raw.vars as Record<string, unknown>;
+  if (raw.now !== undefined) definition.now = raw.now as string;
+  definition.expect = raw.expect === undefined ? {} : checkExpect(raw.expect, where);
+  return definition;
+}
+
+function errorOf(error: unknown): { code: string; message: string } {
+  if (error instanceof CxdaError) return { code: error.code, message: error.message };
+  return { code: "E_CASE", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Reads every `*.json` under `<actionDir>/cases/` in name order. A file that is not JSON, or a case with a bad shape,
+ * becomes a `{ ok: false }` entry so the other cases still run. No `cases/` folder means no cases.
+ */
+export async function loadCases(actionDir: string): Promise<LoadedCase[]> {
+  const folder = join(actionDir, "cases");
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((name) => name.endsWith(".json")).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new CxdaError("E_CASE", `${folder}: cannot list case files (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const loaded: LoadedCase[] = [];
+  for (const name of names) {
+    const file = join(folder, name);
+    const shown = relative(process.cwd(), file) || file;
+    let raw: unknown;
+    try {
+      raw = await readJsonFile(file, "E_CASE");
+    } catch (error) {
+      loaded.push({ ok: false, name: basename(name, ".json"), source: shown, error: errorOf(error) });
+      continue;
+    }
+    const entries = Array.isArray(raw) ? raw : [raw];
+    entries.forEach((entry, index) => {
+      const source = Array.isArray(raw) ? `${shown}#${index}` : shown;
+      const fallback = Array.isArray(raw) ? `${basename(name, ".json")} #${index}` : basename(name, ".json");
+      try {
+        loaded.push({ ok: true, case: parseCase(entry, source, fallback) });
+      } catch (error) {
+        const named = typeof (entry as { name?: unknown })?.name === "string" ? (entry as { name: string }).name : fallback;
+        loaded.push({ ok: false, name: named, source, error: errorOf(error) });
+      }
+    });
+  }
+  return loaded;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { toJsonOutput } from "./json-output.js";
+
+function codeAndMessage(value: unknown): { code: unknown; message: string } {
+  try {
+    toJsonOutput(value);
+  } catch (error) {
+    return { code: (error as { code?: unknown }).code, message: (error as Error).message };
+  }
+  throw new Error("expected toJsonOutput to throw");
+}
+
+describe("toJsonOutput", () => {
+  it("returns plain JSON data unchanged", () => {
+    const value = { a: [1, "x", null, true, { b: 2 }], c: Object.create(null) as object };
+    expect(toJsonOutput(value)).toBe(value);
+  });
+
+  it("drops properties whose value is undefined, as JSON does", () => {
+    expect(toJsonOutput({ a: 1, b: undefined, c: { d: undefined } })).toEqual({ a: 1, c: {} });
+  });
+
+  it.each([
+    ["undefined", undefined, /the transform returned undefined/],
+    ["a function", () => 1, /the transform returned a function/],
+    ["a BigInt", { n: 10n }, /output \/n is a BigInt \(10n\)/],
+    ["NaN", { score: Number.NaN }, /output \/score is NaN/],
+    ["a Date", { at: new Date(0) }, /output \/at is a Date/],
+    ["a Map", [new Map()], /output \/0 is a Map/],
+    ["a class instance", { x: new (class Record {})() }, /output \/x is an instance of Record/],
+    ["a symbol", { s: Symbol("s") }, /output \/s is a symbol/],
+    ["an undefined array item", [1, undefined], /output \/1 is undefined/],
+  ])("rejects %s with E_OUTPUT and its path", (_label, value, message) => {
+    const fault = codeAndMessage(value);
+    expect(fault.code).toBe("E_OUTPUT");
+    expect(fault.message).toMatch(message);
+  });
+
+  it("rejects a cycle and names where it closes", () => {
+    const record: Record<string, unknown> = { a: { b: {} } };
+    (record.a as { b: Record<string, unknown> }).b.back = record;
+    const fault = codeAndMessage(record);
+    expect(fault.message).toMatch(/output \/a\/b\/back is a reference back to one of its own parents/);
+  });
+
+  it("accepts the same object twice when it is shared, not cyclic", () => {
+    const shared = { x: 1 };
+    expect(toJsonOutput({ a: shared, b: shared })).toEqual({ a: { x: 1 }, b: { x: 1 } });
+  });
+});

@@ -1,0 +1,65 @@
+// Checks that a transform's return value is JSON data, naming the first place where it is not.
+import { CxdaError } from "../core/errors.js";
+
+function pointer(path: Array<string | number>): string {
+  return path.length === 0 ? "/" : "/" + path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "bigint") return `a BigInt (${String(value)}n)`;
+  if (typeof value === "symbol") return "a symbol";
+  if (typeof value === "number") return String(value);
+  if (value instanceof Date) return "a Date";
+  if (value instanceof Map) return "a Map";
+  if (value instanceof Set) return "a Set";
+  const name = (value as object).constructor?.name;
+  return name ? `an instance of ${name}` : "a non-plain object";
+}
+
+/**
+ * Returns the output as the platform would receive it, or throws `E_OUTPUT` unless `value` is null, a boolean,
+ * a finite number, a string, an array or a plain object of those, without cycles. Object properties whose value is
+ * `undefined` are dropped, as JSON serialisation drops them; anything else that JSON would lose or change is an error.
+ * @example
+ * toJsonOutput({ recordId: "rec-1", note: undefined }); // { recordId: "rec-1" }
+ * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
+ */
+export function toJsonOutput(value: unknown): unknown {
+  const seen = new Set<object>();
+  let dropsUndefined = false;
+  const visit = (current: unknown, path: Array<string | number>): void => {
+    if (current === null || typeof current === "string" || typeof current === "boolean") return;
+    if (typeof current === "number") {
+      if (Number.isFinite(current)) return;
+      fail(path, `${describe(current)}, which JSON cannot carry`);
+    }
+    if (typeof current !== "object") fail(path, describe(current));
+    const object = current as object;
+    if (seen.has(object)) fail(path, "a reference back to one of its own parents (a cycle)");
+    const proto = Object.getPrototypeOf(object) as unknown;
+    const plainArray = Array.isArray(object);
+    if (!plainArray && proto !== Object.prototype && proto !== null) fail(path, describe(object));
+    seen.add(object);
+    if (plainArray) (object as unknown[]).forEach((item, index) => visit(item, [...path, index]));
+    else {
+      for (const [key, item] of Object.entries(object)) {
+        if (item === undefined) dropsUndefined = true;
+        else visit(item, [...path, key]);
+      }
+    }
+    seen.delete(object);
+  };
+  visit(value, []);
+  return dropsUndefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+}
+
+function fail(path: Array<string | number>, what: string): never {
+  const where = path.length === 0 ? "the transform returned" : `output ${pointer(path)} is`;
+  throw new CxdaError(
+    "E_OUTPUT",
+    `${where} ${what}; a transform must return JSON data (objects, arrays, strings, finite numbers, booleans, null)`,
+    { context: { path: pointer(path) } },
+  );
+}

@@ -1,0 +1,238 @@
+// The worker thread: runs batches of cases through validate-input → execute → validate-output → compare.
+import { parentPort } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { relative } from "node:path";
+import { performance } from "node:perf_hooks";
+import { format } from "node:util";
+import type { LogEntry, PreparedCase, TraceStep, ValidationIssue } from "../core/types.js";
+import { describeThrown } from "../core/errors.js";
+import { createValidator } from "../validation/create-validator.js";
+import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
+import { toJsonOutput } from "./json-output.js";
+import type { BatchMessage, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+
+type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
+
+const port = parentPort;
+if (port === null) throw new Error("worker-entry.ts must run in a worker thread");
+process.setSourceMapsEnabled(true);
+
+/** Logs of the case that is running now; console.* and ctx.log append here. */
+let currentLogs: LogEntry[] = [];
+let caseStartedAt = 0;
+
+function capture(level: LogEntry["level"]) {
+  return (...args: unknown[]): void => {
+    currentLogs.push({ level, message: format(...args), atMs: round(performance.now() - caseStartedAt) });
+  };
+}
+
+for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = capture(level);
+console.trace = capture("debug");
+
+function refuse(what: string, why: string) {
+  return (): never => {
+    throw Object.assign(new Error(`${what} is blocked inside a transform: ${why}`), { name: "CxdaError", code: "E_SANDBOX" });
+  };
+}
+
+/** Closes the doors a transform could leave through at run time (modules are handled when bundling). */
+function installRuntimeGuards(allowNetwork: boolean): void {
+  const exitWhy = "a transform returns its output; it may not stop the process";
+  process.exit = refuse("process.exit()", exitWhy) as typeof process.exit;
+  process.abort = refuse("process.abort()", exitWhy) as typeof process.abort;
+  process.kill = refuse("process.kill()", exitWhy) as typeof process.kill;
+  process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
+  if (!allowNetwork) {
+    const why = "network access is refused; pass data in through the trigger or ctx.vars, or allow it in the cxda config (sandbox.network)";
+    for (const name of ["fetch", "WebSocket", "EventSource"]) {
+      if (name in globalThis) Object.defineProperty(globalThis, name, { value: refuse(name, why), writable: false, configurable: false });
+    }
+  }
+}
+installRuntimeGuards(process.env.CXDA_SANDBOX_NETWORK === "1");
+
+// A transform may leave work behind (a timer that throws, a promise nobody awaits): record it on the running case
+// instead of letting it take the worker down.
+process.on("unhandledRejection", (reason) => capture("error")(`unhandled promise rejection in the transform: ${describeThrown(reason)}`));
+process.on("uncaughtException", (error) => capture("error")(`uncaught exception in the transform: ${describeThrown(error)}`));
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** Stack frames of the harness are noise to a user: keep the transform's frames, with paths relative to the cwd. */
+function cleanStack(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  const cwd = process.cwd();
+  const lines = stack.split("\n");
+  const kept = lines.filter((line, index) => index === 0 || (!line.includes("worker-entry") && !line.includes("node:internal")));
+  return kept.map((line) => line.replace(/(file:\/\/)?(\/[^\s():]+)/g, (_m, _scheme, file: string) => (file.startsWith(cwd) ? relative(cwd, file) : file))).join("\n");
+}
+
+const transforms = new Map<string, Promise<TransformFn | { code: string; message: string }>>();
+
+async function loadTransform(action: WorkerAction): Promise<TransformFn | { code: string; message: string }> {
+  if ("error" in action.bundle) return action.bundle.error;
+  const file = action.bundle.file;
+  let loading = transforms.get(file);
+  if (loading === undefined) {
+    loading = import(pathToFileURL(file).href).then(
+      (module: Record<string, unknown>) => {
+        const candidate = typeof module.default === "function" ? module.default : module.transform;
+        if (typeof candidate === "function") return candidate as TransformFn;
+        const names = Object.keys(module);
+        return {
+          code: "E_TRANSFORM",
+          message: `the transform module must \`export default function transform(trigger, ctx)\`; it exports ${names.length === 0 ? "nothing" : names.map((n) => (n === "default" ? `a default ${typeof module.default}` : n)).join(", ")}`,
+        };
+      },
+      (error: unknown) => ({
+        code: "E_TRANSFORM",
+        message: `the transform module failed while loading: ${describeThrown(error)}${error instanceof Error && error.stack ? `\n${cleanStack(error.stack)?.split("\n").slice(1, 4).join("\n")}` : ""}`,
+      }),
+    );
+    transforms.set(file, loading);
+  }
+  return loading;
+}
+
+const MUTATION = /^Cannot (assign to read only property '([^']+)'|add property ([^,]+), object is not extensible|delete property '([^']+)')/;
+
+function classifyThrow(error: unknown): { code: string; message: string; stack?: string; ownThrow: boolean } {
+  const stack = error instanceof Error ? cleanStack(error.stack) : undefined;
+  const message = describeThrown(error);
+  const withStack = (value: { code: string; message: string; ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
+  if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "E_SANDBOX") {
+    return withStack({ code: "E_SANDBOX", message, ownThrow: false });
+  }
+  const mutation = error instanceof TypeError ? MUTATION.exec(error.message) : null;
+  if (mutation !== null) {
+    const property = mutation[2] ?? mutation[3] ?? mutation[4] ?? "?";
+    return withStack({
+      code: "E_MUTATION",
+      message: `the transform changed its input (property "${property}"): the trigger, ctx and ctx.vars are read-only; build and return a new object instead (copy with { ...value } or structuredClone(value))`,
+      ownThrow: false,
+    });
+  }
+  if (error instanceof RangeError && /call stack/.test(error.message)) {
+    return withStack({ code: "E_TRANSFORM", message: `the transform overflowed the stack (unbounded recursion?): ${message}`, ownThrow: true });
+  }
+  const name = error instanceof Error ? `${error.name}: ` : "";
+  return withStack({ code: "E_TRANSFORM", message: `the transform threw ${name}${message}`, ownThrow: true });
+}
+
+function step(name: TraceStep["step"], label: string, startedAt: number, ok: boolean | null, detail?: Record<string, unknown>): TraceStep {
+  const end = performance.timeOrigin + performance.now();
+  const entry: TraceStep = { step: name, name: label, ok, startedAt: round(startedAt), durationMs: round(end - startedAt) };
+  if (detail !== undefined) entry.detail = detail;
+  return entry;
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+async function runCase(action: WorkerAction, prepared: PreparedCase, transform: TransformFn | { code: string; message: string }): Promise<WorkerCaseResult> {
+  const steps: TraceStep[] = [];
+  const began = now();
+  currentLogs = [];
+  caseStartedAt = performance.now();
+  let error: WorkerCaseResult["error"];
+  let output: unknown;
+  let executed = false;
+  let thrown: CaseOutcome["thrown"];
+
+  let startedAt = now();
+  const inputIssues = createValidator(action.inputSchema, { side: "input", draft: action.inputDraft }).validate(prepared.trigger);
+  steps.push(step("validate-input", "validate input", startedAt, inputIssues.length === 0, { issues: inputIssues.length }));
+  let issues: ValidationIssue[] = inputIssues;
+
+  startedAt = now();
+  if (inputIssues.length > 0) {
+    steps.push(step("execute", "execute transform", startedAt, null, { skipped: "the input is invalid" }));
+  } else if (typeof transform !== "function") {
+    error = transform;
+    steps.push(step("execute", "execute transform", startedAt, false, { error: transform.code }));
+  } else {
+    const trigger = deepFreeze(prepared.trigger);
+    const nowMs = prepared.now;
+    const ctx = Object.freeze({
+      actionId: action.actionId,
+      env: action.env,
+      vars: deepFreeze(prepared.vars),
+      now: () => new Date(nowMs),
+      log: capture("log"),
+    });
+    try {
+      executed = true;
+      output = toJsonOutput(await transform(trigger, ctx));
+      steps.push(step("execute", "execute transform", startedAt, true));
+    } catch (caught) {
+      const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
+      output = undefined;
+      if (fault.ownThrow) thrown = { message: describeThrown(caught) };
+      const { ownThrow: _own, ...rest } = fault;
+      error = rest;
+      steps.push(step("execute", "execute transform", startedAt, false, { error: fault.code }));
+    }
+  }
+
+  startedAt = now();
+  if (executed && error === undefined) {
+    const outputIssues = createValidator(action.outputSchema, { side: "output", draft: action.outputDraft }).validate(output);
+    issues = outputIssues;
+    steps.push(step("validate-output", "validate output", startedAt, outputIssues.length === 0, { issues: outputIssues.length }));
+  } else {
+    steps.push(step("validate-output", "validate output", startedAt, null, { skipped: "no output" }));
+  }
+
+  startedAt = now();
+  const failures = evaluateExpectations(prepared.expect, { executed, output, issues, ...(thrown ? { thrown } : {}) });
+  const expectedThrow = thrown !== undefined && prepared.expect.throws !== undefined;
+  steps.push(step("compare", "compare with expectations", startedAt, failures.length === 0, { failures: failures.length }));
+
+  const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
+  const result: WorkerCaseResult = { status, issues, failures, logs: currentLogs, steps, durationMs: round(now() - began) };
+  if (output !== undefined) result.output = output;
+  if (error !== undefined && !expectedThrow) result.error = error;
+  return result;
+}
+
+function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {
+  return value instanceof Error && (value as { code?: unknown }).code === "E_OUTPUT";
+}
+
+async function runBatch(message: BatchMessage): Promise<void> {
+  const transform = await loadTransform(message.action);
+  for (let index = 0; index < message.cases.length; index++) {
+    const prepared = message.cases[index];
+    if (prepared === undefined) continue;
+    let result: WorkerCaseResult;
+    try {
+      result = await runCase(message.action, prepared, transform);
+    } catch (fault) {
+      // Only the harness can get here (a schema that will not compile, say): report it on the case, keep the batch going.
+      const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
+      result = { status: "error", issues: [], failures: [], logs: currentLogs, steps: [], durationMs: 0, error: { code, message: describeThrown(fault) } };
+    }
+    post({ type: "result", batchId: message.batchId, index, result });
+  }
+  post({ type: "batch-done", batchId: message.batchId });
+}
+
+function post(message: WorkerMessage): void {
+  port?.postMessage(message);
+}
+
+port.on("message", (message: BatchMessage) => {
+  void runBatch(message);
+});

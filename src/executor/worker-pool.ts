@@ -1,0 +1,251 @@
+// A pool of worker threads that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
+import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import { build } from "esbuild";
+import type { PreparedCase } from "../core/types.js";
+import type { BatchMessage, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Number of worker threads. @default the number of cores */
+  workers?: number;
+  /** Milliseconds one case may run before its worker is stopped and replaced. @default 2000 */
+  timeoutMs?: number;
+  /** Old-generation heap limit of each worker, in MB. @default 256 */
+  memoryMb?: number;
+  /** Let transforms use the network (fetch, http, net…). @default false */
+  allowNetwork?: boolean;
+}
+
+/** Pool options with every default applied. */
+export interface ResolvedWorkerPoolOptions {
+  workers: number;
+  timeoutMs: number;
+  memoryMb: number;
+  allowNetwork: boolean;
+}
+
+/** Applies defaults and rejects values that cannot work. */
+export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): ResolvedWorkerPoolOptions {
+  const resolved = {
+    workers: options.workers ?? availableParallelism(),
+    timeoutMs: options.timeoutMs ?? 2000,
+    memoryMb: options.memoryMb ?? 256,
+    allowNetwork: options.allowNetwork ?? false,
+  };
+  const positiveInteger = (name: string, value: number, min: number): void => {
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  };
+  positiveInteger("workers", resolved.workers, 1);
+  positiveInteger("timeoutMs", resolved.timeoutMs, 1);
+  positiveInteger("memoryMb", resolved.memoryMb, 16);
+  return resolved;
+}
+
+/** Receives each case's result as soon as it is known; `index` is the case's position in the submitted list. */
+export type ResultListener = (index: number, result: WorkerCaseResult) => void;
+
+/** Runs cases on worker threads. */
+export interface WorkerPool {
+  /** Runs `cases` of `action`; resolves when every case has a result. Results arrive through `onResult`, in any order. */
+  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener): Promise<void>;
+  /** Stops every worker. */
+  close(): Promise<void>;
+  readonly size: number;
+}
+
+interface Job {
+  action: WorkerAction;
+  cases: PreparedCase[];
+  /** Position of `cases[0]` in the submitted list. */
+  offset: number;
+  submission: Submission;
+}
+
+interface Submission {
+  remaining: number;
+  onResult: ResultListener;
+  resolve: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | undefined;
+  batchId: number;
+  /** Index (within the job) of the case running now. */
+  next: number;
+  timer: NodeJS.Timeout | undefined;
+  fault: { code: string; message: string } | undefined;
+}
+
+let workerEntry: Promise<string> | undefined;
+
+/**
+ * The compiled worker sits beside this file in `dist/`. When cxda runs from its TypeScript sources (its own tests),
+ * the worker is bundled once with esbuild into node_modules/.cache so that packages still resolve.
+ */
+function resolveWorkerEntry(): Promise<string> {
+  workerEntry ??= (async () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const compiled = join(here, "worker-entry.js");
+    if (existsSync(compiled)) return compiled;
+    const source = join(here, "worker-entry.ts");
+    const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
+    const code = result.outputFiles[0]?.text ?? "";
+    const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
+    const file = join(cacheDir, `worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
+    if ((await readFile(file, "utf8").catch(() => "")) !== code) {
+      await mkdir(cacheDir, { recursive: true });
+      await writeFile(`${file}.${process.pid}.tmp`, code);
+      await rename(`${file}.${process.pid}.tmp`, file);
+    }
+    return file;
+  })();
+  return workerEntry;
+}
+
+/** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
+function batchSize(cases: number, workers: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(cases / workers)));
+}
+
+/**
+ * Starts a pool of worker threads. Each case runs under a timeout and a heap limit; a worker that hangs,
+ * runs out of memory or exits is replaced, its case is reported as an error, and the rest of its batch carries on.
+ * @example
+ * const pool = await createWorkerPool({ workers: 2 });
+ * await pool.run(action, cases, (index, result) => console.log(index, result.status));
+ * await pool.close();
+ */
+export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
+  const settings = resolveWorkerPoolOptions(options);
+  const entry = await resolveWorkerEntry();
+  const queue: Job[] = [];
+  const slots: Slot[] = [];
+  let nextBatchId = 1;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const worker = new Worker(entry, {
+      resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
+    });
+    worker.unref();
+    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, timer: undefined, fault: undefined };
+    worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
+    worker.on("error", (error: Error & { code?: string }) => {
+      slot.fault ??=
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? { code: "E_MEMORY", message: `the transform ran out of memory (heap limit ${settings.memoryMb} MB); look for unbounded growth, or raise the limit (--memory)` }
+          : { code: "E_SANDBOX", message: `the worker running the transform failed: ${error.message}` };
+    });
+    worker.on("exit", (exitCode) => onExit(slot, exitCode));
+    return slot;
+  };
+
+  const armTimer = (slot: Slot): void => {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      slot.fault = {
+        code: "E_TIMEOUT",
+        message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
+      };
+      void slot.worker.terminate();
+    }, settings.timeoutMs);
+  };
+
+  const dispatch = (): void => {
+    for (const slot of slots) {
+      if (slot.job !== undefined) continue;
+      const job = queue.shift();
+      if (job === undefined) return;
+      slot.job = job;
+      slot.next = 0;
+      slot.batchId = nextBatchId++;
+      const message: BatchMessage = { type: "batch", batchId: slot.batchId, action: job.action, cases: job.cases };
+      slot.worker.ref();
+      armTimer(slot);
+      slot.worker.postMessage(message);
+    }
+  };
+
+  const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
+    job.submission.onResult(job.offset + index, result);
+    job.submission.remaining--;
+    if (job.submission.remaining === 0) job.submission.resolve();
+  };
+
+  const finishJob = (slot: Slot): void => {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = undefined;
+    slot.worker.unref();
+    dispatch();
+  };
+
+  const onMessage = (slot: Slot, message: WorkerMessage): void => {
+    const job = slot.job;
+    if (job === undefined || message.batchId !== slot.batchId) return;
+    if (message.type === "result") {
+      slot.next = message.index + 1;
+      armTimer(slot);
+      deliver(job, message.index, message.result);
+    } else {
+      finishJob(slot);
+    }
+  };
+
+  const onExit = (slot: Slot, exitCode: number): void => {
+    if (slot.timer) clearTimeout(slot.timer);
+    const index = slots.indexOf(slot);
+    if (closed || index < 0) return;
+    const job = slot.job;
+    const replacement = spawn();
+    slots[index] = replacement;
+    if (job !== undefined) {
+      const fault = slot.fault ?? { code: "E_SANDBOX", message: `the worker running the transform exited unexpectedly (code ${exitCode})` };
+      const current = job.cases[slot.next];
+      if (current !== undefined) {
+        deliver(job, slot.next, {
+          status: "error",
+          issues: [],
+          failures: [],
+          logs: [],
+          steps: [{ step: "execute", name: "execute transform", ok: false, startedAt: Date.now(), durationMs: 0, detail: { error: fault.code } }],
+          durationMs: 0,
+          error: fault,
+        });
+      }
+      const rest = job.cases.slice(slot.next + 1);
+      if (rest.length > 0) queue.unshift({ ...job, cases: rest, offset: job.offset + slot.next + 1 });
+    }
+    dispatch();
+  };
+
+  for (let i = 0; i < settings.workers; i++) slots.push(spawn());
+
+  return {
+    size: settings.workers,
+    run(action, cases, onResult) {
+      if (closed) return Promise.reject(new Error("the worker pool is closed"));
+      if (cases.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const submission: Submission = { remaining: cases.length, onResult, resolve };
+        const size = batchSize(cases.length, settings.workers);
+        for (let offset = 0; offset < cases.length; offset += size) {
+          queue.push({ action, cases: cases.slice(offset, offset + size), offset, submission });
+        }
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
