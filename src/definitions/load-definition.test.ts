@@ -1,0 +1,284 @@
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DefinitionShape, JsonSchema } from "../core/types.js";
+import { createValidator } from "../validation/create-validator.js";
+import { loadDefinition, normaliseDefinition } from "./load-definition.js";
+
+const inputSchema = { type: "object", required: ["interaction"], properties: { interaction: { type: "object" } } };
+const outputSchema = { type: "object", required: ["recordId"], properties: { recordId: { type: "string", pattern: "^rec-" } } };
+
+function failure(fn: () => unknown): Error & { code?: string; context?: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a throw");
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; context?: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+/** Every shape a definition can arrive in, built around the same pair of schemas. */
+const shapes: Array<{ shape: DefinitionShape; raw: Record<string, unknown>; expectedInput: JsonSchema }> = [
+  { shape: "schema.input/output", raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, output: outputSchema } }, expectedInput: inputSchema },
+  { shape: "schema.input/response", raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, response: outputSchema } }, expectedInput: inputSchema },
+  { shape: "schema-as-output", raw: { id: "da-1", name: "Billing", version: 3, schema: outputSchema }, expectedInput: true },
+  { shape: "inputSchema/outputSchema", raw: { id: "da-1", name: "Billing", version: 3, inputSchema, outputSchema }, expectedInput: inputSchema },
+  {
+    shape: "genesys-contract",
+    raw: { id: "da-1", name: "Billing", version: 3, contract: { input: { inputSchema }, output: { successSchema: outputSchema } }, config: {} },
+    expectedInput: inputSchema,
+  },
+];
+
+describe.each(shapes)("a definition in the $shape shape", ({ shape, raw, expectedInput }) => {
+  it("normalises to the same action definition and says which shape it found", () => {
+    expect(normaliseDefinition(raw, { file: "actions/billing/definition.json" })).toEqual({
+      id: "da-1",
+      name: "Billing",
+      version: 3,
+      inputSchema: expectedInput,
+      outputSchema,
+      meta: { shape, inputDraft: "draft-07", outputDraft: "draft-07", file: "actions/billing/definition.json" },
+    });
+  });
+
+  it("copies the schemas instead of sharing them with the raw object", () => {
+    const copy = structuredClone(raw);
+    const definition = normaliseDefinition(copy);
+    (definition.outputSchema as Record<string, unknown>)["title"] = "changed";
+    if (typeof definition.inputSchema === "object") definition.inputSchema["title"] = "changed";
+    expect(copy).toEqual(raw);
+  });
+
+  it("validates with the schemas it normalised", () => {
+    const definition = normaliseDefinition(raw);
+    const issues = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft }).validate({ recordId: "x" });
+    expect(issues.map((i) => i.keyword)).toEqual(["pattern"]);
+  });
+
+  it("loads the same from a file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "cxda-shape-"));
+    try {
+      await writeFile(path.join(dir, "definition.json"), JSON.stringify(raw, null, 2));
+      const definition = await loadDefinition(path.join(dir, "definition.json"));
+      expect(definition.meta.shape).toBe(shape);
+      expect(definition.meta.file).toBe(path.join(dir, "definition.json"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("normaliseDefinition", () => {
+  it("keeps a javascript transform", () => {
+    const definition = normaliseDefinition({ id: "a", schema: outputSchema, transform: { language: "javascript", source: "export default () => ({})" } });
+    expect(definition.transform).toEqual({ language: "javascript", source: "export default () => ({})" });
+  });
+
+  it("rejects a transform in another language", () => {
+    const error = failure(() => normaliseDefinition({ id: "a", schema: outputSchema, transform: { language: "python", source: "x" } }));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toContain('transform.language "python" is not supported');
+  });
+
+  it("uses null for a missing version and the id for a missing name", () => {
+    const definition = normaliseDefinition({ id: "da-9", schema: outputSchema });
+    expect(definition.version).toBeNull();
+    expect(definition.name).toBe("da-9");
+  });
+
+  it("prefers the id field, then fallbackId, then a slug of the name", () => {
+    expect(normaliseDefinition({ id: "da-1", name: "X", schema: true }, { fallbackId: "folder" }).id).toBe("da-1");
+    expect(normaliseDefinition({ name: "X", schema: true }, { fallbackId: "folder" }).id).toBe("folder");
+    expect(normaliseDefinition({ name: "Create Callback - JVM - Exported 2024-12-05 @ 13:39", schema: true }).id).toBe("create-callback-jvm");
+  });
+
+  it("turns a numeric id into a string", () => {
+    expect(normaliseDefinition({ id: 42, schema: true }).id).toBe("42");
+  });
+
+  it("asks for an id when there is no id, fallback or name", () => {
+    const error = failure(() => normaliseDefinition({ schema: true }, { file: "x.json" }));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toMatch(/^x\.json: the definition has no id/);
+  });
+
+  it.each([
+    [{ id: "a" }, "no output schema found: expected schema.output, schema.response, schema (the output schema itself), outputSchema or contract.output.successSchema"],
+    [{ id: "a", schema: { input: inputSchema } }, "schema.input is present but no output schema found"],
+    [{ id: "a", inputSchema }, "inputSchema is present but no output schema found"],
+    [{ id: "a", contract: { input: { inputSchema } } }, "no output schema found at contract.output.successSchema"],
+  ])("explains a missing output schema in %j", (raw, message) => {
+    const error = failure(() => normaliseDefinition(raw, { file: "actions/a/definition.json" }));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toContain(`actions/a/definition.json: ${message}`);
+  });
+
+  it("names the JSON path of a schema that is not an object or boolean", () => {
+    const error = failure(() => normaliseDefinition({ id: "a", schema: { input: inputSchema, output: "object" } }, { file: "d.json" }));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toBe("d.json: schema.output must be a JSON Schema (an object or a boolean), got a string");
+    expect(error.context).toMatchObject({ file: "d.json", path: "schema.output" });
+  });
+
+  it("refuses a definition that gives its schemas two ways", () => {
+    const error = failure(() => normaliseDefinition({ id: "a", schema: { output: outputSchema }, outputSchema }));
+    expect(error.message).toContain("ambiguous definition: it has both schema and inputSchema/outputSchema");
+  });
+
+  it("refuses a top level that is not an object", () => {
+    expect(failure(() => normaliseDefinition([1], { file: "d.json" })).message).toBe("d.json: expected a JSON object at the top level, got an array");
+  });
+
+  it.each([
+    ["http://json-schema.org/draft-04/schema#", "draft-04"],
+    ["http://json-schema.org/draft-06/schema#", "draft-06"],
+    ["http://json-schema.org/draft-07/schema#", "draft-07"],
+    ["https://json-schema.org/draft/2019-09/schema", "2019-09"],
+    ["https://json-schema.org/draft/2020-12/schema", "2020-12"],
+  ])("reads the draft of each side from $schema (%s)", (uri, draft) => {
+    const definition = normaliseDefinition({ id: "a", schema: { input: { $schema: uri, type: "object" }, output: { type: "object" } } });
+    expect(definition.meta.inputDraft).toBe(draft);
+    expect(definition.meta.outputDraft).toBe("draft-07");
+  });
+
+  it("reports an unknown $schema as E_SCHEMA naming the file, where the schema is, and what is supported", () => {
+    const error = failure(() =>
+      normaliseDefinition({ id: "a", schema: { output: { $schema: "http://json-schema.org/draft-03/schema#" } } }, { file: "d.json" }),
+    );
+    expect(error.code).toBe("E_SCHEMA");
+    expect(error.message).toMatch(/^d\.json: schema\.output: \$schema "http:\/\/json-schema\.org\/draft-03\/schema#" is not a JSON Schema draft cxda supports/);
+    expect(error.message).toContain("https://json-schema.org/draft/2020-12/schema");
+  });
+
+  it("rejects an invalid schema at load time, naming the file, the side, the schema path and ajv's reason", () => {
+    const raw = { id: "a", schema: { input: inputSchema, output: { type: "object", properties: { score: { type: "strng" } } } } };
+    const error = failure(() => normaliseDefinition(raw, { file: "actions/a/definition.json" }));
+    expect(error.code).toBe("E_SCHEMA");
+    expect(error.message).toMatch(
+      /^actions\/a\/definition\.json: the output schema at schema\.output is invalid at #\/properties\/score\/type: must be equal to one of the allowed values/,
+    );
+    expect(error.context).toMatchObject({ file: "actions/a/definition.json", path: "schema.output", side: "output", schemaPath: "#/properties/score/type" });
+  });
+
+  it("rejects an unknown format in the input schema at load time", () => {
+    const raw = { id: "a", inputSchema: { properties: { at: { format: "datetime" } } }, outputSchema };
+    const error = failure(() => normaliseDefinition(raw));
+    expect(error.code).toBe("E_SCHEMA");
+    expect(error.message).toMatch(/^definition: the input schema at inputSchema is invalid at #\/properties\/at: unknown format "datetime"/);
+  });
+});
+
+describe("loadDefinition", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "cxda-load-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads <dir>/definition.json when given a directory", async () => {
+    const actionDir = path.join(dir, "billing-callback");
+    await mkdir(actionDir);
+    await writeFile(path.join(actionDir, "definition.json"), JSON.stringify({ name: "Billing", schema: { output: outputSchema } }));
+    const definition = await loadDefinition(actionDir, { fallbackId: "billing-callback" });
+    expect(definition.id).toBe("billing-callback");
+    expect(definition.meta.file).toBe(path.join(actionDir, "definition.json"));
+  });
+
+  it("normalises an object directly", async () => {
+    const definition = await loadDefinition({ schema: { output: outputSchema } }, { fallbackId: "inline" });
+    expect(definition).toMatchObject({ id: "inline", meta: { shape: "schema.input/output" } });
+    expect(definition.meta).not.toHaveProperty("file");
+  });
+
+  it("reports malformed JSON as file:line:column", async () => {
+    const file = path.join(dir, "broken.json");
+    await writeFile(file, '{\n  "id": "a",\n  "schema": { "output": { "type": "object", } }\n}\n');
+    const error = await rejection(loadDefinition(file));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message.startsWith(`${file}:3:45: malformed JSON`)).toBe(true);
+    expect(error.context).toMatchObject({ file, line: 3, column: 45 });
+  });
+
+  it("reports a missing file as E_DEFINITION naming it", async () => {
+    const error = await rejection(loadDefinition(path.join(dir, "nowhere")));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toBe(`${path.join(dir, "nowhere")}: file not found`);
+  });
+
+  it("reads CRLF files", async () => {
+    const file = path.join(dir, "crlf.json");
+    await writeFile(file, JSON.stringify({ id: "crlf", schema: outputSchema }, null, 2).replace(/\n/g, "\r\n"));
+    expect((await loadDefinition(file)).id).toBe("crlf");
+  });
+});
+
+// Third-party data: read in place from the shared checkout, never copied into the repository.
+const repoRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+const corpusDir = path.resolve(repoRoot, "../shared/corpus/genesys");
+const haveCorpus = existsSync(corpusDir);
+const corpusFiles = haveCorpus ? readdirSync(corpusDir).filter((f) => f.endsWith(".json")).sort() : [];
+
+/** The smallest instance of a schema's declared type, to show a validator runs on it. */
+function trivialInstance(schema: JsonSchema): unknown {
+  if (typeof schema === "boolean") return null;
+  return schema["type"] === "array" ? [] : schema["type"] === "object" || schema["properties"] !== undefined ? {} : null;
+}
+
+describe.skipIf(!haveCorpus)(haveCorpus ? `the Genesys corpus in ${corpusDir}` : `the Genesys corpus (skipped: ${corpusDir} not found)`, () => {
+  it("has files to check", () => {
+    expect(corpusFiles.length).toBeGreaterThan(0);
+  });
+
+  it.each(corpusFiles)("loads %s as a Genesys contract whose schemas validate", async (name) => {
+    const definition = await loadDefinition(path.join(corpusDir, name));
+    expect(definition.meta.shape).toBe("genesys-contract");
+    expect(definition.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    for (const side of ["input", "output"] as const) {
+      const schema = side === "input" ? definition.inputSchema : definition.outputSchema;
+      const draft = side === "input" ? definition.meta.inputDraft : definition.meta.outputDraft;
+      const issues = createValidator(schema, { side, draft }).validate(trivialInstance(schema));
+      expect(Array.isArray(issues)).toBe(true);
+      for (const issue of issues) expect(issue.side).toBe(side);
+    }
+  });
+
+  it("gives every corpus action a distinct id derived from its name", async () => {
+    const ids = await Promise.all(corpusFiles.map(async (name) => (await loadDefinition(path.join(corpusDir, name))).id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("reads the draft-04 schemas as draft-04", async () => {
+    const definition = await loadDefinition(path.join(corpusDir, "process-automation-trigger-with-salesforce__create-case.json"));
+    expect(definition.meta).toMatchObject({ inputDraft: "draft-04", outputDraft: "draft-04" });
+    const issues = createValidator(definition.outputSchema, { side: "output", draft: "draft-04" }).validate({ errors: [], id: 5, success: true });
+    expect(issues.map((i) => `${i.path} ${i.keyword}`)).toEqual(["/id type"]);
+  });
+
+  it("loads the array-typed successSchema with a stray empty properties", async () => {
+    const definition = await loadDefinition(path.join(corpusDir, "process-automation-trigger-with-salesforce__get-contact-by-phone-number.json"));
+    const validator = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
+    expect(validator.validate([])).toEqual([]);
+    expect(validator.validate([{}]).map((i) => `${i.path} ${i.keyword}`)).toContain("/0/Id required");
+  });
+
+  it("loads the CRLF exports", async () => {
+    const crlf = corpusFiles.filter((f) => f.startsWith("design-architect-flow-data-actions-for-resiliency__"));
+    expect(crlf.length).toBeGreaterThan(0);
+    for (const name of crlf) expect((await loadDefinition(path.join(corpusDir, name))).meta.shape).toBe("genesys-contract");
+  });
+});

@@ -1,0 +1,267 @@
+// Loads a data action definition in any supported shape and normalises it to an ActionDefinition.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { CxdaError, isCxdaError } from "../core/errors.js";
+import type { ActionDefinition, DefinitionShape, JsonSchema, SchemaDraft } from "../core/types.js";
+import { readJsonFile } from "../internal/json-file.js";
+import { createValidator } from "../validation/create-validator.js";
+import { detectDraft } from "../validation/detect-draft.js";
+
+/** Options for {@link normaliseDefinition}. */
+export interface NormaliseOptions {
+  /** The file the definition came from; named in every error and kept in `meta.file`. */
+  file?: string;
+  /** The id to use when the definition has none (e.g. the action's folder name). */
+  fallbackId?: string;
+}
+
+/** Options for {@link loadDefinition}. */
+export interface LoadDefinitionOptions {
+  /** The id to use when the definition has none (e.g. the action's folder name). */
+  fallbackId?: string;
+}
+
+/** A schema found in the raw definition, with the dotted path it was found at. */
+interface Located {
+  schema: JsonSchema;
+  path: string;
+}
+
+interface Found {
+  shape: DefinitionShape;
+  input: Located | undefined;
+  output: Located;
+}
+
+const OUTPUT_EXPECTATION =
+  "expected schema.output, schema.response, schema (the output schema itself), outputSchema or contract.output.successSchema";
+
+/** Raised for a structural problem with the definition; the message starts with the file (or "definition"). */
+function definitionError(label: string, problem: string, context: { file?: string | undefined; path?: string }): CxdaError {
+  return new CxdaError("E_DEFINITION", `${label}: ${problem}`, { context });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** Reads the three shape families off the raw object and picks the one present. */
+function findSchemas(raw: Record<string, unknown>, label: string, file: string | undefined): Found {
+  const families = [
+    raw["contract"] !== undefined ? "contract" : undefined,
+    raw["schema"] !== undefined ? "schema" : undefined,
+    raw["inputSchema"] !== undefined || raw["outputSchema"] !== undefined ? "inputSchema/outputSchema" : undefined,
+  ].filter((f): f is string => f !== undefined);
+  if (families.length > 1) {
+    throw definitionError(label, `ambiguous definition: it has both ${families.join(" and ")}; keep only one way of giving the schemas`, { file });
+  }
+
+  const located = (value: unknown, path: string): Located => {
+    if (typeof value === "boolean" || isRecord(value)) return { schema: value, path };
+    throw definitionError(label, `${path} must be a JSON Schema (an object or a boolean), got ${kindOf(value)}`, { file, path });
+  };
+  const optional = (value: unknown, path: string): Located | undefined => (value === undefined || value === null ? undefined : located(value, path));
+
+  switch (families[0]) {
+    case "contract": {
+      const contract = raw["contract"];
+      if (!isRecord(contract)) throw definitionError(label, `contract must be an object, got ${kindOf(contract)}`, { file, path: "contract" });
+      const input = contract["input"];
+      const output = contract["output"];
+      if (input !== undefined && !isRecord(input)) throw definitionError(label, `contract.input must be an object, got ${kindOf(input)}`, { file, path: "contract.input" });
+      if (!isRecord(output) || output["successSchema"] === undefined) {
+        throw definitionError(label, `no output schema found at contract.output.successSchema; a Genesys export needs contract.output.successSchema`, {
+          file,
+          path: "contract.output.successSchema",
+        });
+      }
+      return {
+        shape: "genesys-contract",
+        input: optional(input?.["inputSchema"], "contract.input.inputSchema"),
+        output: located(output["successSchema"], "contract.output.successSchema"),
+      };
+    }
+    case "schema": {
+      const schema = raw["schema"];
+      if (isRecord(schema) && (schema["output"] !== undefined || schema["response"] !== undefined)) {
+        if (schema["output"] !== undefined && schema["response"] !== undefined) {
+          throw definitionError(label, "schema has both output and response; keep one of them as the output schema", { file, path: "schema" });
+        }
+        const key = schema["output"] !== undefined ? "output" : "response";
+        return {
+          shape: key === "output" ? "schema.input/output" : "schema.input/response",
+          input: optional(schema["input"], "schema.input"),
+          output: located(schema[key], `schema.${key}`),
+        };
+      }
+      if (isRecord(schema) && schema["input"] !== undefined) {
+        // {input} alone is an unfinished schema.input/output, not an output schema with a stray "input" key.
+        throw definitionError(label, "schema.input is present but no output schema found: expected schema.output or schema.response", {
+          file,
+          path: "schema",
+        });
+      }
+      return { shape: "schema-as-output", input: undefined, output: located(schema, "schema") };
+    }
+    case "inputSchema/outputSchema": {
+      if (raw["outputSchema"] === undefined) {
+        throw definitionError(label, "inputSchema is present but no output schema found: expected outputSchema next to it", { file, path: "outputSchema" });
+      }
+      return {
+        shape: "inputSchema/outputSchema",
+        input: optional(raw["inputSchema"], "inputSchema"),
+        output: located(raw["outputSchema"], "outputSchema"),
+      };
+    }
+    default:
+      throw definitionError(label, `no output schema found: ${OUTPUT_EXPECTATION}`, { file });
+  }
+}
+
+/** Genesys export names carry an export stamp (" - Exported 2024-12-05 @ 13:36") that is not part of the name. */
+function slugOf(name: string): string {
+  return name
+    .replace(/\s+-\s+Exported\s.*$/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+function resolveId(raw: Record<string, unknown>, label: string, file: string | undefined, fallbackId: string | undefined): string {
+  const id = raw["id"];
+  if (typeof id === "string" && id.trim() !== "") return id;
+  if (typeof id === "number" && Number.isFinite(id)) return String(id);
+  if (id !== undefined && id !== null && id !== "") throw definitionError(label, `id must be a string, got ${kindOf(id)}`, { file, path: "id" });
+  if (fallbackId !== undefined && fallbackId !== "") return fallbackId;
+  const name = raw["name"];
+  const slug = typeof name === "string" ? slugOf(name) : "";
+  if (slug !== "") return slug;
+  throw definitionError(label, 'the definition has no id and no name to derive one from; add an "id" field (or load it from its action folder)', {
+    file,
+    path: "id",
+  });
+}
+
+function resolveTransform(value: unknown, label: string, file: string | undefined): ActionDefinition["transform"] {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw definitionError(label, `transform must be an object { language, source }, got ${kindOf(value)}`, { file, path: "transform" });
+  const language = value["language"] ?? "javascript";
+  if (language !== "javascript") {
+    throw definitionError(label, `transform.language ${JSON.stringify(language)} is not supported; only "javascript" transforms can run`, {
+      file,
+      path: "transform.language",
+    });
+  }
+  const source = value["source"];
+  if (typeof source !== "string") throw definitionError(label, `transform.source must be a string of JavaScript, got ${kindOf(source)}`, { file, path: "transform.source" });
+  return { language, source };
+}
+
+/** The schema's draft, as an E_SCHEMA error naming the file and where the schema sits when `$schema` is unknown. */
+function draftOf(located: Located, label: string, file: string | undefined): SchemaDraft {
+  try {
+    return detectDraft(located.schema);
+  } catch (error) {
+    if (!isCxdaError(error)) throw error;
+    throw new CxdaError("E_SCHEMA", `${label}: ${located.path}: ${error.message}`, { cause: error, context: { ...error.context, file, path: located.path } });
+  }
+}
+
+/** Compiles the schema now, so a broken schema is reported when the definition loads rather than on the first case. */
+function compileOrExplain(side: "input" | "output", located: Located, draft: SchemaDraft, label: string, file: string | undefined): void {
+  try {
+    createValidator(located.schema, { side, draft });
+  } catch (error) {
+    if (!isCxdaError(error) || error.code !== "E_SCHEMA") throw error;
+    const detail = error.message.startsWith(`${side} schema `) ? error.message.slice(`${side} schema `.length) : error.message;
+    throw new CxdaError("E_SCHEMA", `${label}: the ${side} schema at ${located.path} ${detail}`, {
+      cause: error,
+      context: { ...error.context, file, path: located.path },
+    });
+  }
+}
+
+/**
+ * Turns a raw definition of any supported shape into an {@link ActionDefinition}, and compiles both schemas
+ * so an invalid one is rejected now. Shapes: `schema: { input, output }`, `schema: { input, response }`,
+ * `schema` alone as the output schema, top-level `inputSchema`/`outputSchema`, and a Genesys export's
+ * `contract.input.inputSchema`/`contract.output.successSchema`. A missing input schema becomes `true`.
+ * The id is `id`, else `fallbackId`, else a slug of `name` (Genesys exports carry no id).
+ * The schemas are copied, so later changes to `raw` do not reach the result.
+ * @throws CxdaError `E_DEFINITION` for a structural problem (no output schema, a schema that is not an object
+ * or boolean, no id…), `E_SCHEMA` for an unknown `$schema` or a schema that does not compile; both name the file.
+ * @example
+ * const definition = normaliseDefinition(JSON.parse(text), { file: "actions/billing/definition.json", fallbackId: "billing" });
+ * definition.meta.shape; // "schema.input/output"
+ */
+export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}): ActionDefinition {
+  const { file, fallbackId } = options;
+  const label = file ?? "definition";
+  if (!isRecord(raw)) throw definitionError(label, `expected a JSON object at the top level, got ${kindOf(raw)}`, { file });
+
+  const found = findSchemas(raw, label, file);
+  const id = resolveId(raw, label, file, fallbackId);
+  const name = raw["name"];
+  if (name !== undefined && name !== null && typeof name !== "string") throw definitionError(label, `name must be a string, got ${kindOf(name)}`, { file, path: "name" });
+  const version = raw["version"] ?? null;
+  if (version !== null && typeof version !== "string" && typeof version !== "number") {
+    throw definitionError(label, `version must be a string or a number, got ${kindOf(version)}`, { file, path: "version" });
+  }
+  const transform = resolveTransform(raw["transform"], label, file);
+
+  const input: Located = found.input ?? { schema: true, path: "(none: accepts any input)" };
+  const inputDraft = draftOf(input, label, file);
+  const outputDraft = draftOf(found.output, label, file);
+  compileOrExplain("input", input, inputDraft, label, file);
+  compileOrExplain("output", found.output, outputDraft, label, file);
+
+  let inputSchema: JsonSchema;
+  let outputSchema: JsonSchema;
+  try {
+    inputSchema = structuredClone(input.schema);
+    outputSchema = structuredClone(found.output.schema);
+  } catch (error) {
+    throw new CxdaError("E_DEFINITION", `${label}: the schemas must be plain JSON data (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+      context: { file },
+    });
+  }
+
+  return {
+    id,
+    name: typeof name === "string" && name !== "" ? name : id,
+    version,
+    inputSchema,
+    outputSchema,
+    ...(transform === undefined ? {} : { transform }),
+    meta: { shape: found.shape, inputDraft, outputDraft, ...(file === undefined ? {} : { file }) },
+  };
+}
+
+/**
+ * Loads a definition from a file (a directory means `<dir>/definition.json`) or normalises an object directly.
+ * Malformed JSON is reported as `file:line:column`.
+ * @throws CxdaError `E_DEFINITION` for a missing, unreadable or malformed file or a structural problem,
+ * `E_SCHEMA` for a schema that does not compile.
+ * @example
+ * const definition = await loadDefinition("actions/billing-callback", { fallbackId: "billing-callback" });
+ * definition.outputSchema; // the schema the transform's output must satisfy
+ */
+export async function loadDefinition(source: string | object, options: LoadDefinitionOptions = {}): Promise<ActionDefinition> {
+  const extra = options.fallbackId === undefined ? {} : { fallbackId: options.fallbackId };
+  if (typeof source !== "string") return normaliseDefinition(source, extra);
+  let file = source;
+  try {
+    if ((await stat(source)).isDirectory()) file = join(source, "definition.json");
+  } catch {
+    // A missing path is reported by readJsonFile, with the file name.
+  }
+  const raw = await readJsonFile(file, "E_DEFINITION");
+  return normaliseDefinition(raw, { file, ...extra });
+}
