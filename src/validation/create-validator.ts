@@ -26,7 +26,8 @@ export interface ValidatorOptions {
 
 /**
  * Compiles `schema` (once per draft and content: later calls with an equal schema reuse the compiled code)
- * and returns a validator whose issues are plain data.
+ * and returns a validator whose issues are plain data. Treat a schema object as read-only once compiled:
+ * the same object is recognised by identity on later calls, so changing it in place is not noticed.
  * @throws CxdaError `E_SCHEMA` when the schema does not compile, naming the side, the schema path when known,
  * and ajv's reason; `context` has `side`, `draft`, `reason` and `schemaPath`.
  * @example

@@ -95,7 +95,8 @@ export function compiledSchemaCount(): number {
 
 /**
  * Compiles `schema` for `draft`, or returns the earlier compilation of a schema with the same content.
- * When `draft` is omitted it is read from `$schema`.
+ * When `draft` is omitted it is read from `$schema`. A schema object must not be changed after it is compiled:
+ * with an explicit `draft`, the same object is looked up by identity before its content is serialised.
  * @throws CxdaError `E_SCHEMA` when the schema does not compile; `context` has `draft`, `schemaPath` when known, and `reason`.
  * @example
  * const { validate } = compileSchema({ type: "integer" });
