@@ -1,0 +1,282 @@
+// The platform API client: get a data action's definition and execute it, with auth, retries and typed errors.
+import { createTokenProvider } from "../auth/create-token-provider.js";
+import { discoverTenant } from "../auth/access-key.js";
+import { redact, type Secret } from "../auth/secret.js";
+import type { TokenCacheOptions, TokenProvider } from "../auth/token-provider.js";
+import { resolvePlatformOptions, type PlatformOptions, type ResolvedPlatformOptions } from "../config/platform-options.js";
+import { CxdaError } from "../core/errors.js";
+import {
+  DEFAULT_CORRELATION_HEADER,
+  describeBody,
+  describeResponse,
+  responseError,
+  sendWithRetry,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from "./http-request.js";
+import { resolveRetryOptions, type RetryOptions } from "./retry-policy.js";
+
+/** The scope each call needs, named in `E_SCOPE` errors. */
+export const DATA_ACTION_SCOPES = { read: "data-actions:read", execute: "data-actions:execute" } as const;
+
+/**
+ * Options of {@link createApiClient}: platform options (credentials, URLs) plus transport settings.
+ * @example
+ * createApiClient({ apiUrl: `${emulator.url}/api/v2`, clientId, clientSecret, envFile: false });
+ */
+export interface ApiClientOptions extends PlatformOptions {
+  /** Already-resolved platform options; when given, the platform fields above are ignored. */
+  platform?: ResolvedPlatformOptions;
+  /** Token provider to use. @default one built for the resolved auth mode */
+  tokenProvider?: TokenProvider;
+  /** Token cache timing (clock, margins), for the default provider. */
+  tokenCache?: TokenCacheOptions;
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Per-attempt timeout in ms. @default 15000 */
+  timeoutMs?: number;
+  /** Retry policy for API and token calls. @default resolveRetryOptions() */
+  retry?: RetryOptions;
+  /** Response header holding the platform's correlation id. @default "x-correlation-id" */
+  correlationHeader?: string;
+  /** Paths relative to the API base; `{id}` is replaced by the encoded id. */
+  paths?: {
+    /** @default "data-actions/{id}" */
+    getDataAction?: string;
+    /** @default "data-actions/{id}/execute" */
+    executeDataAction?: string;
+  };
+}
+
+/** Client options with every default applied. */
+export interface ResolvedApiClientOptions {
+  platform: ResolvedPlatformOptions;
+  tokenProvider: TokenProvider;
+  transport: HttpTransport;
+  paths: { getDataAction: string; executeDataAction: string };
+}
+
+/** A definition as the platform returned it. */
+export interface FetchedDataAction {
+  notModified: false;
+  /** The raw JSON body: normalise it with `normaliseDefinition`. */
+  definition: Record<string, unknown>;
+  etag?: string;
+  version?: string | number;
+  url: string;
+  correlationId?: string;
+}
+
+/** The platform confirmed that the copy with this ETag is current (304). */
+export interface NotModifiedDataAction {
+  notModified: true;
+  etag?: string;
+  url: string;
+  correlationId?: string;
+}
+
+/** What {@link ApiClient.getDataAction} returns. */
+export type DataActionResponse = FetchedDataAction | NotModifiedDataAction;
+
+/** What the platform's execute endpoint answered: an output, or the transform's failure as data. */
+export type ExecuteResult =
+  | { ok: true; output: unknown; status: number; correlationId?: string }
+  | { ok: false; status: number; error: { code?: string; message: string }; correlationId?: string };
+
+/** The platform API, as cxda uses it. */
+export interface ApiClient {
+  /** GET a data action; with `etag`, sends `If-None-Match` and may get `{ notModified: true }`. */
+  getDataAction(id: string, options?: { etag?: string }): Promise<DataActionResponse>;
+  /** POST a trigger payload to the execute endpoint. */
+  executeDataAction(id: string, payload: unknown): Promise<ExecuteResult>;
+  /** The API base in use (after tenant discovery, in access-key mode). */
+  apiUrl(): Promise<string>;
+  readonly tokenProvider: TokenProvider;
+}
+
+/**
+ * Applies the client defaults: resolves platform options (unless given resolved) and builds the token provider.
+ * @example
+ * const resolved = resolveApiClientOptions({ env: process.env });
+ */
+export function resolveApiClientOptions(options: ApiClientOptions = {}): ResolvedApiClientOptions {
+  const platform = options.platform ?? resolvePlatformOptions(options);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new CxdaError("E_CONFIG", `timeoutMs must be a positive number, got ${String(options.timeoutMs)}`, { context: { setting: "timeoutMs" } });
+  }
+  const correlationHeader = (options.correlationHeader ?? DEFAULT_CORRELATION_HEADER).toLowerCase();
+  const tokenProvider =
+    options.tokenProvider ??
+    createTokenProvider(platform, {
+      ...options.tokenCache,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      correlationHeader,
+    });
+  const auth = platform.auth;
+  const secrets: Secret[] = auth.mode === "client-credentials" ? [auth.clientSecret] : [auth.clientSecret, auth.accessKeySecret];
+  const paths = {
+    getDataAction: options.paths?.getDataAction ?? "data-actions/{id}",
+    executeDataAction: options.paths?.executeDataAction ?? "data-actions/{id}/execute",
+  };
+  for (const [name, path] of Object.entries(paths)) {
+    if (!path.includes("{id}")) {
+      throw new CxdaError("E_CONFIG", `paths.${name} must contain "{id}", got "${path}"`, { context: { setting: `paths.${name}` } });
+    }
+  }
+  return {
+    platform,
+    tokenProvider,
+    transport: {
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs,
+      correlationHeader,
+      retry: resolveRetryOptions(options.retry),
+      secrets,
+    },
+    paths,
+  };
+}
+
+/** Checks an id before it goes into a URL or a file name. */
+function checkId(id: string): void {
+  if (typeof id !== "string" || id.trim() === "") {
+    throw new CxdaError("E_USAGE", "a data action id is required", { context: { id: String(id) } });
+  }
+}
+
+function parseObject(request: HttpRequest, response: HttpResponse): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(response.text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw responseError("E_HTTP", request, response, `${describeResponse(request, response)}: expected a JSON object in the response body`);
+}
+
+/**
+ * Creates the API client. Credentials and URLs come from options, the environment and `.env`
+ * (see `resolvePlatformOptions`). Every call retries 429/5xx/network faults within the retry
+ * budget; a 401 invalidates the token and retries once; 401 again is `E_AUTH`, 403 `E_SCOPE`,
+ * 404 `E_NOT_FOUND`. Errors carry method, URL, status and the correlation id, never a secret.
+ * @example
+ * const client = createApiClient();
+ * const { definition, etag } = await client.getDataAction("da-test-12345");
+ */
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const resolved = resolveApiClientOptions(options);
+  const { platform, tokenProvider, transport, paths } = resolved;
+  const auth = platform.auth;
+  let discovered: Promise<string> | undefined;
+
+  const apiUrl = (): Promise<string> => {
+    if (platform.apiUrl !== undefined) return Promise.resolve(platform.apiUrl);
+    if (auth.mode !== "access-key" || auth.tenantId === undefined) {
+      return Promise.reject(new CxdaError("E_CONFIG", "no API base URL: set CXONE_API_URL or CXONE_TENANT_ID", { context: { setting: "CXONE_API_URL" } }));
+    }
+    discovered ??= discoverTenant(auth.issuerUrl, auth.tenantId, {
+      fetch: transport.fetch,
+      timeoutMs: transport.timeoutMs,
+      correlationHeader: transport.correlationHeader,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    }).then((tenant) => tenant.apiUrl);
+    discovered.catch(() => {
+      discovered = undefined;
+    });
+    return discovered;
+  };
+
+  /** Sends with a bearer token; on a 401, invalidates that token and tries once more with a fresh one. */
+  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string): Promise<{ request: HttpRequest; response: HttpResponse }> => {
+    for (let authAttempt = 1; ; authAttempt++) {
+      const token = await tokenProvider.getToken();
+      const request: HttpRequest = {
+        method,
+        url,
+        headers: { accept: "application/json", ...headers, authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : { body }),
+      };
+      const response = await sendWithRetry(request, { ...transport, secrets: [...transport.secrets, token] });
+      if (response.status !== 401) return { request, response };
+      tokenProvider.invalidate(token);
+      if (authAttempt >= 2) {
+        throw responseError(
+          "E_AUTH",
+          request,
+          response,
+          `${describeResponse(request, response)}: the platform refused the token, also a freshly issued one; check ${auth.credentialsHint} and that this client may use the API`,
+        );
+      }
+    }
+  };
+
+  const failFor = (request: HttpRequest, response: HttpResponse, id: string, scope: string): never => {
+    const where = describeResponse(request, response);
+    if (response.status === 403) {
+      throw responseError("E_SCOPE", request, response, `${where}: the token lacks the "${scope}" scope; grant that scope to the platform client you authenticate as (${auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint})`);
+    }
+    if (response.status === 404) {
+      throw responseError("E_NOT_FOUND", request, response, `${where}: no data action with id "${id}"; check the id and the API base URL`);
+    }
+    const said = describeBody(response.text, [...transport.secrets]);
+    throw responseError("E_HTTP", request, response, `${where}: unexpected answer${said === undefined ? "" : ` (${said})`}`);
+  };
+
+  const urlFor = async (template: string, id: string): Promise<string> => `${await apiUrl()}/${template.replace("{id}", encodeURIComponent(id))}`;
+
+  return {
+    tokenProvider,
+    apiUrl,
+
+    async getDataAction(id, callOptions = {}) {
+      checkId(id);
+      const url = await urlFor(paths.getDataAction, id);
+      const headers: Record<string, string> = callOptions.etag === undefined ? {} : { "if-none-match": callOptions.etag };
+      const { request, response } = await send("GET", url, headers);
+      const etag = response.headers.get("etag") ?? undefined;
+      const common = {
+        url,
+        ...(etag === undefined ? {} : { etag }),
+        ...(response.correlationId === undefined ? {} : { correlationId: response.correlationId }),
+      };
+      if (response.status === 304) return { notModified: true, ...common };
+      if (response.status < 200 || response.status >= 300) return failFor(request, response, id, DATA_ACTION_SCOPES.read);
+      const definition = parseObject(request, response);
+      const version = definition.version;
+      return {
+        notModified: false,
+        definition,
+        ...common,
+        ...(typeof version === "string" || typeof version === "number" ? { version } : {}),
+      };
+    },
+
+    async executeDataAction(id, payload) {
+      checkId(id);
+      const url = await urlFor(paths.executeDataAction, id);
+      const { request, response } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload));
+      const correlation = response.correlationId === undefined ? {} : { correlationId: response.correlationId };
+      if (response.status >= 200 && response.status < 300) {
+        const body = parseObject(request, response);
+        return { ok: true, output: body.output, status: response.status, ...correlation };
+      }
+      if (response.status === 400 || response.status === 422) {
+        // The action ran (or refused its input) and said why: a result to compare, not a fault.
+        let error: { code?: string; message: string } = { message: describeBody(response.text, [...transport.secrets]) ?? describeResponse(request, response) };
+        try {
+          const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
+          if (typeof body.error?.message === "string") {
+            error = { message: redact(body.error.message, [...transport.secrets]), ...(typeof body.error.code === "string" ? { code: body.error.code } : {}) };
+          }
+        } catch {
+          // keep the summary
+        }
+        return { ok: false, status: response.status, error, ...correlation };
+      }
+      return failFor(request, response, id, DATA_ACTION_SCOPES.execute);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// One HTTP exchange with the platform over fetch: timeouts, network faults and retryable statuses as CxdaErrors.
+import { CxdaError, type CxdaErrorCode } from "../core/errors.js";
+import { redact, type Secret } from "../auth/secret.js";
+import { parseRetryAfter, runWithRetry, type AttemptOutcome, type ResolvedRetryOptions } from "./retry-policy.js";
+
+/** The response header carrying the platform's correlation id, unless configured otherwise. */
+export const DEFAULT_CORRELATION_HEADER = "x-correlation-id";
+
+/** A request as cxda sends it. Header values may hold secrets; they are never copied into errors. */
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A response with its body read. */
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+  /** The platform's correlation id, when the response carried one. */
+  correlationId: string | undefined;
+}
+
+/** How requests are carried. */
+export interface HttpTransport {
+  fetch: typeof fetch;
+  /** Per-attempt timeout in ms (capped by what is left of the retry budget). */
+  timeoutMs: number;
+  correlationHeader: string;
+  retry: ResolvedRetryOptions;
+  /** Values to scrub from any text that ends up in an error. */
+  secrets: ReadonlyArray<Secret | string | undefined>;
+}
+
+/** Statuses worth another try: rate limiting and transient server faults (501 is not transient). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || (status >= 500 && status !== 501);
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "timed out";
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === "string") {
+    const known: Record<string, string> = {
+      ECONNREFUSED: "connection refused",
+      ECONNRESET: "connection reset",
+      UND_ERR_SOCKET: "connection closed by the server",
+      ENOTFOUND: "host not found",
+      EAI_AGAIN: "host lookup failed",
+      ETIMEDOUT: "connection timed out",
+      UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+      EPIPE: "connection broken",
+    };
+    return known[cause.code] ?? `network error ${cause.code}`;
+  }
+  if (error instanceof Error && error.message === "terminated") return "connection closed mid-response";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A short, scrubbed summary of an error body (`error_description`, `message`, or the text itself),
+ * so messages can say what the platform said without echoing anything sensitive.
+ */
+export function describeBody(text: string, secrets: HttpTransport["secrets"]): string | undefined {
+  let summary: string | undefined;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const nested = typeof body.error === "object" && body.error !== null ? (body.error as Record<string, unknown>) : undefined;
+    const candidates = [body.error_description, nested?.message, body.message, typeof body.error === "string" ? body.error : undefined];
+    summary = candidates.find((value): value is string => typeof value === "string" && value !== "");
+  } catch {
+    summary = text.trim() === "" ? undefined : text.trim();
+  }
+  if (summary === undefined) return undefined;
+  const clipped = summary.length > 200 ? `${summary.slice(0, 200)}…` : summary;
+  return redact(clipped, secrets);
+}
+
+/** Builds an error about a response, carrying method, URL, status and correlation id. */
+export function responseError(code: CxdaErrorCode, request: HttpRequest, response: HttpResponse, message: string): CxdaError {
+  return new CxdaError(code, message, {
+    context: { method: request.method, url: request.url, status: response.status, correlationId: response.correlationId },
+  });
+}
+
+function statusLine(response: HttpResponse): string {
+  return `${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
+}
+
+/**
+ * Sends one request and reads the whole body. Network faults, timeouts and bodies cut off
+ * mid-way become `E_NETWORK` errors; any status is returned as a response.
+ */
+export async function sendOnce(request: HttpRequest, transport: HttpTransport, timeoutMs: number): Promise<HttpResponse> {
+  const where = `${request.method} ${request.url}`;
+  const fail = (error: unknown): CxdaError =>
+    new CxdaError("E_NETWORK", `${where}: ${redact(networkReason(error), transport.secrets)}`, {
+      cause: error,
+      context: { method: request.method, url: request.url, timeoutMs },
+    });
+  const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs)));
+  let response: Response;
+  try {
+    response = await transport.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal,
+      redirect: "manual",
+    });
+  } catch (error) {
+    throw fail(error);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw fail(error);
+  }
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    text,
+    correlationId: response.headers.get(transport.correlationHeader) ?? undefined,
+  };
+}
+
+/**
+ * Sends a request under the retry policy: 429 waits for Retry-After, 408/5xx and network faults
+ * back off; every other status is returned for the caller to interpret.
+ * @example
+ * const response = await sendWithRetry({ method: "GET", url, headers: {} }, transport);
+ */
+export async function sendWithRetry(request: HttpRequest, transport: HttpTransport): Promise<HttpResponse> {
+  const where = `${request.method} ${request.url}`;
+  return runWithRetry(async ({ remainingMs }): Promise<AttemptOutcome<HttpResponse>> => {
+    let response: HttpResponse;
+    try {
+      response = await sendOnce(request, transport, Math.min(transport.timeoutMs, Math.max(remainingMs, 1)));
+    } catch (error) {
+      if (error instanceof CxdaError && error.code === "E_NETWORK") return { kind: "retry", error };
+      throw error;
+    }
+    if (!isRetryableStatus(response.status)) return { kind: "done", value: response };
+    const said = describeBody(response.text, transport.secrets);
+    const detail = said === undefined ? "" : ` (${said})`;
+    if (response.status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), transport.retry.now());
+      const error = responseError("E_RATE_LIMIT", request, response, `${where}: ${statusLine(response)}, rate limited${detail}`);
+      return retryAfterMs === undefined ? { kind: "retry", error } : { kind: "retry", error, retryAfterMs };
+    }
+    return { kind: "retry", error: responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}`) };
+  }, transport.retry);
+}
+
+/** `GET https://…: 500 Internal Server Error`: the start of most messages about a response. */
+export function describeResponse(request: HttpRequest, response: HttpResponse): string {
+  return `${request.method} ${request.url}: ${statusLine(response)}`;
+}

@@ -1,0 +1,159 @@
+// When and how long to wait before trying a platform request again: Retry-After, backoff with jitter, and the bounds.
+import { CxdaError } from "../core/errors.js";
+
+/**
+ * Retry settings a user may pass.
+ * @example
+ * resolveRetryOptions({ maxAttempts: 5, maxElapsedMs: 60_000 });
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included. @default 4 */
+  maxAttempts?: number;
+  /** Time budget for all attempts and waits together, in ms. @default 30000 */
+  maxElapsedMs?: number;
+  /** First backoff step, in ms; doubles per attempt. @default 250 */
+  baseDelayMs?: number;
+  /** Largest backoff step, in ms (a Retry-After may ask for more, within the budget). @default 8000 */
+  maxDelayMs?: number;
+  /** Clock in epoch ms, injectable for tests. @default Date.now */
+  now?: () => number;
+  /** Waits `ms`, injectable for tests. @default a setTimeout promise */
+  sleep?: (ms: number) => Promise<void>;
+  /** Random number in [0, 1) for jitter, injectable for tests. @default Math.random */
+  random?: () => number;
+}
+
+/** Retry settings with every default applied. */
+export interface ResolvedRetryOptions {
+  maxAttempts: number;
+  maxElapsedMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+function checkNumber(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min) {
+    throw new CxdaError("E_CONFIG", `retry.${name} must be a number >= ${min}, got ${String(value)}`, { context: { setting: `retry.${name}` } });
+  }
+  return value;
+}
+
+/**
+ * Applies the retry defaults and rejects nonsense values early.
+ * @example
+ * const retry = resolveRetryOptions({ sleep: async () => {} });
+ */
+export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
+  return {
+    maxAttempts: Math.floor(checkNumber("maxAttempts", options.maxAttempts, 4, 1)),
+    maxElapsedMs: checkNumber("maxElapsedMs", options.maxElapsedMs, 30_000, 0),
+    baseDelayMs: checkNumber("baseDelayMs", options.baseDelayMs, 250, 0),
+    maxDelayMs: checkNumber("maxDelayMs", options.maxDelayMs, 8_000, 0),
+    now: options.now ?? Date.now,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+  };
+}
+
+/**
+ * Reads a `Retry-After` header as a wait in ms: delay-seconds (`"2"`) or an HTTP date, measured
+ * against `nowMs`. A date in the past means 0; an unreadable value means `undefined`.
+ * @example
+ * parseRetryAfter("2", Date.now()); // 2000
+ * parseRetryAfter(new Date(Date.now() + 3000).toUTCString(), Date.now()); // about 3000
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+\.\d+$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+/**
+ * The backoff before retry number `retry` (1 for the first retry): exponential, capped, with
+ * "equal jitter" (half the step fixed, half random) so callers spread out but never retry at once.
+ * @example
+ * backoffDelay(1, resolveRetryOptions()); // between 125 and 250
+ */
+export function backoffDelay(retry: number, options: ResolvedRetryOptions): number {
+  const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.round(step / 2 + options.random() * (step / 2));
+}
+
+/** The outcome of one attempt, as the caller classifies it. */
+export type AttemptOutcome<T> =
+  | { kind: "done"; value: T }
+  /** A failure worth another try; `retryAfterMs` when the server said how long to wait. */
+  | { kind: "retry"; error: CxdaError; retryAfterMs?: number };
+
+/** What {@link runWithRetry} tells an attempt. */
+export interface AttemptInfo {
+  /** 1-based attempt number. */
+  attempt: number;
+  /** Time left in the budget, in ms; use it to cap a request timeout. */
+  remainingMs: number;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+function withAdvice(error: CxdaError, message: string, extra: Record<string, number>): CxdaError {
+  return new CxdaError(error.code, message, { cause: error, context: { ...error.context, ...extra } });
+}
+
+/**
+ * Runs `attempt` until it is done, a non-retryable error is thrown, or the bounds are reached.
+ * Waits honour `retryAfterMs` (429) or back off exponentially with jitter (5xx, resets, timeouts).
+ * A server asking for a wait beyond the remaining budget fails at once with `E_RATE_LIMIT`
+ * instead of sleeping; an exhausted budget rethrows the last error with the attempts counted.
+ * @example
+ * const value = await runWithRetry(async ({ remainingMs }) => ({ kind: "done", value: 42 }), resolveRetryOptions());
+ */
+export async function runWithRetry<T>(attempt: (info: AttemptInfo) => Promise<AttemptOutcome<T>>, options: ResolvedRetryOptions): Promise<T> {
+  const startedAt = options.now();
+  for (let number = 1; ; number++) {
+    const elapsedBefore = options.now() - startedAt;
+    const outcome = await attempt({ attempt: number, remainingMs: Math.max(0, options.maxElapsedMs - elapsedBefore) });
+    if (outcome.kind === "done") return outcome.value;
+
+    const { error } = outcome;
+    const elapsed = options.now() - startedAt;
+    const tried = `${number} attempt${number === 1 ? "" : "s"} in ${seconds(elapsed)}`;
+    if (number >= options.maxAttempts) {
+      throw withAdvice(error, `${error.message} (gave up after ${tried}; retry.maxAttempts is ${options.maxAttempts})`, {
+        attempts: number,
+        elapsedMs: elapsed,
+      });
+    }
+    const remaining = options.maxElapsedMs - elapsed;
+    if (outcome.retryAfterMs !== undefined) {
+      if (outcome.retryAfterMs > remaining) {
+        throw new CxdaError(
+          "E_RATE_LIMIT",
+          `${error.message}: the platform asked to wait ${seconds(outcome.retryAfterMs)} (Retry-After), more than the ${seconds(Math.max(0, remaining))} left of the retry budget; try again later or raise retry.maxElapsedMs`,
+          { cause: error, context: { ...error.context, attempts: number, elapsedMs: elapsed, retryAfterMs: outcome.retryAfterMs } },
+        );
+      }
+      await options.sleep(outcome.retryAfterMs);
+      continue;
+    }
+    const delay = backoffDelay(number, options);
+    if (delay > remaining) {
+      throw withAdvice(error, `${error.message} (gave up after ${tried}; the retry budget of ${seconds(options.maxElapsedMs)} is spent)`, {
+        attempts: number,
+        elapsedMs: elapsed,
+      });
+    }
+    await options.sleep(delay);
+  }
+}
