@@ -2,3 +2,18 @@
 export { CxdaError, isCxdaError, hasErrorCode } from "./core/errors.js";
 export type { CxdaErrorCode, SerializedError, ErrorContext } from "./core/errors.js";
 export type * from "./core/types.js";
+
+export { loadDefinition, normaliseDefinition } from "./definitions/load-definition.js";
+export { createValidator, type Validator, type ValidatorOptions } from "./validation/create-validator.js";
+export { detectDraft } from "./validation/detect-draft.js";
+export { formatIssue } from "./validation/format-issue.js";
+export { createPayload, type PayloadOptions } from "./payloads/create-payload.js";
+export { applyOverrides, type TriggerOverrides } from "./payloads/apply-overrides.js";
+export { setPath, getPath, unsetPath, parseAssignment } from "./payloads/dotted-path.js";
+export { parseCase, loadCases, type LoadedCase } from "./cases/load-cases.js";
+export { prepareCase, type CaseContext } from "./cases/prepare-case.js";
+export { evaluateExpectations, type CaseOutcome } from "./cases/evaluate-case.js";
+export { runCases, summarise, type RunCasesOptions } from "./runner/run-cases.js";
+export { findActionDirs, loadAction, type LoadedAction } from "./runner/load-action.js";
+export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./executor/worker-pool.js";
+export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";

@@ -37,7 +37,7 @@ function bareName(path: string): string {
 }
 
 async function standInSource(name: string): Promise<string> {
-  const real = (await import(`node:${name}`)) as Record<string, unknown>;
+  const real = (await import(/* @vite-ignore */ `node:${name}`)) as Record<string, unknown>;
   const keys = Object.keys(real).filter((key) => key !== "default" && /^[A-Za-z_$][\w$]*$/.test(key));
   const isFs = FS_MODULES.includes(name);
   const why = isFs

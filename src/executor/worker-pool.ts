@@ -184,6 +184,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
+    if (closed) return;
     slot.worker.unref();
     dispatch();
   };
@@ -245,7 +246,14 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     },
     async close() {
       closed = true;
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      // An idle worker is unref'd so a forgotten pool cannot keep the process alive; ref it while it stops,
+      // or the process could run out of work before terminate() settles.
+      await Promise.all(
+        slots.map((slot) => {
+          slot.worker.ref();
+          return slot.worker.terminate();
+        }),
+      );
     },
   };
 }

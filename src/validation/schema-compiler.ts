@@ -9,6 +9,8 @@ import { CxdaError } from "../core/errors.js";
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
 import { CANONICAL_SCHEMA_URI, detectDraft } from "./detect-draft.js";
 import { stableStringify } from "./stable-json.js";
+import { valueAtPointer } from "./json-pointer.js";
+import { describeValue } from "./describe-value.js";
 
 /** A compiled schema and the strict-mode warnings ajv logged while compiling it (unknown keywords…). */
 export interface CompiledSchema {
@@ -132,7 +134,7 @@ function compileByContent(schema: JsonSchema, draft: SchemaDraft | undefined): C
     typeof schema === "object" && schema["$schema"] !== undefined ? { ...schema, $schema: CANONICAL_SCHEMA_URI[effective] } : schema;
 
   if (!ajv.validateSchema(target)) {
-    throw schemaError(effective, metaSchemaFailure(ajv.errors ?? []));
+    throw schemaError(effective, metaSchemaFailure(ajv.errors ?? [], target));
   }
   const warnings: string[] = [];
   warningSink = warnings;
@@ -164,14 +166,15 @@ function schemaError(draft: SchemaDraft, failure: Failure, cause?: unknown): Cxd
 }
 
 /** The first meta-schema complaint at the first failing location, with the allowed values when there are some. */
-function metaSchemaFailure(errors: ErrorObject[]): Failure {
+function metaSchemaFailure(errors: ErrorObject[], schema: unknown): Failure {
   const first = errors[0];
   if (first === undefined) return { reason: "it does not match its meta-schema" };
   const atSamePlace = errors.filter((e) => e.instancePath === first.instancePath);
   const withValues = atSamePlace.find((e) => Array.isArray(e.params["allowedValues"]));
   const chosen = withValues ?? first;
   const allowed = chosen.params["allowedValues"] as unknown[] | undefined;
-  const reason = `${chosen.message ?? chosen.keyword}${allowed === undefined ? "" : ` (${allowed.map((v) => JSON.stringify(v)).join(", ")})`}`;
+  const found = valueAtPointer(schema, first.instancePath);
+  const reason = `${chosen.message ?? chosen.keyword}${allowed === undefined ? "" : ` (${allowed.map((v) => JSON.stringify(v)).join(", ")})`}${found === undefined ? "" : `, got ${describeValue(found)}`}`;
   return { reason, schemaPath: `#${first.instancePath}` };
 }
 

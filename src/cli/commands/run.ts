@@ -1,0 +1,66 @@
+// `cxda run <action-dir>`: runs one trigger through an action and shows the output, the issues and the trace.
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { CxdaError } from "../../core/errors.js";
+import type { CaseDefinition, CaseResult } from "../../core/types.js";
+import { parseJsonText } from "../../internal/json-file.js";
+import { parseAssignment } from "../../payloads/dotted-path.js";
+import { findActionDirs } from "../../runner/load-action.js";
+import { runCases } from "../../runner/run-cases.js";
+import { EXIT } from "../exit-codes.js";
+import { caseDetailLines } from "../report-case.js";
+import { addRunOptions, collect, runOptionsFrom, type RunFlags } from "../shared-options.js";
+import { processTerminal, type Terminal } from "../terminal.js";
+
+interface RunCommandFlags extends RunFlags {
+  payload?: string;
+  set: string[];
+  json?: boolean;
+}
+
+async function readPayload(source: string): Promise<Record<string, unknown>> {
+  const label = source === "-" ? "<stdin>" : source;
+  let text: string;
+  if (source === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    text = Buffer.concat(chunks).toString("utf8");
+  } else {
+    text = await readFile(source, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new CxdaError("E_USAGE", `--payload ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`);
+    });
+  }
+  const value = parseJsonText(text, label, "E_USAGE");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CxdaError("E_USAGE", `${label}: the payload must be a JSON object (a trigger)`);
+  return value as Record<string, unknown>;
+}
+
+/** Runs one trigger and prints it; returns the exit code. */
+export async function runRunCommand(dir: string, flags: RunCommandFlags, terminal: Terminal): Promise<number> {
+  const dirs = await findActionDirs([dir]);
+  if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${dir}: holds ${dirs.length} actions; \`cxda run\` takes one action folder`);
+  const single: CaseDefinition = { name: "run", expect: {} };
+  if (flags.payload !== undefined) single.payload = await readPayload(flags.payload);
+  if (flags.set.length > 0) single.set = Object.fromEntries(flags.set.map((text) => parseAssignment(text, "--set")));
+  let result: CaseResult | undefined;
+  for await (const each of runCases({ actions: dirs, cases: [single], ...runOptionsFrom(flags), workers: 1 })) result = each;
+  if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: nothing ran`);
+  if (flags.json) terminal.out(JSON.stringify(result, null, 2));
+  else for (const line of caseDetailLines(terminal, result)) terminal.out(line);
+  return result.status === "pass" ? EXIT.ok : EXIT.failures;
+}
+
+/** Registers `cxda run`. */
+export function registerRunCommand(program: Command, setExit: (code: number) => void): void {
+  addRunOptions(
+    program
+      .command("run")
+      .description("run one trigger through an action: output, validation issues, trace and logs")
+      .argument("<action-dir>", "the action folder")
+      .option("--payload <file|->", "the trigger as a JSON file, or - for stdin (default: the action's trigger.json or a generated one)")
+      .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
+      .option("--json", "print the CaseResult as JSON"),
+  )
+    .addHelpText("after", '\nExamples:\n  cxda run examples/billing-callback\n  cxda run examples/billing-callback --set data.customFields.resolutionScore=\'"87"\'\n  cat trigger.json | cxda run actions/my-action --payload - --json')
+    .action(async (dir: string, flags: RunCommandFlags) => setExit(await runRunCommand(dir, flags, processTerminal())));
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The cxda command line: the only place that reads argv, writes the final error and sets the exit code.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { describeThrown, isCxdaError } from "../core/errors.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerRunCommand } from "./commands/run.js";
+import { registerTestCommand } from "./commands/test.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name("cxda")
+    .description("Test and debug contact-center data actions offline.")
+    .version(version)
+    .option("--debug", "print stacks with errors")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  registerTestCommand(program, setExit);
+  registerRunCommand(program, setExit);
+  registerDemoCommand(program, setExit);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const debug = argv.includes("--debug");
+    const code = isCxdaError(error) ? `${error.code} ` : "";
+    process.stderr.write(`cxda: ${code}${describeThrown(error)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else if (!isCxdaError(error)) process.stderr.write("(an unexpected error: run with --debug for the stack, and please report it)\n");
+    return exitCodeFor(error);
+  }
+  return exitCode;
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,52 @@
+// Renders case results for people: one line per case, the reasons under a failing one, and a trace timeline.
+import type { CaseResult, TraceStep } from "../core/types.js";
+import { formatIssue } from "../validation/format-issue.js";
+import { paint, showJson, type Terminal } from "./terminal.js";
+
+function ms(value: number): string {
+  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(value >= 10 ? 1 : 2)} ms`;
+}
+
+/** One line for the case, then indented reasons when it did not pass. */
+export function caseLines(terminal: Terminal, result: CaseResult): string[] {
+  const mark = result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
+  const title = `${result.action} › ${result.case}`;
+  const lines = [`${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`];
+  if (result.status === "pass") return lines;
+  if (result.error) lines.push(`    ${paint(terminal, "red", result.error.code)} ${result.error.message.split("\n").join("\n    ")}`);
+  if (result.error?.stack) lines.push(...result.error.stack.split("\n").slice(1, 6).map((l) => paint(terminal, "dim", `    ${l.trim()}`)));
+  for (const failure of result.failures) lines.push(`    ${failure.message}`);
+  if (result.source) lines.push(paint(terminal, "dim", `    at ${result.source}`));
+  return lines;
+}
+
+/** The steps of a trace as a timeline with durations. */
+export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
+  // Offsets count from the case's first step; loading the definition happened once, before any case.
+  const first = steps.find((s) => s.step !== "load-definition")?.startedAt ?? 0;
+  return steps.map((s) => {
+    const mark = s.ok === null ? paint(terminal, "dim", "–") : s.ok ? paint(terminal, "green", "✓") : paint(terminal, "red", "✗");
+    const offset = s.step === "load-definition" ? "" : `+${ms(s.startedAt - first)}`;
+    const detail = s.detail && Object.keys(s.detail).length > 0 ? paint(terminal, "dim", ` ${JSON.stringify(s.detail)}`) : "";
+    return `  ${mark} ${s.step.padEnd(16)} ${ms(s.durationMs).padStart(9)} ${paint(terminal, "dim", offset.padStart(10))}${detail}`;
+  });
+}
+
+/** Everything about one case: output, issues, error, trace and logs (what `cxda run` prints). */
+export function caseDetailLines(terminal: Terminal, result: CaseResult): string[] {
+  const lines = [paint(terminal, "bold", `${result.action} › ${result.case}: ${result.status}`)];
+  lines.push("", paint(terminal, "cyan", "Output"), result.output === undefined ? "  (none)" : showJson(result.output).replace(/^/gm, "  "));
+  lines.push("", paint(terminal, "cyan", "Issues"));
+  if (result.issues.length === 0) lines.push("  none");
+  for (const issue of result.issues) lines.push(`  ${paint(terminal, "red", formatIssue(issue))}`);
+  if (result.error) {
+    lines.push("", paint(terminal, "cyan", "Error"), `  ${result.error.code} ${result.error.message}`);
+    if (result.error.stack) lines.push(...result.error.stack.split("\n").slice(1).map((l) => `  ${l.trim()}`));
+  }
+  lines.push("", paint(terminal, "cyan", "Trace"), ...traceLines(terminal, result.trace.steps));
+  if (result.logs.length > 0) {
+    lines.push("", paint(terminal, "cyan", "Logs"));
+    for (const log of result.logs) lines.push(`  ${paint(terminal, "dim", `+${ms(log.atMs)}`)} ${log.level.padEnd(5)} ${log.message}`);
+  }
+  return lines;
+}

@@ -1,0 +1,48 @@
+// Options several commands share (--var, --env, --workers, --timeout, --memory) and their parsing.
+import { Option, type Command } from "commander";
+import { CxdaError } from "../core/errors.js";
+import { parseAssignment } from "../payloads/dotted-path.js";
+import type { WorkerPoolOptions } from "../executor/worker-pool.js";
+
+/** Collects a repeatable `k=v` flag into a list. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Parses a positive integer flag, or throws E_USAGE naming the flag. */
+export function integerFlag(flag: string, min = 1) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min) throw new CxdaError("E_USAGE", `${flag} must be a whole number >= ${min}, got "${value}"`);
+    return number;
+  };
+}
+
+/** Adds the execution options to a command. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
+    .option("--env <name>", "ctx.env seen by the transform", "sandbox")
+    .addOption(new Option("--workers <n>", "worker threads (default: the number of cores)").argParser(integerFlag("--workers")))
+    .addOption(new Option("--timeout <ms>", "per-case time limit in milliseconds").default(2000).argParser(integerFlag("--timeout")))
+    .addOption(new Option("--memory <mb>", "per-worker heap limit in MB").default(256).argParser(integerFlag("--memory", 16)));
+}
+
+/** The parsed values of {@link addRunOptions}. */
+export interface RunFlags {
+  var: string[];
+  env: string;
+  workers?: number;
+  timeout: number;
+  memory: number;
+}
+
+/** Turns the flags into runner options. */
+export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Record<string, unknown>; env: string } {
+  const vars: Record<string, unknown> = {};
+  for (const text of flags.var) {
+    const [key, value] = parseAssignment(text, "--var");
+    vars[key] = value;
+  }
+  return { vars, env: flags.env, timeoutMs: flags.timeout, memoryMb: flags.memory, ...(flags.workers !== undefined ? { workers: flags.workers } : {}) };
+}

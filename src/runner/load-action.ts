@@ -1,0 +1,114 @@
+// Finds action folders and loads each one: its definition, its transform and its cases.
+import { readdir, stat } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { CxdaError } from "../core/errors.js";
+import type { ActionDefinition, TraceStep } from "../core/types.js";
+import { loadDefinition } from "../definitions/load-definition.js";
+import { readJsonFile } from "../internal/json-file.js";
+import { loadCases, type LoadedCase } from "../cases/load-cases.js";
+import type { TransformSource } from "../executor/bundle-transform.js";
+
+/** Everything known about one action folder before its cases run. */
+export interface LoadedAction {
+  dir: string;
+  /** The definition's id, or the folder name when the definition could not be read. */
+  id: string;
+  definition?: ActionDefinition;
+  /** Why the definition could not be used; every case then reports it. */
+  definitionError?: { code: string; message: string };
+  /** The trace step shared by every case of this action. */
+  definitionStep: TraceStep;
+  /** The transform: `transform.ts` or `transform.js` in the folder, else the definition's own script. */
+  transform?: TransformSource;
+  cases: LoadedCase[];
+  /** `trigger.json` in the folder: the trigger a case uses when it gives no `payload`. */
+  defaultTrigger?: Record<string, unknown>;
+}
+
+const MARKERS = ["definition.json", "transform.ts", "transform.js", "transform.mts", "transform.mjs", "cases"];
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+async function isActionDir(dir: string): Promise<boolean> {
+  for (const marker of MARKERS) if (await exists(join(dir, marker))) return true;
+  return false;
+}
+
+/**
+ * Expands the given paths into action folders: a path that is an action folder (it holds `definition.json`,
+ * a transform or `cases/`) counts as itself, any other folder contributes its action subfolders.
+ * A path that does not exist, or holds no action, is an `E_USAGE` error.
+ */
+export async function findActionDirs(paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) throw new CxdaError("E_USAGE", `${path}: no such folder; pass an action folder (with definition.json, transform.ts and cases/) or a folder of them`);
+    if (!info.isDirectory()) throw new CxdaError("E_USAGE", `${path}: not a folder; pass an action folder or a folder of them`);
+    if (await isActionDir(path)) {
+      found.push(resolve(path));
+      continue;
+    }
+    const children = (await readdir(path, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => join(path, entry.name)).sort();
+    const actions: string[] = [];
+    for (const child of children) if (await isActionDir(child)) actions.push(resolve(child));
+    if (actions.length === 0) throw new CxdaError("E_USAGE", `${path}: no action folders found (an action folder holds definition.json, a transform and cases/)`);
+    found.push(...actions);
+  }
+  return [...new Set(found)];
+}
+
+function errorOf(error: unknown, fallback: string): { code: string; message: string } {
+  if (error instanceof CxdaError) return { code: error.code, message: error.message };
+  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Loads an action folder. Problems with the definition or the cases are kept as data, not thrown. */
+export async function loadAction(dir: string): Promise<LoadedAction> {
+  const shown = relative(process.cwd(), dir) || ".";
+  const startedAt = performance.timeOrigin + performance.now();
+  const file = join(dir, "definition.json");
+  let definition: ActionDefinition | undefined;
+  let definitionError: LoadedAction["definitionError"];
+  try {
+    definition = await loadDefinition(file, { fallbackId: basename(dir) });
+  } catch (error) {
+    definitionError = errorOf(error, "E_DEFINITION");
+  }
+  const definitionStep: TraceStep = {
+    step: "load-definition",
+    name: "load definition",
+    ok: definition !== undefined,
+    startedAt,
+    durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 1000) / 1000,
+    detail: definition ? { source: "file", file: relative(process.cwd(), file), shape: definition.meta.shape, version: definition.version } : { error: definitionError?.code },
+  };
+  const action: LoadedAction = { dir, id: definition?.id ?? basename(dir), definitionStep, cases: await loadCases(dir) };
+  if (definition) action.definition = definition;
+  if (definitionError) action.definitionError = definitionError;
+
+  for (const name of ["transform.ts", "transform.mts", "transform.js", "transform.mjs"]) {
+    if (await exists(join(dir, name))) {
+      action.transform = { kind: "file", file: join(dir, name) };
+      break;
+    }
+  }
+  if (action.transform === undefined && definition?.transform) {
+    action.transform = { kind: "inline", source: definition.transform.source, name: `${shown}/definition.json#transform`, resolveDir: dir };
+  }
+  if (await exists(join(dir, "trigger.json"))) {
+    try {
+      const trigger = await readJsonFile(join(dir, "trigger.json"), "E_CASE");
+      if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger)) throw new CxdaError("E_CASE", `${shown}/trigger.json: the default trigger must be a JSON object`);
+      action.defaultTrigger = trigger as Record<string, unknown>;
+    } catch (error) {
+      // A broken default trigger breaks every case that relies on it; say so on each of them.
+      const problem = errorOf(error, "E_CASE");
+      action.cases = action.cases.map((entry) => (entry.ok && entry.case.payload === undefined ? { ok: false, name: entry.case.name, source: entry.case.source ?? shown, error: problem } : entry));
+    }
+  }
+  return action;
+}

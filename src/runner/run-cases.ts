@@ -1,0 +1,179 @@
+// Runs actions' cases through the worker pool and streams their results, in a stable order.
+import { join, relative, resolve } from "node:path";
+import { availableParallelism } from "node:os";
+import { CxdaError } from "../core/errors.js";
+import type { CaseDefinition, CaseResult, PreparedCase, RunSummary } from "../core/types.js";
+import { prepareCase } from "../cases/prepare-case.js";
+import type { LoadedCase } from "../cases/load-cases.js";
+import { bundleTransform } from "../executor/bundle-transform.js";
+import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
+import type { WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import { findActionDirs, loadAction, type LoadedAction } from "./load-action.js";
+
+/** Options of {@link runCases}. */
+export interface RunCasesOptions extends WorkerPoolOptions {
+  /** Action folders, or folders holding action folders. */
+  actions: string[];
+  /** Variables for `ctx.vars`; a case's own `vars` win. @default {} */
+  vars?: Record<string, unknown>;
+  /** `ctx.env` seen by transforms. @default "sandbox" */
+  env?: string;
+  /** Where bundled transforms are written. @default ".cxda/build" */
+  buildDir?: string;
+  /** Let transforms write files. @default false */
+  allowFsWrite?: boolean;
+  /** Run these cases instead of each action's case files (what `cxda run` does with one trigger). */
+  cases?: CaseDefinition[];
+  /** A pool to run on; when absent one is started for the run and stopped after it. */
+  pool?: WorkerPool;
+}
+
+type Slot = CaseResult | undefined;
+
+function errorResult(action: LoadedAction, name: string, error: { code: string; message: string }, source?: string): CaseResult {
+  const result: CaseResult = {
+    action: action.id,
+    case: name,
+    status: "error",
+    issues: [],
+    failures: [],
+    error,
+    logs: [],
+    trace: { steps: [action.definitionStep] },
+    durationMs: 0,
+  };
+  if (source !== undefined) result.source = source;
+  return result;
+}
+
+function toCaseResult(action: LoadedAction, prepared: PreparedCase, result: WorkerCaseResult): CaseResult {
+  const caseResult: CaseResult = {
+    action: action.id,
+    case: prepared.name,
+    status: result.status,
+    issues: result.issues,
+    failures: result.failures,
+    logs: result.logs,
+    trace: { steps: [action.definitionStep, ...result.steps] },
+    durationMs: result.durationMs,
+  };
+  if (result.output !== undefined) caseResult.output = result.output;
+  if (result.error !== undefined) caseResult.error = result.error;
+  if (prepared.source !== undefined) caseResult.source = prepared.source;
+  return caseResult;
+}
+
+async function workerActionFor(action: LoadedAction, options: RunCasesOptions, buildDir: string): Promise<WorkerAction | undefined> {
+  const definition = action.definition;
+  if (definition === undefined) return undefined;
+  let bundle: WorkerAction["bundle"];
+  if (action.transform === undefined) {
+    const shown = relative(process.cwd(), action.dir) || ".";
+    bundle = { error: { code: "E_TRANSFORM", message: `${shown}: no transform found; add transform.ts (export default function transform(trigger, ctx) { … }) or a transform.source in the definition` } };
+  } else {
+    try {
+      bundle = { file: (await bundleTransform(action.transform, { buildDir, allow: { network: options.allowNetwork ?? false, fsWrite: options.allowFsWrite ?? false } })).file };
+    } catch (error) {
+      bundle = { error: error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_TRANSFORM", message: String(error) } };
+    }
+  }
+  return {
+    actionId: definition.id,
+    env: options.env ?? "sandbox",
+    bundle,
+    inputSchema: definition.inputSchema,
+    outputSchema: definition.outputSchema,
+    inputDraft: definition.meta.inputDraft,
+    outputDraft: definition.meta.outputDraft,
+  };
+}
+
+/**
+ * Runs every case of the given actions in worker threads and yields each `CaseResult` as soon as it and all results
+ * before it are known: actions in folder order, cases in file order. Broken definitions, case files and transforms
+ * become error results; the other cases still run. Throws `E_USAGE` only when a path holds no action.
+ * @example
+ * for await (const result of runCases({ actions: ["examples/billing-callback"] })) console.log(result.case, result.status);
+ */
+export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseResult, void, undefined> {
+  const dirs = await findActionDirs(options.actions);
+  const actions = await Promise.all(dirs.map((dir) => loadAction(dir)));
+  const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
+  const vars = options.vars ?? {};
+
+  const slots: Slot[][] = [];
+  const runs: Array<{ action: WorkerAction; cases: PreparedCase[]; positions: number[]; actionIndex: number }> = [];
+  for (const [actionIndex, action] of actions.entries()) {
+    const entries: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : action.cases;
+    const row: Slot[] = new Array<Slot>(entries.length).fill(undefined);
+    slots.push(row);
+    if (action.definitionError) {
+      entries.forEach((entry, i) => (row[i] = errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError!, entry.ok ? entry.case.source : entry.source)));
+      if (entries.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
+      continue;
+    }
+    const workerAction = await workerActionFor(action, options, buildDir);
+    if (workerAction === undefined) continue;
+    const prepared: PreparedCase[] = [];
+    const positions: number[] = [];
+    entries.forEach((entry, i) => {
+      if (!entry.ok) {
+        row[i] = errorResult(action, entry.name, entry.error, entry.source);
+        return;
+      }
+      try {
+        prepared.push(prepareCase(entry.case, { actionId: workerAction.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) }));
+        positions.push(i);
+      } catch (error) {
+        row[i] = errorResult(action, entry.case.name, error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) }, entry.case.source);
+      }
+    });
+    if (prepared.length > 0) runs.push({ action: workerAction, cases: prepared, positions, actionIndex });
+  }
+
+  let wake: (() => void) | undefined;
+  const total = runs.reduce((sum, run) => sum + run.cases.length, 0);
+  let pool = options.pool;
+  const ownPool = pool === undefined && total > 0;
+  if (ownPool) pool = await createWorkerPool({ ...options, workers: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)) });
+  try {
+    const settled = Promise.all(
+      runs.map((run) =>
+        pool!.run(run.action, run.cases, (index, result) => {
+          const position = run.positions[index]!;
+          slots[run.actionIndex]![position] = toCaseResult(actions[run.actionIndex]!, run.cases[index]!, result);
+          wake?.();
+        }),
+      ),
+    );
+    void settled;
+    for (const row of slots) {
+      for (let i = 0; i < row.length; i++) {
+        while (row[i] === undefined) await new Promise<void>((resolveWait) => (wake = resolveWait));
+        yield row[i]!;
+        row[i] = undefined;
+      }
+    }
+  } finally {
+    if (ownPool) await pool!.close();
+  }
+}
+
+/**
+ * Counts results into a summary.
+ * @example
+ * summarise(results); // { total: 8, passed: 7, failed: 1, errors: 0, durationMs: 12.5 }
+ */
+export function summarise(results: Iterable<Pick<CaseResult, "status" | "durationMs">>, durationMs?: number): RunSummary {
+  let total = 0;
+  let passed = 0;
+  let errors = 0;
+  let caseTime = 0;
+  for (const result of results) {
+    total++;
+    if (result.status === "pass") passed++;
+    if (result.status === "error") errors++;
+    caseTime += result.durationMs;
+  }
+  return { total, passed, failed: total - passed, errors, durationMs: Math.round((durationMs ?? caseTime) * 1000) / 1000 };
+}

@@ -1,0 +1,138 @@
+// Runs the built CLI as a user would: real processes, real files, exit codes and output checked.
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../helpers/temp-project.js";
+
+const CLI = join(REPO_ROOT, "dist", "cli", "main.js");
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cxda(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, NO_COLOR: "1", ...options.env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}
+
+describe("cxda test", () => {
+  it("runs the example: one line per case, a summary line, exit 0", async () => {
+    const run = await cxda(["test", "examples/billing-callback"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const caseLines = run.stdout.split("\n").filter((line) => line.startsWith("✓ ") || line.startsWith("✗ ") || line.startsWith("! "));
+    expect(caseLines).toHaveLength(13);
+    expect(run.stdout).toMatch(/^13 passed, 0 failed$/m);
+  });
+
+  it("prints one JSON object with a summary and every result", async () => {
+    const run = await cxda(["test", "examples/billing-callback", "--json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { summary: { total: number; passed: number; failed: number }; results: Array<{ action: string; case: string; status: string; trace: { steps: Array<{ step: string }> } }> };
+    expect(report.summary).toMatchObject({ total: 13, passed: 13, failed: 0 });
+    expect(report.results[0]).toMatchObject({ action: "da-test-12345", status: "pass" });
+    expect(report.results[0]?.trace.steps.map((s) => s.step)).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
+  });
+
+  describe("with a project that has problems", () => {
+    let project: TempProject;
+    beforeAll(async () => {
+      project = await createTempProject();
+      const transform = await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8"));
+      await project.addAction("billing", {
+        definition: await exampleDefinition(),
+        transform,
+        trigger: JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<string, unknown>,
+        cases: {
+          "a.json": [
+            { name: "score as a string", set: { "data.customFields.resolutionScore": "87" } },
+            { name: "fine" },
+            { name: "typo", expect: { mtach: {} } },
+          ],
+        },
+      });
+      await project.addAction("broken-definition", { definition: '{\n  "id": "x",\n  "schema": {,\n}', transform: "export default () => ({})", cases: { "a.json": { name: "anything" } } });
+    });
+    afterAll(async () => {
+      await project.remove();
+    });
+
+    it("reports the wrong type with path, keyword and actual value, runs the rest, and exits 1", async () => {
+      const run = await cxda(["test", project.root]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('output /resolutionScore: must be integer, got string "87"');
+      expect(run.stdout).toMatch(/✓ da-test-12345 › fine/);
+      expect(run.stdout).toMatch(/unknown key "mtach" \(did you mean "match"\?\)/);
+      expect(run.stdout).toMatch(/definition\.json:3:14: malformed JSON/);
+      expect(run.stdout).toMatch(/^1 passed, 3 failed$/m);
+    });
+
+    it("gives the issue as data in --json", async () => {
+      const run = await cxda(["test", join(project.root, "billing"), "--json"]);
+      const report = JSON.parse(run.stdout) as { results: Array<{ case: string; issues: unknown[]; error?: { code: string } }> };
+      const wrong = report.results.find((r) => r.case === "score as a string");
+      expect(wrong?.issues).toEqual([{ side: "output", path: "/resolutionScore", keyword: "type", expected: "integer", actual: "87", message: 'must be integer, got string "87"' }]);
+      expect(report.results.find((r) => r.case === "typo")?.error?.code).toBe("E_CASE");
+    });
+  });
+
+  it("exits 2 with a clear message for a missing folder", async () => {
+    const run = await cxda(["test", "no/such/folder"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cxda: E_USAGE no\/such\/folder: no such folder/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 for an unknown option", async () => {
+    const run = await cxda(["test", "--frobnicate"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+});
+
+describe("cxda run", () => {
+  it("prints output, issues and the trace for one trigger", async () => {
+    const run = await cxda(["run", "examples/billing-callback", "--set", 'data.customFields.resolutionScore="87"']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('"resolutionScore": "87"');
+    expect(run.stdout).toContain('output /resolutionScore: must be integer, got string "87"');
+    for (const step of ["load-definition", "validate-input", "execute", "validate-output", "compare"]) expect(run.stdout).toContain(step);
+    expect(run.stdout).toMatch(/built record rec-i-774421 priority high/);
+  });
+
+  it("reads the payload from stdin and injects variables", async () => {
+    const trigger = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<string, unknown>;
+    const run = await cxda(["run", "examples/billing-callback", "--payload", "-", "--json", "--var", "region=eu"], { input: JSON.stringify(trigger) });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; output: { recordId: string } };
+    expect(result.status).toBe("pass");
+    expect(result.output.recordId).toBe("rec-i-774421");
+  });
+
+  it("exits 2 on a malformed payload file, naming line and column", async () => {
+    const project = await createTempProject();
+    const file = join(project.root, "bad.json");
+    await writeFile(file, '{\n  "a": tru\n}');
+    const run = await cxda(["run", "examples/billing-callback", "--payload", file]);
+    await project.remove();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bad\.json:2:\d+: malformed JSON/);
+  });
+
+  it("exits 2 on a --set without =", async () => {
+    const run = await cxda(["run", "examples/billing-callback", "--set", "tier"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--set/);
+  });
+});

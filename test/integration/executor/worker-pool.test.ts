@@ -1,0 +1,79 @@
+// The worker pool on real threads: ordering, recovery after a hung case mid-batch, and identical results for 1 and 2 workers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PreparedCase } from "../../../src/core/types.js";
+import { bundleTransform } from "../../../src/executor/bundle-transform.js";
+import type { WorkerAction, WorkerCaseResult } from "../../../src/executor/protocol.js";
+import { createWorkerPool } from "../../../src/executor/worker-pool.js";
+import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
+
+const transform = `
+export default async function transform(trigger, ctx) {
+  if (trigger.mode === "hang") for (;;) {}
+  if (trigger.mode === "wait") await new Promise((resolve) => setTimeout(resolve, 5));
+  console.log("case", trigger.n);
+  return { n: trigger.n, doubled: trigger.n * 2, at: ctx.now().toISOString(), region: ctx.vars.region ?? null };
+}`;
+
+describe("the worker pool", () => {
+  let project: TempProject;
+  let action: WorkerAction;
+
+  beforeAll(async () => {
+    project = await createTempProject();
+    const dir = await project.addAction("pool", { transform });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    action = { actionId: "pool", env: "sandbox", bundle: { file: bundle.file }, inputSchema: { type: "object" }, outputSchema: { type: "object", required: ["n"] }, inputDraft: "draft-07", outputDraft: "draft-07" };
+  });
+  afterAll(async () => {
+    await project.remove();
+  });
+
+  const cases = (modes: Array<string | undefined>): PreparedCase[] =>
+    modes.map((mode, n) => ({ name: `case ${n}`, trigger: { n, ...(mode ? { mode } : {}) }, vars: n % 2 ? { region: "eu" } : {}, now: Date.UTC(2026, 0, 1, 0, 0, n), expect: {} }));
+
+  async function runAll(workers: number, prepared: PreparedCase[], timeoutMs = 2000): Promise<WorkerCaseResult[]> {
+    const pool = await createWorkerPool({ workers, timeoutMs });
+    const results: WorkerCaseResult[] = [];
+    try {
+      await pool.run(action, prepared, (index, result) => (results[index] = result));
+    } finally {
+      await pool.close();
+    }
+    return results;
+  }
+
+  it("gives the same results, in the same positions, with 1 and with 2 workers", async () => {
+    const prepared = cases(Array.from({ length: 40 }, (_, i) => (i % 7 === 0 ? "wait" : undefined)));
+    const strip = (r: WorkerCaseResult) => ({ status: r.status, output: r.output, issues: r.issues, logs: r.logs.map((l) => l.message) });
+    const one = (await runAll(1, prepared)).map(strip);
+    const two = (await runAll(2, prepared)).map(strip);
+    expect(one).toHaveLength(40);
+    expect(two).toEqual(one);
+    expect(one[3]).toEqual({ status: "pass", output: { n: 3, doubled: 6, at: "2026-01-01T00:00:03.000Z", region: "eu" }, issues: [], logs: ["case 3"] });
+  });
+
+  it("reports a hung case mid-batch as E_TIMEOUT and runs the rest of its batch on a fresh worker", async () => {
+    const results = await runAll(1, cases([undefined, undefined, "hang", undefined, undefined]), 300);
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass", "error", "pass", "pass"]);
+    expect(results[2]?.error?.code).toBe("E_TIMEOUT");
+    expect(results[4]?.output).toMatchObject({ n: 4 });
+  });
+
+  it("times each step of a case", async () => {
+    const [result] = await runAll(1, cases([undefined]));
+    expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([
+      ["validate-input", true],
+      ["execute", true],
+      ["validate-output", true],
+      ["compare", true],
+    ]);
+    for (const step of result?.steps ?? []) expect(step.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("closes cleanly right after a run settles", async () => {
+    const pool = await createWorkerPool({ workers: 2 });
+    await pool.run(action, cases([undefined]), () => undefined);
+    await expect(pool.close()).resolves.toBeUndefined();
+    await expect(pool.run(action, cases([undefined]), () => undefined)).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,106 @@
+// runCases end to end on real folders: the example, stack mapping, inline scripts, and broken definitions kept per case.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../../src/core/types.js";
+import { runCases, summarise } from "../../../src/runner/run-cases.js";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../../helpers/temp-project.js";
+
+async function collect(options: Parameters<typeof runCases>[0]): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for await (const result of runCases(options)) results.push(result);
+  return results;
+}
+
+describe("runCases on the bundled example", () => {
+  it("passes every case, including the ones that show each trap being caught", async () => {
+    const results = await collect({ actions: [EXAMPLE_DIR] });
+    expect(summarise(results)).toMatchObject({ total: 13, passed: 13, failed: 0, errors: 0 });
+  });
+
+  it("does not run the transform when the input is invalid", async () => {
+    const results = await collect({ actions: [EXAMPLE_DIR] });
+    const noInteraction = results.find((r) => r.case.includes("without interaction"));
+    const execute = noInteraction?.trace.steps.find((s) => s.step === "execute");
+    expect(execute).toMatchObject({ ok: null, detail: { skipped: "the input is invalid" } });
+    expect(noInteraction?.issues).toEqual([expect.objectContaining({ side: "input", path: "/interaction", keyword: "required" })]);
+  });
+
+  it("streams results in file order whatever the worker count", async () => {
+    const one = (await collect({ actions: [EXAMPLE_DIR], workers: 1 })).map((r) => [r.case, r.status, r.output]);
+    const two = (await collect({ actions: [EXAMPLE_DIR], workers: 2 })).map((r) => [r.case, r.status, r.output]);
+    expect(two).toEqual(one);
+  });
+});
+
+describe("runCases on actions with problems", () => {
+  let project: TempProject;
+  let results: CaseResult[];
+
+  beforeAll(async () => {
+    project = await createTempProject();
+    const definition = await exampleDefinition();
+    const cases = { "a.json": [{ name: "one" }, { name: "two" }] };
+    await project.addAction("a-stack", {
+      definition,
+      transform: 'interface T { contact: { id: string } }\n\nfunction pick(t: T): string {\n  throw new Error("no tier for " + t.contact.id);\n}\n\nexport default function transform(t: T) {\n  return { id: pick(t) };\n}\n',
+      cases: { "a.json": { name: "throws" } },
+    });
+    await project.addAction("b-inline", {
+      definition: { ...definition, transform: { language: "javascript", source: "export default (t, ctx) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 1, processedAt: ctx.now().toISOString() });" } },
+      cases: { "a.json": { name: "inline script", now: "2026-05-05T05:05:05.000Z", expect: { match: { processedAt: "2026-05-05T05:05:05.000Z" } } } },
+    });
+    await project.addAction("c-bad-schema", { definition: { id: "c", schema: { input: { type: "object" }, output: { type: "strnig" } } }, transform: "export default () => ({})", cases });
+    await project.addAction("d-unknown-format", { definition: { id: "d", schema: { input: { type: "object" }, output: { type: "string", format: "phone-number" } } }, transform: "export default () => 'x'", cases });
+    await project.addAction("e-no-transform", { definition, cases });
+    await project.addAction("f-expected-throw", { definition, transform: "export default function t() { throw new Error('contact has no tier'); }", cases: { "a.json": { name: "expected", expect: { throws: "no tier" } } } });
+    results = await collect({ actions: [project.root], buildDir: `${project.root}/.build` });
+  });
+  afterAll(async () => {
+    await project.remove();
+  });
+
+  const byAction = (dir: string): CaseResult[] => results.filter((r) => r.source?.includes(`/${dir}/`));
+
+  it("maps a thrown error's stack to the .ts source lines", () => {
+    const [result] = byAction("a-stack");
+    expect(result?.error?.code).toBe("E_TRANSFORM");
+    expect(result?.error?.message).toMatch(/^the transform threw Error: no tier for c-\d+$/);
+    expect(result?.error?.stack).toMatch(/at pick \(.*a-stack\/transform\.ts:4:9\)/);
+    expect(result?.error?.stack).toMatch(/a-stack\/transform\.ts:8:/);
+    expect(result?.error?.stack).not.toMatch(/worker-entry/);
+  });
+
+  it("runs the definition's own script when there is no transform file", () => {
+    expect(byAction("b-inline").map((r) => r.status)).toEqual(["pass"]);
+  });
+
+  it("reports a schema that does not compile on each case, with the side and the reason", () => {
+    const got = byAction("c-bad-schema");
+    expect(got).toHaveLength(2);
+    for (const r of got) {
+      expect(r.status).toBe("error");
+      expect(r.error?.code).toBe("E_SCHEMA");
+      expect(r.error?.message).toMatch(/output/);
+      expect(r.error?.message).toMatch(/strnig/);
+    }
+  });
+
+  it("treats an unknown format as an error, not a silent pass", () => {
+    const got = byAction("d-unknown-format");
+    expect(got.map((r) => r.error?.code)).toEqual(["E_SCHEMA", "E_SCHEMA"]);
+    expect(got[0]?.error?.message).toMatch(/phone-number/);
+  });
+
+  it("says how to add a transform when there is none", () => {
+    const got = byAction("e-no-transform");
+    expect(got.map((r) => r.error?.code)).toEqual(["E_TRANSFORM", "E_TRANSFORM"]);
+    expect(got[0]?.error?.message).toMatch(/no transform found; add transform\.ts/);
+  });
+
+  it("passes a case that expects the throw it gets", () => {
+    expect(byAction("f-expected-throw").map((r) => [r.status, r.error])).toEqual([["pass", undefined]]);
+  });
+
+  it("still ran every action", () => {
+    expect(results).toHaveLength(1 + 1 + 2 + 2 + 2 + 1);
+  });
+});
