@@ -26,7 +26,33 @@ function offsetFromParseError(text: string, message: string): number {
     for (let i = 0; i < Number(lineCol[1]) - 1; i++) offset += (lines[i]?.length ?? 0) + 1;
     return offset + Number(lineCol[2]) - 1;
   }
-  return text.length;
+  return locateByPrefix(text);
+}
+
+/**
+ * Some V8 messages ("Unexpected token 'x', "…" is not valid JSON") carry no position. The first bad character is
+ * found by bisecting on prefixes: a prefix that stops before it fails only at its own end.
+ */
+function locateByPrefix(text: string): number {
+  const failsInside = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "";
+      if (message.includes("end of JSON input")) return false;
+      const position = /position (\d+)/.exec(message);
+      return position?.[1] === undefined || Number(position[1]) < length;
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (failsInside(middle + 1)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /**
