@@ -132,7 +132,7 @@ describe("runWithRetry", () => {
     const seen: number[] = [];
     await runWithRetry(async ({ remainingMs }) => {
       seen.push(remainingMs);
-      return seen.length < 2 ? rateLimited(400) : { kind: "done", value: 1 };
+      return seen.length < 2 ? rateLimited(400) : { kind: "done", value: "ok" };
     }, resolveRetryOptions({ ...time, maxElapsedMs: 1_000 }));
     expect(seen).toEqual([1_000, 600]);
   });
