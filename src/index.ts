@@ -17,3 +17,5 @@ export { runCases, summarise, type RunCasesOptions } from "./runner/run-cases.js
 export { findActionDirs, loadAction, type LoadedAction } from "./runner/load-action.js";
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./executor/worker-pool.js";
 export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";
+export { createBus, type RunnableBus } from "./bus/create-bus.js";
+export { createEventBus, type EventBus, type BusEvent, type BusEventMap, type BusEventName, type Interception, type DeliveredTrigger, type PublishOptions } from "./bus/event-bus.js";

@@ -50,10 +50,13 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
 /** Receives each case's result as soon as it is known; `index` is the case's position in the submitted list. */
 export type ResultListener = (index: number, result: WorkerCaseResult) => void;
 
+/** Told when cases are handed to a worker (a batch at a time); indices are positions in the submitted list. */
+export type StartListener = (indices: number[]) => void;
+
 /** Runs cases on worker threads. */
 export interface WorkerPool {
   /** Runs `cases` of `action`; resolves when every case has a result. Results arrive through `onResult`, in any order. */
-  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener): Promise<void>;
+  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, onStart?: StartListener): Promise<void>;
   /** Stops every worker. */
   close(): Promise<void>;
   readonly size: number;
@@ -70,6 +73,7 @@ interface Job {
 interface Submission {
   remaining: number;
   onResult: ResultListener;
+  onStart: StartListener | undefined;
   resolve: () => void;
 }
 
@@ -171,6 +175,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       slot.worker.ref();
       armTimer(slot);
       slot.worker.postMessage(message);
+      job.submission.onStart?.(job.cases.map((_, i) => job.offset + i));
     }
   };
 
@@ -232,11 +237,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   return {
     size: settings.workers,
-    run(action, cases, onResult) {
+    run(action, cases, onResult, onStart) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const submission: Submission = { remaining: cases.length, onResult, resolve };
+        const submission: Submission = { remaining: cases.length, onResult, onStart, resolve };
         const size = batchSize(cases.length, settings.workers);
         for (let offset = 0; offset < cases.length; offset += size) {
           queue.push({ action, cases: cases.slice(offset, offset + size), offset, submission });

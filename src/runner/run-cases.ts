@@ -8,6 +8,7 @@ import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type LoadedAction } from "./load-action.js";
 
 /** Options of {@link runCases}. */
@@ -26,6 +27,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   cases?: CaseDefinition[];
   /** A pool to run on; when absent one is started for the run and stopped after it. */
   pool?: WorkerPool;
+  /** Deliver every case through this bus: it sees each trigger and every step's event. */
+  bus?: EventBus;
 }
 
 type Slot = CaseResult | undefined;
@@ -131,6 +134,24 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     if (prepared.length > 0) runs.push({ action: workerAction, cases: prepared, positions, actionIndex });
   }
 
+  const bus = options.bus?.active ? options.bus : undefined;
+  const announce = (result: CaseResult): void => {
+    if (bus === undefined) return;
+    const at = Date.now();
+    const inputIssues = result.issues.filter((issue) => issue.side === "input");
+    const outputIssues = result.issues.filter((issue) => issue.side === "output");
+    if (inputIssues.length > 0) bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "input", issues: inputIssues, at });
+    if (outputIssues.length > 0) bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "output", issues: outputIssues, at });
+    if (result.error) bus.emit({ type: "execution.error", action: result.action, case: result.case, error: { code: result.error.code, message: result.error.message }, at });
+    bus.emit({ type: "execution.finished", action: result.action, case: result.case, result, at });
+  };
+  if (bus) for (const row of slots) for (const early of row) if (early) announce(early);
+  if (bus) {
+    for (const run of runs) {
+      for (const prepared of run.cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
+    }
+  }
+
   let wake: (() => void) | undefined;
   const total = runs.reduce((sum, run) => sum + run.cases.length, 0);
   let pool = options.pool;
@@ -139,11 +160,21 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   try {
     const settled = Promise.all(
       runs.map((run) =>
-        pool!.run(run.action, run.cases, (index, result) => {
-          const position = run.positions[index]!;
-          slots[run.actionIndex]![position] = toCaseResult(actions[run.actionIndex]!, run.cases[index]!, result);
-          wake?.();
-        }),
+        pool!.run(
+          run.action,
+          run.cases,
+          (index, result) => {
+            const position = run.positions[index]!;
+            const caseResult = toCaseResult(actions[run.actionIndex]!, run.cases[index]!, result);
+            slots[run.actionIndex]![position] = caseResult;
+            announce(caseResult);
+            wake?.();
+          },
+          bus && ((indices) => {
+            const at = Date.now();
+            for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: run.cases[index]!.name, at });
+          }),
+        ),
       ),
     );
     void settled;

@@ -1,0 +1,36 @@
+// createBus(): the event bus wired to the runner, so published triggers run through the same pipeline as cases.
+import type { CaseResult } from "../core/types.js";
+import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
+import { runCases } from "../runner/run-cases.js";
+import { createEventBus, type EventBus } from "./event-bus.js";
+
+/** A bus that can publish; `close()` stops the workers it started. */
+export interface RunnableBus extends EventBus {
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the mock event bus with a worker pool (started on the first publish) behind `publish`.
+ * @example
+ * const bus = createBus();
+ * bus.subscribe("da-test-12345", "examples/billing-callback");
+ * const recording = bus.intercept();
+ * const result = await bus.publish(createPayload());
+ * await bus.close();
+ */
+export function createBus(options: WorkerPoolOptions & { vars?: Record<string, unknown>; env?: string } = {}): RunnableBus {
+  let pool: Promise<WorkerPool> | undefined;
+  const bus = createEventBus(async (actionDir, single, self) => {
+    pool ??= createWorkerPool({ ...options, workers: options.workers ?? 1 });
+    let result: CaseResult | undefined;
+    for await (const each of runCases({ ...options, actions: [actionDir], cases: [single], pool: await pool, bus: self })) result = each;
+    if (result === undefined) throw new Error(`${actionDir}: the published trigger produced no result`);
+    return result;
+  });
+  return Object.assign(bus, {
+    async close() {
+      if (pool !== undefined) await (await pool).close();
+      pool = undefined;
+    },
+  });
+}
