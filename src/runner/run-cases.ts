@@ -2,7 +2,7 @@
 import { join, relative, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { CxdaError } from "../core/errors.js";
-import type { CaseDefinition, CaseResult, PreparedCase, RunSummary } from "../core/types.js";
+import type { ActionDefinition, CaseDefinition, CaseResult, PreparedCase, RunSummary } from "../core/types.js";
 import { prepareCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
@@ -25,6 +25,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   allowFsWrite?: boolean;
   /** Run these cases instead of each action's case files (what `cxda run` does with one trigger). */
   cases?: CaseDefinition[];
+  /** More cases for each action, after its case files (generated triggers, say). A throw becomes an error result. */
+  extraCases?: (definition: ActionDefinition) => CaseDefinition[];
   /** A pool to run on; when absent one is started for the run and stopped after it. */
   pool?: WorkerPool;
   /** Deliver every case through this bus: it sees each trigger and every step's event. */
@@ -64,6 +66,16 @@ function toCaseResult(action: LoadedAction, prepared: PreparedCase, result: Work
   if (result.error !== undefined) caseResult.error = result.error;
   if (prepared.source !== undefined) caseResult.source = prepared.source;
   return caseResult;
+}
+
+function extraEntries(action: LoadedAction, extraCases: RunCasesOptions["extraCases"]): LoadedCase[] {
+  if (extraCases === undefined || action.definition === undefined) return [];
+  try {
+    return extraCases(action.definition).map((definition) => ({ ok: true, case: definition }));
+  } catch (error) {
+    const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
+    return [{ ok: false, name: "(extra cases)", source: action.dir, error: problem }];
+  }
 }
 
 async function workerActionFor(action: LoadedAction, options: RunCasesOptions, buildDir: string): Promise<WorkerAction | undefined> {
@@ -107,7 +119,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const slots: Slot[][] = [];
   const runs: Array<{ action: WorkerAction; cases: PreparedCase[]; positions: number[]; actionIndex: number }> = [];
   for (const [actionIndex, action] of actions.entries()) {
-    const entries: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : action.cases;
+    const entries: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : [...action.cases, ...extraEntries(action, options.extraCases)];
     const row: Slot[] = new Array<Slot>(entries.length).fill(undefined);
     slots.push(row);
     if (action.definitionError) {
