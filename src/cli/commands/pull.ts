@@ -1,0 +1,118 @@
+// `cxda pull <id...>`: fetches data action definitions into the cache, revalidating cached copies by ETag.
+import { relative } from "node:path";
+import type { Command } from "commander";
+import { createApiClient, type ApiClientOptions } from "../../client/api-client.js";
+import { PLATFORM_ENV, resolvePlatformOptions } from "../../config/platform-options.js";
+import { CxdaError, isCxdaError, describeThrown } from "../../core/errors.js";
+import { createDefinitionsCache } from "../../definitions/definitions-cache.js";
+import { pullDefinition, type PullResult } from "../../definitions/resolve-definition.js";
+import { EXIT, exitCodeFor } from "../exit-codes.js";
+import { paint, processTerminal, type Terminal } from "../terminal.js";
+
+/** Flags of `cxda pull`. */
+export interface PullFlags {
+  apiUrl?: string;
+  tokenUrl?: string;
+  cacheDir?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** Extra settings for tests and embedding (the demo): environment, working folder, client options. */
+export interface PullCommandContext {
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  client?: Omit<ApiClientOptions, "apiUrl" | "tokenUrl" | "env" | "cwd">;
+}
+
+const STATUS_TEXT: Record<PullResult["status"], string> = {
+  fetched: "pulled",
+  updated: "updated",
+  "not-modified": "not modified (cached copy is current)",
+  refetched: "pulled again (the cached copy was corrupt)",
+};
+
+/**
+ * Pulls each id (or those in CXONE_DATA_ACTION_ID) into the cache and reports what happened.
+ * Returns the exit code: 0 when every pull worked, else the code of the first failure.
+ */
+export async function runPullCommand(ids: string[], flags: PullFlags, terminal: Terminal, context: PullCommandContext = {}): Promise<number> {
+  const cwd = context.cwd ?? process.cwd();
+  const options: ApiClientOptions = {
+    ...context.client,
+    cwd,
+    ...(context.env === undefined ? {} : { env: context.env }),
+    ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
+    ...(flags.tokenUrl === undefined ? {} : { tokenUrl: flags.tokenUrl }),
+  };
+  const platform = resolvePlatformOptions(options);
+  const wanted = ids.length > 0 ? ids : platform.dataActionIds;
+  if (wanted.length === 0) {
+    throw new CxdaError("E_USAGE", `no data action ids: pass them as arguments (cxda pull <id...>) or set ${PLATFORM_ENV.dataActionId}`);
+  }
+  const client = createApiClient({ ...options, platform });
+  const cache = createDefinitionsCache({ cwd, ...(flags.cacheDir === undefined ? {} : { dir: flags.cacheDir }) });
+
+  const results: PullResult[] = [];
+  const failures: Array<{ id: string; error: unknown }> = [];
+  for (const id of wanted) {
+    try {
+      const result = await pullDefinition(id, { client, cache, force: flags.force === true });
+      results.push(result);
+      if (flags.json !== true) {
+        for (const warning of result.warnings) terminal.err(paint(terminal, "yellow", `warning: ${warning.message}`));
+        const version = result.entry.version === null ? "" : ` v${String(result.entry.version)}`;
+        const etag = result.entry.etag === null ? "" : ` etag ${result.entry.etag}`;
+        terminal.out(`${paint(terminal, "green", "✓")} ${id}${version}${etag}: ${STATUS_TEXT[result.status]} → ${relative(cwd, result.file) || result.file}`);
+      }
+    } catch (error) {
+      failures.push({ id, error });
+      if (flags.json !== true) terminal.err(`${paint(terminal, "red", "✗")} ${id}: ${isCxdaError(error) ? `${error.code} ` : ""}${describeThrown(error)}`);
+    }
+  }
+
+  if (flags.json === true) {
+    terminal.out(
+      JSON.stringify(
+        {
+          pulled: results.map((r) => ({
+            id: r.id,
+            status: r.status,
+            fromCache: r.status === "not-modified",
+            version: r.entry.version,
+            etag: r.entry.etag,
+            fetchedAt: r.entry.fetchedAt,
+            file: r.file,
+            warnings: r.warnings,
+          })),
+          errors: failures.map(({ id, error }) => ({
+            id,
+            ...(isCxdaError(error) ? { code: error.code, message: error.message, context: error.context } : { message: describeThrown(error) }),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  const [first] = failures;
+  return first === undefined ? EXIT.ok : exitCodeFor(first.error);
+}
+
+/** Registers `cxda pull`. */
+export function registerPullCommand(program: Command, setExit: (code: number) => void = (code) => void (process.exitCode = code)): void {
+  program
+    .command("pull")
+    .description("fetch data action definitions from the platform into the cache (.cxda/cache), revalidating by ETag")
+    .argument("[ids...]", `data action ids (default: ${PLATFORM_ENV.dataActionId})`)
+    .option("--api-url <url>", `API base including /api/v2 (default: ${PLATFORM_ENV.apiUrl}, or from ${PLATFORM_ENV.environment})`)
+    .option("--token-url <url>", `OAuth token URL (default: ${PLATFORM_ENV.tokenUrl}, or <api-url>/oauth/token)`)
+    .option("--cache-dir <dir>", "cache folder (default: .cxda/cache)")
+    .option("--force", "fetch the full definition even when the cached copy may be current")
+    .option("--json", "print the results as JSON")
+    .addHelpText(
+      "after",
+      `\nCredentials come from the environment or .env: ${PLATFORM_ENV.clientId} and ${PLATFORM_ENV.clientSecret} (client credentials),\nor ${PLATFORM_ENV.accessKeyId}, ${PLATFORM_ENV.accessKeySecret} and ${PLATFORM_ENV.tenantId} with the client id/secret (CXone access keys).\n\nExamples:\n  cxda pull da-test-12345\n  ${PLATFORM_ENV.dataActionId}=da-test-12345 cxda pull --json\n  cxda pull da-test-12345 --api-url http://127.0.0.1:4010/api/v2`,
+    )
+    .action(async (ids: string[], flags: PullFlags) => setExit(await runPullCommand(ids, flags, processTerminal())));
+}

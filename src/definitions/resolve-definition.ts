@@ -1,0 +1,181 @@
+// Where an action's definition comes from: its folder's definition.json, else the cache, else a pull from the platform.
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { createApiClient, type ApiClient } from "../client/api-client.js";
+import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
+import { CxdaError } from "../core/errors.js";
+import type { ActionDefinition } from "../core/types.js";
+import { parseJsonText } from "../internal/json-file.js";
+import {
+  assertSafeActionId,
+  createDefinitionsCache,
+  type CachedDefinition,
+  type CacheWarning,
+  type DefinitionsCache,
+  type DefinitionsCacheOptions,
+} from "./definitions-cache.js";
+import { normaliseDefinition } from "./load-definition.js";
+
+/** Where a resolved definition was found. */
+export type DefinitionSource = "file" | "cache" | "pull";
+
+/**
+ * Options of {@link pullDefinition}.
+ * @example
+ * { client: createApiClient(), cache: createDefinitionsCache() }
+ */
+export interface PullDefinitionOptions {
+  client: ApiClient;
+  cache: DefinitionsCache;
+  /** Ignore the cached copy and its ETag: always fetch the full definition. @default false */
+  force?: boolean;
+}
+
+/** What a pull did. */
+export interface PullResult {
+  id: string;
+  /** `fetched`: new to the cache; `updated`: replaced a stale copy; `not-modified`: the cached copy is current (304); `refetched`: replaced a corrupt copy. */
+  status: "fetched" | "updated" | "not-modified" | "refetched";
+  entry: CachedDefinition;
+  definition: ActionDefinition;
+  file: string;
+  warnings: CacheWarning[];
+}
+
+/**
+ * Pulls one definition into the cache, revalidating a cached copy with `If-None-Match`. The
+ * definition is normalised before it is written, so a malformed answer never lands in the cache.
+ * @example
+ * const result = await pullDefinition("da-test-12345", { client, cache });
+ * result.status; // "fetched" | "updated" | "not-modified" | "refetched"
+ */
+export async function pullDefinition(id: string, options: PullDefinitionOptions): Promise<PullResult> {
+  assertSafeActionId(id);
+  const { client, cache } = options;
+  const cached = await cache.read(id);
+  const warnings = cached.status === "corrupt" ? [cached.warning] : [];
+  const current = cached.status === "hit" && options.force !== true ? cached.entry : undefined;
+
+  let response = await client.getDataAction(id, current?.etag == null ? {} : { etag: current.etag });
+  if (response.notModified) {
+    if (current !== undefined) {
+      const entry = await cache.touch(current);
+      return { id, status: "not-modified", entry, definition: normaliseDefinition(entry.definition, { file: cached.file, fallbackId: id }), file: cached.file, warnings };
+    }
+    // A 304 to a request we did not make conditional: ask again for the body.
+    response = await client.getDataAction(id);
+    if (response.notModified) {
+      throw new CxdaError("E_HTTP", `GET ${response.url}: 304 Not Modified without a cached copy to reuse`, {
+        context: { method: "GET", url: response.url, status: 304, correlationId: response.correlationId },
+      });
+    }
+  }
+  const definition = normaliseDefinition(response.definition, { fallbackId: id });
+  const entry = await cache.write(id, {
+    definition: response.definition,
+    version: response.version ?? null,
+    etag: response.etag ?? null,
+    url: response.url,
+  });
+  const status = cached.status === "corrupt" ? "refetched" : cached.status === "hit" ? "updated" : "fetched";
+  return { id, status, entry, definition, file: cached.file, warnings };
+}
+
+/**
+ * Options of {@link resolveDefinition}. Give `actionDir`, `id`, or both.
+ * @example
+ * { actionDir: "actions/da-test-12345", platform: {} }
+ */
+export interface ResolveDefinitionOptions {
+  /** Action id. @default the action folder's name */
+  id?: string;
+  /** The action's folder; its `definition.json` wins over everything else. */
+  actionDir?: string;
+  /** The cache, or options to create it. @default createDefinitionsCache() */
+  cache?: DefinitionsCache | DefinitionsCacheOptions;
+  /** A client to pull with when neither the folder nor the cache has the definition. */
+  client?: ApiClient;
+  /** Platform options to build a client from, used only when credentials are configured. */
+  platform?: PlatformOptions;
+  /** Never pull, even with credentials. @default false */
+  offline?: boolean;
+}
+
+/** A definition and where it came from. */
+export interface ResolvedDefinition {
+  id: string;
+  definition: ActionDefinition;
+  source: DefinitionSource;
+  /** The file it was read from: definition.json or the cache file. */
+  file: string;
+  /** The cache entry (version, ETag, fetchedAt) when it came from the cache or a pull. */
+  cacheEntry?: CachedDefinition;
+  /** Pull status when `source` is `pull`. */
+  pullStatus?: PullResult["status"];
+  warnings: CacheWarning[];
+}
+
+function isCache(value: ResolveDefinitionOptions["cache"]): value is DefinitionsCache {
+  return typeof value === "object" && typeof (value as Partial<DefinitionsCache>).read === "function";
+}
+
+/**
+ * Finds an action's definition: `<actionDir>/definition.json`, else `.cxda/cache/<id>.json`,
+ * else a pull (when a client or configured credentials are available), and says which it used.
+ * A corrupt cache file is reported in `warnings` and replaced by a pull, never half-read.
+ * @example
+ * const { definition, source } = await resolveDefinition({ actionDir: "actions/da-test-12345", platform: {} });
+ */
+export async function resolveDefinition(options: ResolveDefinitionOptions): Promise<ResolvedDefinition> {
+  const id = options.id ?? (options.actionDir === undefined ? undefined : basename(options.actionDir));
+  if (id === undefined) throw new CxdaError("E_USAGE", "resolveDefinition needs an action id or an action folder");
+
+  if (options.actionDir !== undefined) {
+    const file = join(options.actionDir, "definition.json");
+    let text: string | undefined;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw new CxdaError("E_DEFINITION", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error, context: { file } });
+      }
+    }
+    if (text !== undefined) {
+      const definition = normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), { file, fallbackId: id });
+      return { id, definition, source: "file", file, warnings: [] };
+    }
+  }
+
+  assertSafeActionId(id);
+  const cache = isCache(options.cache) ? options.cache : createDefinitionsCache(options.cache);
+  const cached = await cache.read(id);
+  if (cached.status === "hit") {
+    const definition = normaliseDefinition(cached.entry.definition, { file: cached.file, fallbackId: id });
+    return { id, definition, source: "cache", file: cached.file, cacheEntry: cached.entry, warnings: [] };
+  }
+  const warnings = cached.status === "corrupt" ? [cached.warning] : [];
+
+  let client = options.client;
+  if (client === undefined && options.offline !== true && options.platform !== undefined && hasPlatformCredentials(options.platform)) {
+    client = createApiClient(options.platform);
+  }
+  if (client === undefined || options.offline === true) {
+    const where = options.actionDir === undefined ? "" : `no ${join(options.actionDir, "definition.json")}, `;
+    throw new CxdaError(
+      "E_DEFINITION",
+      `no definition for "${id}": ${where}no usable cache file ${cached.file}, and ${options.offline === true ? "offline mode forbids a pull" : `no platform credentials to pull it (set ${PLATFORM_ENV.clientId} and ${PLATFORM_ENV.clientSecret})`}; run \`cxda pull ${id}\` or add definition.json`,
+      { context: { id, file: cached.file } },
+    );
+  }
+  const pulled = await pullDefinition(id, { client, cache, force: cached.status === "corrupt" });
+  return {
+    id,
+    definition: pulled.definition,
+    source: "pull",
+    file: pulled.file,
+    cacheEntry: pulled.entry,
+    pullStatus: pulled.status,
+    // The pull read the same cache file, so its warnings already include a corrupt copy.
+    warnings: pulled.warnings.length > 0 ? pulled.warnings : warnings,
+  };
+}
