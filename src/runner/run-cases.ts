@@ -25,6 +25,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   allowFsWrite?: boolean;
   /** Run these cases instead of each action's case files (what `cxda run` does with one trigger). */
   cases?: CaseDefinition[];
+  /** Keeps only the cases for which this returns true (`--filter`, `--shard`); `source` is the case's file#index. */
+  select?: (action: string, caseName: string, source: string) => boolean;
   /** More cases for each action, after its case files (generated triggers, say). A throw becomes an error result. */
   extraCases?: (definition: ActionDefinition) => CaseDefinition[];
   /** A pool to run on; when absent one is started for the run and stopped after it. */
@@ -119,7 +121,9 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const slots: Slot[][] = [];
   const runs: Array<{ action: WorkerAction; cases: PreparedCase[]; positions: number[]; actionIndex: number }> = [];
   for (const [actionIndex, action] of actions.entries()) {
-    const entries: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : [...action.cases, ...extraEntries(action, options.extraCases)];
+    const all: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : [...action.cases, ...extraEntries(action, options.extraCases)];
+    const select = options.select;
+    const entries = select ? all.filter((entry, i) => (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))) : all;
     const row: Slot[] = new Array<Slot>(entries.length).fill(undefined);
     slots.push(row);
     if (action.definitionError) {
