@@ -243,7 +243,7 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     return undefined;
   };
   const labelOf = (key: Key): string => find(key)?.from ?? PLATFORM_ENV[key];
-  const require = (key: Key, why: string): string => {
+  const need = (key: Key, why: string): string => {
     const found = find(key);
     if (found !== undefined) return found.value;
     throw new CxdaError("E_CONFIG", `${why}: set ${PLATFORM_ENV[key]} (in the environment or .env) or pass the ${OPTION_NAMES[key]} option`, {
@@ -286,8 +286,8 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
   const clientHint = `${labelOf("clientId")} and ${labelOf("clientSecret")}`;
 
   if (mode === "client-credentials") {
-    const clientId = require("clientId", "no client id for the platform");
-    const clientSecret = new Secret(require("clientSecret", "no client secret for the platform"));
+    const clientId = need("clientId", "no client id for the platform");
+    const clientSecret = new Secret(need("clientSecret", "no client secret for the platform"));
     const base = apiUrl ?? DEFAULT_API_URL;
     const tokenFound = find("tokenUrl");
     const tokenUrl = tokenFound !== undefined ? checkUrl(tokenFound.value, tokenFound.from, allowInsecure) : `${base}/oauth/token`;
@@ -299,10 +299,10 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     };
   }
 
-  const accessKeyId = require("accessKeyId", "no CXone access key id");
-  const accessKeySecret = new Secret(require("accessKeySecret", "no CXone access key secret"));
-  const clientId = require("clientId", "no client id for the CXone token endpoint (sent as HTTP Basic with the access key)");
-  const clientSecret = new Secret(require("clientSecret", "no client secret for the CXone token endpoint"));
+  const accessKeyId = need("accessKeyId", "no CXone access key id");
+  const accessKeySecret = new Secret(need("accessKeySecret", "no CXone access key secret"));
+  const clientId = need("clientId", "no client id for the CXone token endpoint (sent as HTTP Basic with the access key)");
+  const clientSecret = new Secret(need("clientSecret", "no client secret for the CXone token endpoint"));
   const issuerFound = find("issuerUrl");
   const issuerUrl = issuerFound !== undefined ? checkUrl(issuerFound.value, issuerFound.from, allowInsecure) : DEFAULT_ISSUER_URL;
   const tenantId = find("tenantId")?.value;

@@ -125,6 +125,29 @@ describe("CXone access keys", () => {
   });
 });
 
+describe("emulator token lifetime", () => {
+  it("refuses a token past its expires_in, and the client recovers with a new one", async () => {
+    let now = Date.now();
+    const short = await startEmulator({ definitions: { [ACTION_ID]: await referenceDefinition() }, tokenTtlSeconds: 60, now: () => now });
+    try {
+      // The client's own clock stands still, so only the platform sees the token age.
+      const client = clientFor(short, { tokenCache: { now: () => 0 } });
+      await client.getDataAction(ACTION_ID);
+      now += 61_000;
+      await client.getDataAction(ACTION_ID);
+      expect(short.requests.map((r) => `${r.route ?? "?"}:${r.status}`)).toEqual([
+        "token:200",
+        "get-data-action:200",
+        "get-data-action:401",
+        "token:200",
+        "get-data-action:200",
+      ]);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe("client credentials", () => {
   it("sends the tutorial's form-encoded grant", async () => {
     const tokens = createClientCredentialsTokenProvider({
