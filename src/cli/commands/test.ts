@@ -1,45 +1,114 @@
 // `cxda test [paths...]`: runs every case of the given actions and prints one line per case and a summary.
-import type { Command } from "commander";
-import type { CaseResult } from "../../core/types.js";
-import { runCases, summarise } from "../../runner/run-cases.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { Option, type Command } from "commander";
+import { CxdaError } from "../../core/errors.js";
+import type { CaseResult, RunSummary } from "../../core/types.js";
+import { toJunitXml } from "../../report/junit-xml.js";
+import { runCases, summarise, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";
-import { addRunOptions, runOptionsFrom, type RunFlags } from "../shared-options.js";
+import { caseSelector, parseShard, type Shard } from "../select-cases.js";
+import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 
-interface TestFlags extends RunFlags {
+/** Reporters `--reporter` accepts. */
+const REPORTERS = ["default", "json", "junit"] as const;
+type ReporterName = (typeof REPORTERS)[number];
+
+/** Where a file reporter writes when `--output-file` does not say. */
+const DEFAULT_OUTPUT: Record<Exclude<ReporterName, "default">, string> = { json: "reports/run.json", junit: "reports/junit.xml" };
+
+export interface TestFlags extends RunFlags {
   json?: boolean;
+  reporter?: string[];
+  outputFile?: string[];
+  filter?: string;
+  shard?: Shard;
+  bail?: number;
+}
+
+/** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
+export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile">): { console: boolean; files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }> } {
+  const names = (flags.reporter ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(REPORTERS as readonly string[]).includes(name)) throw new CxdaError("E_USAGE", `--reporter ${name}: unknown reporter; use ${REPORTERS.join(", ")}`);
+  }
+  const chosen = (names.length === 0 ? ["default"] : names) as ReporterName[];
+  const fileReporters = [...new Set(chosen.filter((n): n is Exclude<ReporterName, "default"> => n !== "default"))];
+  const outputs = new Map<string, string>();
+  for (const entry of flags.outputFile ?? []) {
+    const pair = /^(\w+)=(.+)$/.exec(entry);
+    if (pair && (REPORTERS as readonly string[]).includes(pair[1]!)) outputs.set(pair[1]!, pair[2]!);
+    else if (fileReporters.length === 1) outputs.set(fileReporters[0]!, entry);
+    else throw new CxdaError("E_USAGE", `--output-file ${entry}: with several file reporters, write reporter=path (like junit=reports/junit.xml)`);
+  }
+  return { console: chosen.includes("default"), files: fileReporters.map((reporter) => ({ reporter, file: outputs.get(reporter) ?? DEFAULT_OUTPUT[reporter] })) };
+}
+
+async function writeReport(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
 }
 
 /** Runs the cases and reports them; returns the exit code. */
-export async function runTestCommand(paths: string[], flags: TestFlags, terminal: Terminal): Promise<number> {
+export async function runTestCommand(paths: string[], flags: TestFlags, terminal: Terminal, extra: Partial<RunCasesOptions> = {}): Promise<number> {
   const started = performance.now();
+  const reporters = resolveReporters(flags);
+  const printLines = reporters.console && !flags.json;
+  const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   const results: CaseResult[] = [];
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags) })) {
+  let failed = 0;
+  let bailed = false;
+  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...extra })) {
     results.push(result);
-    if (!flags.json) for (const line of caseLines(terminal, result)) terminal.out(line);
+    if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
+    if (result.status !== "pass") failed++;
+    if (flags.bail !== undefined && failed >= flags.bail) {
+      bailed = true;
+      break;
+    }
   }
-  const summary = summarise(results, performance.now() - started);
+  const summary: RunSummary = summarise(results, performance.now() - started);
+  for (const { reporter, file } of reporters.files) {
+    await writeReport(file, reporter === "junit" ? toJunitXml(results) : `${JSON.stringify({ summary, results }, null, 2)}\n`);
+  }
   if (flags.json) {
     terminal.out(JSON.stringify({ summary, results }, null, 2));
   } else {
-    terminal.out();
+    if (printLines) terminal.out();
+    if (bailed) terminal.out(paint(terminal, "yellow", `stopped after ${failed} failed case${failed === 1 ? "" : "s"} (--bail)`));
+    if (summary.total === 0) terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
     if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
+    for (const { file } of reporters.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
     terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
     terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
   }
   return summary.failed > 0 ? EXIT.failures : EXIT.ok;
 }
 
+/** Adds the options of `cxda test` (beyond the shared run options). */
+export function addTestOptions(command: Command): Command {
+  return addRunOptions(command)
+    .option("--json", "print one JSON object { summary, results } on stdout")
+    .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} (repeatable, or comma-separated)`, collect, [])
+    .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
+    .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
+    .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
+    .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")));
+}
+
 /** Registers `cxda test`. */
 export function registerTestCommand(program: Command, setExit: (code: number) => void): void {
-  addRunOptions(
+  addTestOptions(
     program
       .command("test")
       .description("run every case of the given action folders (default: ./actions)")
-      .argument("[paths...]", "action folders, or folders of them")
-      .option("--json", "print one JSON object { summary, results }"),
+      .argument("[paths...]", "action folders, or folders of them"),
   )
-    .addHelpText("after", "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium",
+    )
     .action(async (paths: string[], flags: TestFlags) => setExit(await runTestCommand(paths, flags, processTerminal())));
 }

@@ -1,0 +1,89 @@
+// The built CLI's CI features: JUnit and JSON files, shards, filter and bail.
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTempProject, EXAMPLE_DIR, REPO_ROOT, type TempProject } from "../helpers/temp-project.js";
+
+const CLI = join(REPO_ROOT, "dist", "cli", "main.js");
+
+function cxda(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function caseTitles(stdout: string): string[] {
+  return stdout.split("\n").filter((l) => /^[✓✗!] /.test(l)).map((l) => l.slice(2).replace(/ \([\d.]+ ms\)$/, ""));
+}
+
+describe("cxda test in CI", () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await createTempProject();
+  });
+  afterAll(async () => {
+    await project.remove();
+  });
+
+  it("runs each case exactly once across --shard 1/3, 2/3 and 3/3", async () => {
+    const all = caseTitles((await cxda(["test", EXAMPLE_DIR])).stdout);
+    const shards = await Promise.all([1, 2, 3].map((i) => cxda(["test", EXAMPLE_DIR, "--shard", `${i}/3`])));
+    const union = shards.flatMap((s) => caseTitles(s.stdout));
+    expect(all).toHaveLength(13);
+    expect([...union].sort()).toEqual([...all].sort());
+    for (const shard of shards) expect(shard.code).toBe(0);
+  });
+
+  it("writes JUnit XML that names the failing and erroring cases", async () => {
+    const dir = await project.addAction("mixed", {
+      definition: { id: "mixed", schema: { input: { type: "object" }, output: { type: "object", properties: { score: { type: "integer" } } } } },
+      transform: "export default function t(trigger) { if (trigger.hang) for (;;) {} return { score: trigger.score }; }",
+      cases: { "a.json": [{ name: "good", payload: { score: 1 } }, { name: "string score", payload: { score: "87" } }, { name: "hangs", payload: { hang: true } }] },
+    });
+    const file = join(project.root, "out", "junit.xml");
+    const run = await cxda(["test", dir, "--timeout", "300", "--reporter", "default", "--reporter", "junit", "--output-file", `junit=${file}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`wrote ${file}`);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(await readFile(file, "utf8")) as {
+      testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; testcase: Array<{ name: string; failure?: { message: string }; error?: { type: string } }> } };
+    };
+    expect(doc.testsuites).toMatchObject({ tests: "3", failures: "1", errors: "1" });
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases.find((c) => c.name === "string score")?.failure?.message).toBe('output /score: must be integer, got string "87"');
+    expect(cases.find((c) => c.name === "hangs")?.error?.type).toBe("E_TIMEOUT");
+    expect(cases.find((c) => c.name === "good")?.failure).toBeUndefined();
+  });
+
+  it("writes the JSON report to a file while the console keeps its lines", async () => {
+    const file = join(project.root, "run.json");
+    const run = await cxda(["test", EXAMPLE_DIR, "--reporter", "default,json", "--output-file", `json=${file}`]);
+    expect(caseTitles(run.stdout)).toHaveLength(13);
+    const report = JSON.parse(await readFile(file, "utf8")) as { summary: { total: number } };
+    expect(report.summary.total).toBe(13);
+  });
+
+  it("filters by title and stops at the first failure with --bail", async () => {
+    const filtered = await cxda(["test", EXAMPLE_DIR, "--filter", "trap:"]);
+    expect(caseTitles(filtered.stdout)).toHaveLength(5);
+    const dir = await project.addAction("failing", {
+      definition: { id: "failing", schema: { input: { type: "object" }, output: { type: "string" } } },
+      transform: "export default () => 1",
+      cases: { "a.json": [{ name: "one" }, { name: "two" }, { name: "three" }] },
+    });
+    const bailed = await cxda(["test", dir, "--bail"]);
+    expect(bailed.code).toBe(1);
+    expect(caseTitles(bailed.stdout)).toEqual(["failing › one"]);
+    expect(bailed.stdout).toMatch(/stopped after 1 failed case \(--bail\)/);
+  });
+
+  it("rejects an unknown reporter and a bad shard with exit 2", async () => {
+    expect((await cxda(["test", EXAMPLE_DIR, "--reporter", "tap"])).stderr).toMatch(/--reporter tap: unknown reporter/);
+    const shard = await cxda(["test", EXAMPLE_DIR, "--shard", "4/3"]);
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toMatch(/--shard must be i\/n/);
+  });
+});
