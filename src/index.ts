@@ -19,3 +19,14 @@ export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./exe
 export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";
 export { createBus, type RunnableBus } from "./bus/create-bus.js";
 export { createEventBus, type EventBus, type BusEvent, type BusEventMap, type BusEventName, type Interception, type DeliveredTrigger, type PublishOptions } from "./bus/event-bus.js";
+
+export { createClientCredentialsTokenProvider } from "./auth/client-credentials.js";
+export { createAccessKeyTokenProvider, discoverTenant } from "./auth/access-key.js";
+export { createTokenProvider } from "./auth/create-token-provider.js";
+export type { TokenProvider } from "./auth/token-provider.js";
+export { Secret, redact } from "./auth/secret.js";
+export { createApiClient, type ApiClient, type ApiClientOptions, type DataActionResponse, type ExecuteResult } from "./client/api-client.js";
+export { type RetryOptions } from "./client/retry-policy.js";
+export { resolvePlatformOptions, hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions, type ResolvedPlatformOptions, type AuthMode } from "./config/platform-options.js";
+export { createDefinitionsCache, type DefinitionsCache, type CachedDefinition, type CacheWarning } from "./definitions/definitions-cache.js";
+export { resolveDefinition, pullDefinition, type ResolvedDefinition, type DefinitionSource, type PullResult } from "./definitions/resolve-definition.js";

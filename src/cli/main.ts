@@ -5,6 +5,8 @@ import { Command, CommanderError } from "commander";
 import { describeThrown, isCxdaError } from "../core/errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerEmulatorCommand } from "./commands/emulator.js";
+import { registerPullCommand } from "./commands/pull.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerTestCommand } from "./commands/test.js";
 
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
   registerTestCommand(program, setExit);
   registerRunCommand(program, setExit);
+  registerPullCommand(program, setExit);
+  registerEmulatorCommand(program, setExit);
   registerDemoCommand(program, setExit);
   try {
     await program.parseAsync(argv);

@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { CxdaError } from "../core/errors.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { WorkerPoolOptions } from "../executor/worker-pool.js";
+import type { DefinitionResolution } from "../runner/load-action.js";
 
 /** Collects a repeatable `k=v` flag into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -25,7 +26,11 @@ export function addRunOptions(command: Command): Command {
     .option("--env <name>", "ctx.env seen by the transform", "sandbox")
     .addOption(new Option("--workers <n>", "worker threads (default: the number of cores)").argParser(integerFlag("--workers")))
     .addOption(new Option("--timeout <ms>", "per-case time limit in milliseconds").default(2000).argParser(integerFlag("--timeout")))
-    .addOption(new Option("--memory <mb>", "per-worker heap limit in MB").default(256).argParser(integerFlag("--memory", 16)));
+    .addOption(new Option("--memory <mb>", "per-worker heap limit in MB").default(256).argParser(integerFlag("--memory", 16)))
+    .option("--cache-dir <dir>", "definitions cache, for actions without definition.json", ".cxda/cache")
+    .option("--offline", "never pull a definition from the platform")
+    .option("--api-url <url>", "platform API base for pulls (default: CXONE_API_URL, CXONE_ENVIRONMENT)")
+    .option("--token-url <url>", "OAuth token URL for pulls (default: CXONE_TOKEN_URL, <api-url>/oauth/token)");
 }
 
 /** The parsed values of {@link addRunOptions}. */
@@ -35,14 +40,23 @@ export interface RunFlags {
   workers?: number;
   timeout: number;
   memory: number;
+  cacheDir?: string;
+  offline?: boolean;
+  apiUrl?: string;
+  tokenUrl?: string;
 }
 
 /** Turns the flags into runner options. */
-export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Record<string, unknown>; env: string } {
+export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Record<string, unknown>; env: string; definitions: DefinitionResolution } {
   const vars: Record<string, unknown> = {};
   for (const text of flags.var) {
     const [key, value] = parseAssignment(text, "--var");
     vars[key] = value;
   }
-  return { vars, env: flags.env, timeoutMs: flags.timeout, memoryMb: flags.memory, ...(flags.workers !== undefined ? { workers: flags.workers } : {}) };
+  const definitions: DefinitionResolution = {
+    platform: { ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) },
+    ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+    ...(flags.offline ? { offline: true } : {}),
+  };
+  return { vars, env: flags.env, timeoutMs: flags.timeout, memoryMb: flags.memory, definitions, ...(flags.workers !== undefined ? { workers: flags.workers } : {}) };
 }

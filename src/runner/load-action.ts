@@ -4,7 +4,8 @@ import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CxdaError } from "../core/errors.js";
 import type { ActionDefinition, TraceStep } from "../core/types.js";
-import { loadDefinition } from "../definitions/load-definition.js";
+import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
+import type { PlatformOptions } from "../config/platform-options.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { loadCases, type LoadedCase } from "../cases/load-cases.js";
 import type { TransformSource } from "../executor/bundle-transform.js";
@@ -24,6 +25,18 @@ export interface LoadedAction {
   cases: LoadedCase[];
   /** `trigger.json` in the folder: the trigger a case uses when it gives no `payload`. */
   defaultTrigger?: Record<string, unknown>;
+}
+
+/** How an action's definition is found when its folder has no definition.json. */
+export interface DefinitionResolution {
+  /** The definitions cache folder. @default ".cxda/cache" */
+  cacheDir?: string;
+  /** Platform options for a pull when neither the folder nor the cache has the definition (only with credentials). */
+  platform?: PlatformOptions;
+  /** Never pull. @default false */
+  offline?: boolean;
+  /** Replaces the whole lookup (the demo reads the example's definition from the cache it just pulled into). */
+  resolve?: (dir: string) => Promise<ResolvedDefinition>;
 }
 
 const MARKERS = ["definition.json", "transform.ts", "transform.js", "transform.mts", "transform.mjs", "cases"];
@@ -66,15 +79,27 @@ function errorOf(error: unknown, fallback: string): { code: string; message: str
   return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Loads an action folder. Problems with the definition or the cases are kept as data, not thrown. */
-export async function loadAction(dir: string): Promise<LoadedAction> {
+/**
+ * Loads an action folder. Its definition is `definition.json`, else the cached copy of the action named like the
+ * folder, else a pull. Problems with the definition or the cases are kept as data, not thrown.
+ */
+export async function loadAction(dir: string, resolution: DefinitionResolution = {}): Promise<LoadedAction> {
   const shown = relative(process.cwd(), dir) || ".";
   const startedAt = performance.timeOrigin + performance.now();
-  const file = join(dir, "definition.json");
   let definition: ActionDefinition | undefined;
   let definitionError: LoadedAction["definitionError"];
+  let resolved: ResolvedDefinition | undefined;
   try {
-    definition = await loadDefinition(file, { fallbackId: basename(dir) });
+    resolved = resolution.resolve
+      ? await resolution.resolve(dir)
+      : await resolveDefinition({
+          actionDir: dir,
+          id: basename(dir),
+          ...(resolution.cacheDir !== undefined ? { cache: { dir: resolution.cacheDir } } : {}),
+          ...(resolution.platform !== undefined ? { platform: resolution.platform } : {}),
+          ...(resolution.offline !== undefined ? { offline: resolution.offline } : {}),
+        });
+    definition = resolved.definition;
   } catch (error) {
     definitionError = errorOf(error, "E_DEFINITION");
   }
@@ -84,7 +109,15 @@ export async function loadAction(dir: string): Promise<LoadedAction> {
     ok: definition !== undefined,
     startedAt,
     durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 1000) / 1000,
-    detail: definition ? { source: "file", file: relative(process.cwd(), file), shape: definition.meta.shape, version: definition.version } : { error: definitionError?.code },
+    detail: resolved
+      ? {
+          source: resolved.source,
+          file: relative(process.cwd(), resolved.file),
+          shape: resolved.definition.meta.shape,
+          version: resolved.definition.version,
+          ...(resolved.warnings.length > 0 ? { warnings: resolved.warnings.map((w) => w.message) } : {}),
+        }
+      : { error: definitionError?.code },
   };
   const action: LoadedAction = { dir, id: definition?.id ?? basename(dir), definitionStep, cases: await loadCases(dir) };
   if (definition) action.definition = definition;

@@ -9,7 +9,7 @@ import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
-import { findActionDirs, loadAction, type LoadedAction } from "./load-action.js";
+import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
 
 /** Options of {@link runCases}. */
 export interface RunCasesOptions extends WorkerPoolOptions {
@@ -33,6 +33,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   pool?: WorkerPool;
   /** Deliver every case through this bus: it sees each trigger and every step's event. */
   bus?: EventBus;
+  /** Where definitions come from when a folder has no definition.json: the cache, then a pull. */
+  definitions?: DefinitionResolution;
 }
 
 type Slot = CaseResult | undefined;
@@ -114,7 +116,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
  */
 export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseResult, void, undefined> {
   const dirs = await findActionDirs(options.actions);
-  const actions = await Promise.all(dirs.map((dir) => loadAction(dir)));
+  const actions = await Promise.all(dirs.map((dir) => loadAction(dir, options.definitions)));
   const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
   const vars = options.vars ?? {};
 

@@ -1,22 +1,57 @@
-// `cxda demo`: the main job on the bundled example, so a new user sees the whole loop in one command.
+// `cxda demo`: the main job on the bundled example: emulator, OAuth pull into the cache, offline run of its cases.
 import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
 import type { Command } from "commander";
+import { createApiClient } from "../../client/api-client.js";
+import { createDefinitionsCache } from "../../definitions/definitions-cache.js";
+import { pullDefinition, resolveDefinition } from "../../definitions/resolve-definition.js";
+import { startEmulator } from "../../emulator/emulator.js";
 import { EXIT } from "../exit-codes.js";
 import { processTerminal, paint, type Terminal } from "../terminal.js";
 import { runTestCommand } from "./test.js";
 
-/** The bundled example action, shipped with the package. */
+/** The folder of bundled examples, shipped with the package. */
+export const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples", import.meta.url));
+/** The bundled example action. */
 export const EXAMPLE_DIR = fileURLToPath(new URL("../../../examples/billing-callback", import.meta.url));
+/** The example action's id. */
+export const EXAMPLE_ID = "da-test-12345";
 
-/** Runs the demo; returns the exit code. */
-export async function runDemoCommand(terminal: Terminal): Promise<number> {
-  terminal.out(paint(terminal, "bold", "cxda demo: the billing-callback example"));
-  terminal.out(paint(terminal, "dim", `cases from ${EXAMPLE_DIR}/cases, definition from its definition.json`));
+/** Options of {@link runDemoCommand}. */
+export interface DemoOptions {
+  /** Definitions cache the demo pulls into. @default ".cxda/cache" */
+  cacheDir?: string;
+}
+
+/**
+ * Runs the demo: starts the emulator on a free loopback port, pulls the example's definition through the OAuth
+ * client-credentials flow into the cache, stops the emulator, then runs the example's cases with the definition read
+ * from the cache, offline. Returns the exit code.
+ */
+export async function runDemoCommand(terminal: Terminal, options: DemoOptions = {}): Promise<number> {
+  const cache = createDefinitionsCache({ dir: options.cacheDir ?? ".cxda/cache" });
+  terminal.out(paint(terminal, "bold", "cxda demo: the billing-callback example, end to end"));
+
+  const emulator = await startEmulator({ definitions: EXAMPLES_DIR });
+  try {
+    terminal.out(`1. started the platform emulator at ${emulator.url}`);
+    const client = createApiClient({ env: emulator.env, envFile: false });
+    const pulled = await pullDefinition(EXAMPLE_ID, { client, cache });
+    const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
+    terminal.out(`2. pulled ${EXAMPLE_ID} (version ${String(pulled.entry.version)}, ${pulled.status}) through OAuth client credentials (${tokenRequests} token request)`);
+    terminal.out(paint(terminal, "dim", `   cached in ${relative(process.cwd(), pulled.file) || pulled.file}${pulled.entry.etag ? `, ETag ${pulled.entry.etag}` : ""}`));
+  } finally {
+    await emulator.close();
+  }
+  terminal.out("3. stopped the emulator; running the example's cases offline, definition from the cache");
   terminal.out();
-  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256 }, terminal);
+
+  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256 }, terminal, {
+    definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
+  });
   terminal.out();
   terminal.out(code === EXIT.ok ? "Every rule holds and every trap is caught." : "Some cases did not pass: see above.");
-  terminal.out(paint(terminal, "dim", "Try: npx cxda run examples/billing-callback --set data.customFields.resolutionScore='\"87\"'"));
+  terminal.out(paint(terminal, "dim", "Next: npx cxda run examples/billing-callback --set data.customFields.resolutionScore='\"87\"'"));
   return code;
 }
 
@@ -24,6 +59,7 @@ export async function runDemoCommand(terminal: Terminal): Promise<number> {
 export function registerDemoCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command("demo")
-    .description("run the bundled billing-callback example end to end")
-    .action(async () => setExit(await runDemoCommand(processTerminal())));
+    .description("the bundled example end to end: emulator, OAuth pull into the cache, offline run of its cases")
+    .option("--cache-dir <dir>", "definitions cache to pull into", ".cxda/cache")
+    .action(async (flags: { cacheDir: string }) => setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir })));
 }
