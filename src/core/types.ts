@@ -155,8 +155,8 @@ export interface LogEntry {
 
 /** One way a case did not meet its expectation. */
 export interface CaseFailure {
-  /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, or `issues` when there was none. */
-  expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues";
+  /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, `issues` when there was none, or `parity` (local and platform outputs differ). */
+  expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues" | "parity";
   message: string;
   path?: string;
   expected?: unknown;

@@ -10,6 +10,7 @@ import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../ex
 import type { WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
+import { checkParity, createLimiter, needsParity, type ParityOptions } from "./parity.js";
 
 /** Options of {@link runCases}. */
 export interface RunCasesOptions extends WorkerPoolOptions {
@@ -35,6 +36,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   bus?: EventBus;
   /** Where definitions come from when a folder has no definition.json: the cache, then a pull. */
   definitions?: DefinitionResolution;
+  /** Also run each case on the platform's execute endpoint and fail it when the outputs differ. */
+  parity?: ParityOptions;
 }
 
 type Slot = CaseResult | undefined;
@@ -170,6 +173,9 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     }
   }
 
+  const parity = options.parity;
+  const limit = parity ? createLimiter(parity.concurrency ?? 4) : undefined;
+
   let wake: (() => void) | undefined;
   const total = runs.reduce((sum, run) => sum + run.cases.length, 0);
   let pool = options.pool;
@@ -184,9 +190,13 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
           (index, result) => {
             const position = run.positions[index]!;
             const caseResult = toCaseResult(actions[run.actionIndex]!, run.cases[index]!, result);
-            slots[run.actionIndex]![position] = caseResult;
-            announce(caseResult);
-            wake?.();
+            const settle = (final: CaseResult): void => {
+              slots[run.actionIndex]![position] = final;
+              announce(final);
+              wake?.();
+            };
+            if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, run.cases[index]!.trigger, caseResult)).then(settle);
+            else settle(caseResult);
           },
           bus && ((indices) => {
             const at = Date.now();

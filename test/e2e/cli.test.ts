@@ -136,3 +136,22 @@ describe("cxda run", () => {
     expect(run.stderr).toMatch(/--set/);
   });
 });
+
+describe("cxda demo", () => {
+  it("pulls the example through OAuth from the emulator into the cache and runs its cases offline", async () => {
+    const project = await createTempProject();
+    try {
+      const run = await cxda(["demo"], { cwd: project.root });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/started the platform emulator at http:\/\/127\.0\.0\.1:\d+/);
+      expect(run.stdout).toMatch(/pulled da-test-12345 \(version 3, fetched\) through OAuth client credentials/);
+      expect(run.stdout).toMatch(/^13 passed, 0 failed$/m);
+      const cached = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(project.root, ".cxda", "cache", "da-test-12345.json"), "utf8"))) as { version: number };
+      expect(cached.version).toBe(3);
+      const again = await cxda(["demo"], { cwd: project.root });
+      expect(again.stdout).toMatch(/\(version 3, not-modified\)/);
+    } finally {
+      await project.remove();
+    }
+  });
+});

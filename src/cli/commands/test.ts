@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult, RunSummary } from "../../core/types.js";
+import { createApiClient } from "../../client/api-client.js";
 import { toJunitXml } from "../../report/junit-xml.js";
 import { runCases, summarise, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
@@ -26,6 +27,7 @@ export interface TestFlags extends RunFlags {
   filter?: string;
   shard?: Shard;
   bail?: number;
+  parity?: boolean;
 }
 
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
@@ -57,10 +59,13 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const reporters = resolveReporters(flags);
   const printLines = reporters.console && !flags.json;
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
+  const parity = flags.parity
+    ? { client: createApiClient({ ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) }) }
+    : undefined;
   const results: CaseResult[] = [];
   let failed = 0;
   let bailed = false;
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...extra })) {
+  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...extra })) {
     results.push(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
@@ -95,7 +100,8 @@ export function addTestOptions(command: Command): Command {
     .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
     .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
     .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
-    .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")));
+    .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
+    .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ");
 }
 
 /** Registers `cxda test`. */
@@ -108,7 +114,7 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium",
+      "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium\n  CXONE_CLIENT_ID=… CXONE_CLIENT_SECRET=… cxda test actions --parity",
     )
     .action(async (paths: string[], flags: TestFlags) => setExit(await runTestCommand(paths, flags, processTerminal())));
 }
