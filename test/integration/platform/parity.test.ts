@@ -55,7 +55,7 @@ describe("--parity against the emulator", () => {
 
   it("turns an unreachable platform into a per-case error, not a crash", async () => {
     emulator = await startEmulator({ definitions: EXAMPLES });
-    const client = createApiClient({ env: emulator.env, envFile: false, retry: { attempts: 1 } });
+    const client = createApiClient({ env: emulator.env, envFile: false, retry: { maxAttempts: 1 } });
     await emulator.close();
     emulator = undefined;
     const results = await collect({ actions: [EXAMPLE_DIR], parity: { client }, select: (_a, name) => name.startsWith("a premium") });
