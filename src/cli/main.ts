@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeThrown, isCxdaError } from "../core/errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerPullCommand } from "./commands/pull.js";
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
   registerPullCommand(program, setExit);
   registerEmulatorCommand(program, setExit);
   registerDemoCommand(program, setExit);
+  registerBenchCommand(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,0 +1,137 @@
+// cxda bench: the bare-loop limit against the full harness on the same triggers, as cases per second and their ratio.
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CxdaError } from "../core/errors.js";
+import type { CaseDefinition } from "../core/types.js";
+import { bundleTransform } from "../executor/bundle-transform.js";
+import { toJsonOutput } from "../executor/json-output.js";
+import { createPayload } from "../payloads/create-payload.js";
+import { findActionDirs, loadAction } from "../runner/load-action.js";
+import { runCases } from "../runner/run-cases.js";
+import { createValidator } from "../validation/create-validator.js";
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  /** The action folder. */
+  action: string;
+  /** Triggers per round. @default 10000 */
+  cases?: number;
+  /** Seed of the triggers. @default "bench" */
+  seed?: string;
+  /** Workers for the harness. @default 1 */
+  workers?: number;
+  /** Measured rounds (after one warm-up round of each); the median is reported. @default 5 */
+  rounds?: number;
+  /** Where bundles go. @default ".cxda/build" */
+  buildDir?: string;
+}
+
+/** What `cxda bench` measured. */
+export interface BenchReport {
+  action: string;
+  cases: number;
+  workers: number;
+  rounds: number;
+  /** Median cases per second of the bare loop: transform called directly, validators precompiled, no isolation. */
+  limitCasesPerSec: number;
+  /** Median cases per second of the full pipeline as `cxda test` runs it. */
+  harnessCasesPerSec: number;
+  /** harness / limit. */
+  ratio: number;
+  /** Peak resident set size of the process (workers included), in MB. */
+  peakRssMb: number;
+  /** Every round's figures, for the curious. */
+  samples: { limit: number[]; harness: number[] };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The same varied triggers for both measurements: tiers, categories and scores change with the index. */
+function buildTriggers(count: number, seed: string, dataActionId: string): Array<Record<string, unknown>> {
+  const categories = ["billing", "technical", "account", "general"];
+  return Array.from({ length: count }, (_, i) =>
+    createPayload(
+      { contact: { attributes: { tier: i % 3 === 0 ? "premium" : "standard" } }, data: { customFields: { issueCategory: categories[i % 4], resolutionScore: i % 101 } } },
+      { seed: `${seed}-${i}`, now: Date.UTC(2026, 0, 1) + i * 1000, dataActionId },
+    ) as Record<string, unknown>,
+  );
+}
+
+type Transform = (trigger: unknown, ctx: unknown) => unknown;
+
+/**
+ * Measures the bare-loop limit and the harness on the same triggers, in one process, warm-up first.
+ * @example
+ * const report = await runBench({ action: "examples/billing-callback", cases: 10000, workers: 2 });
+ * report.ratio; // harness / limit
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const count = options.cases ?? 10_000;
+  const rounds = options.rounds ?? 5;
+  const workers = options.workers ?? 1;
+  const seed = options.seed ?? "bench";
+  const dirs = await findActionDirs([options.action]);
+  if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${options.action}: holds ${dirs.length} actions; bench takes one action folder`);
+  const action = await loadAction(dirs[0]!);
+  if (action.definition === undefined) throw new CxdaError("E_DEFINITION", action.definitionError?.message ?? `${options.action}: no definition`);
+  if (action.transform === undefined) throw new CxdaError("E_TRANSFORM", `${options.action}: no transform to measure`);
+  const definition = action.definition;
+  const triggers = buildTriggers(count, seed, definition.id);
+
+  // The limit: the compiled transform called directly on the main thread, validators compiled up front.
+  const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
+  const bundle = await bundleTransform(action.transform, { buildDir, allow: { network: false, fsWrite: false } });
+  const module = (await import(pathToFileURL(bundle.file).href)) as { default?: Transform; transform?: Transform };
+  const transform = module.default ?? module.transform;
+  if (typeof transform !== "function") throw new CxdaError("E_TRANSFORM", `${bundle.label}: no default export function to measure`);
+  const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
+  const output = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
+  const ctx = Object.freeze({ actionId: definition.id, env: "sandbox", vars: Object.freeze({}), now: () => new Date(Date.UTC(2026, 0, 1)), log: () => undefined });
+  const limitRound = async (): Promise<number> => {
+    const started = performance.now();
+    for (const trigger of triggers) {
+      if (input.validate(trigger).length > 0) continue;
+      const result = toJsonOutput(await transform(trigger, ctx));
+      output.validate(result);
+    }
+    return count / ((performance.now() - started) / 1000);
+  };
+
+  // The harness: the full pipeline, as `cxda test` runs it, on the same triggers.
+  const cases: CaseDefinition[] = triggers.map((payload, i) => ({ name: `bench #${i}`, payload, expect: {} }));
+  const harnessRound = async (): Promise<number> => {
+    const started = performance.now();
+    let seen = 0;
+    for await (const result of runCases({ actions: dirs, cases, workers, buildDir })) {
+      if (result.status === "error") throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
+      seen++;
+    }
+    if (seen !== count) throw new Error(`bench: expected ${count} results, got ${seen}`);
+    return count / ((performance.now() - started) / 1000);
+  };
+
+  await limitRound();
+  await harnessRound();
+  const samples = { limit: [] as number[], harness: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    samples.limit.push(await limitRound());
+    samples.harness.push(await harnessRound());
+  }
+  const limitCasesPerSec = Math.round(median(samples.limit));
+  const harnessCasesPerSec = Math.round(median(samples.harness));
+  return {
+    action: definition.id,
+    cases: count,
+    workers,
+    rounds,
+    limitCasesPerSec,
+    harnessCasesPerSec,
+    ratio: Math.round((harnessCasesPerSec / limitCasesPerSec) * 1000) / 1000,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    samples: { limit: samples.limit.map(Math.round), harness: samples.harness.map(Math.round) },
+  };
+}
