@@ -12,6 +12,7 @@ import { caseLines } from "../report-case.js";
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
+import { watchActions } from "../watch.js";
 
 /** Reporters `--reporter` accepts. */
 const REPORTERS = ["default", "json", "junit"] as const;
@@ -28,6 +29,7 @@ export interface TestFlags extends RunFlags {
   shard?: Shard;
   bail?: number;
   parity?: boolean;
+  watch?: boolean;
 }
 
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
@@ -101,7 +103,8 @@ export function addTestOptions(command: Command): Command {
     .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
     .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
     .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
-    .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ");
+    .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
+    .option("--watch", "rerun an action when its transform, definition, trigger or cases change");
 }
 
 /** Registers `cxda test`. */
@@ -116,5 +119,12 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
       "after",
       "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium\n  CXONE_CLIENT_ID=… CXONE_CLIENT_SECRET=… cxda test actions --parity",
     )
-    .action(async (paths: string[], flags: TestFlags) => setExit(await runTestCommand(paths, flags, processTerminal())));
+    .action(async (paths: string[], flags: TestFlags) => {
+      const terminal = processTerminal();
+      if (!flags.watch) return setExit(await runTestCommand(paths, flags, terminal));
+      const stop = new AbortController();
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+      await watchActions({ paths: paths.length > 0 ? paths : ["actions"], terminal, signal: stop.signal, run: (dirs) => runTestCommand(dirs, flags, terminal) });
+      setExit(EXIT.ok);
+    });
 }
