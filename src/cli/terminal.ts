@@ -6,6 +6,8 @@ export interface Terminal {
   out(line?: string): void;
   err(line?: string): void;
   color: boolean;
+  /** On a TTY: shows `line` as a status line that the next output replaces (an empty line clears it). */
+  status?(line: string): void;
 }
 
 let pipeClosed = false;
@@ -19,12 +21,33 @@ for (const stream of [process.stdout, process.stderr]) {
 
 /** The process's terminal. */
 export function processTerminal(): Terminal {
-  const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
-  return {
-    out: (line = "") => void (pipeClosed || process.stdout.write(`${line}\n`)),
-    err: (line = "") => void (pipeClosed || process.stderr.write(`${line}\n`)),
+  const tty = process.stdout.isTTY === true && process.stderr.isTTY === true && process.env.TERM !== "dumb";
+  const color = tty && !("NO_COLOR" in process.env);
+  let statusShown = false;
+  const clearStatus = (): void => {
+    if (statusShown && !pipeClosed) process.stderr.write("\r\u001b[K");
+    statusShown = false;
+  };
+  const terminal: Terminal = {
+    out: (line = "") => {
+      clearStatus();
+      if (!pipeClosed) process.stdout.write(`${line}\n`);
+    },
+    err: (line = "") => {
+      clearStatus();
+      if (!pipeClosed) process.stderr.write(`${line}\n`);
+    },
     color,
   };
+  if (tty) {
+    terminal.status = (line) => {
+      clearStatus();
+      if (line === "" || pipeClosed) return;
+      process.stderr.write(line.slice(0, Math.max(10, (process.stderr.columns || 80) - 1)));
+      statusShown = true;
+    };
+  }
+  return terminal;
 }
 
 const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;

@@ -67,15 +67,24 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const results: CaseResult[] = [];
   let failed = 0;
   let bailed = false;
+  let lastStatus = 0;
   for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...extra })) {
     results.push(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
+    const now = performance.now();
+    // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
+    if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
+      lastStatus = now;
+      const rate = Math.round(results.length / ((now - started) / 1000));
+      terminal.status(paint(terminal, "dim", `running… ${results.length} done, ${failed} failed, ${rate} cases/s`));
+    }
     if (flags.bail !== undefined && failed >= flags.bail) {
       bailed = true;
       break;
     }
   }
+  terminal.status?.("");
   const summary: RunSummary = summarise(results, performance.now() - started);
   for (const { reporter, file } of reporters.files) {
     await writeReport(file, reporter === "junit" ? toJunitXml(results) : `${JSON.stringify({ summary, results }, null, 2)}\n`);
