@@ -61,5 +61,6 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .command("demo")
     .description("the bundled example end to end: emulator, OAuth pull into the cache, offline run of its cases")
     .option("--cache-dir <dir>", "definitions cache to pull into", ".cxda/cache")
+    .addHelpText("after", "\nExamples:\n  npm start            (runs cxda demo)\n  cxda demo --cache-dir /tmp/cxda-cache")
     .action(async (flags: { cacheDir: string }) => setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir })));
 }
