@@ -1,24 +1,10 @@
 // The built CLI's CI features: JUnit and JSON files, shards, filter and bail.
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempProject, EXAMPLE_DIR, REPO_ROOT, type TempProject } from "../helpers/temp-project.js";
-
-const CLI = join(REPO_ROOT, "dist", "cli", "main.js");
-
-function cxda(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-function caseTitles(stdout: string): string[] {
-  return stdout.split("\n").filter((l) => /^[✓✗!] /.test(l)).map((l) => l.slice(2).replace(/ \([\d.]+ ms\)$/, ""));
-}
+import { caseTitles, cxda } from "../helpers/run-cli.js";
+import { createTempProject, EXAMPLE_DIR, type TempProject } from "../helpers/temp-project.js";
 
 describe("cxda test in CI", () => {
   let project: TempProject;

@@ -3,9 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTempProject, EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../helpers/temp-project.js";
-
-const CLI = join(REPO_ROOT, "dist", "cli", "main.js");
+import { CLI } from "../helpers/run-cli.js";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../helpers/temp-project.js";
 
 /** Waits until the child's stdout has matched `pattern` `times` times (or fails after 20 s of nothing). */
 function waitFor(output: { text: string }, pattern: RegExp, times: number): Promise<void> {
