@@ -1,0 +1,155 @@
+// describeAction: one vitest suite per action folder, one test per case, run lazily on a worker pool shared by the suite.
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, it } from "vitest";
+import { CxdaError, type CxdaErrorCode } from "../core/errors.js";
+import type { CaseDefinition, CaseResult } from "../core/types.js";
+import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
+import { runCases } from "../runner/run-cases.js";
+import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions, type ResolvedCaseRunOptions } from "./case-run-options.js";
+import { describeCaseOutcome } from "./explain-result.js";
+import { readActionSync } from "./read-action-sync.js";
+
+/** Options of {@link describeAction}. */
+export interface DescribeActionOptions extends CaseRunOptions {
+  /**
+   * The suite's title.
+   * @default the definition's id, else the folder name
+   * @example "billing callback"
+   */
+  title?: string;
+  /**
+   * Keeps only the cases for which this returns true (vitest's own `-t` filter works too).
+   * @default every case
+   * @example (testCase) => !testCase.name.startsWith("slow")
+   */
+  filter?: (testCase: CaseDefinition) => boolean;
+  /**
+   * Run the suite's cases concurrently (`describe.concurrent`).
+   * @default false
+   * @example true
+   */
+  concurrent?: boolean;
+  /**
+   * Worker threads in the suite's pool.
+   * @default 1, or with `concurrent` the number of cores (at most the number of cases)
+   * @example 2
+   */
+  workers?: number;
+}
+
+/** {@link DescribeActionOptions} after checks and defaults (the config part is read when the first case runs). */
+export interface ResolvedDescribeActionOptions {
+  dir: string;
+  title: string | undefined;
+  filter: (testCase: CaseDefinition) => boolean;
+  concurrent: boolean;
+  workers: number | undefined;
+  run: CaseRunOptions;
+}
+
+/** The error a case's test fails with; `result` is the full case result, trace included. */
+export class CaseFailedError extends Error {
+  override name = "CaseFailedError";
+  readonly result: CaseResult;
+
+  constructor(result: CaseResult) {
+    super(describeCaseOutcome(result));
+    this.result = result;
+  }
+}
+
+/**
+ * Checks the options (bad values are errors at collection, before anything runs) and applies the defaults that do not
+ * depend on the config file.
+ * @example
+ * resolveDescribeActionOptions("actions/billing", { concurrent: true }).concurrent; // true
+ */
+export function resolveDescribeActionOptions(dir: string | URL, options: DescribeActionOptions = {}): ResolvedDescribeActionOptions {
+  const path = dir instanceof URL ? fileURLToPath(dir) : resolve(dir);
+  const where = `describeAction(${typeof dir === "string" ? dir : path})`;
+  checkCaseRunOptions(options, where);
+  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
+    throw new CxdaError("E_USAGE", `${where}: workers must be a whole number >= 1, got ${String(options.workers)}`);
+  }
+  if (options.title !== undefined && (typeof options.title !== "string" || options.title.trim() === "")) {
+    throw new CxdaError("E_USAGE", `${where}: title must be a non-empty string`);
+  }
+  const { title, filter, concurrent, workers, ...run } = options;
+  return { dir: path, title, filter: filter ?? (() => true), concurrent: concurrent ?? false, workers, run };
+}
+
+interface Session {
+  pool: WorkerPool;
+  settings: ResolvedCaseRunOptions;
+}
+
+/**
+ * Declares a vitest suite for an action folder: `describe(<action id>)` with one `it(<case name>)` per case of its
+ * `cases/*.json`, so vitest's reporters, watch mode, coverage, filters and sharding apply. Case files are read now
+ * (vitest collects synchronously); each case runs inside its own test, on a worker pool the suite starts at its first
+ * case and stops after its last. A case file that cannot be read becomes a failing test that says why. Settings not
+ * given come from the project's cxda config.
+ * @example
+ * // test/actions.test.ts
+ * import { describeAction } from "cxda/vitest";
+ * describeAction("actions/billing-callback");
+ * describeAction(new URL("../actions/lookup", import.meta.url), { vars: { region: "eu" } });
+ */
+export function describeAction(dir: string | URL, options: DescribeActionOptions = {}): void {
+  const resolved = resolveDescribeActionOptions(dir, options);
+  const outline = readActionSync(resolved.dir);
+  const entries = outline.cases.filter((entry) => !entry.ok || resolved.filter(entry.case));
+  if (entries.length === 0) {
+    throw new CxdaError("E_USAGE", `describeAction(${resolved.dir}): no cases to run; add cases/*.json to the action${outline.cases.length > 0 ? " (the filter kept none)" : ""}`);
+  }
+  const workers = resolved.workers ?? (resolved.concurrent ? Math.min(availableParallelism(), entries.length) : 1);
+  const suite = resolved.concurrent ? describe.concurrent : describe;
+
+  suite(resolved.title ?? outline.id, () => {
+    let session: Promise<Session> | undefined;
+    const open = (): Promise<Session> =>
+      (session ??= (async () => {
+        const settings = await resolveCaseRunOptions(resolved.run);
+        return { settings, pool: await createWorkerPool({ workers, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, allowNetwork: settings.allowNetwork }) };
+      })());
+
+    afterAll(async () => {
+      const opened = await session?.catch(() => undefined);
+      await opened?.pool.close();
+    });
+
+    // In a concurrent suite the other cases wait for the first: bundleTransform writes a new bundle through a temp
+    // file named per process, so two first-time bundles of one transform at once can collide. Once the bundle
+    // exists it is not written again.
+    let first: Promise<unknown> | undefined;
+    const runCase = async (testCase: CaseDefinition): Promise<CaseResult | undefined> => {
+      const { pool, settings } = await open();
+      const wait = first;
+      const running = (async () => {
+        if (wait !== undefined) await wait.catch(() => undefined);
+        let result: CaseResult | undefined;
+        for await (const each of runCases({ ...settings, actions: [resolved.dir], cases: [testCase], pool })) result = each;
+        return result;
+      })();
+      first ??= running;
+      return running;
+    };
+
+    for (const entry of entries) {
+      if (!entry.ok) {
+        it(entry.name, () => {
+          throw new CxdaError(entry.error.code as CxdaErrorCode, `${entry.error.message}${entry.error.message.includes(entry.source) ? "" : ` (at ${entry.source})`}`);
+        });
+        continue;
+      }
+      const testCase = entry.case;
+      it(testCase.name, async () => {
+        const result = await runCase(testCase);
+        if (result === undefined) throw new CxdaError("E_USAGE", `${resolved.dir}: the case "${testCase.name}" did not run`);
+        if (result.status !== "pass") throw new CaseFailedError(result);
+      });
+    }
+  });
+}
