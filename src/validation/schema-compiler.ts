@@ -7,7 +7,7 @@ import AjvDraft04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { CxdaError } from "../core/errors.js";
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
-import { CANONICAL_SCHEMA_URI, detectDraft } from "./detect-draft.js";
+import { CANONICAL_SCHEMA_URI, DEFAULT_DRAFT, detectDraft } from "./detect-draft.js";
 import { stableStringify } from "./stable-json.js";
 import { valueAtPointer } from "./json-pointer.js";
 import { describeValue } from "./describe-value.js";
@@ -90,6 +90,23 @@ function ajvFor(draft: SchemaDraft): AjvInstance {
   return ajv;
 }
 
+/** The deepest nesting of objects and arrays a schema may have: far beyond real schemas, well within the stack. */
+export const MAX_SCHEMA_DEPTH = 256;
+
+/** How deeply `value` nests objects and arrays, counted without recursion and given up once past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  return deepest;
+}
+
 /** How many schemas have actually been compiled (cache misses) in this process. For tests and diagnostics. */
 export function compiledSchemaCount(): number {
   return compileCount;
@@ -105,9 +122,28 @@ export function compiledSchemaCount(): number {
  * validate(5); // true
  */
 export function compileSchema(schema: JsonSchema, draft?: SchemaDraft): CompiledSchema {
+  // Callers outside TypeScript (definitions read from JSON) can hand over anything: say so instead of crashing.
+  if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null)) {
+    throw new CxdaError("E_SCHEMA", `the schema must be a JSON object or a boolean, got ${describeValue(schema)}`, {
+      context: { draft: draft ?? null, reason: "not a schema" },
+    });
+  }
   const known = typeof schema === "object" && draft !== undefined ? byObject.get(schema)?.get(draft) : undefined;
   if (known !== undefined) return known;
-  const result = compileByContent(schema, draft);
+  const depth = nestingDepth(schema, MAX_SCHEMA_DEPTH);
+  if (depth > MAX_SCHEMA_DEPTH) {
+    throw new CxdaError("E_SCHEMA", `the schema is nested more than ${MAX_SCHEMA_DEPTH} levels deep; cxda compiles schemas up to that depth`, {
+      context: { draft: draft ?? null, reason: "nested too deeply" },
+    });
+  }
+  let result: CompiledSchema;
+  try {
+    result = compileByContent(schema, draft);
+  } catch (error) {
+    // A stack overflow while serialising or compiling is a schema too big to handle, not a crash of the caller.
+    if (error instanceof RangeError) throw schemaError(draft ?? DEFAULT_DRAFT, { reason: `the schema is too large or too deeply nested to compile (${error.message})` }, error);
+    throw error;
+  }
   if (typeof schema === "object") {
     let perDraft = byObject.get(schema);
     if (perDraft === undefined) byObject.set(schema, (perDraft = new Map()));
