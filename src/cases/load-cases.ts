@@ -15,6 +15,23 @@ const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "no
 const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
 const ERROR_KEYS = ["path", "keyword", "side"] as const;
 
+/** The deepest nesting a case's payload, overrides, variables or expectations may have (real triggers nest a few levels). */
+export const MAX_CASE_DEPTH = 256;
+
+/** How deeply `value` nests objects and arrays, counted without recursion and given up once past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  return deepest;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -58,6 +75,12 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   if (typeof name !== "string" || name.trim() === "") throw new CxdaError("E_CASE", `${source}.name: must be a non-empty string`);
   const where = `${source} (case "${name}")`;
   unknownKeys(raw, CASE_KEYS, where);
+  // Deeper values overflow the stack when the trigger is copied and frozen for a worker: refuse them here, by name.
+  for (const key of ["payload", "set", "vars", "expect"] as const) {
+    if (nestingDepth(raw[key], MAX_CASE_DEPTH) > MAX_CASE_DEPTH) {
+      throw new CxdaError("E_CASE", `${where}.${key}: nested more than ${MAX_CASE_DEPTH} levels deep; a case may nest values up to that depth`);
+    }
+  }
   for (const key of ["payload", "set", "vars"] as const) {
     if (raw[key] !== undefined && !isObject(raw[key])) throw new CxdaError("E_CASE", `${where}.${key}: must be an object`);
   }
