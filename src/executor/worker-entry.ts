@@ -9,7 +9,8 @@ import { describeThrown } from "../core/errors.js";
 import { createValidator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
-import type { BatchMessage, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+import type { Session } from "node:inspector/promises";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
 
@@ -80,12 +81,17 @@ function cleanStack(stack: string | undefined): string | undefined {
 
 const transforms = new Map<string, Promise<TransformFn | { code: string; message: string }>>();
 
-async function loadTransform(action: WorkerAction): Promise<TransformFn | { code: string; message: string }> {
+/**
+ * Imports the transform once per worker (and per `suffix`: a query that makes a second, separate module instance).
+ * @param suffix appended to the file URL; empty for an ordinary run
+ */
+async function loadTransform(action: WorkerAction, suffix = ""): Promise<TransformFn | { code: string; message: string }> {
   if ("error" in action.bundle) return action.bundle.error;
   const file = action.bundle.file;
-  let loading = transforms.get(file);
+  const key = file + suffix;
+  let loading = transforms.get(key);
   if (loading === undefined) {
-    loading = import(pathToFileURL(file).href).then(
+    loading = import(pathToFileURL(file).href + suffix).then(
       (module: Record<string, unknown>) => {
         const candidate = typeof module.default === "function" ? module.default : module.transform;
         if (typeof candidate === "function") return candidate as TransformFn;
@@ -100,7 +106,7 @@ async function loadTransform(action: WorkerAction): Promise<TransformFn | { code
         message: `the transform module failed while loading: ${describeThrown(error)}${error instanceof Error && error.stack ? `\n${cleanStack(error.stack)?.split("\n").slice(1, 4).join("\n")}` : ""}`,
       }),
     );
-    transforms.set(file, loading);
+    transforms.set(key, loading);
   }
   return loading;
 }
@@ -212,7 +218,8 @@ function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {
 }
 
 async function runBatch(message: BatchMessage): Promise<void> {
-  const transform = await loadTransform(message.action);
+  const measuring = message.instrument === undefined ? undefined : await startMeasuring(message.instrument, message.action);
+  const transform = await loadTransform(message.action, measuring?.suffix);
   try {
     // Compile both validators before the first case, so its timings measure the case, not the set-up.
     createValidator(message.action.inputSchema, { side: "input", draft: message.action.inputDraft });
@@ -233,7 +240,105 @@ async function runBatch(message: BatchMessage): Promise<void> {
     }
     post({ type: "result", batchId: message.batchId, index, result });
   }
-  post({ type: "batch-done", batchId: message.batchId });
+  // Counts of a batch that did not ask for coverage must not leak into the next one that does.
+  if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
+  if (measuring === undefined) post({ type: "batch-done", batchId: message.batchId });
+  else post({ type: "batch-done", batchId: message.batchId, instrumentation: await measuring.finish() });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Instrumentation: V8 precise coverage and the CPU profiler through an inspector session on this worker's own isolate.
+// Nothing here runs unless a batch carries `instrument`.
+
+let inspectorSession: Promise<Session> | undefined;
+
+/** Coverage state of this worker: precise coverage stays on once started (stopping it would drop block counters). */
+const coverage = {
+  started: false,
+  /** The counters hold counts from a batch nobody asked to measure: reset them before the next measured batch. */
+  dirty: false,
+  /** Transform module keys imported while coverage was on: only those have block counters. */
+  counted: new Set<string>(),
+};
+
+function openInspector(): Promise<Session> {
+  inspectorSession ??= import("node:inspector/promises").then(async ({ Session: InspectorSession }) => {
+    const session = new InspectorSession();
+    session.connect();
+    await session.post("Profiler.enable");
+    return session;
+  });
+  return inspectorSession;
+}
+
+interface Measuring {
+  /** The import suffix under which the transform has block counters (see {@link coverageSuffix}). */
+  suffix: string;
+  /** Stops measuring and returns what the batch measured. */
+  finish(): Promise<BatchInstrumentation>;
+}
+
+/**
+ * A transform imported before coverage began has no block counters, and an ES module cannot be imported twice under
+ * one URL: such a worker imports a second instance under a query suffix and measures that one.
+ */
+function coverageSuffix(action: WorkerAction): string {
+  if ("error" in action.bundle) return "";
+  const file = action.bundle.file;
+  const suffix = transforms.has(file) && !coverage.counted.has(file) ? "?cxda-coverage" : "";
+  coverage.counted.add(file + suffix);
+  return suffix;
+}
+
+async function startMeasuring(instrument: InstrumentOptions, action: WorkerAction): Promise<Measuring> {
+  const unmeasured = (problem: string): Measuring => ({ suffix: "", finish: () => Promise.resolve({ problem }) });
+  let session: Session;
+  try {
+    session = await openInspector();
+  } catch (error) {
+    return unmeasured(`the V8 inspector is not available in the worker: ${describeThrown(error)}`);
+  }
+  const measureCoverage = instrument.coverage === true;
+  const profile = instrument.profile;
+  let suffix = "";
+  try {
+    if (measureCoverage) {
+      if (!coverage.started) {
+        // V8 gives block counters only to code compiled after this call, hence before the transform is imported.
+        await session.post("Profiler.startPreciseCoverage", { callCount: true, detailed: true });
+        coverage.started = true;
+      } else if (coverage.dirty) {
+        await session.post("Profiler.takePreciseCoverage");
+      }
+      coverage.dirty = false;
+      suffix = coverageSuffix(action);
+    }
+    if (profile !== undefined) {
+      await session.post("Profiler.setSamplingInterval", { interval: profile.samplingIntervalUs });
+      await session.post("Profiler.start");
+    }
+  } catch (error) {
+    return unmeasured(`starting the V8 profiler failed: ${describeThrown(error)}`);
+  }
+  return {
+    suffix,
+    async finish() {
+      const data: BatchInstrumentation = {};
+      try {
+        if (profile !== undefined) data.profile = (await session.post("Profiler.stop")).profile;
+        if (measureCoverage && "file" in action.bundle) {
+          const url = pathToFileURL(action.bundle.file).href + suffix;
+          // takePreciseCoverage also resets the counters, so each batch reports only its own counts.
+          const taken = await session.post("Profiler.takePreciseCoverage");
+          const script = taken.result.find((entry) => entry.url === url);
+          if (script !== undefined) data.coverage = script;
+        }
+      } catch (error) {
+        data.problem = `measuring the batch failed: ${describeThrown(error)}`;
+      }
+      return data;
+    },
+  };
 }
 
 function post(message: WorkerMessage): void {

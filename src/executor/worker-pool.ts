@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import type { PreparedCase } from "../core/types.js";
-import type { BatchMessage, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -53,10 +53,20 @@ export type ResultListener = (index: number, result: WorkerCaseResult) => void;
 /** Told when cases are handed to a worker (a batch at a time); indices are positions in the submitted list. */
 export type StartListener = (indices: number[]) => void;
 
+/** What to measure while a run's batches execute, and who receives each batch's measurements. */
+export interface RunMeasurement {
+  instrument: InstrumentOptions;
+  /** Called once per batch that finished normally (a batch whose worker was stopped reports nothing). */
+  onInstrumentation: (data: BatchInstrumentation) => void;
+}
+
 /** Runs cases on worker threads. */
 export interface WorkerPool {
-  /** Runs `cases` of `action`; resolves when every case has a result. Results arrive through `onResult`, in any order. */
-  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, onStart?: StartListener): Promise<void>;
+  /**
+   * Runs `cases` of `action`; resolves when every case has a result (and, when measuring, every batch has reported).
+   * Results arrive through `onResult`, in any order.
+   */
+  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, onStart?: StartListener, measure?: RunMeasurement): Promise<void>;
   /** Stops every worker. */
   close(): Promise<void>;
   readonly size: number;
@@ -75,6 +85,9 @@ interface Submission {
   onResult: ResultListener;
   onStart: StartListener | undefined;
   resolve: () => void;
+  measure: RunMeasurement | undefined;
+  /** Batches handed out and not yet done (counted only when measuring: their data comes with batch-done). */
+  batchesOut: number;
 }
 
 interface Slot {
@@ -172,6 +185,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       slot.next = 0;
       slot.batchId = nextBatchId++;
       const message: BatchMessage = { type: "batch", batchId: slot.batchId, action: job.action, cases: job.cases };
+      if (job.submission.measure !== undefined) {
+        message.instrument = job.submission.measure.instrument;
+        job.submission.batchesOut++;
+      }
       slot.worker.ref();
       armTimer(slot);
       slot.worker.postMessage(message);
@@ -179,10 +196,23 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
   };
 
+  const settle = (submission: Submission): void => {
+    if (submission.remaining === 0 && submission.batchesOut === 0) submission.resolve();
+  };
+
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
     job.submission.onResult(job.offset + index, result);
     job.submission.remaining--;
-    if (job.submission.remaining === 0) job.submission.resolve();
+    settle(job.submission);
+  };
+
+  /** A measured batch ended: hand over its data (none when its worker died) and maybe settle its run. */
+  const batchEnded = (job: Job, data: BatchInstrumentation | undefined): void => {
+    const submission = job.submission;
+    if (submission.measure === undefined) return;
+    submission.batchesOut--;
+    if (data !== undefined) submission.measure.onInstrumentation(data);
+    settle(submission);
   };
 
   const finishJob = (slot: Slot): void => {
@@ -203,6 +233,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       deliver(job, message.index, message.result);
     } else {
       finishJob(slot);
+      batchEnded(job, message.instrumentation);
     }
   };
 
@@ -229,6 +260,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       }
       const rest = job.cases.slice(slot.next + 1);
       if (rest.length > 0) queue.unshift({ ...job, cases: rest, offset: job.offset + slot.next + 1 });
+      batchEnded(job, undefined);
     }
     dispatch();
   };
@@ -237,11 +269,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   return {
     size: settings.workers,
-    run(action, cases, onResult, onStart) {
+    run(action, cases, onResult, onStart, measure) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const submission: Submission = { remaining: cases.length, onResult, onStart, resolve };
+        const submission: Submission = { remaining: cases.length, onResult, onStart, resolve, measure, batchesOut: 0 };
         const size = batchSize(cases.length, settings.workers);
         for (let offset = 0; offset < cases.length; offset += size) {
           queue.push({ action, cases: cases.slice(offset, offset + size), offset, submission });

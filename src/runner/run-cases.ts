@@ -6,8 +6,8 @@ import type { ActionDefinition, CaseDefinition, CaseResult, PreparedCase, RunSum
 import { prepareCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
-import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
-import type { WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import { createWorkerPool, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
+import type { BatchInstrumentation, InstrumentOptions, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity, type ParityOptions } from "./parity.js";
@@ -38,6 +38,20 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   definitions?: DefinitionResolution;
   /** Also run each case on the platform's execute endpoint and fail it when the outputs differ. */
   parity?: ParityOptions;
+  /** Measure inside the workers: V8 coverage of the transform, a CPU profile. @default nothing measured */
+  instrument?: InstrumentOptions;
+  /**
+   * Receives what each batch measured. Every call happens before the iteration over `runCases` ends, so once a
+   * `for await` loop over it finishes, every measurement has arrived. Only called when `instrument` asks for something.
+   */
+  onInstrumentation?: (data: ActionInstrumentation) => void;
+}
+
+/** One batch's measurements, labelled with the action (as in `CaseResult.action`) and its transform bundle. */
+export interface ActionInstrumentation extends BatchInstrumentation {
+  action: string;
+  /** Absolute path of the bundled transform the measurements refer to. */
+  bundle: string;
 }
 
 type Slot = CaseResult | undefined;
@@ -174,6 +188,14 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   }
 
   const parity = options.parity;
+  const instrument = options.instrument;
+  const measuring = instrument !== undefined && (instrument.coverage === true || instrument.profile !== undefined);
+  const measureFor = (action: WorkerAction): RunMeasurement | undefined => {
+    if (!measuring || !("file" in action.bundle)) return undefined;
+    const bundle = action.bundle.file;
+    const receive = options.onInstrumentation;
+    return { instrument, onInstrumentation: (data: BatchInstrumentation) => receive?.({ ...data, action: action.actionId, bundle }) };
+  };
   const limit = parity ? createLimiter(parity.concurrency ?? 4) : undefined;
 
   let wake: (() => void) | undefined;
@@ -202,6 +224,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
             const at = Date.now();
             for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: run.cases[index]!.name, at });
           }),
+          measureFor(run.action),
         ),
       ),
     );
@@ -213,6 +236,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
         row[i] = undefined;
       }
     }
+    // Measurements travel with each batch's end, just after its last result: the run is over when they are in.
+    if (measuring) await settled;
   } finally {
     if (ownPool) await pool!.close();
   }
