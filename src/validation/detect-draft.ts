@@ -1,6 +1,7 @@
 // Works out which JSON Schema draft a schema is written in, from its `$schema` URI.
 import { CxdaError } from "../core/errors.js";
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
+import { describeValue } from "./describe-value.js";
 
 /** The `$schema` URI each draft's meta-schema is registered under in ajv. */
 export const CANONICAL_SCHEMA_URI: Readonly<Record<SchemaDraft, string>> = {
@@ -46,7 +47,8 @@ export function detectDraft(schema: JsonSchema): SchemaDraft {
   if (declared === undefined) return DEFAULT_DRAFT;
   if (typeof declared !== "string") {
     throw new CxdaError("E_SCHEMA", `$schema must be a URI string, got ${typeof declared}; supported: ${supportedSchemaUris().join(", ")}`, {
-      context: { schemaUri: String(declared) },
+      // String() would call a toString the JSON itself supplies ({"toString": 1} throws): describe the value instead.
+      context: { schemaUri: describeValue(declared) },
     });
   }
   const draft = DRAFT_BY_URI.get(uriKey(declared));

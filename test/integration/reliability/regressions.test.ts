@@ -36,6 +36,16 @@ describe("validation", () => {
     }
   });
 
+  it("a $schema object carrying its own toString key threw a TypeError (Cannot convert object to primitive value); it is E_SCHEMA", () => {
+    const schema = { $schema: { toString: 5, valueOf: 6 }, type: "object" } as unknown as JsonSchema;
+    expect(thrown(() => createValidator(schema, { side: "output" }))).toMatchObject({
+      name: "CxdaError",
+      code: "E_SCHEMA",
+      message: expect.stringMatching(/^output schema: \$schema must be a URI string, got object;/),
+      context: { schemaUri: 'object {"toString":5,"valueOf":6}' },
+    });
+  });
+
   it("a schema nested thousands of levels deep overflowed the stack (RangeError); it is E_SCHEMA naming the depth limit", () => {
     expect(thrown(() => createValidator(nested(10_000), { side: "output" }))).toMatchObject({
       name: "CxdaError",
