@@ -1,0 +1,225 @@
+// Realistic values chosen from a field's name: `customerId` looks like CUST-1234, `email` like an address, `startDate` like a date.
+import { emailAddress, instantFor, uuid } from "./format-values.js";
+import type { Random } from "./random.js";
+
+/** What a hint may look at: the field's name (split into words), its siblings built so far, the clock. */
+export interface HintContext {
+  random: Random;
+  instantMs: number;
+  /** The property name, or the array's name for its items. */
+  name: string | undefined;
+  /** Properties of the enclosing object generated before this one. */
+  siblings: Readonly<Record<string, unknown>> | undefined;
+  /** The data action the trigger is addressed to. */
+  dataActionId: string;
+}
+
+/**
+ * Splits a property name into lower-case words: `customerId` → ["customer", "id"], `PHONE_NUMBER` → ["phone", "number"],
+ * `ConversationID` → ["conversation", "id"].
+ * @example
+ * wordsOf("toAddressMessengerType"); // ["to", "address", "messenger", "type"]
+ */
+export function wordsOf(name: string | undefined): string[] {
+  if (name === undefined) return [];
+  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((w) => w.toLowerCase());
+}
+
+/** Categorical names and the values a real system sends for them. */
+const POOLS: Readonly<Record<string, readonly string[]>> = {
+  direction: ["inbound", "outbound"],
+  status: ["active", "completed", "on-hold", "wrap-up"],
+  environment: ["sandbox", "production"],
+  env: ["sandbox", "production"],
+  disposition: ["callback_requested", "resolved", "escalated", "voicemail", "no_answer"],
+  tier: ["premium", "standard", "gold", "basic"],
+  customertier: ["premium", "standard", "gold", "basic"],
+  issuecategory: ["billing", "technical", "account", "general"],
+  category: ["billing", "technical", "account", "general"],
+  priority: ["high", "standard", "low"],
+  language: ["en-US", "en-GB", "es-ES", "de-DE", "fr-FR"],
+  locale: ["en-US", "en-GB", "es-ES", "de-DE", "fr-FR"],
+  country: ["US", "GB", "DE", "ES", "FR"],
+  countrycode: ["US", "GB", "DE", "ES", "FR"],
+  currency: ["USD", "EUR", "GBP"],
+  timezone: ["America/New_York", "Europe/London", "Europe/Berlin", "Asia/Singapore"],
+  mediatype: ["voice", "chat", "email", "message"],
+  queuename: ["Billing", "Support", "Sales", "Retention"],
+  sentiment: ["positive", "neutral", "negative"],
+  wrapupcode: ["WU-01", "WU-02", "WU-04", "WU-07", "WU-09"],
+};
+
+/** The channel a real interaction of each type arrives on. */
+const CHANNEL_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  voice: ["phone", "sip"],
+  call: ["phone", "sip"],
+  chat: ["web-chat", "mobile-chat"],
+  email: ["email"],
+  sms: ["sms"],
+  social: ["facebook", "twitter", "whatsapp"],
+  message: ["sms", "whatsapp", "web-messaging"],
+};
+const CHANNELS = ["phone", "web-chat", "email", "sms", "whatsapp"] as const;
+const MESSENGER_TYPES = ["sms", "whatsapp", "facebook", "line"] as const;
+const TAGS = ["vip-callback", "billing-dispute", "churn-risk", "follow-up", "escalated"] as const;
+const FIRST = ["Avery", "Jordan", "Sam", "Priya", "Mateo", "Lena", "Noah", "Amara", "Chen", "Olivia"] as const;
+const LAST = ["Stone", "Garcia", "Patel", "Kim", "Novak", "Okafor", "Silva", "Berg"] as const;
+const COMPANIES = ["Acme Telecom", "Globex Energy", "Initech Insurance", "Umbrella Health"] as const;
+const SUBJECTS = ["Billing question", "Callback request", "Card declined", "Update contact details", "Service outage"] as const;
+const SENTENCES = [
+  "Customer asked for a callback about a duplicate charge.",
+  "Caller wants to change the billing address.",
+  "Follow up on the refund requested last week.",
+  "Customer reported intermittent service since Monday.",
+  "Please confirm the appointment by text message.",
+] as const;
+const CITIES = ["Springfield", "Riverton", "Lakeside", "Fairview"] as const;
+
+/** Id prefixes used by the reference trigger and by common contact-center records. */
+const ID_PREFIX: Readonly<Record<string, (c: HintContext) => string>> = {
+  dataaction: (c) => c.dataActionId,
+  trigger: (c) => `tr-${c.random.digits(6)}`,
+  interaction: (c) => `i-${c.random.digits(6)}`,
+  contact: (c) => `c-${c.random.digits(6)}`,
+  agent: (c) => `ag-${c.random.digits(6)}`,
+  customer: (c) => `CUST-${c.random.digits(4)}`,
+  external: (c) => `EXT-${c.random.digits(4)}`,
+  record: (c) => `rec-${c.random.digits(6)}`,
+  case: (c) => `CASE-${c.random.digits(6)}`,
+  ticket: (c) => `TCK-${c.random.digits(6)}`,
+  order: (c) => `ORD-${c.random.digits(6)}`,
+  account: (c) => `ACC-${c.random.digits(6)}`,
+  // Genesys Cloud and most platform APIs identify these by UUID.
+  conversation: (c) => uuid(c.random),
+  queue: (c) => uuid(c.random),
+  script: (c) => uuid(c.random),
+  user: (c) => uuid(c.random),
+  flow: (c) => uuid(c.random),
+  session: (c) => uuid(c.random),
+  division: (c) => uuid(c.random),
+  participant: (c) => uuid(c.random),
+};
+
+function phoneNumber(random: Random): string {
+  // 555-01xx numbers are reserved for fiction.
+  return `+1${random.pick(["317", "415", "212", "646"])}55501${random.digits(2).slice(0, 2)}`;
+}
+
+function personName(random: Random): string {
+  return `${random.pick(FIRST)} ${random.pick(LAST)}`;
+}
+
+/**
+ * A value drawn from the plausible values for a categorical name (`status`, `channel`, `tier`…), or `undefined`.
+ * A `channel` follows the `type` generated before it (a chat arrives on web-chat, a voice call on phone).
+ */
+export function pooledString(context: HintContext): string | undefined {
+  const words = wordsOf(context.name);
+  const joined = words.join("");
+  if (joined === "") return undefined;
+  if (joined === "channel") {
+    const type = context.siblings?.["type"] ?? context.siblings?.["mediaType"];
+    const matching = typeof type === "string" ? CHANNEL_BY_TYPE[type.toLowerCase()] : undefined;
+    return context.random.pick(matching ?? CHANNELS);
+  }
+  if (words.includes("messenger")) return context.random.pick(MESSENGER_TYPES);
+  const pool = POOLS[joined];
+  return pool === undefined ? undefined : context.random.pick(pool);
+}
+
+/**
+ * A string shaped like what the field's name says it holds (an id, an e-mail, a phone number, a date…), or `undefined`.
+ * @example
+ * shapedString({ random, instantMs, name: "customerId", siblings: undefined, dataActionId: "da-1" }); // "CUST-4821"
+ */
+export function shapedString(context: HintContext): string | undefined {
+  const { random } = context;
+  const words = wordsOf(context.name);
+  const joined = words.join("");
+  const last = words.at(-1);
+  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
+  if (joined === "") return undefined;
+
+  if (joined === "value" && typeof context.siblings?.["type"] === "string") {
+    const type = context.siblings["type"].toLowerCase();
+    if (type.includes("phone") || type.includes("sms")) return phoneNumber(random);
+    if (type.includes("email")) return emailAddress(random);
+    if (type.includes("cookie")) return uuid(random);
+    if (type.includes("social") || type.includes("twitter") || type.includes("facebook")) return `@${random.pick(FIRST).toLowerCase()}_${random.pick(LAST).toLowerCase()}`;
+  }
+  if (has("email", "mail")) return emailAddress(random);
+  if (has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") || ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)) return phoneNumber(random);
+  if (has("url", "uri", "link", "website", "href", "webhook")) return `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
+  if (has("tag", "tags", "label", "labels")) return random.pick(TAGS);
+  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return new Date(instantFor({ random, instantMs: context.instantMs, words })).toISOString().slice(0, 10);
+  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") {
+    return new Date(instantFor({ random, instantMs: context.instantMs, words })).toISOString();
+  }
+  // "conversationid" written as one word still names a conversation id.
+  const glued = words.length === 1 && joined.endsWith("id") && ID_PREFIX[joined.slice(0, -2)] !== undefined ? joined.slice(0, -2) : undefined;
+  if (last === "id" || last === "ids" || glued !== undefined) {
+    const key = glued ?? words.slice(0, -1).join("");
+    const prefixed = ID_PREFIX[key] ?? ID_PREFIX[words[0] ?? ""];
+    if (prefixed !== undefined) return prefixed(context);
+    return key === "" ? `id-${random.digits(6)}` : `${key}-${random.digits(6)}`;
+  }
+  if (has("name", "names")) {
+    if (has("first", "given")) return random.pick(FIRST);
+    if (has("last", "family", "surname")) return random.pick(LAST);
+    if (has("queue")) return random.pick(POOLS["queuename"] ?? ["Support"]);
+    if (has("company", "organization", "organisation", "org", "business")) return random.pick(COMPANIES);
+    if (has("file")) return `report-${random.digits(4)}.pdf`;
+    if (has("user", "login")) return `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
+    return personName(random);
+  }
+  if (has("username", "login", "handle")) return `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
+  if (joined === "key" || last === "key") return `key-${random.digits(6)}`;
+  if (last === "code") return `${(words[0] ?? "c").slice(0, 2).toUpperCase()}-${random.digits(2)}`;
+  if (has("reference", "ref")) return `REF-${random.digits(6)}`;
+  if (has("subject", "title", "topic")) return random.pick(SUBJECTS);
+  if (has("description", "body", "message", "text", "comment", "comments", "note", "notes", "summary", "reason", "content")) return random.pick(SENTENCES);
+  if (has("city", "town")) return random.pick(CITIES);
+  if (has("zip", "postal", "postcode")) return random.digits(5);
+  if (has("street", "address")) return `${random.int(1, 240)} Harbour Street`;
+  if (has("number", "account")) return random.digits(8);
+  return undefined;
+}
+
+/** A range that looks right for a numeric field, by its name; `decimals` 0 means whole numbers. */
+export interface NumberHint {
+  min: number;
+  max: number;
+  decimals: number;
+}
+
+/**
+ * A plausible range for a number field, from its name: a score is 0–100, an amount has cents, a count is small.
+ * @example
+ * numberHint("resolutionScore"); // { min: 0, max: 100, decimals: 0 }
+ */
+export function numberHint(name: string | undefined): NumberHint | undefined {
+  const words = wordsOf(name);
+  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
+  if (has("score", "rating", "csat", "percent", "percentage", "pct")) return { min: 0, max: 100, decimals: 0 };
+  if (has("nps")) return { min: -100, max: 100, decimals: 0 };
+  if (has("age")) return { min: 18, max: 90, decimals: 0 };
+  if (has("amount", "price", "balance", "cost", "fee", "charge", "revenue", "total")) return { min: 5, max: 500, decimals: 2 };
+  if (has("latitude", "lat")) return { min: -90, max: 90, decimals: 4 };
+  if (has("longitude", "lng", "lon")) return { min: -180, max: 180, decimals: 4 };
+  if (has("duration", "seconds", "secs", "wait", "timeout", "elapsed")) return { min: 5, max: 900, decimals: 0 };
+  if (has("priority", "level", "severity")) return { min: 1, max: 5, decimals: 0 };
+  if (has("year")) return { min: 2020, max: 2030, decimals: 0 };
+  if (has("port")) return { min: 1024, max: 65535, decimals: 0 };
+  if (has("attempt", "attempts", "retries", "retry")) return { min: 0, max: 5, decimals: 0 };
+  if (has("count", "max", "limit", "results", "size", "quantity", "qty", "num", "number", "page", "items")) return { min: 1, max: 50, decimals: 0 };
+  return undefined;
+}
+
+const WORDS = ["alpha", "harbor", "summit", "maple", "cedar", "orbit", "delta", "river", "falcon", "quartz", "meadow", "ember"] as const;
+
+/** Readable filler of exactly `length` characters (lower-case words joined by "-"). */
+export function fillerText(random: Random, length: number): string {
+  let out = "";
+  while (out.length < length) out += (out === "" ? "" : "-") + random.pick(WORDS);
+  return out.slice(0, length).replace(/-$/, "x");
+}
