@@ -27,6 +27,8 @@ export interface TokenTransportOptions extends TokenCacheOptions {
   retry?: RetryOptions;
   /** Response header holding the platform's correlation id. @default "x-correlation-id" */
   correlationHeader?: string;
+  /** Largest response body read, in bytes. @default 16 MiB */
+  maxResponseBytes?: number;
 }
 
 /** Builds the transport a provider uses, scrubbing the given secrets from any error text. */
@@ -37,6 +39,7 @@ export function createTokenTransport(options: TokenTransportOptions, secrets: Ht
     correlationHeader: options.correlationHeader ?? DEFAULT_CORRELATION_HEADER,
     retry: resolveRetryOptions(options.retry),
     secrets,
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   };
 }
 

@@ -7,6 +7,7 @@ import { resolvePlatformOptions, type PlatformOptions, type ResolvedPlatformOpti
 import { CxdaError } from "../core/errors.js";
 import {
   DEFAULT_CORRELATION_HEADER,
+  DEFAULT_MAX_RESPONSE_BYTES,
   describeBody,
   describeResponse,
   responseError,
@@ -40,6 +41,8 @@ export interface ApiClientOptions extends PlatformOptions {
   retry?: RetryOptions;
   /** Response header holding the platform's correlation id. @default "x-correlation-id" */
   correlationHeader?: string;
+  /** Largest response body read, in bytes; a longer answer is `E_HTTP`. @default 16 MiB */
+  maxResponseBytes?: number;
   /** Paths relative to the API base; `{id}` is replaced by the encoded id. */
   paths?: {
     /** @default "data-actions/{id}" */
@@ -107,12 +110,17 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
     throw new CxdaError("E_CONFIG", `timeoutMs must be a positive number, got ${String(options.timeoutMs)}`, { context: { setting: "timeoutMs" } });
   }
   const correlationHeader = (options.correlationHeader ?? DEFAULT_CORRELATION_HEADER).toLowerCase();
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) {
+    throw new CxdaError("E_CONFIG", `maxResponseBytes must be a positive whole number, got ${String(options.maxResponseBytes)}`, { context: { setting: "maxResponseBytes" } });
+  }
   const tokenProvider =
     options.tokenProvider ??
     createTokenProvider(platform, {
       ...options.tokenCache,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
       correlationHeader,
     });
   const auth = platform.auth;
@@ -135,6 +143,7 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
       correlationHeader,
       retry: resolveRetryOptions(options.retry),
       secrets,
+      maxResponseBytes,
     },
     paths,
   };

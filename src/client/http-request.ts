@@ -33,7 +33,12 @@ export interface HttpTransport {
   retry: ResolvedRetryOptions;
   /** Values to scrub from any text that ends up in an error. */
   secrets: ReadonlyArray<Secret | string | undefined>;
+  /** Largest response body read, in bytes; a longer one is `E_HTTP`. @default DEFAULT_MAX_RESPONSE_BYTES */
+  maxResponseBytes?: number;
 }
+
+/** Platform answers are definitions and small JSON documents; anything past this is refused rather than buffered. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** Statuses worth another try: rate limiting and transient server faults (501 is not transient). */
 export function isRetryableStatus(status: number): boolean {
@@ -86,7 +91,7 @@ export function responseError(code: CxdaErrorCode, request: HttpRequest, respons
   });
 }
 
-function statusLine(response: HttpResponse): string {
+function statusLine(response: Pick<HttpResponse, "status" | "statusText">): string {
   return `${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
 }
 
@@ -114,12 +119,7 @@ export async function sendOnce(request: HttpRequest, transport: HttpTransport, t
   } catch (error) {
     throw fail(error);
   }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw fail(error);
-  }
+  const text = await readBody(request, response, transport.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, fail);
   return {
     status: response.status,
     statusText: response.statusText,
@@ -127,6 +127,45 @@ export async function sendOnce(request: HttpRequest, transport: HttpTransport, t
     text,
     correlationId: response.headers.get(transport.correlationHeader) ?? undefined,
   };
+}
+
+/**
+ * Reads a response body as UTF-8, up to `limit` bytes. A longer body (announced by Content-Length or found while
+ * reading) is cancelled and refused with `E_HTTP`: buffering an endless answer would exhaust memory, and past
+ * about 512 MB V8 aborts the whole process while decoding it. A connection cut mid-body is `E_NETWORK` (retried).
+ */
+async function readBody(request: HttpRequest, response: Response, limit: number, fail: (error: unknown) => CxdaError): Promise<string> {
+  const tooLarge = (size: string): CxdaError =>
+    new CxdaError(
+      "E_HTTP",
+      `${request.method} ${request.url}: ${statusLine(response)}, the response body is ${size}, more than the ${limit} bytes cxda reads; check the URL points at the platform API`,
+      { context: { method: request.method, url: request.url, status: response.status, maxResponseBytes: limit } },
+    );
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`${declared} bytes (Content-Length)`);
+  }
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(`over ${limit} bytes and still coming`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof CxdaError) throw error;
+    throw fail(error);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 /**

@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCases, parseCase } from "../../../src/cases/load-cases.js";
 import { prepareCase } from "../../../src/cases/prepare-case.js";
+import { createApiClient } from "../../../src/client/api-client.js";
 import type { JsonSchema } from "../../../src/core/types.js";
 import { normaliseDefinition } from "../../../src/definitions/load-definition.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
+import { jsonResponse, pumpForever, startRawServer } from "./raw-server.js";
 
 /** `{ a: { a: … } }`, `depth` levels deep, built without recursion. */
 function nested(depth: number, leaf: unknown = {}): Record<string, unknown> {
@@ -82,6 +84,42 @@ describe("cases", () => {
       expect(fine?.ok === true ? prepareCase(fine.case, { actionId: "a", vars: {} }).trigger : undefined).toEqual({ a: 1 });
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("client", () => {
+  it("an endless response body was buffered until V8 aborted the process (fatal, uncatchable); it is E_HTTP at the size limit, not retried", async () => {
+    const megabyte = Buffer.alloc(1024 * 1024, 0x61);
+    const server = await startRawServer(({ head, socket }) => {
+      if (head.startsWith("POST")) return void socket.end(jsonResponse(200, { access_token: "tok-raw-1234", expires_in: 3600 }));
+      if (head.includes("/announced")) socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 4000000000\r\n\r\n");
+      else socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+      // A chunked body is framed per chunk; the endless one simply never sends its last chunk.
+      if (head.includes("/announced")) pumpForever(socket, megabyte);
+      else pumpForever(socket, Buffer.concat([Buffer.from("100000\r\n"), megabyte, Buffer.from("\r\n")]));
+    });
+    try {
+      const env = { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "raw-client", CXONE_CLIENT_SECRET: "raw-secret-5678" };
+      const client = createApiClient({ env, envFile: false, maxResponseBytes: 8 * 1024 * 1024 });
+      await expect(client.getDataAction("announced")).rejects.toMatchObject({
+        name: "CxdaError",
+        code: "E_HTTP",
+        message: expect.stringMatching(/data-actions\/announced: 200 OK, the response body is 4000000000 bytes \(Content-Length\), more than the 8388608 bytes cxda reads/),
+        context: { status: 200, maxResponseBytes: 8388608 },
+      });
+      await expect(client.getDataAction("endless")).rejects.toMatchObject({
+        code: "E_HTTP",
+        message: expect.stringMatching(/data-actions\/endless: 200 OK, the response body is over 8388608 bytes and still coming/),
+      });
+      // One token request and one request per call: a body too large is not retried.
+      expect(server.heads.map((head) => head.split("\r\n")[0])).toEqual([
+        "POST /api/v2/oauth/token HTTP/1.1",
+        "GET /api/v2/data-actions/announced HTTP/1.1",
+        "GET /api/v2/data-actions/endless HTTP/1.1",
+      ]);
+    } finally {
+      await server.close();
     }
   });
 });
