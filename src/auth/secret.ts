@@ -41,12 +41,16 @@ export class Secret {
  * redact("bad secret s3cr3t", [new Secret("s3cr3t")]); // "bad secret [redacted]"
  */
 export function redact(text: string, secrets: ReadonlyArray<Secret | string | undefined>): string {
-  let out = text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
     const value = secret instanceof Secret ? secret.reveal() : secret;
     // Very short values would redact ordinary words; real credentials are longer than this.
     if (value === undefined || value.length < 4) continue;
-    out = out.split(value).join("[redacted]");
+    // A server that echoes the request shows a secret as it was sent: URL-encoded, or form-encoded in a token request body.
+    forms.add(value).add(encodeURIComponent(value)).add(new URLSearchParams([["", value]]).toString().slice(1));
   }
+  let out = text;
+  // Longest first, so a secret inside another one (or inside its encoding) cannot leave a fragment behind.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join("[redacted]");
   return out;
 }

@@ -65,6 +65,9 @@ export function oauthErrorOf(error: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** Form fields of a token request whose values are credentials. */
+const SECRET_FORM_FIELDS = ["client_secret", "password", "refresh_token", "assertion", "code"];
+
 function basicHeader(clientId: string, clientSecret: Secret): string {
   // RFC 6749 2.3.1: form-encode each part before joining them.
   const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret.reveal())}`;
@@ -82,7 +85,10 @@ export async function requestToken(call: TokenCall): Promise<TokenGrant> {
   };
   if (call.basic !== undefined) headers.authorization = basicHeader(call.basic.clientId, call.basic.clientSecret);
   const request: HttpRequest = { method: "POST", url: call.url, headers, body: new URLSearchParams(call.form).toString() };
-  const response = await sendWithRetry(request, call.transport);
+  // What this request carries is secret too: the Basic credentials as encoded, a password, a refresh token.
+  const sent = [headers.authorization?.slice("Basic ".length), ...SECRET_FORM_FIELDS.map((field) => call.form[field])];
+  const transport: HttpTransport = { ...call.transport, secrets: [...call.transport.secrets, ...sent] };
+  const response = await sendWithRetry(request, transport);
   const where = describeResponse(request, response);
 
   let body: Record<string, unknown> | undefined;
@@ -111,7 +117,7 @@ export async function requestToken(call: TokenCall): Promise<TokenGrant> {
   }
 
   const oauthError = typeof body?.error === "string" ? body.error : undefined;
-  const said = describeBody(response.text, call.transport.secrets);
+  const said = describeBody(response.text, transport.secrets);
   const detail = said === undefined ? "" : ` (${said})`;
   const withCode = (error: CxdaError): CxdaError => {
     if (oauthError !== undefined) error.context.oauthError = oauthError;

@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCases, parseCase } from "../../../src/cases/load-cases.js";
 import { prepareCase } from "../../../src/cases/prepare-case.js";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAccessKeyTokenProvider } from "../../../src/auth/access-key.js";
 import { createApiClient } from "../../../src/client/api-client.js";
 import type { JsonSchema } from "../../../src/core/types.js";
 import { normaliseDefinition } from "../../../src/definitions/load-definition.js";
@@ -120,6 +123,65 @@ describe("client", () => {
       ]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+/** Reads a request body as text. */
+function bodyOf(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}
+
+describe("secrets", () => {
+  it("a token endpoint echoing the request showed the form-encoded secret, the Basic credentials and the refresh token in E_AUTH; all are redacted", async () => {
+    // Credentials with characters that change when URL-, form- or base64-encoded.
+    const clientSecret = "cs+with/odd=chars&more é";
+    const accessKeySecret = "ak secret+plus/slash=";
+    const refreshToken = "rt+refresh/token=value";
+    let issue = true;
+    const server = createServer((req, res) => {
+      void bodyOf(req).then((body) => {
+        const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        res.setHeader("content-type", "application/json");
+        if (req.url === "/.well-known/openid-configuration") return void res.end(JSON.stringify({ token_endpoint: `${origin}/auth/token` }));
+        if (req.url === "/auth/token" && issue) {
+          issue = false;
+          return void res.end(JSON.stringify({ access_token: "at-first-token", refresh_token: refreshToken, expires_in: 60 }));
+        }
+        // Like a debugging proxy: the refusal quotes the Authorization header and the body it received.
+        res.statusCode = 400;
+        res.end(JSON.stringify({ error: "invalid_request", error_description: `refused: authorization=${req.headers.authorization ?? "none"} body=${body}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const leaks = (message: string): string[] => {
+      const basic = Buffer.from(`${encodeURIComponent("client-id")}:${encodeURIComponent(clientSecret)}`).toString("base64");
+      const forms = [clientSecret, accessKeySecret, refreshToken].flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams([["", v]]).toString().slice(1)]);
+      return [...forms, basic].filter((value) => message.includes(value));
+    };
+    try {
+      // Client credentials: the secret travels form-encoded in the body.
+      const cc = createApiClient({ env: { CXONE_API_URL: `${origin}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret }, envFile: false, retry: { maxAttempts: 1 } });
+      const first = (await cc.getDataAction("x").catch((e: unknown) => e)) as Error;
+      expect(first).toMatchObject({ code: "E_AUTH", message: expect.stringContaining("client_secret=[redacted]") });
+      expect(leaks(first.message)).toEqual([]);
+
+      // Access key: Basic credentials in the header, then a refresh token in the body once the first token is due.
+      let now = 0;
+      const tokens = createAccessKeyTokenProvider({ issuerUrl: origin, accessKeyId: "key-id", accessKeySecret, clientId: "client-id", clientSecret, now: () => now, retry: { maxAttempts: 1 } });
+      expect(await tokens.getToken()).toBe("at-first-token");
+      now = 3_600_000;
+      const second = (await tokens.getToken().catch((e: unknown) => e)) as Error;
+      expect(second).toMatchObject({ code: "E_AUTH", message: expect.stringMatching(/authorization=Basic \[redacted\] body=grant_type=refresh_token&refresh_token=\[redacted\]/) });
+      expect(leaks(second.message)).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
