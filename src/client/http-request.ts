@@ -80,8 +80,9 @@ export function describeBody(text: string, secrets: HttpTransport["secrets"]): s
     summary = text.trim() === "" ? undefined : text.trim();
   }
   if (summary === undefined) return undefined;
-  const clipped = summary.length > 200 ? `${summary.slice(0, 200)}…` : summary;
-  return redact(clipped, secrets);
+  // Redact before clipping: a cut through a secret would leave its first characters unrecognisable, and shown.
+  const scrubbed = redact(summary, secrets);
+  return scrubbed.length > 200 ? `${scrubbed.slice(0, 200)}…` : scrubbed;
 }
 
 /** Builds an error about a response, carrying method, URL, status and correlation id. */

@@ -185,3 +185,21 @@ describe("secrets", () => {
     }
   });
 });
+
+describe("secrets in long error bodies", () => {
+  it("an error body clipped to 200 characters cut through a secret and showed its first characters; it is redacted before clipping", async () => {
+    const clientSecret = "clipped-secret-abcdefghijklmnopqrstuvwxyz";
+    const server = await startRawServer(({ socket }) => {
+      // The secret starts at character 180 of the description, so a 200-character cut goes through it.
+      socket.end(jsonResponse(400, { error: "invalid_request", error_description: `${"x".repeat(180)}${clientSecret} and more` }));
+    });
+    try {
+      const client = createApiClient({ env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret }, envFile: false, retry: { maxAttempts: 1 } });
+      const error = (await client.getDataAction("x").catch((e: unknown) => e)) as Error;
+      expect(error).toMatchObject({ code: "E_AUTH", message: expect.stringContaining(`${"x".repeat(180)}[redacted] and more`) });
+      expect(error.message).not.toContain(clientSecret.slice(0, 8));
+    } finally {
+      await server.close();
+    }
+  });
+});
