@@ -112,3 +112,15 @@ describe("explicitFlags", () => {
     expect(resolveCommandOptions(flags, configOf({ timeoutMs: 5000 })).run.timeoutMs).toBe(2000);
   });
 });
+
+describe("resolveCommandOptions paths", () => {
+  it("gives paths inside the working folder relative to it, as the user typed them, and others absolute", () => {
+    const config = resolveCxdaConfig({ reporters: ["junit"] }, { rootDir: process.cwd() });
+    const options = resolveCommandOptions({ paths: ["no/such/folder", "/elsewhere/actions"], cacheDir: "cache" }, config);
+    expect(options.run.actions).toEqual(["no/such/folder", "/elsewhere/actions"]);
+    expect(options.cacheDir).toBe("cache");
+    expect(options.reportsDir).toBe("reports");
+    expect(options.reporters).toEqual([{ name: "junit", outputFile: join("reports", "junit.xml") }]);
+    expect(resolveCommandOptions({}, config).run.actions).toEqual(["actions"]);
+  });
+});

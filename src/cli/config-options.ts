@@ -1,5 +1,5 @@
 // Merges the config file and command-line flags into a command's options: flags override the config, which overrides defaults.
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { CxdaError } from "../core/errors.js";
 import { didYouMean } from "../internal/did-you-mean.js";
@@ -74,6 +74,16 @@ export interface CommandContext {
   cwd?: string;
 }
 
+/**
+ * A path as the runner and messages should see it: relative to the process's working folder when it lies inside it
+ * (what a user typed, `actions` rather than `/home/u/project/actions`), else absolute.
+ */
+function shown(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path);
+  const near = relative(process.cwd(), absolute);
+  return near === "" ? "." : near.startsWith("..") || isAbsolute(near) ? absolute : near;
+}
+
 function reporterNames(flags: string[]): ReporterName[] {
   const names = flags.flatMap((entry) => entry.split(",")).map((name) => name.trim()).filter((name) => name !== "");
   for (const name of names) {
@@ -107,13 +117,14 @@ function mergeReporters(flags: CommandFlags, config: ResolvedCxdaConfig, cwd: st
     }
     target.outputFile = resolve(cwd, named !== undefined ? pair![2]! : entry);
   }
-  return reporters;
+  return reporters.map((reporter) => ({ name: reporter.name, outputFile: reporter.outputFile === undefined ? undefined : shown(reporter.outputFile, cwd) }));
 }
 
 /**
  * Merges command-line flags over a resolved config: a flag that is present wins, else the config's value (which is
  * already the default when the config did not set it). Command-line paths are relative to the working folder; the
- * config's were made absolute against the config file's folder. `--var`s are added to the config's `vars`.
+ * config's were made absolute against the config file's folder. Paths inside the process's working folder come back
+ * relative to it, so messages show them as typed. `--var`s are added to the config's `vars`.
  * @throws CxdaError `E_USAGE` for a malformed `--var`, an unknown `--reporter` or an `--output-file` that names no reporter in use.
  * @example
  * const config = await loadConfig({ configFile: flags.config });
@@ -132,7 +143,7 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
   if (flags.tokenUrl !== undefined) platform.tokenUrl = flags.tokenUrl;
   return {
     run: {
-      actions: flags.paths !== undefined && flags.paths.length > 0 ? flags.paths.map((path) => resolve(cwd, path)) : [...config.actions],
+      actions: (flags.paths !== undefined && flags.paths.length > 0 ? flags.paths : config.actions).map((path) => shown(path, cwd)),
       vars,
       env: flags.env ?? config.env,
       workers: flags.workers ?? config.workers,
@@ -143,9 +154,9 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
       buildDir: config.buildDir,
     },
     reporters: mergeReporters(flags, config, cwd),
-    reportsDir: config.reportsDir,
+    reportsDir: shown(config.reportsDir, cwd),
     coverage: { enabled: flags.coverage ?? config.coverage.enabled, thresholds: { ...config.coverage.thresholds } },
-    cacheDir: flags.cacheDir === undefined ? config.cacheDir : resolve(cwd, flags.cacheDir),
+    cacheDir: shown(flags.cacheDir ?? config.cacheDir, cwd),
     platform,
     configFile: config.file,
   };
