@@ -1,0 +1,83 @@
+// `cxda init` as a user runs it: scaffold an empty folder, then `npx cxda test` and `npx vitest run` pass there, offline.
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, cxda, type CliRun } from "../helpers/run-cli.js";
+import { REPO_ROOT } from "../helpers/temp-project.js";
+
+/** Runs a command in the project with the environment a user's shell would have: no variables from this vitest run. */
+function inProject(command: string, args: string[], cwd: string): Promise<CliRun> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: { ...env, NO_COLOR: "1", npm_config_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false" }, timeout: 120_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * Stands in for `npm install` without a network: cxda is this checkout and vitest the checkout's own copy (so both
+ * share one vitest instance, as an install would), each with a bin shim in node_modules/.bin for npx to find.
+ */
+async function linkDependencies(project: string): Promise<void> {
+  const modules = join(project, "node_modules");
+  await mkdir(join(modules, ".bin"), { recursive: true });
+  await symlink(REPO_ROOT, join(modules, "cxda"), "dir");
+  await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(modules, "vitest"), "dir");
+  const shims = { cxda: CLI, vitest: join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs") };
+  for (const [name, entry] of Object.entries(shims)) {
+    const shim = join(modules, ".bin", name);
+    await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} "$@"\n`);
+    await chmod(shim, 0o755);
+  }
+}
+
+describe("cxda init", () => {
+  let root: string;
+  let project: string;
+  let init: CliRun;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "cxda-init-e2e-"));
+    project = join(root, "my-project");
+    init = await cxda(["init", "my-project"], { cwd: root });
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("scaffolds a new folder, lists what it wrote and prints the next steps", async () => {
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain("Created a cxda project in my-project:\n  .gitignore\n  README.md\n  actions/callback-record/cases/rules.json");
+    expect(init.stdout).toMatch(/Next steps:\n {2}cd my-project\s*\n {2}npm install\s+cxda and vitest\n {2}npx cxda test\s+run the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/);
+    for (const file of ["cxda.config.ts", "package.json", "test/actions.test.ts", "actions/callback-record/transform.ts", "actions/callback-record/definition.json"]) {
+      expect((await stat(join(project, file))).isFile(), file).toBe(true);
+    }
+    const manifest = JSON.parse(await readFile(join(project, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    expect(manifest.devDependencies).toEqual({ cxda: `file:${REPO_ROOT}`, vitest: "4.1.12" });
+  });
+
+  it("refuses to scaffold the folder again now that it is not empty, with exit code 2", async () => {
+    const again = await cxda(["init", "my-project"], { cwd: root });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("cxda: E_USAGE my-project: the folder is not empty (.gitignore, README.md, actions, cxda.config.ts, package.json, … (7 entries)); choose a new or empty folder, or pass --force");
+  });
+
+  it("gives a project where `npx cxda test` and `npx vitest run` both pass", async () => {
+    await linkDependencies(project);
+
+    const test = await inProject("npx", ["--no", "cxda", "test"], project);
+    expect(test.stderr).toBe("");
+    expect(test.stdout).toMatch(/^5 passed, 0 failed$/m);
+    expect(test.code).toBe(0);
+
+    const vitest = await inProject("npx", ["--no", "vitest", "run"], project);
+    expect(vitest.stdout).toMatch(/Test Files +1 passed \(1\)/);
+    expect(vitest.stdout).toMatch(/Tests +7 passed \(7\)/);
+    expect(vitest.code).toBe(0);
+  }, 180_000);
+});
