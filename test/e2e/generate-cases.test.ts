@@ -1,0 +1,61 @@
+// cxda test --generate / --invalid as a user runs it: generated cases run, failures name their replay, and can be saved.
+import { copyFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseTitles, cxda } from "../helpers/run-cli.js";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../helpers/temp-project.js";
+
+describe("cxda test --generate", () => {
+  let project: TempProject;
+  let flaky: string;
+  beforeAll(async () => {
+    project = await createTempProject();
+    flaky = await project.addAction("flaky", {
+      definition: await exampleDefinition(),
+      // Fails for about half of the generated triggers: those whose triggerId ends in an even digit.
+      transform: "export default function t(trigger) { if (/[02468]$/.test(trigger.triggerId)) throw new Error('even trigger ' + trigger.triggerId); return { recordId: 'rec-' + trigger.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 0, processedAt: trigger.timestamp }; }",
+    });
+  });
+  afterAll(async () => {
+    await project.remove();
+  });
+
+  it("adds valid generated triggers and single-rule mutations to the example, and they all pass", async () => {
+    const run = await cxda(["test", EXAMPLE_DIR, "--generate", "50", "--seed", "7", "--invalid"]);
+    expect(run.code).toBe(0);
+    const titles = caseTitles(run.stdout);
+    expect(titles.filter((t) => /› generated #\d+ \(seed 7\)$/.test(t))).toHaveLength(50);
+    expect(titles.filter((t) => t.includes("generated invalid #")).length).toBeGreaterThan(5);
+  });
+
+  it("gives the same cases for the same seed, and others for another seed", async () => {
+    const [a, b, c] = await Promise.all([
+      cxda(["test", flaky, "--generate", "20", "--seed", "3", "--json"]),
+      cxda(["test", flaky, "--generate", "20", "--seed", "3", "--json"]),
+      cxda(["test", flaky, "--generate", "20", "--seed", "4", "--json"]),
+    ]);
+    const statuses = (run: { stdout: string }) => (JSON.parse(run.stdout) as { results: Array<{ case: string; status: string; error?: { message: string } }> }).results.map((r) => `${r.case} ${r.status} ${r.error?.message ?? ""}`);
+    expect(statuses(a)).toEqual(statuses(b));
+    expect(statuses(a)).not.toEqual(statuses(c));
+  });
+
+  it("names the seed and index of a failing generated case and saves it as a case file that fails the same way", async () => {
+    const saveDir = join(project.root, "saved");
+    const run = await cxda(["test", flaky, "--generate", "20", "--seed", "3", "--save-failures", saveDir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/! da-test-12345 › generated #\d+ \(seed 3\)/);
+    expect(run.stdout).toMatch(/at --generate 20 --seed 3, case #\d+/);
+    const files = await readdir(join(saveDir, "da-test-12345", "cases"));
+    const failures = caseTitles(run.stdout).filter((t) => run.stdout.includes(`! ${t}`));
+    expect(files).toHaveLength(failures.length);
+    expect(run.stdout).toContain("saved failing generated case:");
+
+    // The saved cases replay on their own, against the same action.
+    const replayDir = join(saveDir, "da-test-12345");
+    await copyFile(join(flaky, "definition.json"), join(replayDir, "definition.json"));
+    await copyFile(join(flaky, "transform.ts"), join(replayDir, "transform.ts"));
+    const replay = await cxda(["test", replayDir]);
+    expect(replay.stdout).toMatch(new RegExp(`^0 passed, ${files.length} failed$`, "m"));
+    expect(replay.stdout).toMatch(/the transform threw Error: even trigger/);
+  });
+});
