@@ -26,6 +26,51 @@ const AjvDraft04 = AjvDraft04Module.default;
 const addFormats = addFormatsModule.default;
 const require = createRequire(import.meta.url);
 
+/**
+ * Deep equality for JSON data, as `enum`, `const` and `uniqueItems` need it, without recursion. ajv's own
+ * (fast-deep-equal) calls an object's `toString`/`valueOf` when they differ from Object.prototype's, so JSON data
+ * holding such keys (`[{}, {"toString": ""}]`) made validation throw a TypeError (ajv issue #2624). Plain objects and
+ * arrays are compared by their own keys here; anything else (a Date in a caller's data) keeps fast-deep-equal's rules.
+ */
+function jsonEqual(left: unknown, right: unknown): boolean {
+  const pairs: Array<[unknown, unknown]> = [[left, right]];
+  while (pairs.length > 0) {
+    const [a, b] = pairs.pop() as [unknown, unknown];
+    if (a === b) continue;
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+      // NaN equals NaN, as in fast-deep-equal; every other difference is a difference.
+      if (Number.isNaN(a) && Number.isNaN(b)) continue;
+      return false;
+    }
+    if (Array.isArray(a) || Array.isArray(b)) {
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) pairs.push([a[i], b[i]]);
+      continue;
+    }
+    const plain = (value: object): boolean => {
+      const prototype: unknown = Object.getPrototypeOf(value);
+      return prototype === Object.prototype || prototype === null;
+    };
+    if (!plain(a) || !plain(b)) {
+      if (!fastDeepEqual(a, b)) return false;
+      continue;
+    }
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(b, key)) return false;
+      pairs.push([(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
+}
+
+// ajv reads `runtime/equal`'s default export each time it generates code for enum, const or uniqueItems, so
+// replacing it before the first compilation gives every validator (and meta-schema) the JSON-safe comparison.
+const ajvEqual = require("ajv/dist/runtime/equal") as { default: ((a: unknown, b: unknown) => boolean) & { code: string } };
+const fastDeepEqual = ajvEqual.default;
+ajvEqual.default = Object.assign(jsonEqual, { code: fastDeepEqual.code });
+
 // ajv logs strict-mode findings while compiling; compilation is synchronous, so one sink at a time is enough.
 let warningSink: string[] | undefined;
 const logger = {
@@ -169,9 +214,13 @@ function compileByContent(schema: JsonSchema, draft: SchemaDraft | undefined): C
   const target: JsonSchema =
     typeof schema === "object" && schema["$schema"] !== undefined ? { ...schema, $schema: CANONICAL_SCHEMA_URI[effective] } : schema;
 
-  if (!ajv.validateSchema(target)) {
-    throw schemaError(effective, metaSchemaFailure(ajv.errors ?? [], target));
+  let valid: boolean;
+  try {
+    valid = ajv.validateSchema(target) as boolean;
+  } catch (error) {
+    throw schemaError(effective, { reason: `the schema cannot be checked against its meta-schema (${error instanceof Error ? error.message : String(error)})` }, error);
   }
+  if (!valid) throw schemaError(effective, metaSchemaFailure(ajv.errors ?? [], target));
   const warnings: string[] = [];
   warningSink = warnings;
   let validate: ValidateFunction;

@@ -51,6 +51,20 @@ describe("validation", () => {
     });
   });
 
+  it("enum, const and uniqueItems threw a TypeError on data holding a toString or valueOf key (ajv #2624); they compare it as JSON", () => {
+    const data = (text: string): unknown => JSON.parse(text);
+    const unique = createValidator({ type: "array", uniqueItems: true }, { side: "input" });
+    expect(unique.validate(data('[{}, {"toString": ""}]'))).toEqual([]);
+    expect(unique.validate(data('[{"valueOf": 1}, {"valueOf": 1}]')).map((issue) => issue.keyword)).toEqual(["uniqueItems"]);
+    expect(unique.validate(data('[{"toString": 1, "a": [1, {"b": 2}]}, {"a": [1, {"b": 2}], "toString": 1}]')).map((issue) => issue.keyword)).toEqual(["uniqueItems"]);
+    expect(createValidator({ enum: [{}, { valueOf: 0 }] }, { side: "input" }).validate({})).toEqual([]);
+    expect(createValidator({ enum: [{ a: 1 }] }, { side: "input" }).validate(data('{"toString": "x"}')).map((issue) => issue.keyword)).toEqual(["enum"]);
+    expect(createValidator({ const: { toString: "x" } }, { side: "output" }).validate(data('{"toString": "x"}'))).toEqual([]);
+    expect(createValidator({ const: [1, 3] }, { side: "output" }).validate([1, 2]).map((issue) => issue.keyword)).toEqual(["const"]);
+    // The same comparison checks schemas against their meta-schema: a "type" list holding such objects is E_SCHEMA.
+    expect(thrown(() => createValidator({ type: [{ toString: "x" }, { toString: "y" }] } as unknown as JsonSchema, { side: "input" }))).toMatchObject({ code: "E_SCHEMA" });
+  });
+
   it("a schema nested thousands of levels deep overflowed the stack (RangeError); it is E_SCHEMA naming the depth limit", () => {
     expect(thrown(() => createValidator(nested(10_000), { side: "output" }))).toMatchObject({
       name: "CxdaError",
