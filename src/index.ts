@@ -30,3 +30,6 @@ export { type RetryOptions } from "./client/retry-policy.js";
 export { resolvePlatformOptions, hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions, type ResolvedPlatformOptions, type AuthMode } from "./config/platform-options.js";
 export { createDefinitionsCache, type DefinitionsCache, type CachedDefinition, type CacheWarning } from "./definitions/definitions-cache.js";
 export { resolveDefinition, pullDefinition, type ResolvedDefinition, type DefinitionSource, type PullResult } from "./definitions/resolve-definition.js";
+export { defineConfig, resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig, type AuthConfig, type CoverageConfig, type CoverageThresholds, type SandboxConfig, type ReporterConfig, type ReporterName, type ResolvedReporter } from "./config/cxda-config.js";
+export { loadConfig, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from "./config/load-config.js";
+export { generatePayloads, type GeneratePayloadsOptions, type GeneratedPayload, type InvalidPayload, type GenerateMode } from "./payloads/generate-payloads.js";

@@ -7,6 +7,8 @@ import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
+import { registerGenerateCommand } from "./commands/generate.js";
+import { registerInitCommand } from "./commands/init.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerTestCommand } from "./commands/test.js";
@@ -26,8 +28,10 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText("after", "\nStart with: cxda demo (the bundled example end to end), then cxda <command> --help.\nExit codes: 0 passed, 1 a case failed, 2 usage or config error, 3 platform error.")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
+  registerInitCommand(program, setExit);
   registerTestCommand(program, setExit);
   registerRunCommand(program, setExit);
+  registerGenerateCommand(program, setExit);
   registerPullCommand(program, setExit);
   registerEmulatorCommand(program, setExit);
   registerDemoCommand(program, setExit);

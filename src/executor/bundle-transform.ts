@@ -1,5 +1,5 @@
 // Bundles a transform (TypeScript or JavaScript, a file or a definition's script) into one ES module with an inline source map.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { build, type BuildFailure, type Message } from "esbuild";
@@ -78,7 +78,8 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   const file = join(options.buildDir, `${basename(dirname(label)).replace(/[^\w.-]/g, "_")}-${stem}-${hash}.mjs`);
   if (!(await stat(file).catch(() => undefined))) {
     await mkdir(options.buildDir, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
+    // Unique per call: two first-time bundles of the same transform in one process must not share a temp file.
+    const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(temp, code);
     await rename(temp, file);
   }
