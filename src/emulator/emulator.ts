@@ -450,10 +450,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const started = performance.now();
     const at = new Date().toISOString();
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", origin);
+    // A target such as "//%zz" is not a URL at all: answer 400, as for any other malformed request.
+    let target: URL | undefined;
+    try {
+      target = new URL(req.url ?? "/", origin);
+    } catch {
+      target = undefined;
+    }
+    const url = target ?? new URL("/", origin);
     const incoming = req.headers[config.correlationHeader];
     const correlationId = typeof incoming === "string" && incoming !== "" ? incoming : `emu-${randomUUID()}`;
-    const matched = routeOf(method, url.pathname);
+    const matched: ReturnType<typeof routeOf> =
+      target === undefined ? { error: apiError(400, "bad_request", "the request target is not a valid path") } : routeOf(method, url.pathname);
     const route = "route" in matched ? matched.route : null;
     const id = "route" in matched ? matched.id : undefined;
     const effect: FaultEffect = route === null ? { latencyMs: 0, expireToken: false, omitScopes: [], drop: false, labels: [] } : faults.draw(route, id);
@@ -463,7 +471,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         seq: ++seq,
         at,
         method,
-        path: safePath(url),
+        path: target === undefined ? "(malformed request target)" : safePath(url),
         route,
         status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,

@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { loadCases, parseCase } from "../../../src/cases/load-cases.js";
 import { prepareCase } from "../../../src/cases/prepare-case.js";
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { createAccessKeyTokenProvider } from "../../../src/auth/access-key.js";
 import { createApiClient } from "../../../src/client/api-client.js";
 import type { JsonSchema } from "../../../src/core/types.js";
 import { normaliseDefinition } from "../../../src/definitions/load-definition.js";
+import { startEmulator } from "../../../src/emulator/emulator.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
 import { jsonResponse, pumpForever, startRawServer } from "./raw-server.js";
 
@@ -214,6 +215,33 @@ describe("secrets in long error bodies", () => {
       expect(error.message).not.toContain(clientSecret.slice(0, 8));
     } finally {
       await server.close();
+    }
+  });
+});
+
+/** Sends raw bytes to a loopback port and resolves with everything the server wrote before closing. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = "";
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("utf8")));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(answer));
+  });
+}
+
+describe("emulator", () => {
+  it("a request target that is not a URL (GET //%zz) crashed the handler into a 500 emulator_error; it is a logged 400", async () => {
+    const emulator = await startEmulator();
+    try {
+      const answer = await rawExchange(emulator.port, "GET //%zz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+      expect(answer).toContain('"the request target is not a valid path"');
+      expect(emulator.requests).toEqual([expect.objectContaining({ method: "GET", path: "(malformed request target)", route: null, status: 400 })]);
+      // And the next request is served as usual.
+      expect((await fetch(`${emulator.url}/.well-known/openid-configuration`)).status).toBe(200);
+    } finally {
+      await emulator.close();
     }
   });
 });
