@@ -141,6 +141,13 @@ describe("generatePayloads in valid mode", () => {
     }
   });
 
+  it("gives a schema that allows anything (an action without an input schema) realistic triggers", () => {
+    for (const schema of [true, {}, { title: "anything" }]) {
+      const [first] = generatePayloads(schema, { count: 1, dataActionId: "da-open" });
+      expect(first?.payload).toMatchObject({ dataActionId: "da-open", triggerId: expect.stringMatching(/^tr-\d{6}$/), interaction: expect.any(Object), contact: expect.any(Object), data: expect.any(Object) });
+    }
+  });
+
   it("reports a pattern it cannot satisfy as E_SCHEMA naming the pattern", () => {
     const tooLong = { type: "string", pattern: "^[a-z]{10}$", maxLength: 5 };
     expect(() => generatePayloads(tooLong)).toThrow(/pattern "\^\[a-z\]\{10\}\$"/);

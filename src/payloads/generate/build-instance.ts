@@ -7,7 +7,7 @@ import { fillerText, numberHint, pooledString, shapedString, type HintContext } 
 import { fittedFormatValue, formatValue, numberFormatRange } from "./format-values.js";
 import { patternSampler, type PatternSampler } from "./pattern-sampler.js";
 import type { Random } from "./random.js";
-import type { Constraints, JsonType, SchemaContext } from "./schema-context.js";
+import { isUnconstrained, type Constraints, type JsonType, type SchemaContext } from "./schema-context.js";
 
 /** Where values sit in their ranges: natural (realistic), or at the low or high end of every bound the schema sets. */
 export type Bias = "natural" | "low" | "high";
@@ -131,9 +131,7 @@ function hasType(value: unknown, type: JsonType): boolean {
 
 /** True when nothing but `type`, `enum` and `const` constrains the value: the allowed values need no validator then. */
 function onlyTypeAndValues(c: Constraints): boolean {
-  const unset = [c.minimum, c.maximum, c.exclusiveMinimum, c.exclusiveMaximum, c.minLength, c.maxLength, c.minItems, c.maxItems, c.minProperties, c.maxProperties, c.minContains, c.maxContains];
-  const lists = [c.multipleOf, c.patterns, c.formats, c.itemRules, c.contains, c.additional, c.patternProperties, c.propertyNames, c.anyOf, c.oneOf, c.not, c.conditionals, c.unplanned];
-  return unset.every((v) => v === undefined) && lists.every((l) => l.length === 0) && c.properties.size === 0 && c.required.size === 0 && c.dependentRequired.size === 0 && !c.uniqueItems && !c.closed;
+  return isUnconstrained({ ...c, types: undefined, values: undefined });
 }
 
 /** The types the keywords present imply, for a schema without `type`. */

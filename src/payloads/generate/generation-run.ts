@@ -7,7 +7,7 @@ import { createPayload } from "../create-payload.js";
 import { createRandomInt } from "../seeded-random.js";
 import { InstanceBuilder, type BuildEnvironment, type BuildSettings, type Site } from "./build-instance.js";
 import { createRandom, type Random } from "./random.js";
-import { createSchemaContext, type SchemaContext } from "./schema-context.js";
+import { createSchemaContext, isUnconstrained, type SchemaContext } from "./schema-context.js";
 
 /** Attempts at one checked instance before the run reports that it cannot make one. */
 export const INSTANCE_ATTEMPTS = 20;
@@ -32,7 +32,7 @@ export interface GenerationRun {
   readonly draft: SchemaDraft;
   readonly validator: Validator;
   readonly context: SchemaContext;
-  /** True when the schema is a trigger envelope (interaction, contact and data): values then come from a realistic trigger. */
+  /** True when the schema is a trigger envelope (interaction, contact and data) or allows anything: values then come from a realistic trigger. */
   readonly triggerLike: boolean;
   /** A seeded random stream for `key`; every key gives its own stream. */
   random(key: string): Random;
@@ -57,7 +57,8 @@ export function createGenerationRun(schema: JsonSchema, options: { seed: string;
   const context = createSchemaContext(schema, draft);
   if (schema === false) throw new CxdaError("E_SCHEMA", "cannot generate payloads: the schema is false, so no value satisfies it");
   const root = context.constraintsOf([schema]);
-  const triggerLike = ["interaction", "contact", "data"].every((name) => root.properties.has(name));
+  // A schema that allows anything (an action without an input schema) gets triggers too: they are what arrives.
+  const triggerLike = ["interaction", "contact", "data"].every((name) => root.properties.has(name)) || isUnconstrained(root);
   const base = baseInstant(seed);
   const random = (key: string): Random => createRandom(`${seed}\u0000${key}`);
 

@@ -150,6 +150,13 @@ function emptyConstraints(): Constraints {
   };
 }
 
+/** True when nothing constrains the value at all (`true`, `{}`, or only annotations such as `title`). */
+export function isUnconstrained(c: Constraints): boolean {
+  const unset = [c.types, c.values, c.minimum, c.maximum, c.exclusiveMinimum, c.exclusiveMaximum, c.minLength, c.maxLength, c.minItems, c.maxItems, c.minProperties, c.maxProperties, c.impossible];
+  const lists = [c.multipleOf, c.patterns, c.formats, c.itemRules, c.contains, c.additional, c.patternProperties, c.propertyNames, c.anyOf, c.oneOf, c.not, c.conditionals, c.unplanned];
+  return unset.every((v) => v === undefined) && lists.every((l) => l.length === 0) && c.properties.size === 0 && c.required.size === 0 && c.dependentRequired.size === 0 && !c.uniqueItems && !c.closed;
+}
+
 /** Deep equality for JSON values (enum intersection). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
