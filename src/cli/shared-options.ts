@@ -4,6 +4,8 @@ import { CxdaError } from "../core/errors.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { DefinitionResolution } from "../runner/load-action.js";
+import type { RunCasesOptions } from "../runner/run-cases.js";
+import type { CommandOptions } from "./config-options.js";
 
 /** Collects a repeatable `k=v` flag into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -29,6 +31,8 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option("--memory <mb>", "per-worker heap limit in MB").default(256).argParser(integerFlag("--memory", 16)))
     .option("--cache-dir <dir>", "definitions cache, for actions without definition.json", ".cxda/cache")
     .option("--offline", "never pull a definition from the platform")
+    .option("--allow-network", "let transforms use the network (fetch, http, net…)")
+    .option("--allow-fs-write", "let transforms write files")
     .option("--api-url <url>", "platform API base for pulls (default: CXONE_API_URL, CXONE_ENVIRONMENT)")
     .option("--token-url <url>", "OAuth token URL for pulls (default: CXONE_TOKEN_URL, <api-url>/oauth/token)");
 }
@@ -46,7 +50,18 @@ export interface RunFlags {
   tokenUrl?: string;
 }
 
-/** Turns the flags into runner options. */
+/**
+ * Runner options from the merged command options (flags over `cxda.config.*` over defaults), with the definitions
+ * lookup: the cache folder, the platform for pulls, and `--offline`.
+ */
+export function runnerOptions(options: CommandOptions, flags: { offline?: boolean }): Omit<RunCasesOptions, "actions"> & { actions: string[] } {
+  return {
+    ...options.run,
+    definitions: { cacheDir: options.cacheDir, platform: options.platform, ...(flags.offline ? { offline: true } : {}) },
+  };
+}
+
+/** Turns the flags alone into runner options (no config file: the demo and embedders). */
 export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Record<string, unknown>; env: string; definitions: DefinitionResolution } {
   const vars: Record<string, unknown> = {};
   for (const text of flags.var) {

@@ -1,6 +1,7 @@
 // `cxda run <action-dir>`: runs one trigger through an action and shows the output, the issues and the trace.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { addConfigOption, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { CxdaError } from "../../core/errors.js";
 import type { CaseDefinition, CaseResult } from "../../core/types.js";
 import { parseJsonText } from "../../internal/json-file.js";
@@ -9,7 +10,7 @@ import { findActionDirs } from "../../runner/load-action.js";
 import { runCases } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseDetailLines } from "../report-case.js";
-import { addRunOptions, collect, runOptionsFrom, type RunFlags } from "../shared-options.js";
+import { addRunOptions, collect, runnerOptions, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { processTerminal, type Terminal } from "../terminal.js";
 
 interface RunCommandFlags extends RunFlags {
@@ -36,14 +37,15 @@ async function readPayload(source: string): Promise<Record<string, unknown>> {
 }
 
 /** Runs one trigger and prints it; returns the exit code. */
-export async function runRunCommand(dir: string, flags: RunCommandFlags, terminal: Terminal): Promise<number> {
+export async function runRunCommand(dir: string, flags: RunCommandFlags, terminal: Terminal, options?: CommandOptions): Promise<number> {
   const dirs = await findActionDirs([dir]);
   if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${dir}: holds ${dirs.length} actions; \`cxda run\` takes one action folder`);
   const single: CaseDefinition = { name: "run", expect: {} };
   if (flags.payload !== undefined) single.payload = await readPayload(flags.payload);
   if (flags.set.length > 0) single.set = Object.fromEntries(flags.set.map((text) => parseAssignment(text, "--set")));
   let result: CaseResult | undefined;
-  for await (const each of runCases({ actions: dirs, cases: [single], ...runOptionsFrom(flags), workers: 1 })) result = each;
+  const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
+  for await (const each of runCases({ ...base, actions: dirs, cases: [single], workers: 1 })) result = each;
   if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: nothing ran`);
   if (flags.json) terminal.out(JSON.stringify(result, null, 2));
   else for (const line of caseDetailLines(terminal, result)) terminal.out(line);
@@ -52,15 +54,14 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
 
 /** Registers `cxda run`. */
 export function registerRunCommand(program: Command, setExit: (code: number) => void): void {
-  addRunOptions(
-    program
-      .command("run")
-      .description("run one trigger through an action: output, validation issues, trace and logs")
-      .argument("<action-dir>", "the action folder")
-      .option("--payload <file|->", "the trigger as a JSON file, or - for stdin (default: the action's trigger.json or a generated one)")
-      .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
-      .option("--json", "print the CaseResult as JSON"),
-  )
+  const command = program
+    .command("run")
+    .description("run one trigger through an action: output, validation issues, trace and logs")
+    .argument("<action-dir>", "the action folder")
+    .option("--payload <file|->", "the trigger as a JSON file, or - for stdin (default: the action's trigger.json or a generated one)")
+    .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
+    .option("--json", "print the CaseResult as JSON");
+  addConfigOption(addRunOptions(command))
     .addHelpText("after", '\nExamples:\n  cxda run examples/billing-callback\n  cxda run examples/billing-callback --set data.customFields.resolutionScore=\'"87"\'\n  cat trigger.json | cxda run actions/my-action --payload - --json')
-    .action(async (dir: string, flags: RunCommandFlags) => setExit(await runRunCommand(dir, flags, processTerminal())));
+    .action(async (dir: string, flags: RunCommandFlags, self: Command) => setExit(await runRunCommand(dir, flags, processTerminal(), await loadCommandOptions(self))));
 }
