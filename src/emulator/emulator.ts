@@ -384,6 +384,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (denied !== undefined) return denied;
     const served = await store.get(id);
     if (served === undefined) return apiError(404, "not_found", `no data action with id "${id}"`);
+    const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (mediaType !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(mediaType)) {
+      return apiError(415, "unsupported_media_type", `the trigger payload must be sent as application/json, got ${mediaType === "" ? "no content-type" : mediaType}`);
+    }
     let trigger: unknown;
     try {
       trigger = JSON.parse(body);

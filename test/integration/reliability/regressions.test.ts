@@ -11,7 +11,7 @@ import { createAccessKeyTokenProvider } from "../../../src/auth/access-key.js";
 import { createApiClient } from "../../../src/client/api-client.js";
 import type { JsonSchema } from "../../../src/core/types.js";
 import { normaliseDefinition } from "../../../src/definitions/load-definition.js";
-import { startEmulator } from "../../../src/emulator/emulator.js";
+import { startEmulator, type Emulator } from "../../../src/emulator/emulator.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
 import { jsonResponse, pumpForever, startRawServer } from "./raw-server.js";
 
@@ -240,6 +240,34 @@ describe("emulator", () => {
       expect(emulator.requests).toEqual([expect.objectContaining({ method: "GET", path: "(malformed request target)", route: null, status: 400 })]);
       // And the next request is served as usual.
       expect((await fetch(`${emulator.url}/.well-known/openid-configuration`)).status).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+/** An emulator serving one action with a transform, and a bearer token for it. */
+async function emulatorWithAction(): Promise<{ emulator: Emulator; execute: string; authorization: string }> {
+  const definition = { id: "da-1", schema: { input: { type: "object" }, output: { type: "object" } }, transform: { language: "javascript", source: "export default (t) => ({ n: t.n ?? 0 })" } };
+  const emulator = await startEmulator({ definitions: { "da-1": definition } });
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emulator.credentials.clientId, client_secret: emulator.credentials.clientSecret });
+  const token = (await (await fetch(emulator.tokenUrl, { method: "POST", body: form })).json()) as { access_token: string };
+  return { emulator, execute: `${emulator.apiUrl}/data-actions/da-1/execute`, authorization: `Bearer ${token.access_token}` };
+}
+
+describe("emulator execute", () => {
+  it("a trigger sent as text/plain (or with no content type) was executed; it is 415 unsupported_media_type", async () => {
+    const { emulator, execute, authorization } = await emulatorWithAction();
+    try {
+      for (const type of ["text/plain", "application/x-www-form-urlencoded", undefined]) {
+        const response = await fetch(execute, { method: "POST", headers: { authorization, ...(type === undefined ? {} : { "content-type": type }) }, body: new Blob(['{"n":1}']) });
+        expect(response.status).toBe(415);
+        expect(await response.json()).toMatchObject({ error: { code: "unsupported_media_type", message: expect.stringContaining(type ?? "no content-type") } });
+      }
+      for (const type of ["application/json", "application/json; charset=utf-8", "application/vnd.cxone+json"]) {
+        const response = await fetch(execute, { method: "POST", headers: { authorization, "content-type": type }, body: '{"n":1}' });
+        expect(await response.json()).toEqual({ output: { n: 1 } });
+      }
     } finally {
       await emulator.close();
     }
