@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../core/types.js";
+import { redactResult } from "./redact-result.js";
+import { isSecretPath, redactSecrets, redactText } from "./redact-secrets.js";
+
+describe("redactSecrets", () => {
+  it("hides the value of every secret-looking key, at any depth and in arrays", () => {
+    const value = {
+      contact: { apiKey: "k-1", api_key: "k-2", "API-KEY": "k-3", name: "Ada" },
+      data: { customFields: { accessKeyId: "AK", refresh_token: "rt", Password: "pw", clientSecret: { nested: true } } },
+      headers: [{ Authorization: "Bearer abc", accept: "json" }],
+    };
+    expect(redactSecrets(value)).toEqual({
+      contact: { apiKey: "[redacted]", api_key: "[redacted]", "API-KEY": "[redacted]", name: "Ada" },
+      data: { customFields: { accessKeyId: "[redacted]", refresh_token: "[redacted]", Password: "[redacted]", clientSecret: "[redacted]" } },
+      headers: [{ Authorization: "[redacted]", accept: "json" }],
+    });
+    expect(value.contact.apiKey).toBe("k-1");
+  });
+
+  it("leaves keys that only look alike alone", () => {
+    expect(redactSecrets({ tokenize: 1, keyboard: "x", secretary: "y" })).toEqual({ tokenize: "[redacted]", keyboard: "x", secretary: "[redacted]" });
+  });
+});
+
+describe("redactText and isSecretPath", () => {
+  it("hides key=value and key: value secrets in free text", () => {
+    expect(redactText('sent token=abc123 and "password": "hunter2" to x; authorization: Bearer zz9')).toBe(
+      'sent token=[redacted] and "password": [redacted] to x; authorization: [redacted]',
+    );
+    expect(redactText("no secret here: priority=high")).toBe("no secret here: priority=high");
+  });
+
+  it("recognises pointer and dotted paths through secret keys", () => {
+    expect(isSecretPath("/contact/apiKey")).toBe(true);
+    expect(isSecretPath("data.customFields.access_key")).toBe(true);
+    expect(isSecretPath("/resolutionScore")).toBe(false);
+  });
+});
+
+describe("redactResult", () => {
+  it("hides secrets in the output, issues, failures, logs and errors of a result", () => {
+    const result: CaseResult = {
+      action: "a",
+      case: "c",
+      status: "fail",
+      output: { recordId: "r", apiKey: "k-live-1" },
+      issues: [{ side: "output", path: "/apiKey", keyword: "maxLength", expected: 4, actual: "k-live-1", message: 'must have at most 4 characters, got string "k-live-1"' }],
+      failures: [{ expectation: "match", message: 'output /apiKey: expected "x", got "k-live-1"', path: "/apiKey", expected: "x", actual: "k-live-1" }],
+      logs: [{ level: "log", message: "using token=k-live-1", atMs: 0 }],
+      error: { code: "E_TRANSFORM", message: "failed with secret=k-live-1" },
+      trace: { steps: [{ step: "execute", name: "execute", ok: true, startedAt: 1, durationMs: 1, detail: { token: "k-live-1" } }] },
+      durationMs: 1,
+    };
+    const text = JSON.stringify(redactResult(result));
+    expect(text).not.toContain("k-live-1");
+    expect(redactResult(result).issues[0]?.message).toBe("must have at most 4 characters, got [redacted]");
+    expect(redactResult(result).failures[0]?.message).toBe("output /apiKey: expected [redacted], got [redacted]");
+  });
+});
