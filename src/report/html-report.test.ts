@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../core/types.js";
+import { renderHtmlReport } from "./html-report.js";
+import { renderJson } from "./render-json.js";
+
+function result(partial: Partial<CaseResult>): CaseResult {
+  return { action: "a", case: "c", status: "pass", issues: [], failures: [], logs: [], trace: { steps: [] }, durationMs: 1, ...partial };
+}
+
+describe("renderHtmlReport", () => {
+  it("is one document that loads nothing from elsewhere", () => {
+    const html = renderHtmlReport({ summary: { total: 1, passed: 1, failed: 0, errors: 0, durationMs: 3 }, cases: [{ result: result({}) }] });
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/<(link|img|iframe)\b|\bsrc=|@import|url\(/i);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it("escapes names and messages, and redacts secrets in payloads and outputs", () => {
+    const html = renderHtmlReport({
+      summary: { total: 1, passed: 0, failed: 1, errors: 1, durationMs: 3 },
+      cases: [
+        {
+          result: result({ case: "<script>alert(1)</script>", status: "error", output: { password: "pw-123" }, error: { code: "E_TRANSFORM", message: "bad <b>" } }),
+          trigger: { contact: { attributes: { accessKey: "AK-999" } } },
+        },
+      ],
+    });
+    expect(html).not.toContain("<script>alert(1)</script>");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("bad &lt;b&gt;");
+    expect(html).not.toContain("pw-123");
+    expect(html).not.toContain("AK-999");
+    expect(html).toContain("no step ran");
+  });
+});
+
+describe("renderJson", () => {
+  it("highlights the value at a pointer and shows a missing property as a ghost in its parent", () => {
+    const html = renderJson({ a: { "b/c": 1 }, list: [true] }, [
+      { path: "/a/b~1c", note: "must be string" },
+      { path: "/list/0", note: "must be false" },
+      { path: "/a/needed", note: "is required" },
+    ]);
+    expect(html).toContain('<mark class="hl" title="must be string"><span class="j-n">1</span></mark>');
+    expect(html).toContain('<mark class="hl" title="must be false"><span class="j-b">true</span></mark>');
+    expect(html).toContain('<span class="j-ghost"><span class="j-k">&quot;needed&quot;</span>: (missing)</span>');
+  });
+});
