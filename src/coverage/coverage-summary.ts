@@ -1,5 +1,5 @@
 // Per-file coverage figures, with the lines and branches left uncovered, from istanbul coverage.
-import { relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import type { CoverageMap, FileCoverage } from "istanbul-lib-coverage";
 
 /** Covered and total of one metric; `pct` is 0–100 with two decimals (100 when there is nothing to cover). */
@@ -26,7 +26,7 @@ export interface UncoveredBranch {
 export interface CoverageFileSummary {
   /** Absolute path. */
   file: string;
-  /** Path relative to the working directory, for people. */
+  /** Path relative to the working directory when inside it (else absolute), for people. */
   name: string;
   lines: CoverageMetric;
   statements: CoverageMetric;
@@ -35,6 +35,12 @@ export interface CoverageFileSummary {
   /** 1-based lines with code that never ran. */
   uncoveredLines: number[];
   uncoveredBranches: UncoveredBranch[];
+}
+
+/** A path relative to `cwd` when it is inside it, else absolute (`../../x` helps nobody). */
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
 
 const METRICS: CoverageMetricName[] = ["lines", "statements", "functions", "branches"];
@@ -72,7 +78,7 @@ export function summariseCoverage(map: CoverageMap, cwd = process.cwd()): Covera
       const figures = Object.fromEntries(METRICS.map((name) => [name, metric(summary[name])])) as Record<CoverageMetricName, CoverageMetric>;
       return {
         file,
-        name: relative(cwd, file) || file,
+        name: displayPath(file, cwd),
         ...figures,
         uncoveredLines: coverage.getUncoveredLines().map(Number).sort((a, b) => a - b),
         uncoveredBranches: uncoveredBranches(coverage),
@@ -94,4 +100,27 @@ export function totalCoverage(files: CoverageFileSummary[]): Record<CoverageMetr
     total[name] = { total: all, covered, pct: all === 0 ? 100 : Math.floor((covered / all) * 10000) / 100 };
   }
   return total;
+}
+
+/**
+ * Says in words which side of a branch never ran.
+ * @example
+ * describeUncoveredBranch({ line: 19, type: "if", side: 1 }); // "line 19: the else path never ran"
+ */
+export function describeUncoveredBranch(branch: UncoveredBranch): string {
+  const what =
+    branch.type === "if"
+      ? branch.side === 0
+        ? "the if branch was never taken"
+        : "the else path never ran"
+      : branch.type === "cond-expr"
+        ? `the ternary's ${branch.side === 0 ? "true" : "false"} side never ran`
+        : branch.type === "binary-expr"
+          ? `operand ${branch.side + 1} of a ??, || or && chain was never evaluated`
+          : branch.type === "switch"
+            ? `switch clause ${branch.side + 1} never matched`
+            : branch.type === "default-arg"
+              ? "the default value was never used"
+              : `${branch.type} side ${branch.side + 1} never ran`;
+  return `line ${branch.line}: ${what}`;
 }

@@ -18,6 +18,8 @@ export interface ActionProfile {
   batches: number;
   /** Sampled time in milliseconds: the batches' time added up. */
   sampledMs: number;
+  /** Time in the transform's own code (its sources and bundled dependencies), in milliseconds and as a share of all sampled time. */
+  transform: { ms: number; pct: number };
   /** The transform's own functions that took the most time, by self time and by total time. */
   top: { self: ProfileFunction[]; total: ProfileFunction[] };
 }
@@ -65,11 +67,13 @@ export function createProfileCollector(): ProfileCollector {
         for (const map of maps.values()) for (const file of map.contents.keys()) if (isAbsolute(file)) transformUrls.add(pathToFileURL(file).href);
         const profile = mapProfileToSources(mergeCpuProfiles(entry.profiles), maps);
         const limit = options.limit ?? 10;
+        const own = topFunctions(profile, { limit: Number.MAX_SAFE_INTEGER, transformUrls });
         result.push({
           action,
           profile,
           batches: entry.profiles.length,
           sampledMs: Math.round((profile.endTime - profile.startTime) / 10) / 100,
+          transform: { ms: Math.round(own.reduce((sum, f) => sum + f.selfMs, 0) * 1000) / 1000, pct: Math.round(own.reduce((sum, f) => sum + f.selfPct, 0) * 10) / 10 },
           top: { self: topFunctions(profile, { limit, by: "self", transformUrls }), total: topFunctions(profile, { limit, by: "total", transformUrls }) },
         });
       }

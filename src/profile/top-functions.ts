@@ -1,5 +1,5 @@
 // The functions a CPU profile spent most time in, by self and by total time, as data and as a table.
-import { relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CpuProfile } from "../executor/protocol.js";
 
@@ -7,7 +7,7 @@ import type { CpuProfile } from "../executor/protocol.js";
 export interface ProfileFunction {
   /** `(anonymous)` for a function without a name. */
   functionName: string;
-  /** Where it is defined, relative to the working directory (or a URL/`node:` name); empty for V8's own entries. */
+  /** Where it is defined: a path relative to the working directory when inside it, else absolute (or a URL, a `node:` name); empty for V8's own entries. */
   file: string;
   /** 1-based line and column of the definition; 0 when unknown. */
   line: number;
@@ -63,7 +63,9 @@ const NOT_CODE = new Set(["(root)", "(idle)"]);
 function where(url: string, cwd: string): string {
   if (!url.startsWith("file:")) return url;
   try {
-    return relative(cwd, fileURLToPath(url)) || url;
+    const file = fileURLToPath(url);
+    const rel = relative(cwd, file);
+    return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
   } catch {
     return url;
   }
