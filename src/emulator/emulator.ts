@@ -394,13 +394,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch {
       return apiError(400, "bad_request", "the body must be the trigger payload as JSON");
     }
+    if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger)) {
+      const kind = trigger === null ? "null" : Array.isArray(trigger) ? "an array" : `a ${typeof trigger}`;
+      return apiError(400, "bad_request", `the body must be the trigger payload, a JSON object; got ${kind}`);
+    }
     if (served.transformError !== undefined) return apiError(422, "E_TRANSFORM", served.transformError);
     const transform = served.body.transform as { language?: unknown; source?: unknown } | undefined;
     if (typeof transform?.source !== "string") return apiError(422, "E_NO_TRANSFORM", `data action "${id}" has no transform.source to execute`);
     if (transform.language !== undefined && transform.language !== "javascript") {
       return apiError(422, "E_NO_TRANSFORM", `data action "${id}" has a transform in ${String(transform.language)}; only javascript runs here`);
     }
-    const environment = (trigger as { environment?: unknown } | null)?.environment;
+    const environment = (trigger as { environment?: unknown }).environment;
     const result = await runTransformSource(
       transform.source,
       trigger,
