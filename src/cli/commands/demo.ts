@@ -1,12 +1,13 @@
 // `cxda demo`: the main job on the bundled example: emulator, OAuth pull into the cache, offline run of its cases.
 import { fileURLToPath } from "node:url";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { createApiClient } from "../../client/api-client.js";
 import { createDefinitionsCache } from "../../definitions/definitions-cache.js";
 import { pullDefinition, resolveDefinition } from "../../definitions/resolve-definition.js";
 import { startEmulator } from "../../emulator/emulator.js";
 import { EXIT } from "../exit-codes.js";
+import type { ReportFlags } from "../report-options.js";
 import { processTerminal, paint, type Terminal } from "../terminal.js";
 import { runTestCommand } from "./test.js";
 
@@ -21,6 +22,34 @@ export const EXAMPLE_ID = "da-test-12345";
 export interface DemoOptions {
   /** Definitions cache the demo pulls into. @default ".cxda/cache" */
   cacheDir?: string;
+  /** Where the reports tree goes. @default "reports" */
+  reportsDir?: string;
+}
+
+/**
+ * The reports the demo writes: traces with each trigger and output, OpenTelemetry spans, a CPU profile, coverage
+ * (text, html, lcov, json-summary) and the HTML report. Pass them to `runTestCommand` with the run's other flags.
+ * @default reportsDir "reports"
+ * @example
+ * await runTestCommand([EXAMPLE_DIR], { ...baseFlags, ...demoReportFlags("reports") }, terminal);
+ */
+export function demoReportFlags(reportsDir = "reports"): ReportFlags {
+  return { trace: "payloads", otel: true, profile: true, coverage: true, html: true, reportsDir };
+}
+
+/**
+ * The demo's closing lines: where each report is and what opens it.
+ * @example
+ * for (const line of demoReportLines(terminal, "reports", EXAMPLE_ID)) terminal.out(line);
+ */
+export function demoReportLines(terminal: Terminal, reportsDir: string, actionId: string): string[] {
+  const at = (...parts: string[]): string => relative(process.cwd(), join(reportsDir, ...parts)) || ".";
+  return [
+    paint(terminal, "bold", `Open ${at("report.html")} in a browser: every case, its trace, the profile and coverage.`),
+    `  coverage  ${at("coverage", "index.html")} (lcov: ${at("coverage", "lcov.info")})`,
+    `  profile   ${at("profiles", `${actionId}.cpuprofile`)} (Chrome DevTools › Performance, or speedscope)`,
+    `  traces    ${at("traces", actionId)}/ (one JSON file per case), ${at("traces.otlp.json")} (OpenTelemetry)`,
+  ];
 }
 
 /**
@@ -43,14 +72,17 @@ export async function runDemoCommand(terminal: Terminal, options: DemoOptions = 
   } finally {
     await emulator.close();
   }
-  terminal.out("3. stopped the emulator; running the example's cases offline, definition from the cache");
+  terminal.out("3. stopped the emulator; running the example's cases offline, definition from the cache, with traces, coverage and a profile");
   terminal.out();
+  const reportsDir = options.reportsDir ?? "reports";
 
-  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256 }, terminal, {
+  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256, ...demoReportFlags(reportsDir) }, terminal, {
     definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
   });
   terminal.out();
   terminal.out(code === EXIT.ok ? "Every rule holds and every trap is caught." : "Some cases did not pass: see above.");
+  terminal.out();
+  for (const line of demoReportLines(terminal, reportsDir, EXAMPLE_ID)) terminal.out(line);
   terminal.out(paint(terminal, "dim", "Next: npx cxda run examples/billing-callback --set data.customFields.resolutionScore='\"87\"'"));
   return code;
 }
@@ -61,6 +93,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .command("demo")
     .description("the bundled example end to end: emulator, OAuth pull into the cache, offline run of its cases")
     .option("--cache-dir <dir>", "definitions cache to pull into", ".cxda/cache")
+    .option("--reports-dir <dir>", "where the reports tree goes", "reports")
     .addHelpText("after", "\nExamples:\n  npm start            (runs cxda demo)\n  cxda demo --cache-dir /tmp/cxda-cache")
-    .action(async (flags: { cacheDir: string }) => setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir })));
+    .action(async (flags: { cacheDir: string; reportsDir: string }) => setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir, reportsDir: flags.reportsDir })));
 }

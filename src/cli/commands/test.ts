@@ -9,6 +9,7 @@ import { toJunitXml } from "../../report/junit-xml.js";
 import { runCases, summarise, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";
+import { addReportOptions, resolveReportRequest, startReporting, type ReportFlags } from "../report-options.js";
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
@@ -21,7 +22,7 @@ type ReporterName = (typeof REPORTERS)[number];
 /** Where a file reporter writes when `--output-file` does not say. */
 const DEFAULT_OUTPUT: Record<Exclude<ReporterName, "default">, string> = { json: "reports/run.json", junit: "reports/junit.xml" };
 
-export interface TestFlags extends RunFlags {
+export interface TestFlags extends RunFlags, ReportFlags {
   json?: boolean;
   reporter?: string[];
   outputFile?: string[];
@@ -64,12 +65,15 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const parity = flags.parity
     ? { client: createApiClient({ ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) }) }
     : undefined;
+  // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
+  const reporting = await startReporting(await resolveReportRequest(flags), terminal, flags.json ? terminal.err : terminal.out, extra.bus);
   const results: CaseResult[] = [];
   let failed = 0;
   let bailed = false;
   let lastStatus = 0;
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...extra })) {
+  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...reporting.runOptions, ...extra })) {
     results.push(result);
+    await reporting.onResult(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
     const now = performance.now();
@@ -89,6 +93,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   for (const { reporter, file } of reporters.files) {
     await writeReport(file, reporter === "junit" ? toJunitXml(results) : `${JSON.stringify({ summary, results }, null, 2)}\n`);
   }
+  const reportsExit = await reporting.finish(results, summary);
   if (flags.json) {
     terminal.out(JSON.stringify({ summary, results }, null, 2));
   } else {
@@ -100,12 +105,12 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
     terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
   }
-  return summary.failed > 0 ? EXIT.failures : EXIT.ok;
+  return summary.failed > 0 || reportsExit !== 0 ? EXIT.failures : EXIT.ok;
 }
 
 /** Adds the options of `cxda test` (beyond the shared run options). */
 export function addTestOptions(command: Command): Command {
-  return addRunOptions(command)
+  return addReportOptions(addRunOptions(command))
     .option("--json", "print one JSON object { summary, results } on stdout")
     .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} (repeatable, or comma-separated)`, collect, [])
     .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
