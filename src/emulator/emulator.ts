@@ -64,6 +64,8 @@ export interface EmulatorOptions {
   onRequest?: (entry: EmulatorRequest) => void;
   /** Response header carrying the correlation id. @default "x-correlation-id" */
   correlationHeader?: string;
+  /** Entries the request log keeps; older ones are dropped (their `seq` numbers show the gap). @default 10000 */
+  requestLogLimit?: number;
 }
 
 /** Emulator options with every default applied. */
@@ -84,6 +86,7 @@ export interface ResolvedEmulatorOptions {
   transformTimeoutMs: number;
   onRequest: ((entry: EmulatorRequest) => void) | undefined;
   correlationHeader: string;
+  requestLogLimit: number;
 }
 
 /** One request as the emulator saw it. No credentials, tokens or bodies are recorded. */
@@ -134,7 +137,7 @@ export interface Emulator {
   readonly env: Record<string, string>;
   /** Environment variables for access-key mode (discovery, password grant, tenant discovery). */
   readonly accessKeyEnv: Record<string, string>;
-  /** A copy of the request log, oldest first. */
+  /** A copy of the request log, oldest first (the last `requestLogLimit` requests). */
   readonly requests: EmulatorRequest[];
   clearRequests(): void;
   /** Replaces the active faults. */
@@ -173,6 +176,12 @@ function positiveNumber(name: string, value: number | undefined, fallback: numbe
   return value;
 }
 
+function wholeNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new CxdaError("E_CONFIG", `emulator ${name} must be a whole number >= 0, got ${String(value)}`);
+  return value;
+}
+
 /**
  * Applies the emulator defaults and rejects bad values.
  * @example
@@ -206,6 +215,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     transformTimeoutMs: positiveNumber("transformTimeoutMs", options.transformTimeoutMs, 2_000),
     onRequest: options.onRequest,
     correlationHeader: (options.correlationHeader ?? "x-correlation-id").toLowerCase(),
+    requestLogLimit: wholeNumber("requestLogLimit", options.requestLogLimit, 10_000),
   };
 }
 
@@ -489,6 +499,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...extra,
       };
       log.push(entry);
+      // A long-running emulator must not grow with every request it has ever served.
+      if (log.length > config.requestLogLimit) log.shift();
       config.onRequest?.(entry);
     };
 

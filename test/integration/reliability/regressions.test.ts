@@ -288,3 +288,18 @@ describe("emulator execute bodies", () => {
     }
   });
 });
+
+describe("emulator memory", () => {
+  it("the request log kept every request ever served (about 0.4 KB each, 8 MB after 20,000); it keeps the last requestLogLimit", async () => {
+    const emulator = await startEmulator({ requestLogLimit: 100 });
+    try {
+      for (let i = 0; i < 250; i++) await fetch(`${emulator.url}/.well-known/openid-configuration`).then((r) => r.arrayBuffer());
+      const log = emulator.requests;
+      expect(log).toHaveLength(100);
+      expect([log[0]?.seq, log.at(-1)?.seq]).toEqual([151, 250]);
+    } finally {
+      await emulator.close();
+    }
+    await expect(startEmulator({ requestLogLimit: -1 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestLogLimit") });
+  });
+});
