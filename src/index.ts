@@ -32,4 +32,5 @@ export { createDefinitionsCache, type DefinitionsCache, type CachedDefinition, t
 export { resolveDefinition, pullDefinition, type ResolvedDefinition, type DefinitionSource, type PullResult } from "./definitions/resolve-definition.js";
 export { defineConfig, resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig, type AuthConfig, type CoverageConfig, type CoverageThresholds, type SandboxConfig, type ReporterConfig, type ReporterName, type ResolvedReporter } from "./config/cxda-config.js";
 export { loadConfig, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from "./config/load-config.js";
-export { generatePayloads, type GeneratePayloadsOptions, type GeneratedPayload, type InvalidPayload, type GenerateMode } from "./payloads/generate-payloads.js";
+export { startListener, resolveListenerOptions, type Listener, type ListenerOptions, type ResolvedListenerOptions, type ListenerAction, type ListenerRequest } from "./listener/listener.js";
+export { generatePayloads, resolveGeneratePayloadsOptions, type ResolvedGeneratePayloadsOptions, type GeneratePayloadsOptions, type GeneratedPayload, type InvalidPayload, type GenerateMode } from "./payloads/generate-payloads.js";

@@ -9,6 +9,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerGenerateCommand } from "./commands/generate.js";
 import { registerInitCommand } from "./commands/init.js";
+import { registerListenCommand } from "./commands/listen.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerTestCommand } from "./commands/test.js";
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   registerTestCommand(program, setExit);
   registerRunCommand(program, setExit);
   registerGenerateCommand(program, setExit);
+  registerListenCommand(program, setExit);
   registerPullCommand(program, setExit);
   registerEmulatorCommand(program, setExit);
   registerDemoCommand(program, setExit);
