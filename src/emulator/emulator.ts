@@ -66,6 +66,11 @@ export interface EmulatorOptions {
   correlationHeader?: string;
   /** Entries the request log keeps; older ones are dropped (their `seq` numbers show the gap). @default 10000 */
   requestLogLimit?: number;
+  /**
+   * Time a client has to send a whole request (headers and body). A slower one (a slowloris) gets 408 and its
+   * connection is closed, checked every quarter of this time. @default 30000
+   */
+  requestTimeoutMs?: number;
 }
 
 /** Emulator options with every default applied. */
@@ -87,6 +92,7 @@ export interface ResolvedEmulatorOptions {
   onRequest: ((entry: EmulatorRequest) => void) | undefined;
   correlationHeader: string;
   requestLogLimit: number;
+  requestTimeoutMs: number;
 }
 
 /** One request as the emulator saw it. No credentials, tokens or bodies are recorded. */
@@ -216,6 +222,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     onRequest: options.onRequest,
     correlationHeader: (options.correlationHeader ?? "x-correlation-id").toLowerCase(),
     requestLogLimit: wholeNumber("requestLogLimit", options.requestLogLimit, 10_000),
+    requestTimeoutMs: positiveNumber("requestTimeoutMs", options.requestTimeoutMs, 30_000),
   };
 }
 
@@ -560,7 +567,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     record(reply.status, tokenFacts);
   };
 
-  const server = createServer();
+  // Node's default gives a client 300 s to finish a request, so a trickled body held a connection for five minutes.
+  const server = createServer({
+    requestTimeout: Math.ceil(config.requestTimeoutMs),
+    headersTimeout: Math.ceil(config.requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(10, Math.floor(config.requestTimeoutMs / 4))),
+  });
   let origin = "";
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, origin).catch((error: unknown) => {

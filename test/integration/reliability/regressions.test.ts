@@ -303,3 +303,39 @@ describe("emulator memory", () => {
     await expect(startEmulator({ requestLogLimit: -1 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestLogLimit") });
   });
 });
+
+/** Opens a raw connection that sends `head` and then one more byte every 20 ms until the server closes it. */
+function trickle(port: number, head: string): Promise<{ answer: string; elapsedMs: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let answer = "";
+    let timer: NodeJS.Timeout | undefined;
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(head);
+      timer = setInterval(() => socket.write("a"), 20);
+    });
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("utf8")));
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      clearInterval(timer);
+      resolve({ answer, elapsedMs: performance.now() - started });
+    });
+  });
+}
+
+describe("emulator slow clients", () => {
+  it("a body trickled a byte at a time held its connection for Node's default 300 s; it gets 408 after requestTimeoutMs", async () => {
+    const emulator = await startEmulator({ requestTimeoutMs: 300 });
+    try {
+      const body = trickle(emulator.port, "POST /api/v2/data-actions/x/execute HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
+      const headers = trickle(emulator.port, "GET /.well-known/openid-configuration HTTP/1.1\r\nx-slow: ");
+      for (const slow of await Promise.all([body, headers])) {
+        expect(slow.answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+        expect(slow.elapsedMs).toBeGreaterThanOrEqual(300);
+      }
+    } finally {
+      await emulator.close();
+    }
+    await expect(startEmulator({ requestTimeoutMs: 0 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestTimeoutMs") });
+  });
+});
