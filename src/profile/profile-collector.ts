@@ -7,7 +7,7 @@ import type { ActionInstrumentation } from "../runner/run-cases.js";
 import { readBundleSourceMap, type BundleSourceMap } from "./bundle-source-map.js";
 import { actionFileName } from "../trace/case-slug.js";
 import { mapProfileToSources, mergeCpuProfiles } from "./merge-profiles.js";
-import { topFunctions, type ProfileFunction } from "./top-functions.js";
+import { allFunctions, topFunctions, type ProfileFunction } from "./top-functions.js";
 
 /** One action's profile: every batch of its cases, merged, with frames on the `.ts` sources. */
 export interface ActionProfile {
@@ -67,14 +67,15 @@ export function createProfileCollector(): ProfileCollector {
         for (const map of maps.values()) for (const file of map.contents.keys()) if (isAbsolute(file)) transformUrls.add(pathToFileURL(file).href);
         const profile = mapProfileToSources(mergeCpuProfiles(entry.profiles), maps);
         const limit = options.limit ?? 10;
-        const own = topFunctions(profile, { limit: Number.MAX_SAFE_INTEGER, transformUrls });
+        const functions = allFunctions(profile, { transformUrls });
+        const own = functions.filter((f) => f.inTransform);
         result.push({
           action,
           profile,
           batches: entry.profiles.length,
           sampledMs: Math.round((profile.endTime - profile.startTime) / 10) / 100,
           transform: { ms: Math.round(own.reduce((sum, f) => sum + f.selfMs, 0) * 1000) / 1000, pct: Math.round(own.reduce((sum, f) => sum + f.selfPct, 0) * 10) / 10 },
-          top: { self: topFunctions(profile, { limit, by: "self", transformUrls }), total: topFunctions(profile, { limit, by: "total", transformUrls }) },
+          top: { self: topFunctions(profile, { limit, by: "self", transformUrls }, functions), total: topFunctions(profile, { limit, by: "total", transformUrls }, functions) },
         });
       }
       return result;

@@ -82,45 +82,54 @@ function sampleDurations(profile: CpuProfile): number[] {
 }
 
 /**
- * Adds up a profile by function (the same function reached through different callers is one row) and returns
- * the top rows, like Python's pstats.
+ * Adds up a profile by function, every function (the same function reached through different callers is one row),
+ * unsorted and unfiltered: {@link topFunctions} picks from this.
  * @example
- * topFunctions(profile, { transformUrls: new Set([pathToFileURL("actions/x/transform.ts").href]) })[0];
- * // { functionName: "hotHelper", file: "actions/x/transform.ts", line: 3, selfMs: 41.2, … }
+ * allFunctions(profile, { transformUrls }).length; // every function that was sampled
  */
-export function topFunctions(profile: CpuProfile, options: TopFunctionsOptions = {}): ProfileFunction[] {
+export function allFunctions(profile: CpuProfile, options: Pick<TopFunctionsOptions, "transformUrls" | "cwd"> = {}): ProfileFunction[] {
   const settings = resolveTopFunctionsOptions(options);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
-  const keyOf = (id: number): string => {
-    const frame = byId.get(id)!.callFrame;
-    return `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber}`;
-  };
-  const rows = new Map<string, { id: number; self: number; total: number }>();
-  const row = (id: number) => {
-    const key = keyOf(id);
-    let found = rows.get(key);
-    if (found === undefined) rows.set(key, (found = { id, self: 0, total: 0 }));
-    return found;
+  // One key per function, and for each node the distinct functions on its stack, computed once per node.
+  const keyOf = new Map<number, string>();
+  const nodeOfKey = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const key = `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber}`;
+    keyOf.set(node.id, key);
+    if (!nodeOfKey.has(key)) nodeOfKey.set(key, node.id);
+  }
+  const stackKeys = new Map<number, string[]>();
+  const stackOf = (id: number): string[] => {
+    let keys = stackKeys.get(id);
+    if (keys === undefined) {
+      const parent = parentOf.get(id);
+      const above = parent === undefined ? [] : stackOf(parent);
+      const own = keyOf.get(id)!;
+      keys = above.includes(own) ? above : [...above, own];
+      stackKeys.set(id, keys);
+    }
+    return keys;
   };
 
+  const rows = new Map<string, { id: number; self: number; total: number }>();
+  const row = (key: string) => {
+    let found = rows.get(key);
+    if (found === undefined) rows.set(key, (found = { id: nodeOfKey.get(key)!, self: 0, total: 0 }));
+    return found;
+  };
   const durations = sampleDurations(profile);
   let sampled = 0;
   (profile.samples ?? []).forEach((id, index) => {
+    const node = byId.get(id);
+    if (node === undefined || node.callFrame.functionName === "(idle)") return;
     const ms = durations[index] ?? 0;
-    if (!byId.has(id)) return;
-    if (byId.get(id)!.callFrame.functionName === "(idle)") return;
     sampled += ms;
-    row(id).self += ms;
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
-      const key = keyOf(at);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      row(at).total += ms;
-    }
+    row(keyOf.get(id)!).self += ms;
+    for (const key of stackOf(id)) row(key).total += ms;
   });
 
   const round = (value: number): number => Math.round(value * 1000) / 1000;
@@ -129,8 +138,6 @@ export function topFunctions(profile: CpuProfile, options: TopFunctionsOptions =
   for (const { id, self, total } of rows.values()) {
     const frame = byId.get(id)!.callFrame;
     if (NOT_CODE.has(frame.functionName)) continue;
-    const inTransform = settings.transformUrls.has(frame.url);
-    if (settings.scope === "transform" && !inTransform) continue;
     all.push({
       functionName: frame.functionName || "(anonymous)",
       file: where(frame.url, settings.cwd),
@@ -140,11 +147,25 @@ export function topFunctions(profile: CpuProfile, options: TopFunctionsOptions =
       totalMs: round(total),
       selfPct: pct(self),
       totalPct: pct(total),
-      inTransform,
+      inTransform: settings.transformUrls.has(frame.url),
     });
   }
+  return all;
+}
+
+/**
+ * The top rows of a profile by self or total time, like Python's pstats; by default only the transform's functions.
+ * @param functions rows from {@link allFunctions}, when already computed (they are computed from `profile` otherwise)
+ * @example
+ * topFunctions(profile, { transformUrls: new Set([pathToFileURL("actions/x/transform.ts").href]) })[0];
+ * // { functionName: "hotHelper", file: "actions/x/transform.ts", line: 3, selfMs: 41.2, … }
+ */
+export function topFunctions(profile: CpuProfile, options: TopFunctionsOptions = {}, functions?: readonly ProfileFunction[]): ProfileFunction[] {
+  const settings = resolveTopFunctionsOptions(options);
+  const rows = functions ?? allFunctions(profile, options);
   const order = settings.by === "self" ? (f: ProfileFunction) => [f.selfMs, f.totalMs] : (f: ProfileFunction) => [f.totalMs, f.selfMs];
-  return all
+  return rows
+    .filter((f) => settings.scope === "all" || f.inTransform)
     .sort((a, b) => {
       const [a1, a2] = order(a);
       const [b1, b2] = order(b);
