@@ -121,6 +121,8 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+      // The per-attempt timeout covers token requests too, not only API calls.
+      timeoutMs,
       correlationHeader,
     });
   const auth = platform.auth;

@@ -339,3 +339,16 @@ describe("emulator slow clients", () => {
     await expect(startEmulator({ requestTimeoutMs: 0 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestTimeoutMs") });
   });
 });
+
+describe("client timeouts", () => {
+  it("the client's timeoutMs was not passed to its token provider, so a slow token endpoint got the provider's own 10 s; it applies to token requests", async () => {
+    const emulator = await startEmulator();
+    try {
+      emulator.setFaults([{ route: "token", latencyMs: 1_000 }]);
+      const client = createApiClient({ env: emulator.env, envFile: false, timeoutMs: 100, retry: { maxAttempts: 1 } });
+      await expect(client.getDataAction("da-1")).rejects.toMatchObject({ code: "E_NETWORK", message: expect.stringMatching(/oauth\/token: timed out/), context: { timeoutMs: 100 } });
+    } finally {
+      await emulator.close();
+    }
+  });
+});
