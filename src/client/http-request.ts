@@ -59,6 +59,8 @@ function networkReason(error: unknown): string {
       UND_ERR_CONNECT_TIMEOUT: "connection timed out",
       EPIPE: "connection broken",
     };
+    // undici's parser codes (HPE_INVALID_CONSTANT…) mean the peer does not speak HTTP: usually a wrong host or port.
+    if (known[cause.code] === undefined && cause.code.startsWith("HPE_")) return `the answer is not valid HTTP (${cause.code}); check the URL's host and port`;
     return known[cause.code] ?? `network error ${cause.code}`;
   }
   if (error instanceof Error && error.message === "terminated") return "connection closed mid-response";

@@ -352,3 +352,18 @@ describe("client timeouts", () => {
     }
   });
 });
+
+describe("client messages", () => {
+  it("an answer that is not HTTP was reported as \"network error HPE_INVALID_CONSTANT\"; it says the answer is not HTTP and what to check", async () => {
+    const server = await startRawServer(({ socket }) => socket.end("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
+    try {
+      const client = createApiClient({ env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "id", CXONE_CLIENT_SECRET: "secret-1234" }, envFile: false, retry: { maxAttempts: 1 } });
+      await expect(client.getDataAction("x")).rejects.toMatchObject({
+        code: "E_NETWORK",
+        message: expect.stringMatching(/oauth\/token: the answer is not valid HTTP \(HPE_[A-Z_]+\); check the URL's host and port/),
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
