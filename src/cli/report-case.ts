@@ -1,5 +1,7 @@
 // Renders case results for people: one line per case, the reasons under a failing one, and a trace timeline.
 import type { CaseResult, TraceStep } from "../core/types.js";
+import { redactResult } from "../trace/redact-result.js";
+import { redactSecrets } from "../trace/redact-secrets.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { paint, showJson, type Terminal } from "./terminal.js";
 
@@ -32,9 +34,14 @@ export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
   });
 }
 
-/** Everything about one case: output, issues, error, trace and logs (what `cxda run` prints). */
-export function caseDetailLines(terminal: Terminal, result: CaseResult): string[] {
+/**
+ * Everything about one case: input (when given), output, issues, error, trace and logs (what `cxda run` prints),
+ * with secret-looking fields redacted.
+ */
+export function caseDetailLines(terminal: Terminal, raw: CaseResult, input?: unknown): string[] {
+  const result = redactResult(raw);
   const lines = [paint(terminal, "bold", `${result.action} › ${result.case}: ${result.status}`)];
+  if (input !== undefined) lines.push("", paint(terminal, "cyan", "Input"), showJson(redactSecrets(input)).replace(/^/gm, "  "));
   lines.push("", paint(terminal, "cyan", "Output"), result.output === undefined ? "  (none)" : showJson(result.output).replace(/^/gm, "  "));
   lines.push("", paint(terminal, "cyan", "Issues"));
   if (result.issues.length === 0) lines.push("  none");
