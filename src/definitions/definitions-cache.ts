@@ -154,6 +154,30 @@ function problemWith(value: unknown, id: string): string | undefined {
   return undefined;
 }
 
+/** What an errno means for a cache write, in words; undefined when there is nothing better than the error's message. */
+function writeFailure(code: string | undefined, step: "mkdir" | "write" | "rename", dir: string, file: string): string | undefined {
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EDQUOT":
+      return "the disk quota is exhausted";
+    case "ENOTDIR":
+      return `a file is in the way: ${dir} or a folder above it is a file, not a folder`;
+    case "EEXIST":
+      // mkdir -p reports a file where the folder should be as EEXIST.
+      return step === "mkdir" ? `a file is in the way: ${dir} is a file, not a folder` : undefined;
+    case "EISDIR":
+      return `${file} is a folder, not a file`;
+    default:
+      return code;
+  }
+}
+
 /**
  * Creates the cache over a folder (created on first write).
  * @example
@@ -171,18 +195,23 @@ export function createDefinitionsCache(options: DefinitionsCacheOptions = {}): D
   const store = async (entry: CachedDefinition): Promise<CachedDefinition> => {
     const file = fileFor(entry.id);
     const temp = join(dir, `.${entry.id}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    let step: "mkdir" | "write" | "rename" = "mkdir";
     try {
       await files.mkdir(dir, { recursive: true });
+      step = "write";
       await files.writeFile(temp, `${JSON.stringify(entry, null, 2)}\n`);
+      step = "rename";
       // rename() replaces the target in one step on the same file system: readers see the old file or the new one.
       await files.rename(temp, file);
     } catch (error) {
       await files.unlink(temp).catch(() => undefined);
-      const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-      throw new CxdaError("E_CACHE", `${file}: cannot write the cache file (${reason}); the previous copy, if any, is unchanged`, {
-        cause: error,
-        context: { file, id: entry.id },
-      });
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = writeFailure(code, step, dir, file) ?? (error instanceof Error ? error.message : String(error));
+      throw new CxdaError(
+        "E_CACHE",
+        `${file}: cannot write the cache file: ${reason}${code === undefined ? "" : ` (${code})`}; the previous copy, if any, is unchanged; make ${dir} a writable folder or use another cache folder`,
+        { cause: error, context: { file, id: entry.id, dir, ...(code === undefined ? {} : { errno: code }) } },
+      );
     }
     return entry;
   };

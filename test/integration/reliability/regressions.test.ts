@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCases, parseCase } from "../../../src/cases/load-cases.js";
+import { createDefinitionsCache } from "../../../src/definitions/definitions-cache.js";
 import { prepareCase } from "../../../src/cases/prepare-case.js";
 import { createServer, type IncomingMessage } from "node:http";
 import { connect, type AddressInfo } from "node:net";
@@ -364,6 +365,26 @@ describe("client messages", () => {
       });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("cache messages", () => {
+  it("a cache folder that is a file was reported as \"cannot write the cache file (EEXIST)\"; the message says a file is in the way and what to do", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cxda-regression-"));
+    try {
+      await writeFile(join(dir, "a-file"), "not a folder");
+      await mkdir(join(dir, "cache", "da-1.json"), { recursive: true });
+      const write = (cacheDir: string): Promise<unknown> => createDefinitionsCache({ cwd: dir, dir: cacheDir }).write("da-1", { definition: { a: 1 } }).catch((e: unknown) => e);
+      expect(await write("a-file")).toMatchObject({
+        code: "E_CACHE",
+        message: `${join(dir, "a-file", "da-1.json")}: cannot write the cache file: a file is in the way: ${join(dir, "a-file")} is a file, not a folder (EEXIST); the previous copy, if any, is unchanged; make ${join(dir, "a-file")} a writable folder or use another cache folder`,
+        context: { errno: "EEXIST" },
+      });
+      expect(await write("a-file/below")).toMatchObject({ message: expect.stringContaining(`a file is in the way: ${join(dir, "a-file", "below")} or a folder above it is a file, not a folder (ENOTDIR)`) });
+      expect(await write("cache")).toMatchObject({ message: expect.stringContaining(`${join(dir, "cache", "da-1.json")} is a folder, not a file (EISDIR)`) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
