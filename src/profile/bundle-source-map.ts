@@ -14,6 +14,8 @@ export interface BundleSourceMap {
   payload: SourceMapPayload;
   /** Original source text by absolute path (from `sourcesContent`). */
   contents: Map<string, string>;
+  /** The entry source (esbuild lists a bundle's modules in dependency order, so the entry comes last). */
+  entry: string | undefined;
   /**
    * The original position of a 0-based bundle line and column, or `undefined` when the position maps to no source
    * (esbuild's own helpers).
@@ -60,6 +62,7 @@ export async function readBundleSourceMap(bundle: string): Promise<BundleSourceM
     code,
     payload,
     contents,
+    entry: sources.filter((source) => isAbsolute(source)).at(-1),
     originalPosition(line, column) {
       const entry = map.findEntry(line, column) as Partial<{ originalSource: string; originalLine: number; originalColumn: number; generatedLine: number }>;
       if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CpuProfile } from "../executor/protocol.js";
-import { mergeCpuProfiles } from "./merge-profiles.js";
+import type { BundleSourceMap } from "./bundle-source-map.js";
+import { mapProfileToSources, mergeCpuProfiles } from "./merge-profiles.js";
 import { topFunctions } from "./top-functions.js";
 
 const frame = (functionName: string, lineNumber = 0) => ({ functionName, scriptId: "1", url: "file:///a.mjs", lineNumber, columnNumber: 0 });
@@ -91,6 +92,38 @@ describe("topFunctions", () => {
       ["hot", 2, 2],
       ["cold", 1, 1],
       ["main", 0, 3],
+    ]);
+  });
+});
+
+describe("mapProfileToSources", () => {
+  const bundle = "/build/x-transform-1234.mjs";
+  const map: BundleSourceMap = {
+    bundle,
+    code: "",
+    payload: { version: 3, file: "", sources: ["/src/helper.ts", "/src/transform.ts"], sourcesContent: [], names: [], mappings: "", sourceRoot: "" },
+    contents: new Map(),
+    entry: "/src/transform.ts",
+    originalPosition: (line, column) => (line === 7 ? { file: "/src/helper.ts", line: 2, column: column - 2 } : undefined),
+  };
+  const at = (functionName: string, lineNumber: number, columnNumber: number, url = `file://${bundle}?cxda-coverage`) => ({
+    id: 0,
+    callFrame: { functionName, scriptId: "9", url, lineNumber, columnNumber },
+    positionTicks: [{ line: lineNumber + 1, ticks: 1 }],
+  });
+
+  it("moves mapped frames to the source, the module's top level to the entry file, and leaves helpers in the bundle", () => {
+    const profile: CpuProfile = {
+      nodes: [at("hot", 7, 10), at("", 0, 0), at("__toESM", 3, 4), at("other", 1, 1, "node:internal/x")].map((node, i) => ({ ...node, id: i + 1 })),
+      startTime: 0,
+      endTime: 1,
+    };
+    const frames = mapProfileToSources(profile, new Map([[bundle, map]])).nodes;
+    expect(frames.map((n) => [n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber, n.positionTicks === undefined])).toEqual([
+      ["file:///src/helper.ts", 2, 8, true],
+      ["file:///src/transform.ts", 0, 0, true],
+      [`file://${bundle}?cxda-coverage`, 3, 4, false],
+      ["node:internal/x", 1, 1, false],
     ]);
   });
 });

@@ -84,8 +84,8 @@ function addTicks(into: ProfileNode["positionTicks"], more: NonNullable<ProfileN
 
 /**
  * Rewrites the frames of a profile that fall in a transform bundle to the user's source: `url` becomes the `.ts`
- * file's URL, `lineNumber`/`columnNumber` its 0-based position. Frames of esbuild's helpers, which map to no source,
- * stay as they are. Per-line ticks of a rewritten frame are dropped: they count bundle lines.
+ * file's URL, `lineNumber`/`columnNumber` its 0-based position; the bundle's top-level code goes to the entry file's
+ * first line. Frames of esbuild's helpers, which map to no source, stay as they are. Per-line ticks of a rewritten frame are dropped: they count bundle lines.
  * @param maps source maps by bundle path
  * @example
  * const mapped = mapProfileToSources(merged, new Map([[bundle, await readBundleSourceMap(bundle)]]));
@@ -97,7 +97,9 @@ export function mapProfileToSources(profile: CpuProfile, maps: ReadonlyMap<strin
     const url = node.callFrame.url.replace(/\?.*$/, "");
     const map = byUrl.get(url);
     if (map === undefined || node.callFrame.lineNumber < 0) return node;
-    const original = map.originalPosition(node.callFrame.lineNumber, node.callFrame.columnNumber);
+    // The module's own top-level code starts at 0:0, before any mapping: it belongs to the entry file.
+    const topLevel = node.callFrame.lineNumber === 0 && node.callFrame.columnNumber === 0 && map.entry !== undefined;
+    const original = map.originalPosition(node.callFrame.lineNumber, node.callFrame.columnNumber) ?? (topLevel ? { file: map.entry!, line: 0, column: 0 } : undefined);
     if (original === undefined) return node;
     const { positionTicks: _ticks, ...rest } = node;
     return { ...rest, callFrame: { ...node.callFrame, url: isAbsolute(original.file) ? pathToFileURL(original.file).href : original.file, lineNumber: original.line, columnNumber: original.column } };
