@@ -180,7 +180,7 @@ describe("coverage when a worker is stopped mid-batch", () => {
       transform: "export default function t(x: { data: { customFields?: { loop?: boolean } } }) {\n  if (x.data.customFields?.loop === true) {\n    for (;;) {}\n  }\n  return { ok: true };\n}\n",
       cases: { "a.json": [{ name: "first" }, { name: "loops", set: { "data.customFields.loop": true } }, { name: "after" }] },
     });
-    const { results, coverage } = await measure({ actions: [dir], workers: 1, timeoutMs: 500, buildDir: join(project.root, "build") });
+    const { results, coverage } = await measure({ actions: [dir], workers: 1, timeoutMs: 1500, buildDir: join(project.root, "build") });
     expect(results.map((r) => [r.case, r.status, r.error?.code])).toEqual([
       ["first", "pass", undefined],
       ["loops", "error", "E_TIMEOUT"],
