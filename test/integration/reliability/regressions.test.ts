@@ -279,10 +279,11 @@ describe("emulator execute bodies", () => {
   it("a trigger that is JSON but not an object (null, [], 7, \"x\") was run by the transform (a 200, or its crash as 422); it is 400", async () => {
     const { emulator, execute, authorization } = await emulatorWithAction();
     try {
-      for (const [body, kind] of [["null", "null"], ["[]", "an array"], ["7", "a number"], ['"x"', "a string"]]) {
+      const bodies: Array<[string, string]> = [["null", "null"], ["[]", "an array"], ["7", "a number"], ['"x"', "a string"]];
+      for (const [body, kind] of bodies) {
         const response = await fetch(execute, { method: "POST", headers: { authorization, "content-type": "application/json" }, body });
         expect(response.status).toBe(400);
-        expect(await response.json()).toEqual({ error: { code: "bad_request", message: `the body must be the trigger payload, a JSON object; got ${kind ?? ""}` } });
+        expect(await response.json()).toEqual({ error: { code: "bad_request", message: `the body must be the trigger payload, a JSON object; got ${kind}` } });
       }
     } finally {
       await emulator.close();
