@@ -70,7 +70,7 @@ export function addReportOptions(command: Command): Command {
 }
 
 /**
- * Turns the flags into a request, applying defaults and checking values. A coverage threshold implies `--coverage`.
+ * Turns the flags into a request, applying defaults and checking values. A coverage threshold above 0 implies `--coverage`.
  * @throws CxdaError `E_USAGE` for a bad `--trace` detail, sampling interval or threshold
  * @example
  * resolveReportRequest({ coverage: true, "coverage.branches": 90 }).coverage; // { thresholds: { branches: 90 } }
@@ -86,7 +86,8 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
     const value = flags[`coverage.${metric}`];
     if (value !== undefined) thresholds[metric] = value;
   }
-  const wantsCoverage = flags.coverage === true || Object.keys(thresholds).length > 0;
+  // A threshold of 0 checks nothing (a config's default), so only a positive one turns coverage on by itself.
+  const wantsCoverage = flags.coverage === true || Object.values(thresholds).some((value) => value > 0);
   let coverage: ReportRequest["coverage"];
   if (wantsCoverage) {
     const { resolveCoverageThresholds } = await import("../coverage/coverage-thresholds.js");

@@ -111,6 +111,12 @@ describe("coverage thresholds on the command line", () => {
     expect(terminal.errors.join("\n")).toContain("Coverage of the transforms");
   });
 
+  it("does not measure coverage for a threshold of 0 alone (a config's default)", async () => {
+    const terminal = captureTerminal();
+    expect(await runTestCommand([FIXTURE], flags({ "coverage.branches": 0, reportsDir: join(project.root, "r4") }), terminal)).toBe(0);
+    expect(terminal.lines.join("\n")).not.toContain("Coverage of the transforms");
+  });
+
   it("rejects an unknown --trace detail", async () => {
     const error = await runTestCommand([FIXTURE], flags({ trace: "everything" }), captureTerminal()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CxdaError);
