@@ -59,7 +59,7 @@ export function addReportOptions(command: Command): Command {
     .option("--trace [detail]", "write reports/traces/<action>/<case>.json; --trace payloads adds each trigger and output (secrets redacted)")
     .option("--otel", "write the run's traces as OpenTelemetry OTLP/JSON (reports/traces.otlp.json)")
     .option("--profile", "take a V8 CPU profile per action (reports/profiles/<action>.cpuprofile) and print its top functions")
-    .addOption(new Option("--profile.interval <us>", "CPU profile sampling interval in microseconds (default 100)").argParser((v) => Number(v)))
+    .addOption(new Option("--profile.interval <us>", "CPU profile sampling interval in microseconds (default 250)").argParser((v) => Number(v)))
     .option("--coverage", "measure coverage of the transforms (reports/coverage/: text, html, lcov, json-summary)");
   for (const metric of METRICS) {
     command.addOption(new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(percentFlag(`--coverage.${metric}`)));

@@ -3,7 +3,7 @@ import { CxdaError } from "../core/errors.js";
 
 /** Options of a CPU profile. */
 export interface ProfileOptions {
-  /** Microseconds between samples: smaller sees more and costs more. @default 100 */
+  /** Microseconds between samples: smaller sees more and costs more. @default 250 */
   samplingIntervalUs?: number;
 }
 
@@ -12,14 +12,17 @@ export interface ResolvedProfileOptions {
   samplingIntervalUs: number;
 }
 
-/** The sampling interval when none is given, in microseconds. */
-export const DEFAULT_SAMPLING_INTERVAL_US = 100;
+/**
+ * The sampling interval when none is given, in microseconds. Measured on the example, each profiled batch pays a fixed
+ * ~20 ms for the profiler to start; beyond that 100 µs cost ~7% of run time and 250 µs ~3%, 1000 µs ~1%.
+ */
+export const DEFAULT_SAMPLING_INTERVAL_US = 250;
 
 /**
  * Applies the default and checks the interval (a whole number of microseconds from 10 to 100000).
  * @throws CxdaError `E_USAGE` for an interval out of range
  * @example
- * resolveProfileOptions({}); // { samplingIntervalUs: 100 }
+ * resolveProfileOptions({}); // { samplingIntervalUs: 250 }
  */
 export function resolveProfileOptions(options: ProfileOptions = {}): ResolvedProfileOptions {
   const samplingIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_INTERVAL_US;

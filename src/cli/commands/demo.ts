@@ -34,7 +34,8 @@ export interface DemoOptions {
  * await runTestCommand([EXAMPLE_DIR], { ...baseFlags, ...demoReportFlags("reports") }, terminal);
  */
 export function demoReportFlags(reportsDir = "reports"): ReportFlags {
-  return { trace: "payloads", otel: true, profile: true, coverage: true, html: true, reportsDir };
+  // The example's transform runs for microseconds: sample finely so that it shows up in the profile at all.
+  return { trace: "payloads", otel: true, profile: true, "profile.interval": 100, coverage: true, html: true, reportsDir };
 }
 
 /**
