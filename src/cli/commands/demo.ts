@@ -77,7 +77,7 @@ export async function runDemoCommand(terminal: Terminal, options: DemoOptions = 
   terminal.out();
   const reportsDir = options.reportsDir ?? "reports";
 
-  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256, ...demoReportFlags(reportsDir) }, terminal, {
+  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256, seed: "cxda", ...demoReportFlags(reportsDir) }, terminal, {
     definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
   });
   terminal.out();

@@ -14,6 +14,7 @@ import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { watchActions } from "../watch.js";
+import { generatedCases, saveGeneratedFailure } from "../generated-cases.js";
 
 /** Reporters `--reporter` accepts. */
 const REPORTERS = ["default", "json", "junit"] as const;
@@ -31,6 +32,10 @@ export interface TestFlags extends RunFlags, ReportFlags {
   bail?: number;
   parity?: boolean;
   watch?: boolean;
+  generate?: number;
+  seed: string;
+  invalid?: boolean;
+  saveFailures?: string;
 }
 
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
@@ -65,17 +70,22 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const parity = flags.parity
     ? { client: createApiClient({ ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) }) }
     : undefined;
+  const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
+  const generate = flags.generate !== undefined || flags.invalid ? { extraCases: generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
+  const saved: string[] = [];
   // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
   const reporting = await startReporting(await resolveReportRequest(flags), terminal, flags.json ? terminal.err : terminal.out, extra.bus);
   const results: CaseResult[] = [];
   let failed = 0;
   let bailed = false;
   let lastStatus = 0;
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...reporting.runOptions, ...extra })) {
+  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...generate, ...reporting.runOptions, ...extra })) {
     results.push(result);
     await reporting.onResult(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
+    const payload = result.status !== "pass" ? payloads?.get(`${result.action}\u0000${result.case}`) : undefined;
+    if (payload !== undefined && flags.saveFailures !== undefined) saved.push(await saveGeneratedFailure(flags.saveFailures, result, payload));
     const now = performance.now();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
     if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
@@ -102,6 +112,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     if (summary.total === 0) terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
     if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
     for (const { file } of reporters.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
+    for (const file of saved) terminal.out(`saved failing generated case: ${file}`);
     terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
     terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
   }
@@ -118,7 +129,11 @@ export function addTestOptions(command: Command): Command {
     .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
     .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
     .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
-    .option("--watch", "rerun an action when its transform, definition, trigger or cases change");
+    .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
+    .addOption(new Option("--generate <n>", "add n schema-generated valid triggers per action (expect: valid output, no throw)").argParser(integerFlag("--generate", 0)))
+    .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", "cxda")
+    .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
+    .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/");
 }
 
 /** Registers `cxda test`. */
@@ -131,7 +146,7 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium\n  CXONE_CLIENT_ID=… CXONE_CLIENT_SECRET=… cxda test actions --parity",
+      "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium\n  cxda test examples/billing-callback --generate 200 --seed 7 --invalid\n  CXONE_CLIENT_ID=… CXONE_CLIENT_SECRET=… cxda test actions --parity",
     )
     .action(async (paths: string[], flags: TestFlags) => {
       const terminal = processTerminal();
