@@ -14,6 +14,8 @@ import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { watchActions } from "../watch.js";
+import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
+import { runnerOptions } from "../shared-options.js";
 import { generatedCases, saveGeneratedFailure } from "../generated-cases.js";
 
 /** Reporters `--reporter` accepts. */
@@ -136,24 +138,47 @@ export function addTestOptions(command: Command): Command {
     .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/");
 }
 
+/**
+ * Lets `cxda.config.*` fill what the command line left unsaid: reporters (an `html` reporter turns on the HTML
+ * report), coverage and its thresholds, the reports folder. Flags given on the command line always win.
+ */
+export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestFlags>, options: CommandOptions): TestFlags {
+  const merged: TestFlags = { ...flags };
+  const files = options.reporters.filter((r) => r.name !== "default" && r.name !== "html");
+  // With only an html reporter configured the terminal keeps its per-case lines: resolveReporters reads [] as default.
+  merged.reporter = options.reporters.filter((r) => r.name !== "html").map((r) => r.name);
+  merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${r.outputFile}`]));
+  if (options.reporters.some((r) => r.name === "html")) merged.html = true;
+  if (explicit.coverage === undefined && options.coverage.enabled) merged.coverage = true;
+  for (const metric of ["branches", "lines", "functions", "statements"] as const) {
+    const key = `coverage.${metric}` as const;
+    const configured = options.coverage.thresholds[metric];
+    if (explicit[key] === undefined && configured !== undefined && configured > 0) merged[key] = configured;
+  }
+  if (explicit.reportsDir === undefined) merged.reportsDir = options.reportsDir;
+  return merged;
+}
+
 /** Registers `cxda test`. */
 export function registerTestCommand(program: Command, setExit: (code: number) => void): void {
-  addTestOptions(
-    program
-      .command("test")
-      .description("run every case of the given action folders (default: ./actions)")
-      .argument("[paths...]", "action folders, or folders of them"),
-  )
+  const command = program
+    .command("test")
+    .description("run every case of the given action folders (default: ./actions, or the config's actions)")
+    .argument("[paths...]", "action folders, or folders of them");
+  addConfigOption(addTestOptions(command))
     .addHelpText(
       "after",
       "\nExamples:\n  cxda test examples/billing-callback\n  cxda test actions --var region=eu --json > run.json\n  cxda test --reporter default --reporter junit --output-file junit=reports/junit.xml\n  cxda test --shard 1/3 --filter premium\n  cxda test examples/billing-callback --generate 200 --seed 7 --invalid\n  CXONE_CLIENT_ID=… CXONE_CLIENT_SECRET=… cxda test actions --parity",
     )
-    .action(async (paths: string[], flags: TestFlags) => {
+    .action(async (paths: string[], given: TestFlags, self: Command) => {
       const terminal = processTerminal();
-      if (!flags.watch) return setExit(await runTestCommand(paths, flags, terminal));
+      const options = await loadCommandOptions(self, { paths });
+      const flags = applyConfigToTestFlags(given, explicitFlags<TestFlags>(self), options);
+      const run = runnerOptions(options, flags);
+      if (!flags.watch) return setExit(await runTestCommand(run.actions, flags, terminal, run));
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
-      await watchActions({ paths: paths.length > 0 ? paths : ["actions"], terminal, signal: stop.signal, run: (dirs) => runTestCommand(dirs, flags, terminal) });
+      await watchActions({ paths: run.actions, terminal, signal: stop.signal, run: (dirs) => runTestCommand(dirs, flags, terminal, { ...run, actions: dirs }) });
       setExit(EXIT.ok);
     });
 }
