@@ -1,6 +1,7 @@
 // Runs a definition's transform.source (an ES module) for /execute: esbuild to CommonJS, then a node:vm context with a timeout.
 import { createHash } from "node:crypto";
 import { Script, createContext, type Context } from "node:vm";
+import { types } from "node:util";
 import { transform as esbuildTransform } from "esbuild";
 
 /** What the transform is told about its run. */
@@ -30,12 +31,31 @@ function compile(source: string, name: string): Promise<string> {
   return code;
 }
 
-/** Runs inside the context: builds the module, freezes the input, calls the export, reports back through `__cxda`. */
+/**
+ * Runs inside the context: installs a console, builds the module, freezes the input, calls the export, and leaves the
+ * outcome in `__cxdaState` as strings. Nothing from the host realm is reachable from here: the context's global has
+ * no prototype and holds only primitives, so no host `Function` (the classic `x.constructor.constructor("return
+ * process")()` escape) can be found through it.
+ */
 const RUNNER = `(() => {
-  const host = globalThis.__cxda;
+  const logs = [];
+  const line = (args) => args.map((a) => typeof a === "string" ? a : JSON.stringify(a)).join(" ");
+  const sink = (...args) => { logs.push(line(args)); };
+  globalThis.console = { log: sink, info: sink, warn: sink, error: sink, debug: sink };
+  const state = { logs, settled: false, ok: false, json: "null", message: "" };
+  globalThis.__cxdaState = state;
+  const describe = (error) => {
+    try {
+      return error !== null && typeof error === "object" && "message" in error ? String(error.message) : String(error);
+    } catch {
+      return "the transform threw a value that cannot be described";
+    }
+  };
+  const failed = (error) => { state.message = describe(error); state.settled = true; };
+  try {
   const module = { exports: {} };
   const require = (name) => { throw new Error("cannot import \\"" + name + "\\" in the emulator: only self-contained transforms run here"); };
-  host.factory.call(module.exports, module.exports, module, require);
+  globalThis.__cxdaFactory.call(module.exports, module.exports, module, require);
   const exported = module.exports;
   const fn = typeof exported === "function" ? exported
     : exported && typeof exported.default === "function" ? exported.default
@@ -48,26 +68,47 @@ const RUNNER = `(() => {
     }
     return value;
   };
-  const trigger = freeze(JSON.parse(host.input));
-  const nowMs = host.nowMs;
+  const trigger = freeze(JSON.parse(globalThis.__cxdaInput));
+  const nowMs = globalThis.__cxdaNowMs;
   const ctx = Object.freeze({
-    actionId: host.actionId,
-    env: host.env,
+    actionId: globalThis.__cxdaActionId,
+    env: globalThis.__cxdaEnv,
     vars: Object.freeze({}),
     now: () => new Date(nowMs),
-    log: (...args) => host.log(args.map((a) => typeof a === "string" ? a : JSON.stringify(a)).join(" ")),
+    log: sink,
   });
   Promise.resolve()
     .then(() => fn(trigger, ctx))
-    .then((value) => host.done(value === undefined ? "null" : JSON.stringify(value)))
-    .catch((error) => host.fail(error !== null && typeof error === "object" && "message" in error ? String(error.message) : String(error)));
+    .then((value) => { state.json = value === undefined ? "null" : JSON.stringify(value); state.ok = true; state.settled = true; })
+    .catch(failed);
+  } catch (error) {
+    failed(error);
+  }
 })();`;
+
+/** Reads the outcome inside the context, under the time limit, as one JSON string: the host never touches a context object. */
+const READ_STATE = `(() => {
+  const s = globalThis.__cxdaState;
+  return JSON.stringify({ settled: s.settled === true, ok: s.ok === true, json: String(s.json), message: String(s.message), logs: Array.from(s.logs, String) });
+})()`;
+
+/** The lines logged so far, read inside the context (after a throw or a timeout the state may be half-built). */
+function readLogs(context: Context, timeoutMs: number): string[] {
+  try {
+    const text: unknown = new Script("JSON.stringify(Array.from((globalThis.__cxdaState || { logs: [] }).logs, String))").runInContext(context, { timeout: timeoutMs });
+    return typeof text === "string" ? (JSON.parse(text) as string[]) : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Executes `source` (an ES module whose default export is `transform(trigger, ctx)`) on a copy
  * of `trigger`. The code runs in its own `node:vm` context with no `process`, `require`, timers
- * or network, and with a time limit; this keeps an emulator alive through a bad transform but
- * is not a security boundary, so run only your own definitions.
+ * or network, no string code generation, and no object from the host realm (only primitives cross
+ * in, only JSON text comes out), with a time limit on every evaluation; this keeps an emulator
+ * alive through a bad transform but is not a security boundary (node:vm is not one), so run only
+ * your own definitions.
  * @example
  * const result = await runTransformSource("export default (t) => ({ id: t.id })", { id: 1 }, { actionId: "a", env: "sandbox", nowMs: Date.now() });
  */
@@ -86,48 +127,47 @@ export async function runTransformSource(
     return { ok: false, code: "E_TRANSFORM", message: `the transform source does not compile: ${error instanceof Error ? error.message : String(error)}`, logs };
   }
 
-  let settle: (result: EmulatorRunResult) => void = () => undefined;
-  const settled = new Promise<EmulatorRunResult>((done) => {
-    settle = done;
+  // A null-prototype global with primitives only: the code inside cannot reach a host object, hence no host Function.
+  const context: Context = createContext(Object.create(null) as object, {
+    name: `cxda-emulator:${run.actionId}`,
+    codeGeneration: { strings: false, wasm: false },
+    // Microtasks run inside each evaluation, so an async transform settles (or not) within the same time limit.
+    microtaskMode: "afterEvaluate",
   });
-  const sink = (...args: unknown[]): void => {
-    logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+  const globals = context as Record<string, unknown>;
+  globals["__cxdaInput"] = JSON.stringify(trigger ?? null);
+  globals["__cxdaActionId"] = run.actionId;
+  globals["__cxdaEnv"] = run.env;
+  globals["__cxdaNowMs"] = run.nowMs;
+  const fail = (error: unknown, logs: string[]): EmulatorRunResult => {
+    // The runner catches what the transform throws, so what reaches here is Node's (a timeout) or a broken runner.
+    // Only plain data properties of a native error are read: a getter or a proxy would run the transform's code again.
+    const field = (name: string): unknown => (types.isNativeError(error) ? Object.getOwnPropertyDescriptor(error, name)?.value : undefined);
+    if (field("code") === "ERR_SCRIPT_EXECUTION_TIMEOUT") return { ok: false, code: "E_TIMEOUT", message: `the transform ran longer than ${timeoutMs} ms`, logs };
+    const message = field("message");
+    return { ok: false, code: "E_TRANSFORM", message: typeof message === "string" ? message : "the transform failed in a way the emulator cannot describe", logs };
   };
-  const host = {
-    factory: undefined as unknown,
-    input: JSON.stringify(trigger ?? null),
-    actionId: run.actionId,
-    env: run.env,
-    nowMs: run.nowMs,
-    log: (line: string) => logs.push(line),
-    done: (json: string) => settle({ ok: true, output: JSON.parse(json) as unknown, logs }),
-    fail: (message: string) => settle({ ok: false, code: "E_TRANSFORM", message, logs }),
-  };
-  const context: Context = createContext(
-    { __cxda: host, console: { log: sink, info: sink, warn: sink, error: sink, debug: sink } },
-    // Microtasks run inside the evaluation, so an async transform is bounded by the same timeout.
-    { name: `cxda-emulator:${run.actionId}`, codeGeneration: { strings: false, wasm: false }, microtaskMode: "afterEvaluate" },
-  );
   try {
-    host.factory = new Script(`(function (exports, module, require) {\n${code}\n})`, { filename: `${run.actionId}.transform.js` }).runInContext(context, {
+    globals["__cxdaFactory"] = new Script(`(function (exports, module, require) {\n${code}\n})`, { filename: `${run.actionId}.transform.js` }).runInContext(context, {
       timeout: timeoutMs,
     });
     new Script(RUNNER, { filename: "cxda-emulator-runner.js" }).runInContext(context, { timeout: timeoutMs });
   } catch (error) {
-    const timedOut = (error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
-    const message = error !== null && typeof error === "object" && "message" in error ? String((error as { message: unknown }).message) : String(error);
-    return timedOut
-      ? { ok: false, code: "E_TIMEOUT", message: `the transform ran longer than ${timeoutMs} ms`, logs }
-      : { ok: false, code: "E_TRANSFORM", message, logs };
+    return fail(error, readLogs(context, timeoutMs));
   }
-  // Anything still pending now waits on something that never comes (the context has no timers or I/O).
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<EmulatorRunResult>((done) => {
-    timer = setTimeout(() => done({ ok: false, code: "E_TIMEOUT", message: `the transform did not settle within ${timeoutMs} ms`, logs }), timeoutMs);
-  });
+  let state: { settled: boolean; ok: boolean; json: string; message: string; logs: string[] };
   try {
-    return await Promise.race([settled, timeout]);
-  } finally {
-    clearTimeout(timer);
+    const text: unknown = new Script(READ_STATE, { filename: "cxda-emulator-state.js" }).runInContext(context, { timeout: timeoutMs });
+    if (typeof text !== "string") throw new Error("the transform replaced the emulator's state");
+    state = JSON.parse(text) as typeof state;
+  } catch (error) {
+    return fail(error, logs);
   }
+  logs.push(...state.logs);
+  if (!state.settled) {
+    // The context has no timers or I/O: a promise still pending after the microtasks ran can never settle.
+    return { ok: false, code: "E_TIMEOUT", message: "the transform's promise never settles: it waits on something the emulator does not provide (timers, I/O)", logs };
+  }
+  if (!state.ok) return { ok: false, code: "E_TRANSFORM", message: state.message, logs };
+  return { ok: true, output: JSON.parse(state.json) as unknown, logs };
 }

@@ -13,6 +13,7 @@ import { createApiClient } from "../../../src/client/api-client.js";
 import type { JsonSchema } from "../../../src/core/types.js";
 import { normaliseDefinition } from "../../../src/definitions/load-definition.js";
 import { startEmulator, type Emulator } from "../../../src/emulator/emulator.js";
+import { runTransformSource } from "../../../src/emulator/run-transform.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
 import { jsonResponse, pumpForever, startRawServer } from "./raw-server.js";
 
@@ -387,5 +388,30 @@ describe("cache messages", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("emulator transform context", () => {
+  it("a transform reached the emulator's process through a host function (__cxda.done.constructor) and read its environment; no host object is left to reach", async () => {
+    const run = { actionId: "da-1", env: "sandbox", nowMs: 0 };
+    const escapes = [
+      "export default () => globalThis.__cxda.done.constructor('return typeof process')()",
+      "export default () => console.log.constructor('return typeof process')()",
+      "export default () => globalThis.constructor.constructor('return typeof process')()",
+      "export default function () { return this === undefined ? 'strict' : this.constructor.constructor('return typeof process')(); }",
+    ];
+    for (const source of escapes) {
+      const result = await runTransformSource(source, {}, run);
+      expect(result).toMatchObject({ ok: false, code: "E_TRANSFORM" });
+      expect(result.ok ? "" : result.message).toMatch(/Cannot read properties of undefined|Code generation from strings disallowed/);
+    }
+    // A thrown proxy or a replaced state object cannot make the host run the transform's code outside the time limit.
+    const hostile = await runTransformSource("throw new Proxy({}, { get() { for (;;) {} }, has() { for (;;) {} } }); export default () => 1;", {}, run, { timeoutMs: 200 });
+    expect(hostile).toMatchObject({ ok: false, code: "E_TIMEOUT" });
+    expect(await runTransformSource("export default (t, ctx) => { console.log('seen', 1); return { at: ctx.now().toISOString(), t }; }", { a: 1 }, run)).toEqual({
+      ok: true,
+      output: { at: "1970-01-01T00:00:00.000Z", t: { a: 1 } },
+      logs: ["seen 1"],
+    });
   });
 });
