@@ -10,7 +10,9 @@ function ms(value: number): string {
 }
 
 /** One line for the case, then indented reasons when it did not pass. */
-export function caseLines(terminal: Terminal, result: CaseResult): string[] {
+export function caseLines(terminal: Terminal, raw: CaseResult): string[] {
+  if (raw.status === "pass") return [`${paint(terminal, "green", "✓")} ${raw.action} › ${raw.case} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
+  const result = redactResult(raw);
   const mark = result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
   const title = `${result.action} › ${result.case}`;
   const lines = [`${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`];

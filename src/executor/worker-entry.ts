@@ -9,6 +9,7 @@ import { describeThrown } from "../core/errors.js";
 import { createValidator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
+import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
 
@@ -207,10 +208,43 @@ async function runCase(action: WorkerAction, prepared: PreparedCase, transform: 
   steps.push(step("compare", "compare with expectations", startedAt, failures.length === 0, { failures: failures.length }));
 
   const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
-  const result: WorkerCaseResult = { status, issues, failures, logs: currentLogs, steps, durationMs: round(now() - began) };
+  const secrets = secretValues(prepared);
+  const result: WorkerCaseResult = { status, issues, failures, logs: scrubLogs(currentLogs, secrets), steps, durationMs: round(now() - began) };
   if (output !== undefined) result.output = output;
-  if (error !== undefined && !expectedThrow) result.error = error;
+  if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
   return result;
+}
+
+/** String values under secret-looking keys of the trigger and vars (a token a transform might log). */
+function secretValues(prepared: PreparedCase): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, secret: boolean): void => {
+    if (typeof value === "string") {
+      if (secret && value.length >= 4) found.push(value);
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, secret || SECRET_KEY.test(key));
+    }
+  };
+  visit(prepared.trigger, false);
+  visit(prepared.vars, false);
+  return found;
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((current, secret) => current.split(secret).join(REDACTED), text);
+}
+
+/** Logs leave the worker with any secret value from the trigger or vars replaced, whatever the transform printed. */
+function scrubLogs(logs: LogEntry[], secrets: readonly string[]): LogEntry[] {
+  if (logs.length === 0 || secrets.length === 0) return logs;
+  return logs.map((log) => ({ ...log, message: scrub(log.message, secrets) }));
+}
+
+/** The same for an error the transform threw with a secret in its message. */
+function scrubError(error: NonNullable<WorkerCaseResult["error"]>, secrets: readonly string[]): NonNullable<WorkerCaseResult["error"]> {
+  const scrubbed = { ...error, message: scrub(error.message, secrets) };
+  if (error.stack !== undefined) scrubbed.stack = scrub(error.stack, secrets);
+  return scrubbed;
 }
 
 function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {

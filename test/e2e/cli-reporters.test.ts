@@ -66,6 +66,22 @@ describe("cxda test in CI", () => {
     expect(bailed.stdout).toMatch(/stopped after 1 failed case \(--bail\)/);
   });
 
+  it("keeps secret-looking values out of the JSON and JUnit files and --json", async () => {
+    const dir = await project.addAction("leaky", {
+      definition: { id: "leaky", schema: { input: { type: "object" }, output: { type: "object", properties: { apiToken: { type: "integer" } } } } },
+      transform: "export default function t(trigger) { console.log('token is', trigger.apiToken); if (trigger.fail) throw new Error('bad token ' + trigger.apiToken); return { apiToken: trigger.apiToken }; }",
+      cases: { "a.json": [{ name: "leaks", payload: { apiToken: "s3cr3t-value-123" }, expect: { output: { apiToken: "other-s3cr3t" } } }, { name: "throws", payload: { apiToken: "s3cr3t-value-123", fail: true } }] },
+    });
+    const junit = join(project.root, "leaky-junit.xml");
+    const json = join(project.root, "leaky.json");
+    const run = await cxda(["test", dir, "--reporter", "default,json,junit", "--output-file", `junit=${junit}`, "--output-file", `json=${json}`]);
+    const stdoutJson = await cxda(["test", dir, "--json"]);
+    expect(run.code).toBe(1);
+    for (const text of [run.stdout, run.stderr, await readFile(junit, "utf8"), await readFile(json, "utf8"), stdoutJson.stdout]) {
+      expect(text).not.toContain("s3cr3t");
+    }
+  });
+
   it("rejects an unknown reporter and a bad shard with exit 2", async () => {
     expect((await cxda(["test", EXAMPLE_DIR, "--reporter", "tap"])).stderr).toMatch(/--reporter tap: unknown reporter/);
     const shard = await cxda(["test", EXAMPLE_DIR, "--shard", "4/3"]);

@@ -5,6 +5,8 @@ import { addConfigOption, loadCommandOptions, type CommandOptions } from "../con
 import { CxdaError } from "../../core/errors.js";
 import type { CaseDefinition, CaseResult } from "../../core/types.js";
 import { parseJsonText } from "../../internal/json-file.js";
+import { createEventBus } from "../../bus/event-bus.js";
+import { recordTriggers } from "../../trace/trigger-recorder.js";
 import { parseAssignment } from "../../payloads/dotted-path.js";
 import { findActionDirs } from "../../runner/load-action.js";
 import { runCases } from "../../runner/run-cases.js";
@@ -45,10 +47,13 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   if (flags.set.length > 0) single.set = Object.fromEntries(flags.set.map((text) => parseAssignment(text, "--set")));
   let result: CaseResult | undefined;
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
-  for await (const each of runCases({ ...base, actions: dirs, cases: [single], workers: 1 })) result = each;
+  // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
+  const bus = createEventBus();
+  const triggers = recordTriggers(bus);
+  for await (const each of runCases({ ...base, actions: dirs, cases: [single], workers: 1, bus })) result = each;
   if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: nothing ran`);
   if (flags.json) terminal.out(JSON.stringify(result, null, 2));
-  else for (const line of caseDetailLines(terminal, result)) terminal.out(line);
+  else for (const line of caseDetailLines(terminal, result, triggers.take(result))) terminal.out(line);
   return result.status === "pass" ? EXIT.ok : EXIT.failures;
 }
 

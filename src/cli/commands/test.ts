@@ -6,6 +6,7 @@ import { CxdaError } from "../../core/errors.js";
 import type { CaseResult, RunSummary } from "../../core/types.js";
 import { createApiClient } from "../../client/api-client.js";
 import { toJunitXml } from "../../report/junit-xml.js";
+import { redactResult } from "../../trace/redact-result.js";
 import { runCases, summarise, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";
@@ -102,12 +103,15 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   }
   terminal.status?.("");
   const summary: RunSummary = summarise(results, performance.now() - started);
+  // Whatever leaves the process (files, --json) has secret-looking fields hidden, like the terminal lines.
+  let shown: CaseResult[] = results;
+  if (reporters.files.length > 0 || flags.json) shown = results.map(redactResult);
   for (const { reporter, file } of reporters.files) {
-    await writeReport(file, reporter === "junit" ? toJunitXml(results) : `${JSON.stringify({ summary, results }, null, 2)}\n`);
+    await writeReport(file, reporter === "junit" ? toJunitXml(shown) : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`);
   }
   const reportsExit = await reporting.finish(results, summary);
   if (flags.json) {
-    terminal.out(JSON.stringify({ summary, results }, null, 2));
+    terminal.out(JSON.stringify({ summary, results: shown }, null, 2));
   } else {
     if (printLines) terminal.out();
     if (bailed) terminal.out(paint(terminal, "yellow", `stopped after ${failed} failed case${failed === 1 ? "" : "s"} (--bail)`));
