@@ -24,12 +24,16 @@ export interface CaseContext {
  */
 export function prepareCase(definition: CaseDefinition, context: CaseContext): PreparedCase {
   const where = definition.source ?? definition.name;
+  // The trigger is copied only when set/unset will change it: the worker gets its own copy on the way anyway, and
+  // nothing on this side writes to it.
+  const changes = (definition.set !== undefined && Object.keys(definition.set).length > 0) || (definition.unset?.length ?? 0) > 0;
+  const given = definition.payload ?? context.defaultTrigger;
   const trigger: Record<string, unknown> =
-    definition.payload !== undefined
-      ? structuredClone(definition.payload)
-      : context.defaultTrigger !== undefined
-        ? structuredClone(context.defaultTrigger)
-        : (createPayload({}, { seed: definition.name, now: definition.now ?? DEFAULT_CASE_NOW, dataActionId: context.actionId }) as Record<string, unknown>);
+    given !== undefined
+      ? changes
+        ? structuredClone(given)
+        : given
+      : (createPayload({}, { seed: definition.name, now: definition.now ?? DEFAULT_CASE_NOW, dataActionId: context.actionId }) as Record<string, unknown>);
   try {
     for (const [path, value] of Object.entries(definition.set ?? {})) setPath(trigger, path, structuredClone(value));
     for (const path of definition.unset ?? []) unsetPath(trigger, path);

@@ -59,7 +59,32 @@ export interface WorkerCaseResult {
   durationMs: number;
 }
 
-/** Worker → pool messages. */
+/** Worker → pool messages. Results travel in chunks (`start` is the batch index of `results[0]`), in order. */
 export type WorkerMessage =
-  | { type: "result"; batchId: number; index: number; result: WorkerCaseResult }
+  /** `json` is a JSON array of WorkerCaseResult: one string crosses threads far faster than a graph of objects. */
+  | { type: "results"; batchId: number; start: number; json: string }
   | { type: "batch-done"; batchId: number; instrumentation?: BatchInstrumentation };
+
+/**
+ * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can
+ * time a case and name it when the worker must be stopped, without a message per case.
+ */
+export const WORKER_STATE = {
+  /** Slots of the Int32Array. */
+  batchId: 0,
+  index: 1,
+  phase: 2,
+  /** Milliseconds since the pool's epoch when the current phase began. */
+  since: 3,
+  length: 4,
+} as const;
+
+/** Values of the `phase` slot. */
+export const WORKER_PHASE = { idle: 0, loading: 1, running: 2 } as const;
+
+/** What a worker receives at start. */
+export interface WorkerStartData {
+  state: SharedArrayBuffer;
+  /** `Date.now()` at the pool's start: `since` counts from here, so it fits an Int32. */
+  epoch: number;
+}

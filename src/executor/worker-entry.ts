@@ -1,5 +1,5 @@
 // The worker thread: runs batches of cases through validate-input → execute → validate-output → compare.
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,6 +12,7 @@ import { toJsonOutput } from "./json-output.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+import { WORKER_PHASE, WORKER_STATE, type WorkerStartData } from "./protocol.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
 
@@ -208,7 +209,8 @@ async function runCase(action: WorkerAction, prepared: PreparedCase, transform: 
   steps.push(step("compare", "compare with expectations", startedAt, failures.length === 0, { failures: failures.length }));
 
   const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
-  const secrets = secretValues(prepared);
+  // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
+  const secrets = currentLogs.length > 0 || error !== undefined ? secretValues(prepared) : [];
   const result: WorkerCaseResult = { status, issues, failures, logs: scrubLogs(currentLogs, secrets), steps, durationMs: round(now() - began) };
   if (output !== undefined) result.output = output;
   if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
@@ -251,7 +253,23 @@ function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {
   return value instanceof Error && (value as { code?: unknown }).code === "E_OUTPUT";
 }
 
+const start = workerData as WorkerStartData;
+const state = new Int32Array(start.state);
+
+/** Tells the pool (through shared memory) what this worker is doing from now on. */
+function mark(phase: number, index: number): void {
+  Atomics.store(state, WORKER_STATE.index, index);
+  Atomics.store(state, WORKER_STATE.since, Date.now() - start.epoch);
+  Atomics.store(state, WORKER_STATE.phase, phase);
+}
+
+/** Results wait here and leave in chunks: one message per case would cost more than most cases do. */
+const CHUNK_CASES = 64;
+const CHUNK_MS = 25;
+
 async function runBatch(message: BatchMessage): Promise<void> {
+  Atomics.store(state, WORKER_STATE.batchId, message.batchId);
+  mark(WORKER_PHASE.loading, 0);
   const measuring = message.instrument === undefined ? undefined : await startMeasuring(message.instrument, message.action);
   const transform = await loadTransform(message.action, measuring?.suffix);
   try {
@@ -261,9 +279,17 @@ async function runBatch(message: BatchMessage): Promise<void> {
   } catch {
     // Reported on each case by runCase, where the same call fails again.
   }
+  let pending: WorkerCaseResult[] = [];
+  let pendingStart = 0;
+  let flushedAt = Date.now();
+  const flush = (): void => {
+    if (pending.length > 0) post({ type: "results", batchId: message.batchId, start: pendingStart, json: JSON.stringify(pending) });
+    pending = [];
+    flushedAt = Date.now();
+  };
   for (let index = 0; index < message.cases.length; index++) {
-    const prepared = message.cases[index];
-    if (prepared === undefined) continue;
+    const prepared = message.cases[index]!;
+    mark(WORKER_PHASE.running, index);
     let result: WorkerCaseResult;
     try {
       result = await runCase(message.action, prepared, transform);
@@ -272,8 +298,12 @@ async function runBatch(message: BatchMessage): Promise<void> {
       const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
       result = { status: "error", issues: [], failures: [], logs: currentLogs, steps: [], durationMs: 0, error: { code, message: describeThrown(fault) } };
     }
-    post({ type: "result", batchId: message.batchId, index, result });
+    if (pending.length === 0) pendingStart = index;
+    pending.push(result);
+    if (pending.length >= CHUNK_CASES || Date.now() - flushedAt >= CHUNK_MS) flush();
   }
+  flush();
+  mark(WORKER_PHASE.idle, 0);
   // Counts of a batch that did not ask for coverage must not leak into the next one that does.
   if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
   if (measuring === undefined) post({ type: "batch-done", batchId: message.batchId });

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import type { PreparedCase } from "../core/types.js";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
+import { WORKER_PHASE, WORKER_STATE, type BatchInstrumentation, type BatchMessage, type InstrumentOptions, type WorkerAction, type WorkerCaseResult, type WorkerMessage, type WorkerStartData } from "./protocol.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -94,11 +94,17 @@ interface Slot {
   worker: Worker;
   job: Job | undefined;
   batchId: number;
-  /** Index (within the job) of the case running now. */
+  /** Index (within the job) of the first case whose result has not arrived. */
   next: number;
-  timer: NodeJS.Timeout | undefined;
+  /** What the worker is doing, shared with it (see WORKER_STATE). */
+  state: Int32Array;
   fault: { code: string; message: string } | undefined;
+  /** The worker was stopped while its transform module was still loading. */
+  stoppedLoading: boolean;
 }
+
+/** A transform module gets this long to load (esbuild output, top-level code) before its batch is given up. */
+const LOAD_ALLOWANCE_MS = 10_000;
 
 let workerEntry: Promise<string> | undefined;
 
@@ -146,14 +152,18 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const slots: Slot[] = [];
   let nextBatchId = 1;
   let closed = false;
+  const epoch = Date.now();
 
   const spawn = (): Slot => {
+    const state = new Int32Array(new SharedArrayBuffer(WORKER_STATE.length * Int32Array.BYTES_PER_ELEMENT));
+    const workerData: WorkerStartData = { state: state.buffer as SharedArrayBuffer, epoch };
     const worker = new Worker(entry, {
+      workerData,
       resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
-    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, timer: undefined, fault: undefined };
+    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false };
     worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       slot.fault ??=
@@ -165,16 +175,32 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     return slot;
   };
 
-  const armTimer = (slot: Slot): void => {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => {
-      slot.fault = {
-        code: "E_TIMEOUT",
-        message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
-      };
-      void slot.worker.terminate();
-    }, settings.timeoutMs);
+  /**
+   * The watchdog: reads each busy worker's shared state and stops one whose case has run past the timeout (or whose
+   * transform module has not loaded within the allowance). One timer for the pool, not one per case.
+   */
+  const watch = (): void => {
+    const now = Date.now() - epoch;
+    for (const slot of slots) {
+      if (slot.job === undefined || slot.fault !== undefined) continue;
+      if (Atomics.load(slot.state, WORKER_STATE.batchId) !== slot.batchId) continue;
+      const phase = Atomics.load(slot.state, WORKER_STATE.phase);
+      const elapsed = now - Atomics.load(slot.state, WORKER_STATE.since);
+      if (phase === WORKER_PHASE.running && elapsed > settings.timeoutMs) {
+        slot.fault = {
+          code: "E_TIMEOUT",
+          message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
+        };
+        void slot.worker.terminate();
+      } else if (phase === WORKER_PHASE.loading && elapsed > Math.max(LOAD_ALLOWANCE_MS, settings.timeoutMs)) {
+        slot.fault = { code: "E_TIMEOUT", message: `the transform module did not finish loading within ${Math.max(LOAD_ALLOWANCE_MS, settings.timeoutMs)} ms (top-level code that never ends?)` };
+        slot.stoppedLoading = true;
+        void slot.worker.terminate();
+      }
+    }
   };
+  const watchdog = setInterval(watch, Math.max(5, Math.min(100, Math.floor(settings.timeoutMs / 4))));
+  watchdog.unref();
 
   const dispatch = (): void => {
     for (const slot of slots) {
@@ -190,7 +216,6 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         job.submission.batchesOut++;
       }
       slot.worker.ref();
-      armTimer(slot);
       slot.worker.postMessage(message);
       job.submission.onStart?.(job.cases.map((_, i) => job.offset + i));
     }
@@ -216,8 +241,6 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   const finishJob = (slot: Slot): void => {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = undefined;
     slot.job = undefined;
     if (closed) return;
     slot.worker.unref();
@@ -227,39 +250,52 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const onMessage = (slot: Slot, message: WorkerMessage): void => {
     const job = slot.job;
     if (job === undefined || message.batchId !== slot.batchId) return;
-    if (message.type === "result") {
-      slot.next = message.index + 1;
-      armTimer(slot);
-      deliver(job, message.index, message.result);
+    if (message.type === "results") {
+      const results = JSON.parse(message.json) as WorkerCaseResult[];
+      slot.next = message.start + results.length;
+      results.forEach((result, i) => deliver(job, message.start + i, result));
     } else {
       finishJob(slot);
       batchEnded(job, message.instrumentation);
     }
   };
 
+  const faultResult = (fault: { code: string; message: string }): WorkerCaseResult => ({
+    status: "error",
+    issues: [],
+    failures: [],
+    logs: [],
+    steps: [{ step: "execute", name: "execute transform", ok: false, startedAt: Date.now(), durationMs: 0, detail: { error: fault.code } }],
+    durationMs: 0,
+    error: fault,
+  });
+
+  /**
+   * A worker died (stopped by the watchdog, out of memory, or exited). The case it was running (from the shared
+   * state) gets the fault; cases it finished but had not sent yet, and those after, run again on a fresh worker.
+   * A module that could not even load fails every case left in the batch, since each would fail the same way.
+   */
   const onExit = (slot: Slot, exitCode: number): void => {
-    if (slot.timer) clearTimeout(slot.timer);
     const index = slots.indexOf(slot);
     if (closed || index < 0) return;
     const job = slot.job;
-    const replacement = spawn();
-    slots[index] = replacement;
+    slots[index] = spawn();
     if (job !== undefined) {
       const fault = slot.fault ?? { code: "E_SANDBOX", message: `the worker running the transform exited unexpectedly (code ${exitCode})` };
-      const current = job.cases[slot.next];
-      if (current !== undefined) {
-        deliver(job, slot.next, {
-          status: "error",
-          issues: [],
-          failures: [],
-          logs: [],
-          steps: [{ step: "execute", name: "execute transform", ok: false, startedAt: Date.now(), durationMs: 0, detail: { error: fault.code } }],
-          durationMs: 0,
-          error: fault,
-        });
+      const sameBatch = Atomics.load(slot.state, WORKER_STATE.batchId) === slot.batchId;
+      const phase = sameBatch ? Atomics.load(slot.state, WORKER_STATE.phase) : WORKER_PHASE.idle;
+      if (slot.stoppedLoading || phase === WORKER_PHASE.loading) {
+        for (let i = slot.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault));
+      } else {
+        const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : slot.next;
+        const current = Math.min(Math.max(running, slot.next), job.cases.length - 1);
+        if (current >= slot.next && job.cases[current] !== undefined) deliver(job, current, faultResult(fault));
+        const requeue = (from: number, to: number): void => {
+          if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), offset: job.offset + from });
+        };
+        requeue(current + 1, job.cases.length);
+        requeue(slot.next, current);
       }
-      const rest = job.cases.slice(slot.next + 1);
-      if (rest.length > 0) queue.unshift({ ...job, cases: rest, offset: job.offset + slot.next + 1 });
       batchEnded(job, undefined);
     }
     dispatch();
@@ -283,6 +319,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     },
     async close() {
       closed = true;
+      clearInterval(watchdog);
       // An idle worker is unref'd so a forgotten pool cannot keep the process alive; ref it while it stops,
       // or the process could run out of work before terminate() settles.
       await Promise.all(

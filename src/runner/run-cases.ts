@@ -56,6 +56,11 @@ export interface ActionInstrumentation extends BatchInstrumentation {
 
 type Slot = CaseResult | undefined;
 
+/** Cases prepared and handed to the pool at a time. */
+const FEED_CHUNK = 256;
+/** Cases prepared but not yet yielded, at most: the bound that keeps a long run's memory flat. */
+const MAX_OUTSTANDING = 8192;
+
 function errorResult(action: LoadedAction, name: string, error: { code: string; message: string }, source?: string): CaseResult {
   const result: CaseResult = {
     action: action.id,
@@ -138,7 +143,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const vars = options.vars ?? {};
 
   const slots: Slot[][] = [];
-  const runs: Array<{ action: WorkerAction; cases: PreparedCase[]; positions: number[]; actionIndex: number }> = [];
+  /** Each action's cases still to prepare: preparing happens in chunks while earlier chunks run. */
+  const runs: Array<{ action: WorkerAction; entries: Array<{ position: number; definition: CaseDefinition }>; actionIndex: number }> = [];
   for (const [actionIndex, action] of actions.entries()) {
     const all: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : [...action.cases, ...extraEntries(action, options.extraCases)];
     const select = options.select;
@@ -152,21 +158,12 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     }
     const workerAction = await workerActionFor(action, options, buildDir);
     if (workerAction === undefined) continue;
-    const prepared: PreparedCase[] = [];
-    const positions: number[] = [];
+    const pending: Array<{ position: number; definition: CaseDefinition }> = [];
     entries.forEach((entry, i) => {
-      if (!entry.ok) {
-        row[i] = errorResult(action, entry.name, entry.error, entry.source);
-        return;
-      }
-      try {
-        prepared.push(prepareCase(entry.case, { actionId: workerAction.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) }));
-        positions.push(i);
-      } catch (error) {
-        row[i] = errorResult(action, entry.case.name, error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) }, entry.case.source);
-      }
+      if (entry.ok) pending.push({ position: i, definition: entry.case });
+      else row[i] = errorResult(action, entry.name, entry.error, entry.source);
     });
-    if (prepared.length > 0) runs.push({ action: workerAction, cases: prepared, positions, actionIndex });
+    if (pending.length > 0) runs.push({ action: workerAction, entries: pending, actionIndex });
   }
 
   const bus = options.bus?.active ? options.bus : undefined;
@@ -181,11 +178,6 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     bus.emit({ type: "execution.finished", action: result.action, case: result.case, result, at });
   };
   if (bus) for (const row of slots) for (const early of row) if (early) announce(early);
-  if (bus) {
-    for (const run of runs) {
-      for (const prepared of run.cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
-    }
-  }
 
   const parity = options.parity;
   const instrument = options.instrument;
@@ -199,45 +191,91 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const limit = parity ? createLimiter(parity.concurrency ?? 4) : undefined;
 
   let wake: (() => void) | undefined;
-  const total = runs.reduce((sum, run) => sum + run.cases.length, 0);
+  const total = runs.reduce((sum, run) => sum + run.entries.length, 0);
   let pool = options.pool;
   const ownPool = pool === undefined && total > 0;
   if (ownPool) pool = await createWorkerPool({ ...options, workers: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)) });
-  try {
-    const settled = Promise.all(
-      runs.map((run) =>
-        pool!.run(
-          run.action,
-          run.cases,
-          (index, result) => {
-            const position = run.positions[index]!;
-            const caseResult = toCaseResult(actions[run.actionIndex]!, run.cases[index]!, result);
-            const settle = (final: CaseResult): void => {
-              slots[run.actionIndex]![position] = final;
-              announce(final);
-              wake?.();
-            };
-            if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, run.cases[index]!.trigger, caseResult)).then(settle);
-            else settle(caseResult);
-          },
-          bus && ((indices) => {
-            const at = Date.now();
-            for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: run.cases[index]!.name, at });
-          }),
-          measureFor(run.action),
-        ),
-      ),
-    );
-    void settled;
-    for (const row of slots) {
-      for (let i = 0; i < row.length; i++) {
-        while (row[i] === undefined) await new Promise<void>((resolveWait) => (wake = resolveWait));
-        yield row[i]!;
-        row[i] = undefined;
+
+  // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
+  // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
+  // cases run.
+  let outstanding = 0;
+  let resumeFeeder: (() => void) | undefined;
+  const submitted: Array<Promise<void>> = [];
+  const feed = async (): Promise<void> => {
+    for (const run of runs) {
+      const action = actions[run.actionIndex]!;
+      const row = slots[run.actionIndex]!;
+      const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
+      for (let from = 0; from < run.entries.length; from += FEED_CHUNK) {
+        while (outstanding >= MAX_OUTSTANDING) await new Promise<void>((resume) => (resumeFeeder = resume));
+        const cases: PreparedCase[] = [];
+        const positions: number[] = [];
+        for (const { position, definition } of run.entries.slice(from, from + FEED_CHUNK)) {
+          try {
+            cases.push(prepareCase(definition, context));
+            positions.push(position);
+          } catch (error) {
+            const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
+            row[position] = errorResult(action, definition.name, problem, definition.source);
+            announce(row[position]!);
+          }
+        }
+        if (cases.length === 0) {
+          wake?.();
+          continue;
+        }
+        outstanding += cases.length;
+        if (bus) for (const prepared of cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
+        submitted.push(
+          pool!.run(
+            run.action,
+            cases,
+            (index, result) => {
+              const position = positions[index]!;
+              const caseResult = toCaseResult(action, cases[index]!, result);
+              const settle = (final: CaseResult): void => {
+                row[position] = final;
+                announce(final);
+                wake?.();
+              };
+              if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, cases[index]!.trigger, caseResult)).then(settle);
+              else settle(caseResult);
+            },
+            bus && ((indices) => {
+              const at = Date.now();
+              for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: cases[index]!.name, at });
+            }),
+            measureFor(run.action),
+          ),
+        );
+        // Let results and messages through between chunks.
+        await new Promise<void>((resume) => setImmediate(resume));
       }
     }
+  };
+  let feederError: unknown;
+  const feeding = feed().catch((error: unknown) => {
+    feederError = error;
+    wake?.();
+  });
+
+  try {
+    for (const row of slots) {
+      for (let i = 0; i < row.length; i++) {
+        while (row[i] === undefined) {
+          if (feederError !== undefined) throw feederError;
+          await new Promise<void>((resolveWait) => (wake = resolveWait));
+        }
+        yield row[i]!;
+        row[i] = undefined;
+        if (outstanding > 0) outstanding--;
+        if (outstanding < MAX_OUTSTANDING / 2) resumeFeeder?.();
+      }
+    }
+    await feeding;
     // Measurements travel with each batch's end, just after its last result: the run is over when they are in.
-    if (measuring) await settled;
+    if (measuring) await Promise.all(submitted);
   } finally {
     if (ownPool) await pool!.close();
   }
