@@ -20,12 +20,15 @@ export interface WorkerPoolOptions {
   memoryMb?: number;
   /** Let transforms use the network (fetch, http, net…). @default false */
   allowNetwork?: boolean;
+  /** Milliseconds a transform module may take to load (its top-level code) before its batch is given up. @default 10000 */
+  loadTimeoutMs?: number;
 }
 
 /** Pool options with every default applied. */
 export interface ResolvedWorkerPoolOptions {
   workers: number;
   timeoutMs: number;
+  loadTimeoutMs: number;
   memoryMb: number;
   allowNetwork: boolean;
 }
@@ -35,6 +38,7 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
   const resolved = {
     workers: options.workers ?? availableParallelism(),
     timeoutMs: options.timeoutMs ?? 2000,
+    loadTimeoutMs: options.loadTimeoutMs ?? 10_000,
     memoryMb: options.memoryMb ?? 256,
     allowNetwork: options.allowNetwork ?? false,
   };
@@ -43,6 +47,7 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
   };
   positiveInteger("workers", resolved.workers, 1);
   positiveInteger("timeoutMs", resolved.timeoutMs, 1);
+  positiveInteger("loadTimeoutMs", resolved.loadTimeoutMs, 1);
   positiveInteger("memoryMb", resolved.memoryMb, 16);
   return resolved;
 }
@@ -103,8 +108,6 @@ interface Slot {
   stoppedLoading: boolean;
 }
 
-/** A transform module gets this long to load (esbuild output, top-level code) before its batch is given up. */
-const LOAD_ALLOWANCE_MS = 10_000;
 
 let workerEntry: Promise<string> | undefined;
 
@@ -192,8 +195,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
           message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
         };
         void slot.worker.terminate();
-      } else if (phase === WORKER_PHASE.loading && elapsed > Math.max(LOAD_ALLOWANCE_MS, settings.timeoutMs)) {
-        slot.fault = { code: "E_TIMEOUT", message: `the transform module did not finish loading within ${Math.max(LOAD_ALLOWANCE_MS, settings.timeoutMs)} ms (top-level code that never ends?)` };
+      } else if (phase === WORKER_PHASE.loading && elapsed > settings.loadTimeoutMs) {
+        slot.fault = { code: "E_TIMEOUT", message: `the transform module did not finish loading within ${settings.loadTimeoutMs} ms (top-level code that never ends?)` };
         slot.stoppedLoading = true;
         void slot.worker.terminate();
       }

@@ -59,6 +59,20 @@ describe("the worker pool", () => {
     expect(results[4]?.output).toMatchObject({ n: 4 });
   });
 
+  it("fails the whole batch at once when the transform module never finishes loading", async () => {
+    const dir = await project.addAction("stuck", { transform: "for (;;) {}\nexport default () => ({});" });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 1, timeoutMs: 200, loadTimeoutMs: 300 });
+    const results: WorkerCaseResult[] = [];
+    try {
+      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+    } finally {
+      await pool.close();
+    }
+    expect(results.map((r) => r.error?.code)).toEqual(["E_TIMEOUT", "E_TIMEOUT", "E_TIMEOUT"]);
+    expect(results[0]?.error?.message).toMatch(/did not finish loading within 300 ms/);
+  });
+
   it("times each step of a case", async () => {
     const [result] = await runAll(1, cases([undefined]));
     expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([
