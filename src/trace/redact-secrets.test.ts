@@ -58,3 +58,13 @@ describe("redactResult", () => {
     expect(redactResult(result).failures[0]?.message).toBe("output /apiKey: expected [redacted], got [redacted]");
   });
 });
+
+describe("redactText regressions", () => {
+  it("leaves a token URL's status alone (regression: '/auth/token: 400' became '[redacted]')", () => {
+    expect(redactText("POST http://127.0.0.1:1/auth/token: 400 Bad Request")).toBe("POST http://127.0.0.1:1/auth/token: 400 Bad Request");
+  });
+
+  it("ends a Basic value before the closing bracket (regression: it swallowed ');')", () => {
+    expect(redactText("(Authorization: Basic dXNlcjpwYXNz); next")).toBe("(Authorization: [redacted]); next");
+  });
+});

@@ -32,7 +32,9 @@ export function isSecretPath(path: string | undefined): boolean {
   return path.split(/[/.]/).some((segment) => segment !== "" && SECRET_KEY.test(segment));
 }
 
-const KEY_VALUE_TEXT = /(["']?)([\w-]*(?:token|secret|password|authorization|api[-_]?key|access[-_]?key)[\w-]*)\1(\s*[:=]\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\s+\S+|[^\s,;}&]+)/gi;
+// The key must not be the end of a path or URL ("/auth/token: 400 Bad Request" is a status, not a secret), and a
+// Bearer/Basic value ends before closing brackets and separators.
+const KEY_VALUE_TEXT = /(?<![\w/.-])(["']?)([\w-]*(?:token|secret|password|authorization|api[-_]?key|access[-_]?key)[\w-]*)\1(\s*[:=]\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\s+[^\s,;)}\]]+|[^\s,;)}&\]]+)/gi;
 
 /**
  * Hides the values of secret-looking `key: value`, `"key": "value"` and `key=value` pairs inside free text
