@@ -368,16 +368,23 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
   };
 
-  const server = createServer((request, response) => {
+  // Slow headers are cut too (Node's defaults would hold such a connection for a minute or more).
+  const serverOptions = {
+    headersTimeout: settings.bodyTimeoutMs,
+    requestTimeout: settings.bodyTimeoutMs + 5_000,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(10, Math.floor(settings.bodyTimeoutMs / 4))),
+  };
+  const server = createServer(serverOptions, (request, response) => {
     const done = handle(request, response).finally(() => inflight.delete(done));
     inflight.add(done);
   });
   // Node answers unparsable requests with 400 itself; a socket error after that must not become an uncaught exception.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Headers that did not arrive in time are a timeout (408), anything else unparsable a bad request (400).
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
-  server.requestTimeout = settings.bodyTimeoutMs + 5_000;
 
   try {
     await new Promise<void>((resolve, reject) => {
