@@ -87,4 +87,6 @@ export interface WorkerStartData {
   state: SharedArrayBuffer;
   /** `Date.now()` at the pool's start: `since` counts from here, so it fits an Int32. */
   epoch: number;
+  /** Largest output, in bytes of JSON, a transform may return. */
+  maxOutputBytes: number;
 }

@@ -12,7 +12,7 @@ export interface SandboxAllowances {
 
 const NETWORK_MODULES = ["http", "https", "http2", "net", "tls", "dgram", "dns", "dns/promises"];
 /** Modules that would let a transform leave its worker: never allowed. */
-const PROCESS_MODULES = ["child_process", "cluster", "worker_threads", "inspector", "inspector/promises", "vm", "repl"];
+const PROCESS_MODULES = ["child_process", "cluster", "worker_threads", "inspector", "inspector/promises", "vm", "repl", "module"];
 const FS_MODULES = ["fs", "fs/promises"];
 
 /** fs functions that change the file system (and `open` variants, which are checked by flag). */
@@ -44,7 +44,7 @@ async function standInSource(name: string): Promise<string> {
     ? "file writes are refused; return data instead, or allow writes in the cxda config (sandbox.fsWrite)"
     : NETWORK_MODULES.includes(name)
       ? "network access is refused; pass data in through the trigger or ctx.vars, or allow it in the cxda config (sandbox.network)"
-      : "a transform may not start processes, threads or debuggers";
+      : "a transform may not start processes, threads or debuggers, or load modules around the bundle";
   const lines = [`import * as real from "node:${name}";`, REFUSE_SOURCE];
   const refuses = (key: string): boolean => {
     if (typeof real[key] !== "function") return false;

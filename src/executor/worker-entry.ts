@@ -46,6 +46,11 @@ function installRuntimeGuards(allowNetwork: boolean): void {
   process.abort = refuse("process.abort()", exitWhy) as typeof process.abort;
   process.kill = refuse("process.kill()", exitWhy) as typeof process.kill;
   process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
+  // Doors to native code and the raw process that no transform needs.
+  const nativeWhy = "a transform may not load native code or reach the process underneath";
+  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit"] as const) {
+    if (name in process) Object.defineProperty(process, name, { value: refuse(`process.${name}()`, nativeWhy), writable: false, configurable: false });
+  }
   if (!allowNetwork) {
     const why = "network access is refused; pass data in through the trigger or ctx.vars, or allow it in the cxda config (sandbox.network)";
     for (const name of ["fetch", "WebSocket", "EventSource"]) {
@@ -183,6 +188,7 @@ async function runCase(action: WorkerAction, prepared: PreparedCase, transform: 
     try {
       executed = true;
       output = toJsonOutput(await transform(trigger, ctx));
+      checkOutputSize(output);
       steps.push(step("execute", "execute transform", startedAt, true));
     } catch (caught) {
       const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
@@ -247,6 +253,17 @@ function scrubError(error: NonNullable<WorkerCaseResult["error"]>, secrets: read
   const scrubbed = { ...error, message: scrub(error.message, secrets) };
   if (error.stack !== undefined) scrubbed.stack = scrub(error.stack, secrets);
   return scrubbed;
+}
+
+/** The platform caps a response's size: an output over the cap would be refused there, so it is refused here. */
+function checkOutputSize(output: unknown): void {
+  const text = JSON.stringify(output);
+  // Characters are at most 3 bytes in UTF-8 here (lone surrogates included), so short text needs no exact count.
+  if (text.length * 3 <= start.maxOutputBytes) return;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > start.maxOutputBytes) {
+    throw Object.assign(new Error(`the output is ${bytes} bytes of JSON, over the ${start.maxOutputBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`), { code: "E_OUTPUT" });
+  }
 }
 
 function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {

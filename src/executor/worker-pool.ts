@@ -22,6 +22,8 @@ export interface WorkerPoolOptions {
   allowNetwork?: boolean;
   /** Milliseconds a transform module may take to load (its top-level code) before its batch is given up. @default 10000 */
   loadTimeoutMs?: number;
+  /** Largest output a transform may return, in bytes of JSON: the platform's response cap. @default 32768 */
+  maxOutputBytes?: number;
 }
 
 /** Pool options with every default applied. */
@@ -29,6 +31,7 @@ export interface ResolvedWorkerPoolOptions {
   workers: number;
   timeoutMs: number;
   loadTimeoutMs: number;
+  maxOutputBytes: number;
   memoryMb: number;
   allowNetwork: boolean;
 }
@@ -39,6 +42,7 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
     workers: options.workers ?? availableParallelism(),
     timeoutMs: options.timeoutMs ?? 2000,
     loadTimeoutMs: options.loadTimeoutMs ?? 10_000,
+    maxOutputBytes: options.maxOutputBytes ?? 32_768,
     memoryMb: options.memoryMb ?? 256,
     allowNetwork: options.allowNetwork ?? false,
   };
@@ -48,6 +52,7 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
   positiveInteger("workers", resolved.workers, 1);
   positiveInteger("timeoutMs", resolved.timeoutMs, 1);
   positiveInteger("loadTimeoutMs", resolved.loadTimeoutMs, 1);
+  positiveInteger("maxOutputBytes", resolved.maxOutputBytes, 2);
   positiveInteger("memoryMb", resolved.memoryMb, 16);
   return resolved;
 }
@@ -106,7 +111,19 @@ interface Slot {
   fault: { code: string; message: string } | undefined;
   /** The worker was stopped while its transform module was still loading. */
   stoppedLoading: boolean;
+  /** When the watchdog asked the worker to stop (ms since the pool's epoch); 0 when it has not. */
+  stoppingSince: number;
 }
+
+/**
+ * A worker blocked inside a native call (a read from a pipe nobody writes, say) never finishes terminating. After
+ * this long the pool stops waiting, reports the case, and carries on with a fresh worker; the stuck thread is left
+ * unreferenced so it cannot keep the process alive.
+ */
+const TERMINATE_GRACE_MS = 2_000;
+
+/** Set when the pool had to abandon a worker thread: the process should exit explicitly when its work is done. */
+export const abandonedWorkers = { count: 0 };
 
 
 let workerEntry: Promise<string> | undefined;
@@ -159,14 +176,14 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   const spawn = (): Slot => {
     const state = new Int32Array(new SharedArrayBuffer(WORKER_STATE.length * Int32Array.BYTES_PER_ELEMENT));
-    const workerData: WorkerStartData = { state: state.buffer as SharedArrayBuffer, epoch };
+    const workerData: WorkerStartData = { state: state.buffer as SharedArrayBuffer, epoch, maxOutputBytes: settings.maxOutputBytes };
     const worker = new Worker(entry, {
       workerData,
       resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
-    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false };
+    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false, stoppingSince: 0 };
     worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       slot.fault ??=
@@ -184,7 +201,13 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
    */
   const watch = (): void => {
     const now = Date.now() - epoch;
-    for (const slot of slots) {
+    for (const slot of [...slots]) {
+      if (slot.stoppingSince > 0 && now - slot.stoppingSince > TERMINATE_GRACE_MS) {
+        abandonedWorkers.count++;
+        slot.worker.unref();
+        onExit(slot, -1);
+        continue;
+      }
       if (slot.job === undefined || slot.fault !== undefined) continue;
       if (Atomics.load(slot.state, WORKER_STATE.batchId) !== slot.batchId) continue;
       const phase = Atomics.load(slot.state, WORKER_STATE.phase);
@@ -194,10 +217,12 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
           code: "E_TIMEOUT",
           message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
         };
+        slot.stoppingSince = now;
         void slot.worker.terminate();
       } else if (phase === WORKER_PHASE.loading && elapsed > settings.loadTimeoutMs) {
         slot.fault = { code: "E_TIMEOUT", message: `the transform module did not finish loading within ${settings.loadTimeoutMs} ms (top-level code that never ends?)` };
         slot.stoppedLoading = true;
+        slot.stoppingSince = now;
         void slot.worker.terminate();
       }
     }
@@ -326,9 +351,16 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       // An idle worker is unref'd so a forgotten pool cannot keep the process alive; ref it while it stops,
       // or the process could run out of work before terminate() settles.
       await Promise.all(
-        slots.map((slot) => {
+        slots.map(async (slot) => {
           slot.worker.ref();
-          return slot.worker.terminate();
+          let grace: NodeJS.Timeout | undefined;
+          const stuck = new Promise<"stuck">((resolve) => (grace = setTimeout(() => resolve("stuck"), TERMINATE_GRACE_MS)));
+          // A worker blocked in a native call would hold close() forever: give up on it after the grace period.
+          if ((await Promise.race([slot.worker.terminate(), stuck])) === "stuck") {
+            abandonedWorkers.count++;
+            slot.worker.unref();
+          }
+          clearTimeout(grace);
         }),
       );
     },

@@ -73,6 +73,28 @@ describe("the worker pool", () => {
     expect(results[0]?.error?.message).toMatch(/did not finish loading within 300 ms/);
   });
 
+  it("gives up on a worker stuck in a native call, reports its case and carries on", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const fifo = `${project.root}/never-written`;
+    execFileSync("mkfifo", [fifo]);
+    const dir = await project.addAction("blocked", { transform: `import { readFileSync } from "node:fs";\nexport default (t) => { if (t.mode === "hang") readFileSync(${JSON.stringify(fifo)}); return { n: t.n }; };` });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 1, timeoutMs: 200 });
+    const results: WorkerCaseResult[] = [];
+    try {
+      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, "hang", undefined]), (index, result) => (results[index] = result));
+    } finally {
+      await pool.close();
+    }
+    expect(results.map((r) => r.status)).toEqual(["pass", "error", "pass"]);
+    expect(results[1]?.error?.code).toBe("E_TIMEOUT");
+    const { abandonedWorkers } = await import("../../../src/executor/worker-pool.js");
+    expect(abandonedWorkers.count).toBeGreaterThan(0);
+    // Let the stuck thread go (a writer that closes gives its read an end), so the test process can exit normally.
+    const { closeSync, openSync } = await import("node:fs");
+    closeSync(openSync(fifo, "w"));
+  });
+
   it("times each step of a case", async () => {
     const [result] = await runAll(1, cases([undefined]));
     expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([

@@ -35,6 +35,11 @@ const faults: Array<{ name: string; transform: string; code: string; message: Re
   { name: "uses-http", transform: "import http from 'node:http'; export default function t() { http.get('http://127.0.0.1:9/'); return {}; }", code: "E_SANDBOX", message: /http.get is blocked/ },
   { name: "uses-net", transform: "import { connect } from 'net'; export default function t() { connect(9, '127.0.0.1'); return {}; }", code: "E_SANDBOX", message: /net.connect is blocked/ },
   { name: "writes-file", transform: "import { writeFileSync } from 'node:fs'; export default function t() { writeFileSync('/tmp/cxda-should-not-exist', 'x'); return {}; }", code: "E_SANDBOX", message: /fs.writeFileSync is blocked inside a transform: file writes are refused/ },
+  { name: "returns-date", transform: "export default function t() { return new Date(0); }", code: "E_OUTPUT", message: /the transform returned a Date/ },
+  { name: "output-over-limit", transform: "export default function t() { return { blob: 'x'.repeat(40000) }; }", code: "E_OUTPUT", message: /over the 32768-byte limit/ },
+  { name: "eval-reaches-process", transform: "export default function t() { return eval('process.exit(3)'); }", code: "E_SANDBOX", message: /process.exit\(\) is blocked/ },
+  { name: "native-binding", transform: "export default function t() { process.binding('fs'); return {}; }", code: "E_SANDBOX", message: /process.binding\(\) is blocked/ },
+  { name: "create-require", transform: "import { createRequire } from 'node:module'; export default function t() { createRequire(import.meta.url)('child_process'); return {}; }", code: "E_SANDBOX", message: /module.createRequire is blocked/ },
   { name: "syntax-error", transform: "export default function t( { return 1 }", code: "E_TRANSFORM", message: /does not compile/ },
 ];
 
@@ -74,6 +79,17 @@ describe("a run with a faulty transform in every action but one", () => {
       expect(results.get(name)?.map((r) => r.status)).toEqual(["pass", "pass"]);
       expect(results.get(name)?.[0]?.output).toEqual({ id: "tr-1" });
     }
+  });
+
+  it("runs a 2 MB trigger like any other", async () => {
+    const big = await project.addAction("big-trigger", {
+      definition,
+      transform: "export default function t(trigger) { return { size: trigger.notes.length }; }",
+      cases: { "a.json": { name: "two megabytes", payload: { notes: "n".repeat(2 * 1024 * 1024) }, expect: { output: { size: 2 * 1024 * 1024 } } } },
+    });
+    const got = [];
+    for await (const result of runCases({ actions: [big], buildDir: `${project.root}/.build` })) got.push(result);
+    expect(got.map((r) => r.status)).toEqual(["pass"]);
   });
 
   it("did not let the file write through", async () => {
