@@ -201,14 +201,21 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   // cases run.
   let outstanding = 0;
   let resumeFeeder: (() => void) | undefined;
+  /** Set when the consumer stops early (a `break`, --bail): the feeder must not hand more cases to the pool. */
+  let stopped = false;
+  let feederError: unknown;
+  /** Results that came from the pool, by row: only those were counted in `outstanding`. */
+  const counted = slots.map(() => new Set<number>());
   const submitted: Array<Promise<void>> = [];
   const feed = async (): Promise<void> => {
     for (const run of runs) {
+      if (stopped) return;
       const action = actions[run.actionIndex]!;
       const row = slots[run.actionIndex]!;
       const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
       for (let from = 0; from < run.entries.length; from += FEED_CHUNK) {
-        while (outstanding >= MAX_OUTSTANDING) await new Promise<void>((resume) => (resumeFeeder = resume));
+        while (outstanding >= MAX_OUTSTANDING && !stopped) await new Promise<void>((resume) => (resumeFeeder = resume));
+        if (stopped) return;
         const cases: PreparedCase[] = [];
         const positions: number[] = [];
         for (const { position, definition } of run.entries.slice(from, from + FEED_CHUNK)) {
@@ -226,9 +233,9 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
           continue;
         }
         outstanding += cases.length;
+        for (const position of positions) counted[run.actionIndex]!.add(position);
         if (bus) for (const prepared of cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
-        submitted.push(
-          pool!.run(
+        const running = pool!.run(
             run.action,
             cases,
             (index, result) => {
@@ -247,21 +254,28 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
               for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: cases[index]!.name, at });
             }),
             measureFor(run.action),
-          ),
+        );
+        // A pool closed under a stopped run rejects the chunks still in flight: nobody waits for them any more. Any
+        // other rejection (someone closed a shared pool) ends the run with that error.
+        submitted.push(
+          running.catch((error: unknown) => {
+            if (stopped) return;
+            feederError ??= error;
+            wake?.();
+          }),
         );
         // Let results and messages through between chunks.
         await new Promise<void>((resume) => setImmediate(resume));
       }
     }
   };
-  let feederError: unknown;
   const feeding = feed().catch((error: unknown) => {
     feederError = error;
     wake?.();
   });
 
   try {
-    for (const row of slots) {
+    for (const [rowIndex, row] of slots.entries()) {
       for (let i = 0; i < row.length; i++) {
         while (row[i] === undefined) {
           if (feederError !== undefined) throw feederError;
@@ -269,7 +283,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
         }
         yield row[i]!;
         row[i] = undefined;
-        if (outstanding > 0) outstanding--;
+        if (counted[rowIndex]!.delete(i)) outstanding--;
         if (outstanding < MAX_OUTSTANDING / 2) resumeFeeder?.();
       }
     }
@@ -277,6 +291,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     // Measurements travel with each batch's end, just after its last result: the run is over when they are in.
     if (measuring) await Promise.all(submitted);
   } finally {
+    stopped = true;
+    resumeFeeder?.();
     if (ownPool) await pool!.close();
   }
 }

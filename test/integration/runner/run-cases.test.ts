@@ -24,6 +24,19 @@ describe("runCases on the bundled example", () => {
     expect(noInteraction?.issues).toEqual([expect.objectContaining({ side: "input", path: "/interaction", keyword: "required" })]);
   });
 
+  it("stops cleanly when the consumer breaks off with chunks still to feed (regression: --bail crashed on 'pool is closed')", async () => {
+    // Past the backpressure bound, so the feeder is still preparing chunks when the consumer stops at case 5000.
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ name: `case ${i}`, set: { "data.customFields.resolutionScore": i === 5000 ? "not a number" : 10 }, expect: {} }));
+    let seen = 0;
+    for await (const result of runCases({ actions: [EXAMPLE_DIR], cases: many, workers: 2 })) {
+      seen++;
+      if (result.status !== "pass") break;
+    }
+    expect(seen).toBe(5001);
+    // Give any stray rejection a chance to surface before the test ends (vitest fails the run on one).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+
   it("streams results in file order whatever the worker count", async () => {
     const one = (await collect({ actions: [EXAMPLE_DIR], workers: 1 })).map((r) => [r.case, r.status, r.output]);
     const two = (await collect({ actions: [EXAMPLE_DIR], workers: 2 })).map((r) => [r.case, r.status, r.output]);
