@@ -88,6 +88,8 @@ interface Job {
   /** Position of `cases[0]` in the submitted list. */
   offset: number;
   submission: Submission;
+  /** Requeued after its worker died: its cases were announced as started already. */
+  requeued?: boolean;
 }
 
 interface Submission {
@@ -113,6 +115,8 @@ interface Slot {
   stoppedLoading: boolean;
   /** When the watchdog asked the worker to stop (ms since the pool's epoch); 0 when it has not. */
   stoppingSince: number;
+  /** The batch index of the case the watchdog found past its time, when it stopped the worker for that. */
+  faultIndex: number | undefined;
 }
 
 /**
@@ -183,7 +187,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
-    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false, stoppingSince: 0 };
+    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultIndex: undefined };
     worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       slot.fault ??=
@@ -217,6 +221,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
           code: "E_TIMEOUT",
           message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
         };
+        slot.faultIndex = Atomics.load(slot.state, WORKER_STATE.index);
         slot.stoppingSince = now;
         void slot.worker.terminate();
       } else if (phase === WORKER_PHASE.loading && elapsed > settings.loadTimeoutMs) {
@@ -232,7 +237,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   const dispatch = (): void => {
     for (const slot of slots) {
-      if (slot.job !== undefined) continue;
+      // A worker being stopped takes no new batch: its fault belongs to the batch it had.
+      if (slot.job !== undefined || slot.fault !== undefined) continue;
       const job = queue.shift();
       if (job === undefined) return;
       slot.job = job;
@@ -245,7 +251,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       }
       slot.worker.ref();
       slot.worker.postMessage(message);
-      job.submission.onStart?.(job.cases.map((_, i) => job.offset + i));
+      if (!job.requeued) job.submission.onStart?.(job.cases.map((_, i) => job.offset + i));
     }
   };
 
@@ -315,14 +321,20 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       if (slot.stoppedLoading || phase === WORKER_PHASE.loading) {
         for (let i = slot.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault));
       } else {
+        // The case to blame: the one the watchdog timed (it may have finished while the worker was being stopped, and
+        // then nobody is blamed), else the one the worker says it was running, else the first without a result.
         const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : slot.next;
-        const current = Math.min(Math.max(running, slot.next), job.cases.length - 1);
-        if (current >= slot.next && job.cases[current] !== undefined) deliver(job, current, faultResult(fault));
+        const blamed = slot.faultIndex ?? Math.max(running, slot.next);
         const requeue = (from: number, to: number): void => {
-          if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), offset: job.offset + from });
+          if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), offset: job.offset + from, requeued: true });
         };
-        requeue(current + 1, job.cases.length);
-        requeue(slot.next, current);
+        if (blamed >= slot.next && blamed < job.cases.length) {
+          deliver(job, blamed, faultResult(fault));
+          requeue(blamed + 1, job.cases.length);
+          requeue(slot.next, blamed);
+        } else {
+          requeue(slot.next, job.cases.length);
+        }
       }
       batchEnded(job, undefined);
     }
