@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
-import type { LogEntry, PreparedCase, TraceStep, ValidationIssue } from "../core/types.js";
+import type { CaseFailure, LogEntry, PreparedCase, TraceStep, ValidationIssue } from "../core/types.js";
 import { describeThrown } from "../core/errors.js";
 import { createValidator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
@@ -216,8 +216,9 @@ async function runCase(action: WorkerAction, prepared: PreparedCase, transform: 
 
   const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
   // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
-  const secrets = currentLogs.length > 0 || error !== undefined ? secretValues(prepared) : [];
-  const result: WorkerCaseResult = { status, issues, failures, logs: scrubLogs(currentLogs, secrets), steps, durationMs: round(now() - began) };
+  // A thrown message can reach the failures too (a throws expectation that did not match), so a throw counts as text.
+  const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(prepared) : [];
+  const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: scrubLogs(currentLogs, secrets), steps, durationMs: round(now() - began) };
   if (output !== undefined) result.output = output;
   if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
   return result;
@@ -246,6 +247,16 @@ function scrub(text: string, secrets: readonly string[]): string {
 function scrubLogs(logs: LogEntry[], secrets: readonly string[]): LogEntry[] {
   if (logs.length === 0 || secrets.length === 0) return logs;
   return logs.map((log) => ({ ...log, message: scrub(log.message, secrets) }));
+}
+
+/** Failures that quote a thrown message (`expected a throw containing …, got "…"`) are scrubbed the same way. */
+function scrubFailures(failures: CaseFailure[], secrets: readonly string[]): CaseFailure[] {
+  if (failures.length === 0 || secrets.length === 0) return failures;
+  return failures.map((failure) => {
+    const scrubbed: CaseFailure = { ...failure, message: scrub(failure.message, secrets) };
+    if (typeof failure.actual === "string") scrubbed.actual = scrub(failure.actual, secrets);
+    return scrubbed;
+  });
 }
 
 /** The same for an error the transform threw with a secret in its message. */
@@ -313,7 +324,8 @@ async function runBatch(message: BatchMessage): Promise<void> {
     } catch (fault) {
       // Only the harness can get here (a schema that will not compile, say): report it on the case, keep the batch going.
       const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
-      result = { status: "error", issues: [], failures: [], logs: currentLogs, steps: [], durationMs: 0, error: { code, message: describeThrown(fault) } };
+      const secrets = secretValues(prepared);
+      result = { status: "error", issues: [], failures: [], logs: scrubLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) };
     }
     if (pending.length === 0) pendingStart = index;
     pending.push(result);

@@ -70,7 +70,7 @@ describe("cxda test in CI", () => {
     const dir = await project.addAction("leaky", {
       definition: { id: "leaky", schema: { input: { type: "object" }, output: { type: "object", properties: { apiToken: { type: "integer" } } } } },
       transform: "export default function t(trigger) { console.log('token is', trigger.apiToken); if (trigger.fail) throw new Error('bad token ' + trigger.apiToken); return { apiToken: trigger.apiToken }; }",
-      cases: { "a.json": [{ name: "leaks", payload: { apiToken: "s3cr3t-value-123" }, expect: { output: { apiToken: "other-s3cr3t" } } }, { name: "throws", payload: { apiToken: "s3cr3t-value-123", fail: true } }] },
+      cases: { "a.json": [{ name: "leaks", payload: { apiToken: "s3cr3t-value-123" }, expect: { output: { apiToken: "other-s3cr3t" } } }, { name: "throws", payload: { apiToken: "s3cr3t-value-123", fail: true } }, { name: "throws otherwise", payload: { apiToken: "s3cr3t-value-123", fail: true }, expect: { throws: "timeout" } }] },
     });
     const junit = join(project.root, "leaky-junit.xml");
     const json = join(project.root, "leaky.json");

@@ -70,9 +70,9 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const reporters = resolveReporters(flags);
   const printLines = reporters.console && !flags.json;
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
-  const parity = flags.parity
-    ? { client: createApiClient({ ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) }) }
-    : undefined;
+  // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
+  const platform = extra.definitions?.platform ?? { ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) };
+  const parity = flags.parity ? { client: createApiClient(platform) } : undefined;
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
   const generate = flags.generate !== undefined || flags.invalid ? { extraCases: generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
   const saved: string[] = [];
