@@ -43,10 +43,10 @@ describe("describeAction at collection", () => {
 });
 
 describe("readActionSync", () => {
-  it("reads the example's id and its 13 cases exactly as loadCases does", async () => {
+  it("reads the example's id and its 14 cases exactly as loadCases does", async () => {
     const outline = readActionSync(EXAMPLE);
     expect(outline.id).toBe("da-test-12345");
-    expect(outline.cases).toHaveLength(13);
+    expect(outline.cases).toHaveLength(14);
     expect(outline.cases).toEqual(await loadCases(EXAMPLE));
   });
 

@@ -19,7 +19,7 @@ describe("cxda test in CI", () => {
     const all = caseTitles((await cxda(["test", EXAMPLE_DIR])).stdout);
     const shards = await Promise.all([1, 2, 3].map((i) => cxda(["test", EXAMPLE_DIR, "--shard", `${i}/3`])));
     const union = shards.flatMap((s) => caseTitles(s.stdout));
-    expect(all).toHaveLength(13);
+    expect(all).toHaveLength(14);
     expect([...union].sort()).toEqual([...all].sort());
     for (const shard of shards) expect(shard.code).toBe(0);
   });
@@ -47,9 +47,9 @@ describe("cxda test in CI", () => {
   it("writes the JSON report to a file while the console keeps its lines", async () => {
     const file = join(project.root, "run.json");
     const run = await cxda(["test", EXAMPLE_DIR, "--reporter", "default,json", "--output-file", `json=${file}`]);
-    expect(caseTitles(run.stdout)).toHaveLength(13);
+    expect(caseTitles(run.stdout)).toHaveLength(14);
     const report = JSON.parse(await readFile(file, "utf8")) as { summary: { total: number } };
-    expect(report.summary.total).toBe(13);
+    expect(report.summary.total).toBe(14);
   });
 
   it("filters by title and stops at the first failure with --bail", async () => {

@@ -11,15 +11,15 @@ describe("cxda test", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const caseLines = run.stdout.split("\n").filter((line) => line.startsWith("✓ ") || line.startsWith("✗ ") || line.startsWith("! "));
-    expect(caseLines).toHaveLength(13);
-    expect(run.stdout).toMatch(/^13 passed, 0 failed$/m);
+    expect(caseLines).toHaveLength(14);
+    expect(run.stdout).toMatch(/^14 passed, 0 failed$/m);
   });
 
   it("prints one JSON object with a summary and every result", async () => {
     const run = await cxda(["test", "examples/billing-callback", "--json"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { summary: { total: number; passed: number; failed: number }; results: Array<{ action: string; case: string; status: string; trace: { steps: Array<{ step: string }> } }> };
-    expect(report.summary).toMatchObject({ total: 13, passed: 13, failed: 0 });
+    expect(report.summary).toMatchObject({ total: 14, passed: 14, failed: 0 });
     expect(report.results[0]).toMatchObject({ action: "da-test-12345", status: "pass" });
     expect(report.results[0]?.trace.steps.map((s) => s.step)).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
   });
@@ -124,7 +124,7 @@ describe("cxda demo", () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/started the platform emulator at http:\/\/127\.0\.0\.1:\d+/);
       expect(run.stdout).toMatch(/pulled da-test-12345 \(version 3, fetched\) through OAuth client credentials/);
-      expect(run.stdout).toMatch(/^13 passed, 0 failed$/m);
+      expect(run.stdout).toMatch(/^14 passed, 0 failed$/m);
       const cached = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(project.root, ".cxda", "cache", "da-test-12345.json"), "utf8"))) as { version: number };
       expect(cached.version).toBe(3);
       const again = await cxda(["demo"], { cwd: project.root });

@@ -20,7 +20,7 @@ describe("runCases through the bus", () => {
     const results = [];
     for await (const result of runCases({ actions: [EXAMPLE_DIR], bus })) results.push(result);
 
-    expect(recording.triggers).toHaveLength(13);
+    expect(recording.triggers).toHaveLength(14);
     expect(recording.triggers.every((t) => t.action === "da-test-12345")).toBe(true);
     const scoreTrap = recording.triggers.find((t) => t.case.includes('"87"'));
     expect((scoreTrap?.trigger.data as { customFields: { resolutionScore: unknown } }).customFields.resolutionScore).toBe("87");
@@ -50,7 +50,7 @@ describe("runCases through the bus", () => {
     });
     let passed = 0;
     for await (const result of runCases({ actions: [EXAMPLE_DIR], bus })) if (result.status === "pass") passed++;
-    expect(passed).toBe(13);
+    expect(passed).toBe(14);
   });
 });
 

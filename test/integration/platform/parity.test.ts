@@ -29,10 +29,10 @@ describe("--parity against the emulator", () => {
     emulator = await startEmulator({ definitions: EXAMPLES });
     const client = createApiClient({ env: emulator.env, envFile: false });
     const results = await collect({ actions: [EXAMPLE_DIR], parity: { client } });
-    expect(results.map((r) => r.status)).toEqual(Array(13).fill("pass"));
+    expect(results.map((r) => r.status)).toEqual(Array(14).fill("pass"));
     const executeCalls = emulator.requests.filter((r) => r.route === "execute-data-action");
     // Every case whose transform ran locally was executed remotely too (the one with no interaction did not run).
-    expect(executeCalls).toHaveLength(12);
+    expect(executeCalls).toHaveLength(13);
     const compare = results[0]?.trace.steps.find((s) => s.step === "compare");
     expect(compare?.detail).toMatchObject({ parity: "same" });
   });

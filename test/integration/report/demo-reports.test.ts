@@ -28,7 +28,7 @@ describe("cxda demo's reports", () => {
     for (const file of ["report.html", "coverage/index.html", "coverage/lcov.info", "coverage/coverage-summary.json", "profiles/da-test-12345.cpuprofile", "traces.otlp.json"]) {
       expect((await stat(join(reports, file))).size, file).toBeGreaterThan(0);
     }
-    expect(await readdir(join(reports, "traces", "da-test-12345"))).toHaveLength(13);
+    expect(await readdir(join(reports, "traces", "da-test-12345"))).toHaveLength(14);
   });
 
   it("ends by saying where the report and each artefact are", () => {
@@ -38,6 +38,6 @@ describe("cxda demo's reports", () => {
     expect(text).toContain(`coverage  ${at("coverage", "index.html")} (lcov: ${at("coverage", "lcov.info")})`);
     expect(text).toContain(`profile   ${at("profiles", "da-test-12345.cpuprofile")}`);
     expect(text).toContain(`traces    ${at("traces", "da-test-12345")}/`);
-    expect(text).toMatch(/^13 passed, 0 failed$/m);
+    expect(text).toMatch(/^14 passed, 0 failed$/m);
   });
 });

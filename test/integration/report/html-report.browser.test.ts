@@ -61,12 +61,12 @@ describe("the HTML report in headless chromium", () => {
   });
 
   it("shows the run's counts", async () => {
-    await expect.poll(() => page.title()).toBe("cxda run report: 3 of 16 not passing");
-    expect(await page.locator('[data-count="total"]').textContent()).toBe("16");
-    expect(await page.locator('[data-count="pass"]').textContent()).toBe("13");
+    await expect.poll(() => page.title()).toBe("cxda run report: 3 of 17 not passing");
+    expect(await page.locator('[data-count="total"]').textContent()).toBe("17");
+    expect(await page.locator('[data-count="pass"]').textContent()).toBe("14");
     expect(await page.locator('[data-count="fail"]').textContent()).toBe("3");
     expect(await page.locator('[data-count="error"]').textContent()).toBe("0");
-    expect(await page.locator("details.case").count()).toBe(16);
+    expect(await page.locator("details.case").count()).toBe(17);
   });
 
   it("expands a failing case to show expected vs actual, the issue highlighted in the payload, and the timeline", async () => {
@@ -98,7 +98,7 @@ describe("the HTML report in headless chromium", () => {
     await page.locator('button[data-filter="failures"]').click();
     expect(await page.locator("details.case:visible").count()).toBe(3);
     await page.locator('button[data-filter="all"]').click();
-    expect(await page.locator("details.case:visible").count()).toBe(16);
+    expect(await page.locator("details.case:visible").count()).toBe(17);
   });
 
   it("shows coverage per file linking to istanbul's page, and the profile's top functions", async () => {

@@ -67,14 +67,14 @@ describe("describeAction under vitest", () => {
     await project?.remove();
   });
 
-  it("counts every case as a test: the example's 13 pass, the failing and broken cases fail, and vitest exits 1", () => {
-    expect({ passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests }).toEqual({ passed: 16, failed: 2, total: 18 });
+  it("counts every case as a test: the example's 14 pass, the failing and broken cases fail, and vitest exits 1", () => {
+    expect({ passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests }).toEqual({ passed: 17, failed: 2, total: 19 });
     expect(run.code).toBe(1);
   });
 
   it("runs the example's cases as one suite titled by the action id, one test per case", () => {
     const tests = results("example.test.ts");
-    expect(tests).toHaveLength(13);
+    expect(tests).toHaveLength(14);
     expect(new Set(tests.map((test) => test.ancestorTitles.join(" > ")))).toEqual(new Set(["da-test-12345"]));
     expect(tests.every((test) => test.status === "passed")).toBe(true);
     expect(tests[0]?.title).toBe("a premium billing trigger maps every field");
