@@ -7,10 +7,10 @@ import type { CaseResult, RunSummary } from "../../core/types.js";
 import { createApiClient } from "../../client/api-client.js";
 import { toJunitXml } from "../../report/junit-xml.js";
 import { redactResult } from "../../trace/redact-result.js";
-import { runCases, summarise, type RunCasesOptions } from "../../runner/run-cases.js";
+import { runCases, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";
-import { addReportOptions, resolveReportRequest, startReporting, type ReportFlags } from "../report-options.js";
+import { addReportOptions, resolveReportRequest, startReporting, wantsReports, type ReportFlags } from "../report-options.js";
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
@@ -77,13 +77,22 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const generate = flags.generate !== undefined || flags.invalid ? { extraCases: generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
   const saved: string[] = [];
   // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
-  const reporting = await startReporting(await resolveReportRequest(flags), terminal, flags.json ? terminal.err : terminal.out, extra.bus);
+  const request = await resolveReportRequest(flags);
+  const reporting = await startReporting(request, terminal, flags.json ? terminal.err : terminal.out, extra.bus);
+  // Whole results are kept only when something will read them all (a file reporter, --json, reports); otherwise only
+  // the failures are, so a long generated run does not grow with every passing case.
+  const keepAll = flags.json === true || reporters.files.length > 0 || wantsReports(request);
   const results: CaseResult[] = [];
+  const counts = { total: 0, passed: 0, errors: 0, caseMs: 0 };
   let failed = 0;
   let bailed = false;
   let lastStatus = 0;
   for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...generate, ...reporting.runOptions, ...extra })) {
-    results.push(result);
+    counts.total++;
+    counts.caseMs += result.durationMs;
+    if (result.status === "pass") counts.passed++;
+    if (result.status === "error") counts.errors++;
+    if (keepAll || result.status !== "pass") results.push(result);
     await reporting.onResult(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
@@ -93,8 +102,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
     if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
       lastStatus = now;
-      const rate = Math.round(results.length / ((now - started) / 1000));
-      terminal.status(paint(terminal, "dim", `running… ${results.length} done, ${failed} failed, ${rate} cases/s`));
+      const rate = Math.round(counts.total / ((now - started) / 1000));
+      terminal.status(paint(terminal, "dim", `running… ${counts.total} done, ${failed} failed, ${rate} cases/s`));
     }
     if (flags.bail !== undefined && failed >= flags.bail) {
       bailed = true;
@@ -102,7 +111,13 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     }
   }
   terminal.status?.("");
-  const summary: RunSummary = summarise(results, performance.now() - started);
+  const summary: RunSummary = {
+    total: counts.total,
+    passed: counts.passed,
+    failed: counts.total - counts.passed,
+    errors: counts.errors,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+  };
   // Whatever leaves the process (files, --json) has secret-looking fields hidden, like the terminal lines.
   let shown: CaseResult[] = results;
   if (reporters.files.length > 0 || flags.json) shown = results.map(redactResult);
