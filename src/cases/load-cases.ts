@@ -5,6 +5,7 @@ import { CxdaError } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation } from "../core/types.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
+import { nestingDepth } from "../internal/nesting-depth.js";
 
 /** A case as read from disk: either a checked definition or the reason it could not be used. */
 export type LoadedCase =
@@ -17,20 +18,6 @@ const ERROR_KEYS = ["path", "keyword", "side"] as const;
 
 /** The deepest nesting a case's payload, overrides, variables or expectations may have (real triggers nest a few levels). */
 export const MAX_CASE_DEPTH = 256;
-
-/** How deeply `value` nests objects and arrays, counted without recursion and given up once past `limit`. */
-function nestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: unknown; depth: number };
-    if (typeof node !== "object" || node === null) continue;
-    if (depth + 1 > deepest) deepest = depth + 1;
-    if (deepest > limit) return deepest;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push({ node: child, depth: depth + 1 });
-  }
-  return deepest;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

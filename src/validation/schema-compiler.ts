@@ -9,6 +9,7 @@ import { CxdaError } from "../core/errors.js";
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
 import { CANONICAL_SCHEMA_URI, DEFAULT_DRAFT, detectDraft } from "./detect-draft.js";
 import { stableStringify } from "./stable-json.js";
+import { nestingDepth } from "../internal/nesting-depth.js";
 import { valueAtPointer } from "./json-pointer.js";
 import { describeValue } from "./describe-value.js";
 
@@ -137,20 +138,6 @@ function ajvFor(draft: SchemaDraft): AjvInstance {
 
 /** The deepest nesting of objects and arrays a schema may have: far beyond real schemas, well within the stack. */
 export const MAX_SCHEMA_DEPTH = 256;
-
-/** How deeply `value` nests objects and arrays, counted without recursion and given up once past `limit`. */
-function nestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: unknown; depth: number };
-    if (typeof node !== "object" || node === null) continue;
-    if (depth + 1 > deepest) deepest = depth + 1;
-    if (deepest > limit) return deepest;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push({ node: child, depth: depth + 1 });
-  }
-  return deepest;
-}
 
 /** How many schemas have actually been compiled (cache misses) in this process. For tests and diagnostics. */
 export function compiledSchemaCount(): number {
