@@ -144,7 +144,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
 export function addTestOptions(command: Command): Command {
   return addReportOptions(addRunOptions(command))
     .option("--json", "print one JSON object { summary, results } on stdout")
-    .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} (repeatable, or comma-separated)`, collect, [])
+    .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} or html (repeatable, or comma-separated)`, collect, [])
     .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
     .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
     .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
