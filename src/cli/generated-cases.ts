@@ -11,31 +11,47 @@ export interface GenerateRequest {
   invalid: boolean;
 }
 
-/** Builds the extra cases of one action, and remembers their payloads when failures are to be saved. */
+/** Payloads generated per call: generation runs in slices, so a long run never holds every trigger at once. */
+const GENERATION_SLICE = 10_000;
+
+/**
+ * Builds the extra cases of one action, lazily: valid triggers in slices of 10,000 (the first slice uses the seed
+ * itself, slice k the seed `seed#k`), then the invalid mutations. Remembers payloads when failures are to be saved.
+ */
 export function generatedCases(request: GenerateRequest, keepPayloads?: Map<string, unknown>) {
-  return (definition: ActionDefinition): CaseDefinition[] => {
-    const options = { seed: request.seed, draft: definition.meta.inputDraft, dataActionId: definition.id };
+  return function* (definition: ActionDefinition): Generator<CaseDefinition> {
+    const options = { draft: definition.meta.inputDraft, dataActionId: definition.id };
     const replay = `--generate ${request.count} --seed ${request.seed}${request.invalid ? " --invalid" : ""}`;
-    const valid = request.count > 0 ? generatePayloads(definition.inputSchema, { ...options, count: request.count }) : [];
-    const cases: CaseDefinition[] = valid.map((generated, index) => ({
-      name: `generated #${index + 1} (seed ${request.seed})`,
-      payload: generated.payload as Record<string, unknown>,
-      expect: {},
-      source: `${replay}, case #${index + 1}`,
-    }));
+    const remember = (each: CaseDefinition): CaseDefinition => {
+      keepPayloads?.set(`${definition.id}\u0000${each.name}`, each.payload);
+      return each;
+    };
+    for (let from = 0, slice = 0; from < request.count; from += GENERATION_SLICE, slice++) {
+      const count = Math.min(GENERATION_SLICE, request.count - from);
+      const seed = slice === 0 ? request.seed : `${request.seed}#${slice}`;
+      const valid = generatePayloads(definition.inputSchema, { ...options, seed, count });
+      for (const [offset, generated] of valid.entries()) {
+        const index = from + offset + 1;
+        yield remember({
+          name: `generated #${index} (seed ${request.seed})`,
+          payload: generated.payload as Record<string, unknown>,
+          expect: {},
+          source: `${replay}, case #${index}`,
+        });
+      }
+    }
     if (request.invalid) {
-      const mutations = generatePayloads(definition.inputSchema, { ...options, mode: "invalid" });
-      mutations.forEach((mutation, index) =>
-        cases.push({
-          name: `generated invalid #${index + 1}: ${mutation.label} (seed ${request.seed})`,
+      const mutations = generatePayloads(definition.inputSchema, { ...options, seed: request.seed, mode: "invalid" });
+      for (const [offset, mutation] of mutations.entries()) {
+        yield remember({
+          name: `generated invalid #${offset + 1}: ${mutation.label} (seed ${request.seed})`,
+          // A mutation at the root may not be an object at all; the runner passes it through as it is.
           payload: mutation.payload as Record<string, unknown>,
           expect: { errors: [{ side: "input", path: mutation.path, keyword: mutation.rule }] },
-          source: `${replay}, invalid #${index + 1}`,
-        }),
-      );
+          source: `${replay}, invalid #${offset + 1}`,
+        });
+      }
     }
-    if (keepPayloads) for (const each of cases) keepPayloads.set(`${definition.id}\u0000${each.name}`, each.payload);
-    return cases;
   };
 }
 

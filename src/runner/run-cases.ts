@@ -29,7 +29,7 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   /** Keeps only the cases for which this returns true (`--filter`, `--shard`); `source` is the case's file#index. */
   select?: (action: string, caseName: string, source: string) => boolean;
   /** More cases for each action, after its case files (generated triggers, say). A throw becomes an error result. */
-  extraCases?: (definition: ActionDefinition) => CaseDefinition[];
+  extraCases?: (definition: ActionDefinition) => Iterable<CaseDefinition>;
   /** A pool to run on; when absent one is started for the run and stopped after it. */
   pool?: WorkerPool;
   /** Deliver every case through this bus: it sees each trigger and every step's event. */
@@ -94,13 +94,28 @@ function toCaseResult(action: LoadedAction, prepared: PreparedCase, result: Work
   return caseResult;
 }
 
-function extraEntries(action: LoadedAction, extraCases: RunCasesOptions["extraCases"]): LoadedCase[] {
-  if (extraCases === undefined || action.definition === undefined) return [];
+/** The action's cases in order: its case files, then the extra cases, pulled lazily (they may be many). */
+function* caseEntries(action: LoadedAction, options: RunCasesOptions): Generator<LoadedCase> {
+  if (options.cases) {
+    for (const definition of options.cases) yield { ok: true, case: definition };
+    return;
+  }
+  yield* action.cases;
+  if (options.extraCases === undefined || action.definition === undefined) return;
   try {
-    return extraCases(action.definition).map((definition) => ({ ok: true, case: definition }));
+    for (const definition of options.extraCases(action.definition)) yield { ok: true, case: definition };
   } catch (error) {
     const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
-    return [{ ok: false, name: "(extra cases)", source: action.dir, error: problem }];
+    yield { ok: false, name: "(extra cases)", source: action.dir, error: problem };
+  }
+}
+
+/** Applies `select`; `index` counts every entry, selected or not, for a source-less case's `#index`. */
+function* selected(entries: Iterable<LoadedCase>, action: LoadedAction, select: RunCasesOptions["select"]): Generator<LoadedCase> {
+  let index = 0;
+  for (const entry of entries) {
+    const i = index++;
+    if (select === undefined || (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))) yield entry;
   }
 }
 
@@ -144,26 +159,29 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
 
   const slots: Slot[][] = [];
   /** Each action's cases still to prepare: preparing happens in chunks while earlier chunks run. */
-  const runs: Array<{ action: WorkerAction; entries: Array<{ position: number; definition: CaseDefinition }>; actionIndex: number }> = [];
+  /** Whether each row has all its cases: a row grows while the feeder pulls cases from its (lazy) entries. */
+  const complete: boolean[] = [];
+  const runs: Array<{ action: WorkerAction; entries: Iterator<LoadedCase>; actionIndex: number }> = [];
+  /** Case-file cases known before the run: enough to size the pool when nothing else is known. */
+  let known = 0;
   for (const [actionIndex, action] of actions.entries()) {
-    const all: LoadedCase[] = options.cases ? options.cases.map((c) => ({ ok: true, case: c })) : [...action.cases, ...extraEntries(action, options.extraCases)];
-    const select = options.select;
-    const entries = select ? all.filter((entry, i) => (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))) : all;
-    const row: Slot[] = new Array<Slot>(entries.length).fill(undefined);
+    const entries = selected(caseEntries(action, options), action, options.select);
+    const row: Slot[] = [];
     slots.push(row);
+    complete.push(false);
     if (action.definitionError) {
-      entries.forEach((entry, i) => (row[i] = errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError!, entry.ok ? entry.case.source : entry.source)));
-      if (entries.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
+      for (const entry of entries) row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
+      if (row.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
+      complete[actionIndex] = true;
       continue;
     }
     const workerAction = await workerActionFor(action, options, buildDir);
-    if (workerAction === undefined) continue;
-    const pending: Array<{ position: number; definition: CaseDefinition }> = [];
-    entries.forEach((entry, i) => {
-      if (entry.ok) pending.push({ position: i, definition: entry.case });
-      else row[i] = errorResult(action, entry.name, entry.error, entry.source);
-    });
-    if (pending.length > 0) runs.push({ action: workerAction, entries: pending, actionIndex });
+    if (workerAction === undefined) {
+      complete[actionIndex] = true;
+      continue;
+    }
+    known += options.cases?.length ?? action.cases.length;
+    runs.push({ action: workerAction, entries: entries[Symbol.iterator](), actionIndex });
   }
 
   const bus = options.bus?.active ? options.bus : undefined;
@@ -191,10 +209,11 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const limit = parity ? createLimiter(parity.concurrency ?? 4) : undefined;
 
   let wake: (() => void) | undefined;
-  const total = runs.reduce((sum, run) => sum + run.entries.length, 0);
+  // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
+  const estimate = options.extraCases !== undefined && options.cases === undefined ? Infinity : known;
   let pool = options.pool;
-  const ownPool = pool === undefined && total > 0;
-  if (ownPool) pool = await createWorkerPool({ ...options, workers: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)) });
+  const ownPool = pool === undefined && runs.length > 0;
+  if (ownPool) pool = await createWorkerPool({ ...options, workers: Math.max(1, Math.min(options.workers ?? availableParallelism(), estimate)) });
 
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
@@ -213,12 +232,26 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
       const action = actions[run.actionIndex]!;
       const row = slots[run.actionIndex]!;
       const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
-      for (let from = 0; from < run.entries.length; from += FEED_CHUNK) {
+      for (let exhausted = false; !exhausted; ) {
         while (outstanding >= MAX_OUTSTANDING && !stopped) await new Promise<void>((resume) => (resumeFeeder = resume));
         if (stopped) return;
         const cases: PreparedCase[] = [];
         const positions: number[] = [];
-        for (const { position, definition } of run.entries.slice(from, from + FEED_CHUNK)) {
+        while (cases.length < FEED_CHUNK) {
+          const next = run.entries.next();
+          if (next.done === true) {
+            exhausted = true;
+            break;
+          }
+          const entry = next.value;
+          const position = row.length;
+          if (!entry.ok) {
+            row.push(errorResult(action, entry.name, entry.error, entry.source));
+            announce(row[position]!);
+            continue;
+          }
+          const definition = entry.case;
+          row.push(undefined);
           try {
             cases.push(prepareCase(definition, context));
             positions.push(position);
@@ -228,6 +261,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
             announce(row[position]!);
           }
         }
+        if (exhausted) complete[run.actionIndex] = true;
         if (cases.length === 0) {
           wake?.();
           continue;
@@ -276,11 +310,13 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
 
   try {
     for (const [rowIndex, row] of slots.entries()) {
-      for (let i = 0; i < row.length; i++) {
+      for (let i = 0; ; i++) {
         while (row[i] === undefined) {
+          if (i >= row.length && complete[rowIndex]) break;
           if (feederError !== undefined) throw feederError;
           await new Promise<void>((resolveWait) => (wake = resolveWait));
         }
+        if (i >= row.length) break;
         yield row[i]!;
         row[i] = undefined;
         if (counted[rowIndex]!.delete(i)) outstanding--;
