@@ -48,6 +48,8 @@ export interface RunFlags {
   offline?: boolean;
   apiUrl?: string;
   tokenUrl?: string;
+  allowNetwork?: boolean;
+  allowFsWrite?: boolean;
 }
 
 /**
@@ -73,5 +75,14 @@ export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Rec
     ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
     ...(flags.offline ? { offline: true } : {}),
   };
-  return { vars, env: flags.env, timeoutMs: flags.timeout, memoryMb: flags.memory, definitions, ...(flags.workers !== undefined ? { workers: flags.workers } : {}) };
+  return {
+    vars,
+    env: flags.env,
+    timeoutMs: flags.timeout,
+    memoryMb: flags.memory,
+    definitions,
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    ...(flags.allowNetwork ? { allowNetwork: true } : {}),
+    ...(flags.allowFsWrite ? { allowFsWrite: true } : {}),
+  };
 }

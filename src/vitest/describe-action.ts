@@ -10,6 +10,7 @@ import { runCases } from "../runner/run-cases.js";
 import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions, type ResolvedCaseRunOptions } from "./case-run-options.js";
 import { describeCaseOutcome } from "./explain-result.js";
 import { readActionSync } from "./read-action-sync.js";
+import { redactResult } from "../trace/redact-result.js";
 
 /** Options of {@link describeAction}. */
 export interface DescribeActionOptions extends CaseRunOptions {
@@ -56,7 +57,8 @@ export class CaseFailedError extends Error {
 
   constructor(result: CaseResult) {
     super(describeCaseOutcome(result));
-    this.result = result;
+    // vitest may print the error's own fields too: keep only the redacted result on it.
+    this.result = redactResult(result);
   }
 }
 

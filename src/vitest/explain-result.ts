@@ -1,14 +1,17 @@
 // Says why a case did not pass, in the lines a vitest failure shows: the error, each failed expectation, the case's file.
 import type { CaseResult } from "../core/types.js";
 import { formatIssue } from "../validation/format-issue.js";
+import { redactResult } from "../trace/redact-result.js";
 
 /**
  * The reasons a case result is not a pass, one per line and indented; empty for a pass.
  * @example
  * explainCaseResult(result); // ['  output /resolutionScore: must be integer, got string "87"', "  at cases/traps.json#0"]
  */
-export function explainCaseResult(result: CaseResult): string[] {
-  if (result.status === "pass") return [];
+export function explainCaseResult(raw: CaseResult): string[] {
+  if (raw.status === "pass") return [];
+  // The same redaction as the CLI: a failure message must not carry a secret-looking value.
+  const result = redactResult(raw);
   const lines: string[] = [];
   if (result.error) {
     lines.push(`${result.error.code} ${result.error.message}`);
