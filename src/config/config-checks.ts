@@ -2,6 +2,7 @@
 import { CxdaError } from "../core/errors.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { describeValue } from "../validation/describe-value.js";
+import { isSecretPath } from "../trace/redact-secrets.js";
 
 /** Where a value sits: the file it came from (as shown to the user) and its key path (`sandbox.network`). */
 export interface ConfigLocation {
@@ -20,7 +21,9 @@ export function child(at: ConfigLocation, key: string | number): ConfigLocation 
 /** Throws E_CONFIG: `<file>: "<path>" must be <expected>, got <value>`. */
 export function wrongType(at: ConfigLocation, expected: string, value: unknown): never {
   const subject = at.path === "" ? "the config" : `"${at.path}"`;
-  throw new CxdaError("E_CONFIG", `${at.file}: ${subject} must be ${expected}, got ${describeValue(value)}`, {
+  // A wrong value under a secret-looking key is still a secret: say what kind of value it is, never the value.
+  const got = isSecretPath(at.path) ? `${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`} (value hidden)` : describeValue(value);
+  throw new CxdaError("E_CONFIG", `${at.file}: ${subject} must be ${expected}, got ${got}`, {
     context: { file: at.file, key: at.path },
   });
 }

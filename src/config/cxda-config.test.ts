@@ -143,3 +143,16 @@ describe("resolveCxdaConfig errors", () => {
     expect(errorOf([1]).message).toBe("cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, got array [1]");
   });
 });
+
+describe("config errors and secrets", () => {
+  it("never print a secret's value, even a wrong one (regression: got array [\"supersecret-abc\"])", () => {
+    let message = "";
+    try {
+      resolveCxdaConfig({ auth: { clientSecret: ["supersecret-abc"] } } as unknown as CxdaConfig, { file: FILE, label: "cxda.config.ts" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/auth\.clientSecret/);
+    expect(message).not.toContain("supersecret");
+  });
+});
