@@ -413,9 +413,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Requests still being sent are cut off; the ones already running finish before the workers stop.
-        server.closeAllConnections();
+        // Idle connections go at once; requests already running finish and get their answer (regression: closing every
+        // connection first cut them off mid-answer); whatever is left after that is cut.
+        server.closeIdleConnections();
         await Promise.allSettled([...inflight]);
+        server.closeAllConnections();
         await stopped;
         await pool.close();
       })();
