@@ -1,6 +1,6 @@
 // `cxda test [paths...]`: runs every case of the given actions and prints one line per case and a summary.
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult, RunSummary } from "../../core/types.js";
@@ -16,6 +16,7 @@ import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } fr
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { watchActions } from "../watch.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
+import { REPORTER_FILES } from "../../config/cxda-config.js";
 import { runnerOptions } from "../shared-options.js";
 import { generatedCases, saveGeneratedFailure } from "../generated-cases.js";
 
@@ -166,7 +167,13 @@ export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestF
   const files = options.reporters.filter((r) => r.name !== "default" && r.name !== "html");
   // With only an html reporter configured the terminal keeps its per-case lines: resolveReporters reads [] as default.
   merged.reporter = options.reporters.filter((r) => r.name !== "html").map((r) => r.name);
-  merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${r.outputFile}`]));
+  // --reports-dir moves the whole reports tree, file reporters' default files included (regression: they stayed in
+  // reports/); a file the config or --output-file named stays where it was put.
+  const moveDefault = (name: string, file: string): string => {
+    const fileName = REPORTER_FILES[name as keyof typeof REPORTER_FILES];
+    return explicit.reportsDir !== undefined && fileName !== undefined && file === join(options.reportsDir, fileName) ? join(explicit.reportsDir, fileName) : file;
+  };
+  merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${moveDefault(r.name, r.outputFile)}`]));
   if (options.reporters.some((r) => r.name === "html")) merged.html = true;
   if (explicit.coverage === undefined && options.coverage.enabled) merged.coverage = true;
   for (const metric of ["branches", "lines", "functions", "statements"] as const) {
