@@ -201,7 +201,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 
   /** Sends with a bearer token; on a 401, invalidates that token and tries once more with a fresh one. */
-  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string): Promise<{ request: HttpRequest; response: HttpResponse }> => {
+  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string): Promise<{ request: HttpRequest; response: HttpResponse; secrets: HttpTransport["secrets"] }> => {
     for (let authAttempt = 1; ; authAttempt++) {
       const token = await tokenProvider.getToken();
       const request: HttpRequest = {
@@ -210,8 +210,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         headers: { accept: "application/json", ...headers, authorization: `Bearer ${token}` },
         ...(body === undefined ? {} : { body }),
       };
-      const response = await sendWithRetry(request, { ...transport, secrets: [...transport.secrets, token] });
-      if (response.status !== 401) return { request, response };
+      // The token joins the secrets to hide: a platform or gateway may echo the Authorization header in an answer.
+      const secrets = [...transport.secrets, token];
+      const response = await sendWithRetry(request, { ...transport, secrets });
+      if (response.status !== 401) return { request, response, secrets };
       tokenProvider.invalidate(token);
       if (authAttempt >= 2) {
         throw responseError(
@@ -224,7 +226,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     }
   };
 
-  const failFor = (request: HttpRequest, response: HttpResponse, id: string, scope: string): never => {
+  const failFor = (request: HttpRequest, response: HttpResponse, id: string, scope: string, secrets: HttpTransport["secrets"]): never => {
     const where = describeResponse(request, response);
     if (response.status === 403) {
       throw responseError("E_SCOPE", request, response, `${where}: the token lacks the "${scope}" scope; grant that scope to the platform client you authenticate as (${auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint})`);
@@ -232,7 +234,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     if (response.status === 404) {
       throw responseError("E_NOT_FOUND", request, response, `${where}: no data action with id "${id}"; check the id and the API base URL`);
     }
-    const said = describeBody(response.text, [...transport.secrets]);
+    const said = describeBody(response.text, secrets);
     throw responseError("E_HTTP", request, response, `${where}: unexpected answer${said === undefined ? "" : ` (${said})`}`);
   };
 
@@ -246,7 +248,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       checkId(id);
       const url = await urlFor(paths.getDataAction, id);
       const headers: Record<string, string> = callOptions.etag === undefined ? {} : { "if-none-match": callOptions.etag };
-      const { request, response } = await send("GET", url, headers);
+      const { request, response, secrets } = await send("GET", url, headers);
       const etag = response.headers.get("etag") ?? undefined;
       const common = {
         url,
@@ -254,7 +256,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         ...(response.correlationId === undefined ? {} : { correlationId: response.correlationId }),
       };
       if (response.status === 304) return { notModified: true, ...common };
-      if (response.status < 200 || response.status >= 300) return failFor(request, response, id, DATA_ACTION_SCOPES.read);
+      if (response.status < 200 || response.status >= 300) return failFor(request, response, id, DATA_ACTION_SCOPES.read, secrets);
       const definition = parseObject(request, response);
       const version = definition.version;
       return {
@@ -268,7 +270,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async executeDataAction(id, payload) {
       checkId(id);
       const url = await urlFor(paths.executeDataAction, id);
-      const { request, response } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload));
+      const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload));
       const correlation = response.correlationId === undefined ? {} : { correlationId: response.correlationId };
       if (response.status >= 200 && response.status < 300) {
         const body = parseObject(request, response);
@@ -276,18 +278,18 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       }
       if (response.status === 400 || response.status === 422) {
         // The action ran (or refused its input) and said why: a result to compare, not a fault.
-        let error: { code?: string; message: string } = { message: describeBody(response.text, [...transport.secrets]) ?? describeResponse(request, response) };
+        let error: { code?: string; message: string } = { message: describeBody(response.text, secrets) ?? describeResponse(request, response) };
         try {
           const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
           if (typeof body.error?.message === "string") {
-            error = { message: redact(body.error.message, [...transport.secrets]), ...(typeof body.error.code === "string" ? { code: body.error.code } : {}) };
+            error = { message: redact(body.error.message, secrets), ...(typeof body.error.code === "string" ? { code: body.error.code } : {}) };
           }
         } catch {
           // keep the summary
         }
         return { ok: false, status: response.status, error, ...correlation };
       }
-      return failFor(request, response, id, DATA_ACTION_SCOPES.execute);
+      return failFor(request, response, id, DATA_ACTION_SCOPES.execute, secrets);
     },
   };
 }

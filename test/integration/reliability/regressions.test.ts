@@ -415,3 +415,34 @@ describe("emulator transform context", () => {
     });
   });
 });
+
+describe("a platform that echoes the Authorization header", () => {
+  it("never shows the bearer token in an error or an execute result (regression: 400/403/422 bodies kept it)", async () => {
+    const { createServer } = await import("node:http");
+    const { createApiClient } = await import("../../../src/client/api-client.js");
+    const token = "tok-SECRET-abcdef123456";
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        if (request.url?.endsWith("/oauth/token")) {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify({ access_token: token, expires_in: 3600 }));
+          return;
+        }
+        response.writeHead(request.url?.includes("execute") ? 422 : 400, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: { code: "bad", message: `rejected request with ${request.headers.authorization}` } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const client = createApiClient({ apiUrl: `http://127.0.0.1:${port}/api/v2`, clientId: "id", clientSecret: "secret-xyz-987", envFile: false, env: {} });
+      const failure = await client.getDataAction("da-1").catch((error: unknown) => error as Error);
+      expect(String((failure as Error).message)).toMatch(/400/);
+      const executed = await client.executeDataAction("da-1", { a: 1 });
+      for (const text of [String((failure as Error).message), JSON.stringify(failure), JSON.stringify(executed)]) expect(text).not.toContain(token);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
