@@ -6,6 +6,11 @@ export const EXIT = { ok: 0, failures: 1, usage: 2, platform: 3 } as const;
 
 const PLATFORM_CODES = new Set(["E_AUTH", "E_SCOPE", "E_NOT_FOUND", "E_RATE_LIMIT", "E_HTTP", "E_NETWORK"]);
 
+/** True for the error codes of a platform (auth, API, network) fault. */
+export function isPlatformCode(code: string): boolean {
+  return PLATFORM_CODES.has(code);
+}
+
 /** The exit code for an error that stopped a command. */
 export function exitCodeFor(error: unknown): number {
   if (isCxdaError(error) && PLATFORM_CODES.has(error.code)) return EXIT.platform;

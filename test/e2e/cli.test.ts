@@ -134,3 +134,19 @@ describe("cxda demo", () => {
     }
   });
 });
+
+describe("cxda test --parity", () => {
+  it("exits 3, a platform error, when the platform refuses the credentials", async () => {
+    const { startEmulator } = await import("../../src/emulator/emulator.js");
+    const emulator = await startEmulator({ definitions: join(EXAMPLE_DIR, "..") });
+    try {
+      const env = { CXONE_API_URL: emulator.env.CXONE_API_URL ?? "", CXONE_CLIENT_ID: emulator.env.CXONE_CLIENT_ID ?? "", CXONE_CLIENT_SECRET: "not-the-secret" };
+      const run = await cxda(["test", EXAMPLE_DIR, "--parity", "--offline"], { env });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/E_AUTH parity: could not run the case on the platform/);
+      expect(run.stdout + run.stderr).not.toContain("not-the-secret");
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { createApiClient } from "../../client/api-client.js";
 import { toJunitXml } from "../../report/junit-xml.js";
 import { redactResult } from "../../trace/redact-result.js";
 import { runCases, type RunCasesOptions } from "../../runner/run-cases.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT, isPlatformCode } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";
 import { addReportOptions, resolveReportRequest, startReporting, wantsReports, type ReportFlags } from "../report-options.js";
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
@@ -138,6 +138,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
     terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
   }
+  // A platform that refused parity calls (auth, scope, network) is a platform error, not a failing case: exit 3.
+  if (flags.parity && results.some((r) => r.error !== undefined && r.error.message.startsWith("parity:") && isPlatformCode(r.error.code))) return EXIT.platform;
   return summary.failed > 0 || reportsExit !== 0 ? EXIT.failures : EXIT.ok;
 }
 
