@@ -49,16 +49,30 @@ async function getJson(url: string, transport: HttpTransport, what: string, hint
   throw responseError("E_HTTP", request, response, `${where}: the ${what} is not a JSON object`);
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/**
+ * A URL a discovery document names. Credentials will be sent to it, so plain http is accepted only to a loopback host
+ * or to the very host the document came from (which the configuration already allowed); anything else is refused
+ * rather than followed (regression: a discovered http endpoint received the password grant in clear).
+ */
 function urlField(body: Record<string, unknown>, field: string, source: string): string {
   const value = body[field];
+  let url: URL | undefined;
   if (typeof value === "string") {
     try {
-      return trimSlash(new URL(value).toString());
+      url = new URL(value);
     } catch {
       // handled below
     }
   }
-  throw new CxdaError("E_HTTP", `${source}: "${field}" is missing or not a URL`, { context: { url: source } });
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new CxdaError("E_HTTP", `${source}: "${field}" is missing or not a URL`, { context: { url: source } });
+  }
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && url.host !== new URL(source).host) {
+    throw new CxdaError("E_HTTP", `${source}: "${field}" points to plain http on another host (${url.host}); cxda will not send credentials there in clear`, { context: { url: source } });
+  }
+  return trimSlash(url.toString());
 }
 
 /**

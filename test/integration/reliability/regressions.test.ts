@@ -446,3 +446,30 @@ describe("a platform that echoes the Authorization header", () => {
     }
   });
 });
+
+describe("discovered endpoints", () => {
+  it("refuses a plain-http token endpoint on another host instead of sending the access key there (regression)", async () => {
+    const { createServer } = await import("node:http");
+    const { createAccessKeyTokenProvider } = await import("../../../src/auth/access-key.js");
+    let tokenRequests = 0;
+    const server = createServer((request, response) => {
+      if (request.url === "/.well-known/openid-configuration") {
+        response.writeHead(200, { "content-type": "application/json" });
+        // Another host: never contacted, since the check refuses it before any request is made.
+        response.end(JSON.stringify({ token_endpoint: "http://example.invalid/auth/token" }));
+        return;
+      }
+      tokenRequests++;
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const provider = createAccessKeyTokenProvider({ issuerUrl: `http://127.0.0.1:${port}`, accessKeyId: "key", accessKeySecret: "key-secret-123", clientId: "c", clientSecret: "client-secret-456" });
+      await expect(provider.getToken()).rejects.toThrow(/plain http on another host \(example\.invalid\)/);
+      expect(tokenRequests).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
