@@ -5,6 +5,7 @@ import { CxdaError } from "../../core/errors.js";
 import { startListener, type ListenerRequest } from "../../listener/listener.js";
 import { EXIT } from "../exit-codes.js";
 import { addRunOptions, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
+import { addConfigOption, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 
 /** The parsed flags of `cxda listen`. */
@@ -34,14 +35,18 @@ function requestLine(terminal: Terminal, entry: ListenerRequest): string {
  * Starts the listener, prints its URL and actions, logs each request, and stops when `stop` settles.
  * Returns the exit code.
  */
-export async function runListenCommand(paths: string[], flags: ListenFlags, terminal: Terminal, stop: Promise<unknown>): Promise<number> {
+export async function runListenCommand(paths: string[], flags: ListenFlags, terminal: Terminal, stop: Promise<unknown>, config?: CommandOptions): Promise<number> {
+  // With a config, its settings come first and flags already won inside it; without, the flags alone.
+  const run = config
+    ? { vars: config.run.vars, env: config.run.env, workers: config.run.workers, timeoutMs: config.run.timeoutMs, memoryMb: config.run.memoryMb, allowNetwork: config.run.allowNetwork, buildDir: config.run.buildDir }
+    : runOptionsFrom(flags);
   const listener = await startListener({
-    actions: paths.length > 0 ? paths : ["actions"],
+    actions: config ? config.run.actions : paths.length > 0 ? paths : ["actions"],
     port: flags.port,
     host: flags.host,
     bodyLimitBytes: flags.bodyLimit,
     ...(flags.record !== undefined ? { recordDir: flags.record } : {}),
-    ...runOptionsFrom(flags),
+    ...run,
     onRequest: (entry) => terminal.out(requestLine(terminal, entry)),
   });
   terminal.out(`cxda listen: ${paint(terminal, "bold", listener.url)}`);
@@ -73,8 +78,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /** Registers `cxda listen`. */
 export function registerListenCommand(program: Command, setExit: (code: number) => void): void {
-  addRunOptions(
-    program
+  addConfigOption(
+    addRunOptions(
+      program
       .command("listen")
       .description("receive inbound triggers over HTTP (POST /api/v2/data-actions/{id}/execute), run them through local actions, answer with output and trace")
       .argument("[actions...]", "action folders, or folders of them (default: ./actions)")
@@ -82,10 +88,13 @@ export function registerListenCommand(program: Command, setExit: (code: number) 
       .option("--host <address>", "loopback address to bind (127.0.0.1, ::1, localhost)", "127.0.0.1")
       .option("--record <dir>", "save each trigger as a case file <dir>/<action>/cases/recorded-<time>-<n>.json, secrets removed")
       .addOption(new Option("--body-limit <bytes>", "largest request body accepted; larger ones get 413").default(32_768).argParser(integerFlag("--body-limit"))),
+    ),
   )
     .addHelpText(
       "after",
       "\nExamples:\n  cxda listen examples/billing-callback --port 4010\n  cxda listen actions --record actions\n  curl -X POST -H 'content-type: application/json' --data @trigger.json http://127.0.0.1:4010/api/v2/data-actions/da-test-12345/execute",
     )
-    .action(async (paths: string[], flags: ListenFlags) => setExit(await runListenCommand(paths, flags, processTerminal(), untilSignal())));
+    .action(async (paths: string[], flags: ListenFlags, self: Command) =>
+      setExit(await runListenCommand(paths, flags, processTerminal(), untilSignal(), await loadCommandOptions(self, { paths }))),
+    );
 }
