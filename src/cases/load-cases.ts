@@ -1,9 +1,10 @@
 // Reads an action's case files (cases/*.json, one case or an array each) and checks every case's shape.
-import { readdir } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { CxdaError } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation } from "../core/types.js";
-import { readJsonFile } from "../internal/json-file.js";
+import { parseJsonText, unreadableFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 
@@ -92,41 +93,73 @@ function errorOf(error: unknown): { code: string; message: string } {
   return { code: "E_CASE", message: error instanceof Error ? error.message : String(error) };
 }
 
+/** The case file names of a folder listing, in the order cases run: `*.json`, sorted. */
+function caseFileNames(folder: string, listing: string[] | Error): string[] {
+  if (!(listing instanceof Error)) return listing.filter((name) => name.endsWith(".json")).sort();
+  const errno = (listing as NodeJS.ErrnoException).code;
+  if (errno === "ENOENT") return [];
+  throw new CxdaError("E_CASE", `${folder}: cannot list case files (${errno ?? String(listing)})`);
+}
+
+/**
+ * The cases of one case file, from its text (or the error that kept it from being read): one entry per case, a bad
+ * file or a bad case becoming a `{ ok: false }` entry. Shared by `loadCases` and the synchronous reader of `cxda/vitest`.
+ */
+export function casesFromFile(file: string, text: string | Error): LoadedCase[] {
+  const shown = relative(process.cwd(), file) || file;
+  const stem = basename(file, ".json");
+  let raw: unknown;
+  try {
+    if (text instanceof Error) throw unreadableFile(file, text, "E_CASE");
+    raw = parseJsonText(text, file, "E_CASE");
+  } catch (error) {
+    return [{ ok: false, name: stem, source: shown, error: errorOf(error) }];
+  }
+  const entries = Array.isArray(raw) ? raw : [raw];
+  return entries.map((entry: unknown, index): LoadedCase => {
+    const source = Array.isArray(raw) ? `${shown}#${index}` : shown;
+    const fallback = Array.isArray(raw) ? `${stem} #${index}` : stem;
+    try {
+      return { ok: true, case: parseCase(entry, source, fallback) };
+    } catch (error) {
+      const named = typeof (entry as { name?: unknown } | null)?.name === "string" ? (entry as { name: string }).name : fallback;
+      return { ok: false, name: named, source, error: errorOf(error) };
+    }
+  });
+}
+
 /**
  * Reads every `*.json` under `<actionDir>/cases/` in name order. A file that is not JSON, or a case with a bad shape,
  * becomes a `{ ok: false }` entry so the other cases still run. No `cases/` folder means no cases.
  */
 export async function loadCases(actionDir: string): Promise<LoadedCase[]> {
   const folder = join(actionDir, "cases");
-  let names: string[];
-  try {
-    names = (await readdir(folder)).filter((name) => name.endsWith(".json")).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new CxdaError("E_CASE", `${folder}: cannot list case files (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  const names = caseFileNames(folder, await readdir(folder).catch((error: Error) => error));
   const loaded: LoadedCase[] = [];
   for (const name of names) {
     const file = join(folder, name);
-    const shown = relative(process.cwd(), file) || file;
-    let raw: unknown;
-    try {
-      raw = await readJsonFile(file, "E_CASE");
-    } catch (error) {
-      loaded.push({ ok: false, name: basename(name, ".json"), source: shown, error: errorOf(error) });
-      continue;
-    }
-    const entries = Array.isArray(raw) ? raw : [raw];
-    entries.forEach((entry, index) => {
-      const source = Array.isArray(raw) ? `${shown}#${index}` : shown;
-      const fallback = Array.isArray(raw) ? `${basename(name, ".json")} #${index}` : basename(name, ".json");
-      try {
-        loaded.push({ ok: true, case: parseCase(entry, source, fallback) });
-      } catch (error) {
-        const named = typeof (entry as { name?: unknown })?.name === "string" ? (entry as { name: string }).name : fallback;
-        loaded.push({ ok: false, name: named, source, error: errorOf(error) });
-      }
-    });
+    loaded.push(...casesFromFile(file, await readFile(file, "utf8").catch((error: Error) => error)));
   }
   return loaded;
+}
+
+/** The synchronous twin of {@link loadCases} (vitest collects tests synchronously): the same order, names and errors. */
+export function loadCasesSync(actionDir: string): LoadedCase[] {
+  const folder = join(actionDir, "cases");
+  let listing: string[] | Error;
+  try {
+    listing = readdirSync(folder);
+  } catch (error) {
+    listing = error as Error;
+  }
+  return caseFileNames(folder, listing).flatMap((name) => {
+    const file = join(folder, name);
+    let text: string | Error;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      text = error as Error;
+    }
+    return casesFromFile(file, text);
+  });
 }

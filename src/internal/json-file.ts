@@ -77,15 +77,20 @@ export function parseJsonText(text: string, file: string, code: CxdaErrorCode): 
   }
 }
 
+/** The CxdaError for a file that could not be read: missing, not permitted, or another errno. */
+export function unreadableFile(file: string, error: unknown, code: CxdaErrorCode): CxdaError {
+  const errno = (error as NodeJS.ErrnoException).code;
+  const reason = errno === "ENOENT" ? "file not found" : errno === "EACCES" ? "permission denied" : `cannot read (${errno ?? String(error)})`;
+  return new CxdaError(code, `${file}: ${reason}`, { cause: error, context: { file } });
+}
+
 /** Reads and parses a JSON file; a missing or unreadable file is a CxdaError with `code` too. */
 export async function readJsonFile(file: string, code: CxdaErrorCode): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const errno = (error as NodeJS.ErrnoException).code;
-    const reason = errno === "ENOENT" ? "file not found" : errno === "EACCES" ? "permission denied" : `cannot read (${errno ?? String(error)})`;
-    throw new CxdaError(code, `${file}: ${reason}`, { cause: error, context: { file } });
+    throw unreadableFile(file, error, code);
   }
   return parseJsonText(text, file, code);
 }
