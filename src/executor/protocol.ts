@@ -1,6 +1,6 @@
 // The messages passed between the worker pool and its workers.
 import type { Profiler } from "node:inspector";
-import type { CaseFailure, JsonSchema, LogEntry, PreparedCase, SchemaDraft, TraceStep, ValidationIssue } from "../core/types.js";
+import type { CaseResult, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
 
 /** Everything a worker needs to run an action's cases. */
 export interface WorkerAction {
@@ -47,19 +47,13 @@ export interface BatchMessage {
   instrument?: InstrumentOptions;
 }
 
-/** What a worker found for one case; the pool adds the action name and the load-definition step. */
-export interface WorkerCaseResult {
-  status: "pass" | "fail" | "error";
-  output?: unknown;
-  issues: ValidationIssue[];
-  failures: CaseFailure[];
-  error?: { code: string; message: string; stack?: string };
-  logs: LogEntry[];
-  steps: TraceStep[];
-  durationMs: number;
-}
+/**
+ * What a worker found for one case: a CaseResult without what only the runner knows (the action and case names, the
+ * case's file, the shared load-definition step), and with the worker's steps in place of the whole trace.
+ */
+export type WorkerCaseResult = Omit<CaseResult, "action" | "case" | "source" | "trace"> & { steps: TraceStep[] };
 
-/** Worker → pool messages. Results travel in chunks (`start` is the batch index of `results[0]`), in order. */
+/** Worker → pool messages. Results travel in chunks, in order (`start` is the batch index of the chunk's first case). */
 export type WorkerMessage =
   /** `json` is a JSON array of WorkerCaseResult: one string crosses threads far faster than a graph of objects. */
   | { type: "results"; batchId: number; start: number; json: string }
