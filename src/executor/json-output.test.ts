@@ -48,3 +48,24 @@ describe("toJsonOutput", () => {
     expect(toJsonOutput({ a: shared, b: shared })).toEqual({ a: { x: 1 }, b: { x: 1 } });
   });
 });
+
+describe("toJsonOutput with a size limit", () => {
+  it("passes an output within the limit without changing it", () => {
+    const value = { note: "é".repeat(100) };
+    expect(toJsonOutput(value, 1000)).toBe(value);
+  });
+
+  it("refuses an output whose JSON is over the limit, in UTF-8 bytes", () => {
+    // 300 "é" are 600 bytes of UTF-8 but 300 characters: a character count would let this through.
+    const fault = (() => {
+      try {
+        toJsonOutput({ note: "é".repeat(300) }, 500);
+      } catch (error) {
+        return error as { code?: unknown; message: string };
+      }
+      throw new Error("expected E_OUTPUT");
+    })();
+    expect(fault.code).toBe("E_OUTPUT");
+    expect(fault.message).toMatch(/the output is 611 bytes of JSON, over the 500-byte limit/);
+  });
+});

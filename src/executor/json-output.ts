@@ -22,16 +22,29 @@ function describe(value: unknown): string {
  * Returns the output as the platform would receive it, or throws `E_OUTPUT` unless `value` is null, a boolean,
  * a finite number, a string, an array or a plain object of those, without cycles. Object properties whose value is
  * `undefined` are dropped, as JSON serialisation drops them; anything else that JSON would lose or change is an error.
+ *
+ * With `maxBytes`, an output whose JSON is longer than that (in UTF-8 bytes) is `E_OUTPUT` too. The same walk keeps an
+ * upper bound of the size, so only an output that might be too large is serialised to be measured exactly.
  * @example
  * toJsonOutput({ recordId: "rec-1", note: undefined }); // { recordId: "rec-1" }
  * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
  */
-export function toJsonOutput(value: unknown): unknown {
+export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
   const seen = new Set<object>();
   let dropsUndefined = false;
+  // At most 6 bytes per UTF-16 unit of a string (a \uXXXX escape), 25 per number, plus quotes and punctuation.
+  let bound = 0;
   const visit = (current: unknown, path: Array<string | number>): void => {
-    if (current === null || typeof current === "string" || typeof current === "boolean") return;
+    if (current === null || typeof current === "boolean") {
+      bound += 5;
+      return;
+    }
+    if (typeof current === "string") {
+      bound += current.length * 6 + 3;
+      return;
+    }
     if (typeof current === "number") {
+      bound += 25;
       if (Number.isFinite(current)) return;
       fail(path, `${describe(current)}, which JSON cannot carry`);
     }
@@ -42,17 +55,30 @@ export function toJsonOutput(value: unknown): unknown {
     const plainArray = Array.isArray(object);
     if (!plainArray && proto !== Object.prototype && proto !== null) fail(path, describe(object));
     seen.add(object);
+    bound += 2;
     if (plainArray) (object as unknown[]).forEach((item, index) => visit(item, [...path, index]));
     else {
       for (const [key, item] of Object.entries(object)) {
         if (item === undefined) dropsUndefined = true;
-        else visit(item, [...path, key]);
+        else {
+          bound += key.length * 6 + 3;
+          visit(item, [...path, key]);
+        }
       }
     }
     seen.delete(object);
   };
   visit(value, []);
-  return dropsUndefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+  const output = dropsUndefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+  if (bound > maxBytes) {
+    const bytes = Buffer.byteLength(JSON.stringify(output));
+    if (bytes > maxBytes) {
+      throw new CxdaError("E_OUTPUT", `the output is ${bytes} bytes of JSON, over the ${maxBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`, {
+        context: { bytes, maxBytes },
+      });
+    }
+  }
+  return output;
 }
 
 function fail(path: Array<string | number>, what: string): never {
