@@ -1,8 +1,7 @@
 // Strips secret-looking fields (tokens, passwords, API keys, authorization values) from a trigger before it is written to disk.
+import { SECRET_KEY } from "../trace/redact-secrets.js";
 import { escapePointerSegment } from "../validation/json-pointer.js";
 
-/** Keys that name a secret, at any depth and in any case: token, secret, password, authorization, API and access keys… */
-const SECRET_KEY = /token|secret|passw(or)?d|authori[sz]ation|api[-_]?key|access[-_]?key|private[-_]?key|credential/i;
 /** Values that carry credentials whatever their key is called: an HTTP auth scheme followed by one token (not prose). */
 const SECRET_VALUE = /^\s*(?:(?:bearer|basic)\s+[\w.~+/=-]{8,}\s*$|digest\s+username=)/i;
 

@@ -1,7 +1,9 @@
 // Hides secret-looking fields (tokens, passwords, keys…) in payloads, outputs and messages before they are shown.
 
 /** Keys whose values are never shown: token, secret, password, authorization, api key, access key (any case). */
-export const SECRET_KEY = /token|secret|password|authorization|api[-_]?key|access[-_]?key/i;
+/** The words that make a key secret-looking, shared by every place that hides secrets (reports, logs, recordings). */
+const SECRET_WORDS = "token|secret|passw(?:or)?d|authori[sz]ation|api[-_]?key|access[-_]?key|private[-_]?key|credential";
+export const SECRET_KEY = new RegExp(SECRET_WORDS, "i");
 
 /** What a hidden value is replaced with. */
 export const REDACTED = "[redacted]";
@@ -34,7 +36,10 @@ export function isSecretPath(path: string | undefined): boolean {
 
 // The key must not be the end of a path or URL ("/auth/token: 400 Bad Request" is a status, not a secret), and a
 // Bearer/Basic value ends before closing brackets and separators.
-const KEY_VALUE_TEXT = /(?<![\w/.-])(["']?)([\w-]*(?:token|secret|password|authorization|api[-_]?key|access[-_]?key)[\w-]*)\1(\s*[:=]\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\s+[^\s,;)}\]]+|[^\s,;)}&\]]+)/gi;
+const KEY_VALUE_TEXT = new RegExp(
+  `(?<![\\w/.-])(["']?)([\\w-]*(?:${SECRET_WORDS})[\\w-]*)\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\\s+[^\\s,;)}\\]]+|[^\\s,;)}&\\]]+)`,
+  "gi",
+);
 
 /**
  * Hides the values of secret-looking `key: value`, `"key": "value"` and `key=value` pairs inside free text
