@@ -79,7 +79,10 @@ export interface Constraints {
 export interface SchemaContext {
   readonly root: JsonSchema;
   readonly draft: SchemaDraft;
-  /** Gathers the constraints of `subs` (all of which apply to one value). */
+  /**
+   * Gathers the constraints of `subs` (all of which apply to one value). Gathered once per list of schema objects
+   * (by identity) and shared after that: treat the result as read-only, and {@link SchemaContext.copy} it to add more.
+   */
   constraintsOf(subs: readonly JsonSchema[]): Constraints;
   /** Adds one more schema's constraints (a chosen branch) to `target`. */
   absorb(target: Constraints, schema: JsonSchema): void;
@@ -92,6 +95,28 @@ export interface SchemaContext {
 }
 
 const ROOT_KEY = "__cxda_root";
+
+/** One step of a lookup keyed by a list of schema objects, compared by identity (the schema is read-only). */
+interface ListCache<T> {
+  value: T | undefined;
+  next: Map<JsonSchema, ListCache<T>> | undefined;
+}
+
+function listCache<T>(): ListCache<T> {
+  return { value: undefined, next: undefined };
+}
+
+/** The entry for `subs`, created on first use. */
+function entryFor<T>(root: ListCache<T>, subs: readonly JsonSchema[]): ListCache<T> {
+  let node = root;
+  for (const sub of subs) {
+    node.next ??= new Map();
+    let next = node.next.get(sub);
+    if (next === undefined) node.next.set(sub, (next = listCache<T>()));
+    node = next;
+  }
+  return node;
+}
 /** `$ref` chains deeper than this are taken to loop without ever reaching a schema. */
 const MAX_REF_HOPS = 64;
 /** Keywords whose values are data, not schemas: `$ref` strings inside them are left alone. */
@@ -218,6 +243,9 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
   const rootId = isRecord(root) ? (typeof root["$id"] === "string" ? root["$id"] : typeof root["id"] === "string" ? root["id"] : undefined) : undefined;
   let wrappedRoot: unknown;
   const validators = new Map<string, Validator | null>();
+  // Generation asks for the same lists of subschemas for every instance: gather and look up each list once.
+  const gathered = listCache<Constraints>();
+  const validatorsByList = listCache<Validator | null>();
 
   const resolveRef = (ref: string): JsonSchema => {
     let pointer = ref;
@@ -373,9 +401,11 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
   });
 
   const validatorFor = (subs: readonly JsonSchema[]): Validator | null => {
+    const entry = entryFor(validatorsByList, subs);
+    if (entry.value !== undefined) return entry.value;
     const key = JSON.stringify(subs);
     let validator = validators.get(key);
-    if (validator !== undefined) return validator;
+    if (validator !== undefined) return (entry.value = validator);
     wrappedRoot ??= (() => {
       if (!isRecord(root)) return root;
       // The copy sits below the wrapper: an $id or $schema there would start a new resource and break the refs.
@@ -390,6 +420,7 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
       validator = null; // not checkable on its own (an unusual $ref); the whole payload is still validated
     }
     validators.set(key, validator);
+    entry.value = validator;
     return validator;
   };
 
@@ -408,9 +439,11 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
     draft,
     acceptsFormat,
     constraintsOf(subs) {
+      const entry = entryFor(gathered, subs);
+      if (entry.value !== undefined) return entry.value;
       const target = emptyConstraints();
       for (const sub of subs) absorb(target, sub);
-      return target;
+      return (entry.value = target);
     },
     absorb: (target, schema) => absorb(target, schema),
     copy,
