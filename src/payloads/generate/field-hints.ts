@@ -14,17 +14,6 @@ export interface HintContext {
   dataActionId: string;
 }
 
-/**
- * Splits a property name into lower-case words: `customerId` → ["customer", "id"], `PHONE_NUMBER` → ["phone", "number"],
- * `ConversationID` → ["conversation", "id"].
- * @example
- * wordsOf("toAddressMessengerType"); // ["to", "address", "messenger", "type"]
- */
-export function wordsOf(name: string | undefined): string[] {
-  if (name === undefined) return [];
-  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((w) => w.toLowerCase());
-}
-
 /** Categorical names and the values a real system sends for them. */
 const POOLS: Readonly<Record<string, readonly string[]>> = {
   direction: ["inbound", "outbound"],
@@ -109,22 +98,141 @@ function personName(random: Random): string {
   return `${random.pick(FIRST)} ${random.pick(LAST)}`;
 }
 
+/** Draws one hinted string for a value of a given name. */
+type Draw = (context: HintContext) => string | undefined;
+
+/** What a name says about its values, worked out once per name: hints are asked for every value of every instance. */
+interface NameHints {
+  words: readonly string[];
+  pooled: Draw | undefined;
+  shaped: Draw | undefined;
+  number: Readonly<NumberHint> | undefined;
+}
+
+/** Names seen in one process are few (a schema's properties), but generated property names are not: the cache starts over past this. */
+const NAME_CACHE_LIMIT = 4096;
+const hintsByName = new Map<string, NameHints>();
+const UNNAMED: NameHints = { words: [], pooled: undefined, shaped: undefined, number: undefined };
+
+function splitWords(name: string): string[] {
+  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((w) => w.toLowerCase());
+}
+
+function hintsOf(name: string | undefined): NameHints {
+  if (name === undefined) return UNNAMED;
+  let hints = hintsByName.get(name);
+  if (hints === undefined) {
+    if (hintsByName.size >= NAME_CACHE_LIMIT) hintsByName.clear();
+    const words = splitWords(name);
+    hints = { words, pooled: poolDraw(words), shaped: shapeDraw(words), number: numberRange(words) };
+    hintsByName.set(name, hints);
+  }
+  return hints;
+}
+
+/**
+ * Splits a property name into lower-case words: `customerId` → ["customer", "id"], `PHONE_NUMBER` → ["phone", "number"],
+ * `ConversationID` → ["conversation", "id"].
+ * @example
+ * wordsOf("toAddressMessengerType"); // ["to", "address", "messenger", "type"]
+ */
+export function wordsOf(name: string | undefined): string[] {
+  return [...hintsOf(name).words];
+}
+
+/** The draw for a categorical name, or `undefined` when the name has no pool. */
+function poolDraw(words: readonly string[]): Draw | undefined {
+  const joined = words.join("");
+  if (joined === "") return undefined;
+  if (joined === "channel") {
+    return (context) => {
+      const type = context.siblings?.["type"] ?? context.siblings?.["mediaType"];
+      const matching = typeof type === "string" ? CHANNEL_BY_TYPE[type.toLowerCase()] : undefined;
+      return context.random.pick(matching ?? CHANNELS);
+    };
+  }
+  if (words.includes("messenger")) return (context) => context.random.pick(MESSENGER_TYPES);
+  const pool = POOLS[joined];
+  return pool === undefined ? undefined : (context) => context.random.pick(pool);
+}
+
 /**
  * A value drawn from the plausible values for a categorical name (`status`, `channel`, `tier`…), or `undefined`.
  * A `channel` follows the `type` generated before it (a chat arrives on web-chat, a voice call on phone).
  */
 export function pooledString(context: HintContext): string | undefined {
-  const words = wordsOf(context.name);
+  return hintsOf(context.name).pooled?.(context);
+}
+
+/** A `value` beside a `type` sibling (a contact point): shaped like that type, or `undefined`. */
+function valueOfType(context: HintContext): string | undefined {
+  const { random } = context;
+  const sibling = context.siblings?.["type"];
+  if (typeof sibling !== "string") return undefined;
+  const type = sibling.toLowerCase();
+  if (type.includes("phone") || type.includes("sms")) return phoneNumber(random);
+  if (type.includes("email")) return emailAddress(random);
+  if (type.includes("cookie")) return uuid(random);
+  if (type.includes("social") || type.includes("twitter") || type.includes("facebook")) return `@${random.pick(FIRST).toLowerCase()}_${random.pick(LAST).toLowerCase()}`;
+  return undefined;
+}
+
+/** The draw for a name that says what its string holds; the checks run in order, the first that applies wins. */
+function shapeDraw(words: readonly string[]): Draw | undefined {
   const joined = words.join("");
   if (joined === "") return undefined;
-  if (joined === "channel") {
-    const type = context.siblings?.["type"] ?? context.siblings?.["mediaType"];
-    const matching = typeof type === "string" ? CHANNEL_BY_TYPE[type.toLowerCase()] : undefined;
-    return context.random.pick(matching ?? CHANNELS);
+  const byName = shapeByName(words, joined);
+  if (joined !== "value") return byName;
+  return (context) => valueOfType(context) ?? byName?.(context);
+}
+
+function shapeByName(words: readonly string[], joined: string): Draw | undefined {
+  const last = words.at(-1);
+  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
+  const instant = (context: HintContext): Date => new Date(instantFor({ random: context.random, instantMs: context.instantMs, words }));
+  const userName = ({ random }: HintContext): string => `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
+
+  if (has("email", "mail")) return ({ random }) => emailAddress(random);
+  if (has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") || ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)) return ({ random }) => phoneNumber(random);
+  if (has("url", "uri", "link", "website", "href", "webhook")) return ({ random }) => `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
+  if (has("tag", "tags", "label", "labels")) return ({ random }) => random.pick(TAGS);
+  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return (context) => instant(context).toISOString().slice(0, 10);
+  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") return (context) => instant(context).toISOString();
+  // "conversationid" written as one word still names a conversation id.
+  const glued = words.length === 1 && joined.endsWith("id") && ID_PREFIX[joined.slice(0, -2)] !== undefined ? joined.slice(0, -2) : undefined;
+  if (last === "id" || last === "ids" || glued !== undefined) {
+    const key = glued ?? words.slice(0, -1).join("");
+    const prefixed = ID_PREFIX[key] ?? ID_PREFIX[words[0] ?? ""];
+    if (prefixed !== undefined) return prefixed;
+    const prefix = key === "" ? "id" : key;
+    return ({ random }) => `${prefix}-${random.digits(6)}`;
   }
-  if (words.includes("messenger")) return context.random.pick(MESSENGER_TYPES);
-  const pool = POOLS[joined];
-  return pool === undefined ? undefined : context.random.pick(pool);
+  if (has("name", "names")) {
+    if (has("first", "given")) return ({ random }) => random.pick(FIRST);
+    if (has("last", "family", "surname")) return ({ random }) => random.pick(LAST);
+    if (has("queue")) {
+      const queues = POOLS["queuename"] ?? ["Support"];
+      return ({ random }) => random.pick(queues);
+    }
+    if (has("company", "organization", "organisation", "org", "business")) return ({ random }) => random.pick(COMPANIES);
+    if (has("file")) return ({ random }) => `report-${random.digits(4)}.pdf`;
+    if (has("user", "login")) return userName;
+    return ({ random }) => personName(random);
+  }
+  if (has("username", "login", "handle")) return userName;
+  if (joined === "key" || last === "key") return ({ random }) => `key-${random.digits(6)}`;
+  if (last === "code") {
+    const prefix = (words[0] ?? "c").slice(0, 2).toUpperCase();
+    return ({ random }) => `${prefix}-${random.digits(2)}`;
+  }
+  if (has("reference", "ref")) return ({ random }) => `REF-${random.digits(6)}`;
+  if (has("subject", "title", "topic")) return ({ random }) => random.pick(SUBJECTS);
+  if (has("description", "body", "message", "text", "comment", "comments", "note", "notes", "summary", "reason", "content")) return ({ random }) => random.pick(SENTENCES);
+  if (has("city", "town")) return ({ random }) => random.pick(CITIES);
+  if (has("zip", "postal", "postcode")) return ({ random }) => random.digits(5);
+  if (has("street", "address")) return ({ random }) => `${random.int(1, 240)} Harbour Street`;
+  if (has("number", "account")) return ({ random }) => random.digits(8);
+  return undefined;
 }
 
 /**
@@ -133,56 +241,7 @@ export function pooledString(context: HintContext): string | undefined {
  * shapedString({ random, instantMs, name: "customerId", siblings: undefined, dataActionId: "da-1" }); // "CUST-4821"
  */
 export function shapedString(context: HintContext): string | undefined {
-  const { random } = context;
-  const words = wordsOf(context.name);
-  const joined = words.join("");
-  const last = words.at(-1);
-  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
-  if (joined === "") return undefined;
-
-  if (joined === "value" && typeof context.siblings?.["type"] === "string") {
-    const type = context.siblings["type"].toLowerCase();
-    if (type.includes("phone") || type.includes("sms")) return phoneNumber(random);
-    if (type.includes("email")) return emailAddress(random);
-    if (type.includes("cookie")) return uuid(random);
-    if (type.includes("social") || type.includes("twitter") || type.includes("facebook")) return `@${random.pick(FIRST).toLowerCase()}_${random.pick(LAST).toLowerCase()}`;
-  }
-  if (has("email", "mail")) return emailAddress(random);
-  if (has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") || ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)) return phoneNumber(random);
-  if (has("url", "uri", "link", "website", "href", "webhook")) return `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
-  if (has("tag", "tags", "label", "labels")) return random.pick(TAGS);
-  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return new Date(instantFor({ random, instantMs: context.instantMs, words })).toISOString().slice(0, 10);
-  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") {
-    return new Date(instantFor({ random, instantMs: context.instantMs, words })).toISOString();
-  }
-  // "conversationid" written as one word still names a conversation id.
-  const glued = words.length === 1 && joined.endsWith("id") && ID_PREFIX[joined.slice(0, -2)] !== undefined ? joined.slice(0, -2) : undefined;
-  if (last === "id" || last === "ids" || glued !== undefined) {
-    const key = glued ?? words.slice(0, -1).join("");
-    const prefixed = ID_PREFIX[key] ?? ID_PREFIX[words[0] ?? ""];
-    if (prefixed !== undefined) return prefixed(context);
-    return key === "" ? `id-${random.digits(6)}` : `${key}-${random.digits(6)}`;
-  }
-  if (has("name", "names")) {
-    if (has("first", "given")) return random.pick(FIRST);
-    if (has("last", "family", "surname")) return random.pick(LAST);
-    if (has("queue")) return random.pick(POOLS["queuename"] ?? ["Support"]);
-    if (has("company", "organization", "organisation", "org", "business")) return random.pick(COMPANIES);
-    if (has("file")) return `report-${random.digits(4)}.pdf`;
-    if (has("user", "login")) return `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
-    return personName(random);
-  }
-  if (has("username", "login", "handle")) return `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
-  if (joined === "key" || last === "key") return `key-${random.digits(6)}`;
-  if (last === "code") return `${(words[0] ?? "c").slice(0, 2).toUpperCase()}-${random.digits(2)}`;
-  if (has("reference", "ref")) return `REF-${random.digits(6)}`;
-  if (has("subject", "title", "topic")) return random.pick(SUBJECTS);
-  if (has("description", "body", "message", "text", "comment", "comments", "note", "notes", "summary", "reason", "content")) return random.pick(SENTENCES);
-  if (has("city", "town")) return random.pick(CITIES);
-  if (has("zip", "postal", "postcode")) return random.digits(5);
-  if (has("street", "address")) return `${random.int(1, 240)} Harbour Street`;
-  if (has("number", "account")) return random.digits(8);
-  return undefined;
+  return hintsOf(context.name).shaped?.(context);
 }
 
 /** A range that looks right for a numeric field, by its name; `decimals` 0 means whole numbers. */
@@ -192,27 +251,32 @@ export interface NumberHint {
   decimals: number;
 }
 
+function numberRange(words: readonly string[]): Readonly<NumberHint> | undefined {
+  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
+  const range = (min: number, max: number, decimals: number): Readonly<NumberHint> => Object.freeze({ min, max, decimals });
+  if (has("score", "rating", "csat", "percent", "percentage", "pct")) return range(0, 100, 0);
+  if (has("nps")) return range(-100, 100, 0);
+  if (has("age")) return range(18, 90, 0);
+  if (has("amount", "price", "balance", "cost", "fee", "charge", "revenue", "total")) return range(5, 500, 2);
+  if (has("latitude", "lat")) return range(-90, 90, 4);
+  if (has("longitude", "lng", "lon")) return range(-180, 180, 4);
+  if (has("duration", "seconds", "secs", "wait", "timeout", "elapsed")) return range(5, 900, 0);
+  if (has("priority", "level", "severity")) return range(1, 5, 0);
+  if (has("year")) return range(2020, 2030, 0);
+  if (has("port")) return range(1024, 65535, 0);
+  if (has("attempt", "attempts", "retries", "retry")) return range(0, 5, 0);
+  if (has("count", "max", "limit", "results", "size", "quantity", "qty", "num", "number", "page", "items")) return range(1, 50, 0);
+  return undefined;
+}
+
 /**
  * A plausible range for a number field, from its name: a score is 0–100, an amount has cents, a count is small.
+ * The range is shared by every call for the name: it is frozen.
  * @example
  * numberHint("resolutionScore"); // { min: 0, max: 100, decimals: 0 }
  */
-export function numberHint(name: string | undefined): NumberHint | undefined {
-  const words = wordsOf(name);
-  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
-  if (has("score", "rating", "csat", "percent", "percentage", "pct")) return { min: 0, max: 100, decimals: 0 };
-  if (has("nps")) return { min: -100, max: 100, decimals: 0 };
-  if (has("age")) return { min: 18, max: 90, decimals: 0 };
-  if (has("amount", "price", "balance", "cost", "fee", "charge", "revenue", "total")) return { min: 5, max: 500, decimals: 2 };
-  if (has("latitude", "lat")) return { min: -90, max: 90, decimals: 4 };
-  if (has("longitude", "lng", "lon")) return { min: -180, max: 180, decimals: 4 };
-  if (has("duration", "seconds", "secs", "wait", "timeout", "elapsed")) return { min: 5, max: 900, decimals: 0 };
-  if (has("priority", "level", "severity")) return { min: 1, max: 5, decimals: 0 };
-  if (has("year")) return { min: 2020, max: 2030, decimals: 0 };
-  if (has("port")) return { min: 1024, max: 65535, decimals: 0 };
-  if (has("attempt", "attempts", "retries", "retry")) return { min: 0, max: 5, decimals: 0 };
-  if (has("count", "max", "limit", "results", "size", "quantity", "qty", "num", "number", "page", "items")) return { min: 1, max: 50, decimals: 0 };
-  return undefined;
+export function numberHint(name: string | undefined): Readonly<NumberHint> | undefined {
+  return hintsOf(name).number;
 }
 
 const WORDS = ["alpha", "harbor", "summit", "maple", "cedar", "orbit", "delta", "river", "falcon", "quartz", "meadow", "ember"] as const;
