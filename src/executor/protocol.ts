@@ -37,12 +37,36 @@ export interface BatchInstrumentation {
   problem?: string;
 }
 
-/** Pool → worker: run these cases, in order, and post one result each. */
+/**
+ * How much of a passing case's result leaves the worker. `full`: everything (output, logs, trace steps). `summary`:
+ * status and timings only, for runs whose reporters show a passing case by name alone; a case that did not pass, or
+ * passed with issues or a throw it expected, always travels whole.
+ */
+export type ResultDetail = "full" | "summary";
+
+/** One case as it crosses to a worker (inside {@link BatchMessage.cases}); `vars` indexes the batch's `vars` list. */
+export interface WireCase {
+  trigger: unknown;
+  vars: number;
+  now: number;
+  expect: PreparedCase["expect"];
+}
+
+/** Pool → worker: run these cases, in order. */
 export interface BatchMessage {
   type: "batch";
   batchId: number;
-  action: WorkerAction;
-  cases: PreparedCase[];
+  /** Identifies the action within the pool; the worker keeps its validators and transform under this key. */
+  actionKey: number;
+  /** Sent with the first batch of the action a worker sees; later batches carry only the key. */
+  action?: WorkerAction;
+  /**
+   * `{ vars: object[], cases: WireCase[] }` as JSON text: triggers are JSON data by contract, and one string that the
+   * worker parses costs about half of what structured clone of the same objects does. The variables objects are
+   * listed once per batch, since most cases share the run's.
+   */
+  cases: string;
+  detail: ResultDetail;
   /** Measure this batch; absent for an ordinary run. */
   instrument?: InstrumentOptions;
 }
@@ -53,11 +77,34 @@ export interface BatchMessage {
  */
 export type WorkerCaseResult = Omit<CaseResult, "action" | "case" | "source" | "trace"> & { steps: TraceStep[] };
 
-/** Worker → pool messages. Results travel in chunks, in order (`start` is the batch index of the chunk's first case). */
-export type WorkerMessage =
-  /** `json` is a JSON array of WorkerCaseResult: one string crosses threads far faster than a graph of objects. */
-  | { type: "results"; batchId: number; start: number; json: string }
-  | { type: "batch-done"; batchId: number; instrumentation?: BatchInstrumentation };
+/**
+ * Numbers per case in {@link ResultsMessage.timings}: the case's duration, then start and duration of its four steps
+ * (validate input, execute, validate output, compare), all in milliseconds; starts are epoch based.
+ */
+export const TIMING_SLOTS = 9;
+
+/**
+ * How each case of a chunk travels in {@link ResultsMessage.json}: `0` for a plain pass (every step ok, no issues; its
+ * steps are rebuilt from the timings) in `summary` detail; `{ output, logs }` for a plain pass in `full` detail; and
+ * `{ result }` (whole) for anything else.
+ */
+export type WireResult = 0 | { output?: unknown; logs?: CaseResult["logs"] } | { result: WorkerCaseResult };
+
+/** Worker → pool: results of consecutive cases of a batch, from `start`; `done` on the batch's last message. */
+export interface ResultsMessage {
+  type: "results";
+  batchId: number;
+  start: number;
+  /** A JSON array of {@link WireResult}, one per case. */
+  json: string;
+  /** {@link TIMING_SLOTS} numbers per case, in the order of `json`. */
+  timings: Float64Array;
+  /** Present on the batch's last message: the batch is over (with what it measured, when it measured anything). */
+  done?: { instrumentation?: BatchInstrumentation };
+}
+
+/** Worker → pool messages. Results travel in chunks, in order. */
+export type WorkerMessage = ResultsMessage;
 
 /**
  * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can
@@ -83,4 +130,42 @@ export interface WorkerStartData {
   epoch: number;
   /** Largest output, in bytes of JSON, a transform may return. */
   maxOutputBytes: number;
+}
+
+const STEP_NAMES = [
+  ["validate-input", "validate input"],
+  ["execute", "execute transform"],
+  ["validate-output", "validate output"],
+  ["compare", "compare with expectations"],
+] as const;
+
+/** What each of a case's four worker steps found: `ok` and `detail` as in {@link TraceStep}. */
+export type StepOutcomes = ReadonlyArray<readonly [ok: boolean | null, detail: Record<string, unknown> | undefined]>;
+
+/** The outcomes of a plain pass: every step ok, no issues, no failures. */
+export const PLAIN_PASS: StepOutcomes = [
+  [true, { issues: 0 }],
+  [true, undefined],
+  [true, { issues: 0 }],
+  [true, { failures: 0 }],
+];
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Builds a case's four worker steps from its row of {@link ResultsMessage.timings} (starting at `at`). */
+export function timedSteps(timings: Float64Array, at: number, outcomes: StepOutcomes): TraceStep[] {
+  return STEP_NAMES.map(([step, name], i) => {
+    const [ok, detail] = outcomes[i]!;
+    const entry: TraceStep = { step, name, ok, startedAt: round(timings[at + 1 + 2 * i]!), durationMs: round(timings[at + 2 + 2 * i]!) };
+    // Each step gets its own detail object: a consumer may annotate one result's trace without touching another's.
+    if (detail !== undefined) entry.detail = { ...detail };
+    return entry;
+  });
+}
+
+/** A case's duration from its timings row, rounded like every duration in a result. */
+export function timedDuration(timings: Float64Array, at: number): number {
+  return round(timings[at]!);
 }

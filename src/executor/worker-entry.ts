@@ -4,15 +4,15 @@ import { pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
-import type { CaseFailure, LogEntry, PreparedCase, TraceStep, ValidationIssue } from "../core/types.js";
+import type { CaseFailure, LogEntry, ValidationIssue } from "../core/types.js";
 import { describeThrown } from "../core/errors.js";
-import { createValidator } from "../validation/create-validator.js";
+import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
-import { WORKER_PHASE, WORKER_STATE, type WorkerStartData } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireCase, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps, type WorkerStartData } from "./protocol.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
 
@@ -20,14 +20,36 @@ const port = parentPort;
 if (port === null) throw new Error("worker-entry.ts must run in a worker thread");
 process.setSourceMapsEnabled(true);
 
+/**
+ * A line the running case logged. Arguments that are all primitives are kept as they are and formatted only if the
+ * line leaves the worker (most passing cases' logs never do); an object is formatted at once, since the transform
+ * could change it after logging it.
+ */
+interface PendingLog {
+  level: LogEntry["level"];
+  args: unknown[] | undefined;
+  message: string | undefined;
+  atMs: number;
+}
+
 /** Logs of the case that is running now; console.* and ctx.log append here. */
-let currentLogs: LogEntry[] = [];
+let currentLogs: PendingLog[] = [];
 let caseStartedAt = 0;
 
 function capture(level: LogEntry["level"]) {
   return (...args: unknown[]): void => {
-    currentLogs.push({ level, message: format(...args), atMs: round(performance.now() - caseStartedAt) });
+    const atMs = round(performance.now() - caseStartedAt);
+    const primitive = args.every((arg) => typeof arg !== "object" || arg === null);
+    currentLogs.push(primitive ? { level, args, message: undefined, atMs } : { level, args: undefined, message: format(...args), atMs });
   };
+}
+
+/** The logs as they leave the worker: formatted, with secret values replaced. */
+function finishLogs(logs: PendingLog[], secrets: readonly string[]): LogEntry[] {
+  return logs.map(({ level, args, message, atMs }) => {
+    const text = message ?? format(...(args ?? []));
+    return { level, message: secrets.length === 0 ? text : scrub(text, secrets), atMs };
+  });
 }
 
 for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = capture(level);
@@ -58,6 +80,8 @@ function installRuntimeGuards(allowNetwork: boolean): void {
     }
   }
 }
+/** The real exit, kept for the harness before the guards replace it. */
+const exitWorker = process.exit.bind(process);
 installRuntimeGuards(process.env.CXDA_SANDBOX_NETWORK === "1");
 
 // A transform may leave work behind (a timer that throws, a promise nobody awaits): record it on the running case
@@ -86,13 +110,16 @@ function cleanStack(stack: string | undefined): string | undefined {
   return kept.map((line) => line.replace(/(file:\/\/)?(\/[^\s():]+)/g, (_m, _scheme, file: string) => (file.startsWith(cwd) ? relative(cwd, file) : file))).join("\n");
 }
 
-const transforms = new Map<string, Promise<TransformFn | { code: string; message: string }>>();
+/** A transform ready to call, or why it cannot be. */
+type LoadedTransform = TransformFn | { code: string; message: string };
+
+const transforms = new Map<string, Promise<LoadedTransform>>();
 
 /**
  * Imports the transform once per worker (and per `suffix`: a query that makes a second, separate module instance).
  * @param suffix appended to the file URL; empty for an ordinary run
  */
-async function loadTransform(action: WorkerAction, suffix = ""): Promise<TransformFn | { code: string; message: string }> {
+async function loadTransform(action: WorkerAction, suffix = ""): Promise<LoadedTransform> {
   if ("error" in action.bundle) return action.bundle.error;
   const file = action.bundle.file;
   const key = file + suffix;
@@ -143,88 +170,124 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
   return withStack({ code: "E_TRANSFORM", message: `the transform threw ${name}${message}`, ownThrow: true });
 }
 
-function step(name: TraceStep["step"], label: string, startedAt: number, ok: boolean | null, detail?: Record<string, unknown>): TraceStep {
-  const end = performance.timeOrigin + performance.now();
-  const entry: TraceStep = { step: name, name: label, ok, startedAt: round(startedAt), durationMs: round(end - startedAt) };
-  if (detail !== undefined) entry.detail = detail;
-  return entry;
-}
-
 function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-async function runCase(action: WorkerAction, prepared: PreparedCase, transform: TransformFn | { code: string; message: string }): Promise<WorkerCaseResult> {
-  const steps: TraceStep[] = [];
-  const began = now();
+/** What a worker keeps per action: the definition and its validators, compiled once. */
+interface ActionEntry {
+  action: WorkerAction;
+  input: Validator | { fault: unknown };
+  output: Validator | { fault: unknown };
+}
+
+const actions = new Map<number, ActionEntry>();
+
+function compiled(schema: WorkerAction["inputSchema"], side: "input" | "output", draft: WorkerAction["inputDraft"]): Validator | { fault: unknown } {
+  try {
+    return createValidator(schema, { side, draft });
+  } catch (fault) {
+    // Reported on each case of the action, which cannot run without it.
+    return { fault };
+  }
+}
+
+function validatorOf(entry: ActionEntry["input"]): Validator {
+  if ("fault" in entry) throw entry.fault;
+  return entry;
+}
+
+/**
+ * Runs one case: validate input → execute → validate output → compare. Writes its timings at `timings[at…]` and
+ * returns how its result travels (see WireResult): a plain pass costs no objects beyond its output.
+ */
+async function runCase(entry: ActionEntry, wire: WireCase, vars: Readonly<Record<string, unknown>>, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): Promise<WireResult> {
+  const { action } = entry;
   currentLogs = [];
   caseStartedAt = performance.now();
+  const began = performance.timeOrigin + caseStartedAt;
   let error: WorkerCaseResult["error"];
   let output: unknown;
   let executed = false;
   let thrown: CaseOutcome["thrown"];
 
-  let startedAt = now();
-  const inputIssues = createValidator(action.inputSchema, { side: "input", draft: action.inputDraft }).validate(prepared.trigger);
-  steps.push(step("validate-input", "validate input", startedAt, inputIssues.length === 0, { issues: inputIssues.length }));
+  let startedAt = began;
+  const inputIssues = validatorOf(entry.input).validate(wire.trigger);
+  let ended = now();
+  timings[at + 1] = startedAt;
+  timings[at + 2] = ended - startedAt;
   let issues: ValidationIssue[] = inputIssues;
 
-  startedAt = now();
+  startedAt = ended;
+  let executeOutcome: StepOutcomes[number];
   if (inputIssues.length > 0) {
-    steps.push(step("execute", "execute transform", startedAt, null, { skipped: "the input is invalid" }));
+    executeOutcome = [null, { skipped: "the input is invalid" }];
   } else if (typeof transform !== "function") {
     error = transform;
-    steps.push(step("execute", "execute transform", startedAt, false, { error: transform.code }));
+    executeOutcome = [false, { error: transform.code }];
   } else {
-    const trigger = deepFreeze(prepared.trigger);
-    const nowMs = prepared.now;
-    const ctx = Object.freeze({
-      actionId: action.actionId,
-      env: action.env,
-      vars: deepFreeze(prepared.vars),
-      now: () => new Date(nowMs),
-      log: capture("log"),
-    });
+    const trigger = deepFreeze(wire.trigger);
+    const nowMs = wire.now;
+    const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(nowMs), log: capture("log") });
     try {
       executed = true;
       output = toJsonOutput(await transform(trigger, ctx), start.maxOutputBytes);
-      steps.push(step("execute", "execute transform", startedAt, true));
+      executeOutcome = PLAIN_PASS[1]!;
     } catch (caught) {
       const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
       output = undefined;
       if (fault.ownThrow) thrown = { message: describeThrown(caught) };
       const { ownThrow: _own, ...rest } = fault;
       error = rest;
-      steps.push(step("execute", "execute transform", startedAt, false, { error: fault.code }));
+      executeOutcome = [false, { error: fault.code }];
     }
   }
+  ended = now();
+  timings[at + 3] = startedAt;
+  timings[at + 4] = ended - startedAt;
 
-  startedAt = now();
+  startedAt = ended;
+  let outputOutcome: StepOutcomes[number];
   if (executed && error === undefined) {
-    const outputIssues = createValidator(action.outputSchema, { side: "output", draft: action.outputDraft }).validate(output);
-    issues = outputIssues;
-    steps.push(step("validate-output", "validate output", startedAt, outputIssues.length === 0, { issues: outputIssues.length }));
+    issues = validatorOf(entry.output).validate(output);
+    outputOutcome = issues.length === 0 ? PLAIN_PASS[2]! : [false, { issues: issues.length }];
   } else {
-    steps.push(step("validate-output", "validate output", startedAt, null, { skipped: "no output" }));
+    outputOutcome = [null, { skipped: "no output" }];
   }
+  ended = now();
+  timings[at + 5] = startedAt;
+  timings[at + 6] = ended - startedAt;
 
-  startedAt = now();
-  const failures = evaluateExpectations(prepared.expect, { executed, output, issues, ...(thrown ? { thrown } : {}) });
-  const expectedThrow = thrown !== undefined && prepared.expect.throws !== undefined;
-  steps.push(step("compare", "compare with expectations", startedAt, failures.length === 0, { failures: failures.length }));
+  startedAt = ended;
+  const failures = evaluateExpectations(wire.expect, thrown ? { executed, output, issues, thrown } : { executed, output, issues });
+  ended = now();
+  timings[at + 7] = startedAt;
+  timings[at + 8] = ended - startedAt;
+  timings[at] = ended - began;
 
+  if (failures.length === 0 && error === undefined && issues.length === 0 && thrown === undefined && executed) {
+    if (detail === "summary") return 0;
+    // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
+    return currentLogs.length === 0 ? { output } : { output, logs: finishLogs(currentLogs, secretValues(wire.trigger, vars)) };
+  }
+  const expectedThrow = thrown !== undefined && wire.expect.throws !== undefined;
   const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
-  // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
+  const steps = timedSteps(timings, at, [
+    [inputIssues.length === 0, { issues: inputIssues.length }],
+    executeOutcome,
+    outputOutcome,
+    [failures.length === 0, { failures: failures.length }],
+  ]);
   // A thrown message can reach the failures too (a throws expectation that did not match), so a throw counts as text.
-  const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(prepared) : [];
-  const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: scrubLogs(currentLogs, secrets), steps, durationMs: round(now() - began) };
+  const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(wire.trigger, vars) : [];
+  const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: finishLogs(currentLogs, secrets), steps, durationMs: timedDuration(timings, at) };
   if (output !== undefined) result.output = output;
   if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
-  return result;
+  return { result };
 }
 
 /** String values under secret-looking keys of the trigger and vars (a token a transform might log). */
-function secretValues(prepared: PreparedCase): string[] {
+function secretValues(trigger: unknown, vars: unknown): string[] {
   const found: string[] = [];
   const visit = (value: unknown, secret: boolean): void => {
     if (typeof value === "string") {
@@ -233,19 +296,13 @@ function secretValues(prepared: PreparedCase): string[] {
       for (const [key, item] of Object.entries(value)) visit(item, secret || SECRET_KEY.test(key));
     }
   };
-  visit(prepared.trigger, false);
-  visit(prepared.vars, false);
+  visit(trigger, false);
+  visit(vars, false);
   return found;
 }
 
 function scrub(text: string, secrets: readonly string[]): string {
   return secrets.reduce((current, secret) => current.split(secret).join(REDACTED), text);
-}
-
-/** Logs leave the worker with any secret value from the trigger or vars replaced, whatever the transform printed. */
-function scrubLogs(logs: LogEntry[], secrets: readonly string[]): LogEntry[] {
-  if (logs.length === 0 || secrets.length === 0) return logs;
-  return logs.map((log) => ({ ...log, message: scrub(log.message, secrets) }));
 }
 
 /** Failures that quote a thrown message (`expected a throw containing …, got "…"`) are scrubbed the same way. */
@@ -280,51 +337,82 @@ function mark(phase: number, index: number): void {
 }
 
 /** Results wait here and leave in chunks: one message per case would cost more than most cases do. */
-const CHUNK_CASES = 64;
+const CHUNK_CASES = 128;
 const CHUNK_MS = 25;
+
+/** A batch's results on their way out: consecutive cases, their wire forms and a row of timings each. */
+class Outbox {
+  private wire: WireResult[] = [];
+  private timings = new Float64Array(CHUNK_CASES * TIMING_SLOTS);
+  private start = 0;
+  private flushedAt = Date.now();
+
+  constructor(private readonly batchId: number) {}
+
+  /** Where the next case's timings go; call {@link add} once it has run. */
+  get row(): number {
+    return this.wire.length * TIMING_SLOTS;
+  }
+
+  get buffer(): Float64Array {
+    return this.timings;
+  }
+
+  add(index: number, result: WireResult): void {
+    if (this.wire.length === 0) this.start = index;
+    this.wire.push(result);
+    if (this.wire.length >= CHUNK_CASES || Date.now() - this.flushedAt >= CHUNK_MS) this.flush();
+  }
+
+  /** Sends what is waiting; with `done`, also tells the pool the batch is over. */
+  flush(done?: ResultsMessage["done"]): void {
+    if (this.wire.length > 0 || done !== undefined) {
+      const timings = this.timings.subarray(0, this.wire.length * TIMING_SLOTS);
+      const message: ResultsMessage = { type: "results", batchId: this.batchId, start: this.start, json: JSON.stringify(this.wire), timings };
+      if (done !== undefined) message.done = done;
+      port?.postMessage(message, [this.timings.buffer]);
+      this.timings = new Float64Array(CHUNK_CASES * TIMING_SLOTS);
+    }
+    this.wire = [];
+    this.flushedAt = Date.now();
+  }
+}
 
 async function runBatch(message: BatchMessage): Promise<void> {
   Atomics.store(state, WORKER_STATE.batchId, message.batchId);
   mark(WORKER_PHASE.loading, 0);
-  const measuring = message.instrument === undefined ? undefined : await startMeasuring(message.instrument, message.action);
-  const transform = await loadTransform(message.action, measuring?.suffix);
-  try {
-    // Compile both validators before the first case, so its timings measure the case, not the set-up.
-    createValidator(message.action.inputSchema, { side: "input", draft: message.action.inputDraft });
-    createValidator(message.action.outputSchema, { side: "output", draft: message.action.outputDraft });
-  } catch {
-    // Reported on each case by runCase, where the same call fails again.
+  let entry = actions.get(message.actionKey);
+  if (entry === undefined) {
+    const action = message.action!;
+    // Both validators are compiled before the first case, so its timings measure the case, not the set-up.
+    entry = { action, input: compiled(action.inputSchema, "input", action.inputDraft), output: compiled(action.outputSchema, "output", action.outputDraft) };
+    actions.set(message.actionKey, entry);
   }
-  let pending: WorkerCaseResult[] = [];
-  let pendingStart = 0;
-  let flushedAt = Date.now();
-  const flush = (): void => {
-    if (pending.length > 0) post({ type: "results", batchId: message.batchId, start: pendingStart, json: JSON.stringify(pending) });
-    pending = [];
-    flushedAt = Date.now();
-  };
-  for (let index = 0; index < message.cases.length; index++) {
-    const prepared = message.cases[index]!;
+  const measuring = message.instrument === undefined ? undefined : await startMeasuring(message.instrument, entry.action);
+  const transform = await loadTransform(entry.action, measuring?.suffix);
+  const batch = JSON.parse(message.cases) as { vars: Array<Record<string, unknown>>; cases: WireCase[] };
+  const vars = batch.vars.map((each) => deepFreeze(each));
+  const outbox = new Outbox(message.batchId);
+  for (let index = 0; index < batch.cases.length; index++) {
+    const wire = batch.cases[index]!;
     mark(WORKER_PHASE.running, index);
-    let result: WorkerCaseResult;
+    const at = outbox.row;
+    let result: WireResult;
     try {
-      result = await runCase(message.action, prepared, transform);
+      result = await runCase(entry, wire, vars[wire.vars]!, transform, outbox.buffer, at, message.detail);
     } catch (fault) {
       // Only the harness can get here (a schema that will not compile, say): report it on the case, keep the batch going.
       const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
-      const secrets = secretValues(prepared);
-      result = { status: "error", issues: [], failures: [], logs: scrubLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) };
+      const secrets = secretValues(wire.trigger, vars[wire.vars]);
+      outbox.buffer.fill(0, at, at + TIMING_SLOTS);
+      result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
     }
-    if (pending.length === 0) pendingStart = index;
-    pending.push(result);
-    if (pending.length >= CHUNK_CASES || Date.now() - flushedAt >= CHUNK_MS) flush();
+    outbox.add(index, result);
   }
-  flush();
   mark(WORKER_PHASE.idle, 0);
   // Counts of a batch that did not ask for coverage must not leak into the next one that does.
   if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
-  if (measuring === undefined) post({ type: "batch-done", batchId: message.batchId });
-  else post({ type: "batch-done", batchId: message.batchId, instrumentation: await measuring.finish() });
+  outbox.flush(measuring === undefined ? {} : { instrumentation: await measuring.finish() });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -422,10 +510,14 @@ async function startMeasuring(instrument: InstrumentOptions, action: WorkerActio
   };
 }
 
-function post(message: WorkerMessage): void {
-  port?.postMessage(message);
-}
-
+// Batches run one after another, in the order they came: the pool sends the next one before this one ends, so the
+// worker never waits for it.
+let running: Promise<void> = Promise.resolve();
 port.on("message", (message: BatchMessage) => {
-  void runBatch(message);
+  running = running.then(() => runBatch(message)).catch((fault: unknown) => {
+    // A fault of the harness itself, outside any case: the pool sees the worker exit, blames the case it was on and
+    // reruns the rest on a fresh worker.
+    process.stderr.write(`cxda worker: ${describeThrown(fault)}\n`);
+    exitWorker(70);
+  });
 });

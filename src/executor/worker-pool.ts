@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import type { PreparedCase } from "../core/types.js";
-import { WORKER_PHASE, WORKER_STATE, type BatchInstrumentation, type BatchMessage, type InstrumentOptions, type WorkerAction, type WorkerCaseResult, type WorkerMessage, type WorkerStartData } from "./protocol.js";
+import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -70,13 +71,24 @@ export interface RunMeasurement {
   onInstrumentation: (data: BatchInstrumentation) => void;
 }
 
+/** Per-run options of {@link WorkerPool.run}. */
+export interface RunOptions {
+  /** Told when cases are handed to a worker. */
+  onStart?: StartListener;
+  /** Measure inside the workers while the run's batches execute. */
+  measure?: RunMeasurement;
+  /** How much of a passing case's result to bring back (see ResultDetail). @default "full" */
+  detail?: ResultDetail;
+}
+
 /** Runs cases on worker threads. */
 export interface WorkerPool {
   /**
    * Runs `cases` of `action`; resolves when every case has a result (and, when measuring, every batch has reported).
-   * Results arrive through `onResult`, in any order.
+   * Results arrive through `onResult`, in any order. Triggers and variables cross to the workers as JSON, as they
+   * would reach the platform; a case whose trigger JSON cannot carry (a BigInt, a cycle) gets an `E_CASE` error.
    */
-  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, onStart?: StartListener, measure?: RunMeasurement): Promise<void>;
+  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, options?: RunOptions): Promise<void>;
   /** Stops every worker. */
   close(): Promise<void>;
   readonly size: number;
@@ -85,11 +97,15 @@ export interface WorkerPool {
 interface Job {
   action: WorkerAction;
   cases: PreparedCase[];
-  /** Position of `cases[0]` in the submitted list. */
-  offset: number;
+  /** Position of each case in the submitted list. */
+  positions: number[];
   submission: Submission;
   /** Requeued after its worker died: its cases were announced as started already. */
   requeued?: boolean;
+  /** Set when the job is handed to a worker. */
+  batchId: number;
+  /** Index (within the job) of the first case whose result has not arrived. */
+  next: number;
 }
 
 interface Submission {
@@ -98,16 +114,17 @@ interface Submission {
   onStart: StartListener | undefined;
   resolve: () => void;
   measure: RunMeasurement | undefined;
-  /** Batches handed out and not yet done (counted only when measuring: their data comes with batch-done). */
+  detail: ResultDetail;
+  /** Batches handed out and not yet done (counted only when measuring: their data comes with the batch's end). */
   batchesOut: number;
 }
 
 interface Slot {
   worker: Worker;
-  job: Job | undefined;
-  batchId: number;
-  /** Index (within the job) of the first case whose result has not arrived. */
-  next: number;
+  /** Batches handed to the worker and not yet done, oldest (the one it runs) first; at most {@link IN_FLIGHT}. */
+  jobs: Job[];
+  /** Keys of the actions whose definitions this worker has received. */
+  known: Set<number>;
   /** What the worker is doing, shared with it (see WORKER_STATE). */
   state: Int32Array;
   fault: { code: string; message: string } | undefined;
@@ -115,9 +132,15 @@ interface Slot {
   stoppedLoading: boolean;
   /** When the watchdog asked the worker to stop (ms since the pool's epoch); 0 when it has not. */
   stoppingSince: number;
-  /** The batch index of the case the watchdog found past its time, when it stopped the worker for that. */
-  faultIndex: number | undefined;
+  /** The case the watchdog found past its time (batch id and index), when it stopped the worker for that. */
+  faultAt: { batchId: number; index: number } | undefined;
 }
+
+/**
+ * Batches a worker holds at once: the one it runs and the next, so it starts the next without waiting for the main
+ * thread to hear that the first is done.
+ */
+const IN_FLIGHT = 2;
 
 /**
  * A worker blocked inside a native call (a read from a pipe nobody writes, say) never finishes terminating. After
@@ -187,7 +210,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
-    const slot: Slot = { worker, job: undefined, batchId: 0, next: 0, state, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultIndex: undefined };
+    const slot: Slot = { worker, jobs: [], known: new Set(), state, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultAt: undefined };
     worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       slot.fault ??=
@@ -197,6 +220,12 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     });
     worker.on("exit", (exitCode) => onExit(slot, exitCode));
     return slot;
+  };
+
+  /** The batch the worker says it is on, when it is one of the slot's (it can be a step ahead of the messages). */
+  const currentJob = (slot: Slot): Job | undefined => {
+    const batchId = Atomics.load(slot.state, WORKER_STATE.batchId);
+    return slot.jobs.find((job) => job.batchId === batchId);
   };
 
   /**
@@ -212,8 +241,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         onExit(slot, -1);
         continue;
       }
-      if (slot.job === undefined || slot.fault !== undefined) continue;
-      if (Atomics.load(slot.state, WORKER_STATE.batchId) !== slot.batchId) continue;
+      if (slot.jobs.length === 0 || slot.fault !== undefined) continue;
+      const job = currentJob(slot);
+      if (job === undefined) continue;
       const phase = Atomics.load(slot.state, WORKER_STATE.phase);
       const elapsed = now - Atomics.load(slot.state, WORKER_STATE.since);
       if (phase === WORKER_PHASE.running && elapsed > settings.timeoutMs) {
@@ -221,7 +251,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
           code: "E_TIMEOUT",
           message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
         };
-        slot.faultIndex = Atomics.load(slot.state, WORKER_STATE.index);
+        slot.faultAt = { batchId: job.batchId, index: Atomics.load(slot.state, WORKER_STATE.index) };
         slot.stoppingSince = now;
         void slot.worker.terminate();
       } else if (phase === WORKER_PHASE.loading && elapsed > settings.loadTimeoutMs) {
@@ -235,23 +265,72 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const watchdog = setInterval(watch, Math.max(5, Math.min(100, Math.floor(settings.timeoutMs / 4))));
   watchdog.unref();
 
+  /** Pool-wide keys of the actions seen, so a worker is sent each definition once. */
+  const actionKeys = new WeakMap<WorkerAction, number>();
+  let nextActionKey = 1;
+  const keyOf = (action: WorkerAction): number => {
+    let key = actionKeys.get(action);
+    if (key === undefined) actionKeys.set(action, (key = nextActionKey++));
+    return key;
+  };
+
+  /**
+   * The job's cases as the worker reads them (see BatchMessage.cases). A case JSON cannot carry is answered here with
+   * an error and left out of the job.
+   */
+  const encode = (job: Job): string => {
+    const varsSeen = new Map<object, number>();
+    const varsJson: string[] = [];
+    const parts: string[] = [];
+    const kept: number[] = [];
+    job.cases.forEach((prepared, i) => {
+      try {
+        let vars = varsSeen.get(prepared.vars);
+        if (vars === undefined) {
+          varsSeen.set(prepared.vars, (vars = varsJson.length));
+          varsJson.push(JSON.stringify(prepared.vars));
+        }
+        const trigger = JSON.stringify(prepared.trigger) as string | undefined;
+        parts.push(`{${trigger === undefined ? "" : `"trigger":${trigger},`}"vars":${vars},"now":${JSON.stringify(prepared.now)},"expect":${JSON.stringify(prepared.expect)}}`);
+        kept.push(i);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const fault = { code: "E_CASE", message: `${prepared.source ?? prepared.name}: the trigger or vars cannot be sent as JSON (${reason}); a trigger is JSON data, as the platform sends it` };
+        deliver(job, i, faultResult(fault));
+      }
+    });
+    if (kept.length < job.cases.length) {
+      job.cases = kept.map((i) => job.cases[i]!);
+      job.positions = kept.map((i) => job.positions[i]!);
+    }
+    return `{"vars":[${varsJson.join(",")}],"cases":[${parts.join(",")}]}`;
+  };
+
   const dispatch = (): void => {
     for (const slot of slots) {
-      // A worker being stopped takes no new batch: its fault belongs to the batch it had.
-      if (slot.job !== undefined || slot.fault !== undefined) continue;
-      const job = queue.shift();
-      if (job === undefined) return;
-      slot.job = job;
-      slot.next = 0;
-      slot.batchId = nextBatchId++;
-      const message: BatchMessage = { type: "batch", batchId: slot.batchId, action: job.action, cases: job.cases };
-      if (job.submission.measure !== undefined) {
-        message.instrument = job.submission.measure.instrument;
-        job.submission.batchesOut++;
+      // A worker being stopped takes no new batch: its fault belongs to the batches it had.
+      while (slot.fault === undefined && slot.jobs.length < IN_FLIGHT) {
+        const job = queue.shift();
+        if (job === undefined) return;
+        const cases = encode(job);
+        if (job.cases.length === 0) continue;
+        job.batchId = nextBatchId++;
+        job.next = 0;
+        slot.jobs.push(job);
+        const actionKey = keyOf(job.action);
+        const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases, detail: job.submission.detail };
+        if (!slot.known.has(actionKey)) {
+          message.action = job.action;
+          slot.known.add(actionKey);
+        }
+        if (job.submission.measure !== undefined) {
+          message.instrument = job.submission.measure.instrument;
+          job.submission.batchesOut++;
+        }
+        slot.worker.ref();
+        slot.worker.postMessage(message);
+        if (!job.requeued) job.submission.onStart?.(job.positions);
       }
-      slot.worker.ref();
-      slot.worker.postMessage(message);
-      if (!job.requeued) job.submission.onStart?.(job.cases.map((_, i) => job.offset + i));
     }
   };
 
@@ -260,7 +339,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
-    job.submission.onResult(job.offset + index, result);
+    job.submission.onResult(job.positions[index]!, result);
     job.submission.remaining--;
     settle(job.submission);
   };
@@ -274,24 +353,28 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     settle(submission);
   };
 
-  const finishJob = (slot: Slot): void => {
-    slot.job = undefined;
-    if (closed) return;
-    slot.worker.unref();
-    dispatch();
+  /** A worker's result for a case, whole, from what crossed the thread boundary. */
+  const unpack = (wire: WireResult, timings: Float64Array, at: number): WorkerCaseResult => {
+    if (wire !== 0 && "result" in wire) return wire.result;
+    const result: WorkerCaseResult = { status: "pass", issues: [], failures: [], logs: [], steps: timedSteps(timings, at, PLAIN_PASS), durationMs: timedDuration(timings, at) };
+    if (wire !== 0) {
+      if (wire.output !== undefined) result.output = wire.output;
+      if (wire.logs !== undefined) result.logs = wire.logs;
+    }
+    return result;
   };
 
   const onMessage = (slot: Slot, message: WorkerMessage): void => {
-    const job = slot.job;
-    if (job === undefined || message.batchId !== slot.batchId) return;
-    if (message.type === "results") {
-      const results = JSON.parse(message.json) as WorkerCaseResult[];
-      slot.next = message.start + results.length;
-      results.forEach((result, i) => deliver(job, message.start + i, result));
-    } else {
-      finishJob(slot);
-      batchEnded(job, message.instrumentation);
-    }
+    const job = slot.jobs.find((each) => each.batchId === message.batchId);
+    if (job === undefined) return;
+    const wires = JSON.parse(message.json) as WireResult[];
+    job.next = message.start + wires.length;
+    for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
+    if (message.done === undefined) return;
+    slot.jobs.splice(slot.jobs.indexOf(job), 1);
+    if (!closed && slot.jobs.length === 0) slot.worker.unref();
+    batchEnded(job, message.done.instrumentation);
+    if (!closed) dispatch();
   };
 
   const faultResult = (fault: { code: string; message: string }): WorkerCaseResult => ({
@@ -306,38 +389,44 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   /**
    * A worker died (stopped by the watchdog, out of memory, or exited). The case it was running (from the shared
-   * state) gets the fault; cases it finished but had not sent yet, and those after, run again on a fresh worker.
-   * A module that could not even load fails every case left in the batch, since each would fail the same way.
+   * state) gets the fault; cases it finished but had not sent yet, and those after, run again on a fresh worker, as
+   * do the batches it held but had not begun. A module that could not even load fails every case left in the batch,
+   * since each would fail the same way.
    */
   const onExit = (slot: Slot, exitCode: number): void => {
     const index = slots.indexOf(slot);
     if (closed || index < 0) return;
-    const job = slot.job;
     slots[index] = spawn();
-    if (job !== undefined) {
-      const fault = slot.fault ?? { code: "E_SANDBOX", message: `the worker running the transform exited unexpectedly (code ${exitCode})` };
-      const sameBatch = Atomics.load(slot.state, WORKER_STATE.batchId) === slot.batchId;
-      const phase = sameBatch ? Atomics.load(slot.state, WORKER_STATE.phase) : WORKER_PHASE.idle;
-      if (slot.stoppedLoading || phase === WORKER_PHASE.loading) {
-        for (let i = slot.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault));
+    const fault = slot.fault ?? { code: "E_SANDBOX", message: `the worker running the transform exited unexpectedly (code ${exitCode})` };
+    // When the worker died before it even marked a batch as begun, its oldest batch is the one to answer for it.
+    const started = currentJob(slot);
+    const current = started ?? slot.jobs[0];
+    const phase = started === undefined ? WORKER_PHASE.idle : Atomics.load(slot.state, WORKER_STATE.phase);
+    const requeue = (job: Job, from: number, to: number): void => {
+      if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), positions: job.positions.slice(from, to), requeued: true, batchId: 0, next: 0 });
+    };
+    // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
+    for (const job of [...slot.jobs].reverse()) {
+      if (job !== current) {
+        requeue(job, job.next, job.cases.length);
+      } else if (slot.stoppedLoading || phase === WORKER_PHASE.loading) {
+        for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault));
       } else {
         // The case to blame: the one the watchdog timed (it may have finished while the worker was being stopped, and
         // then nobody is blamed), else the one the worker says it was running, else the first without a result.
-        const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : slot.next;
-        const blamed = slot.faultIndex ?? Math.max(running, slot.next);
-        const requeue = (from: number, to: number): void => {
-          if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), offset: job.offset + from, requeued: true });
-        };
-        if (blamed >= slot.next && blamed < job.cases.length) {
+        const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : job.next;
+        const blamed = slot.faultAt?.batchId === job.batchId ? slot.faultAt.index : Math.max(running, job.next);
+        if (blamed >= job.next && blamed < job.cases.length) {
           deliver(job, blamed, faultResult(fault));
-          requeue(blamed + 1, job.cases.length);
-          requeue(slot.next, blamed);
+          requeue(job, blamed + 1, job.cases.length);
+          requeue(job, job.next, blamed);
         } else {
-          requeue(slot.next, job.cases.length);
+          requeue(job, job.next, job.cases.length);
         }
       }
       batchEnded(job, undefined);
     }
+    slot.jobs = [];
     dispatch();
   };
 
@@ -345,14 +434,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   return {
     size: settings.workers,
-    run(action, cases, onResult, onStart, measure) {
+    run(action, cases, onResult, options = {}) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const submission: Submission = { remaining: cases.length, onResult, onStart, resolve, measure, batchesOut: 0 };
+        const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
         const size = batchSize(cases.length, settings.workers);
         for (let offset = 0; offset < cases.length; offset += size) {
-          queue.push({ action, cases: cases.slice(offset, offset + size), offset, submission });
+          const slice = cases.slice(offset, offset + size);
+          queue.push({ action, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
         }
         dispatch();
       });

@@ -7,7 +7,7 @@ import { prepareCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
-import type { BatchInstrumentation, InstrumentOptions, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import type { BatchInstrumentation, InstrumentOptions, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity, type ParityOptions } from "./parity.js";
@@ -38,6 +38,12 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   definitions?: DefinitionResolution;
   /** Also run each case on the platform's execute endpoint and fail it when the outputs differ. */
   parity?: ParityOptions;
+  /**
+   * What a passing case's result carries: `full`, everything; `summary`, its status, duration and trace steps, but
+   * no output and no logs (for a run that shows passing cases by name alone: much less crosses from the workers).
+   * Cases that do not pass always come whole; parity and an active bus always get whole results. @default "full"
+   */
+  passDetail?: ResultDetail;
   /** Measure inside the workers: V8 coverage of the transform, a CPU profile. @default nothing measured */
   instrument?: InstrumentOptions;
   /**
@@ -207,6 +213,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     return { instrument, onInstrumentation: (data: BatchInstrumentation) => receive?.({ ...data, action: action.actionId, bundle }) };
   };
   const limit = parity ? createLimiter(parity.concurrency ?? 4) : undefined;
+  // Parity compares outputs and a bus hands results to whoever listens: both need passing cases whole.
+  const detail = parity === undefined && bus === undefined ? (options.passDetail ?? "full") : "full";
 
   let wake: (() => void) | undefined;
   // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
@@ -232,6 +240,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
       const action = actions[run.actionIndex]!;
       const row = slots[run.actionIndex]!;
       const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
+      const measurement = measureFor(run.action);
       for (let exhausted = false; !exhausted; ) {
         while (outstanding >= MAX_OUTSTANDING && !stopped) await new Promise<void>((resume) => (resumeFeeder = resume));
         if (stopped) return;
@@ -270,24 +279,29 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
         for (const position of positions) counted[run.actionIndex]!.add(position);
         if (bus) for (const prepared of cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
         const running = pool!.run(
-            run.action,
-            cases,
-            (index, result) => {
-              const position = positions[index]!;
-              const caseResult = toCaseResult(action, cases[index]!, result);
-              const settle = (final: CaseResult): void => {
-                row[position] = final;
-                announce(final);
-                wake?.();
-              };
-              if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, cases[index]!.trigger, caseResult)).then(settle);
-              else settle(caseResult);
-            },
-            bus && ((indices) => {
-              const at = Date.now();
-              for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: cases[index]!.name, at });
+          run.action,
+          cases,
+          (index, result) => {
+            const position = positions[index]!;
+            const caseResult = toCaseResult(action, cases[index]!, result);
+            const settle = (final: CaseResult): void => {
+              row[position] = final;
+              announce(final);
+              wake?.();
+            };
+            if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, cases[index]!.trigger, caseResult)).then(settle);
+            else settle(caseResult);
+          },
+          {
+            ...(bus && {
+              onStart: (indices: number[]) => {
+                const at = Date.now();
+                for (const index of indices) bus.emit({ type: "execution.started", action: run.action.actionId, case: cases[index]!.name, at });
+              },
             }),
-            measureFor(run.action),
+            ...(measurement && { measure: measurement }),
+            detail,
+          },
         );
         // A pool closed under a stopped run rejects the chunks still in flight: nobody waits for them any more. Any
         // other rejection (someone closed a shared pool) ends the run with that error.

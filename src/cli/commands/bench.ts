@@ -26,8 +26,9 @@ export async function runBenchCommand(dir: string | undefined, flags: BenchFlags
   terminal.out(paint(terminal, "bold", `cxda bench: ${report.action}, ${report.cases.toLocaleString("en-US")} triggers, median of ${report.rounds} rounds`));
   terminal.out(`  limit    ${rate(report.limitCasesPerSec).padStart(18)}   transform called directly, validators precompiled, main thread`);
   terminal.out(`  harness  ${rate(report.harnessCasesPerSec).padStart(18)}   the cxda test pipeline on ${report.workers} worker${report.workers === 1 ? "" : "s"}`);
+  terminal.out(`  full     ${rate(report.harnessFullCasesPerSec).padStart(18)}   the same, bringing back every output and log (--reporter json, --html)`);
   terminal.out(`  ratio    ${report.ratio.toFixed(3).padStart(18)}   harness / limit`);
-  terminal.out(paint(terminal, "dim", `  peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`));
+  terminal.out(paint(terminal, "dim", `  pool start ${report.poolStartMs} ms (once per run), peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`));
   return EXIT.ok;
 }
 

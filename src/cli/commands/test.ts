@@ -88,7 +88,9 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   let failed = 0;
   let bailed = false;
   let lastStatus = 0;
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...generate, ...reporting.runOptions, ...extra })) {
+  // Nothing reads a passing case's output or logs then: the workers need not send them.
+  const passDetail = keepAll ? "full" : "summary";
+  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...generate, ...reporting.runOptions, passDetail, ...extra })) {
     counts.total++;
     counts.caseMs += result.durationMs;
     if (result.status === "pass") counts.passed++;

@@ -7,13 +7,14 @@ describe("runBench", () => {
   it("reports both rates, their ratio, the worker count and peak RSS", async () => {
     const report = await runBench({ action: EXAMPLE_DIR, cases: 300, rounds: 2, workers: 2 });
     expect(report).toMatchObject({ action: "da-test-12345", cases: 300, workers: 2, rounds: 2 });
-    for (const key of ["limitCasesPerSec", "harnessCasesPerSec", "ratio", "peakRssMb"] as const) {
+    for (const key of ["limitCasesPerSec", "harnessCasesPerSec", "harnessFullCasesPerSec", "poolStartMs", "ratio", "peakRssMb"] as const) {
       expect(Number.isFinite(report[key])).toBe(true);
       expect(report[key]).toBeGreaterThan(0);
     }
     expect(report.ratio).toBeCloseTo(report.harnessCasesPerSec / report.limitCasesPerSec, 2);
     expect(report.samples.limit).toHaveLength(2);
     expect(report.samples.harness).toHaveLength(2);
+    expect(report.samples.harnessFull).toHaveLength(2);
   });
 
   it("refuses a folder of several actions", async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedCase } from "../../../src/core/types.js";
 import { bundleTransform } from "../../../src/executor/bundle-transform.js";
-import type { WorkerAction, WorkerCaseResult } from "../../../src/executor/protocol.js";
+import type { ResultDetail, WorkerAction, WorkerCaseResult } from "../../../src/executor/protocol.js";
 import { createWorkerPool } from "../../../src/executor/worker-pool.js";
 import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
 
@@ -31,11 +31,14 @@ describe("the worker pool", () => {
   const cases = (modes: Array<string | undefined>): PreparedCase[] =>
     modes.map((mode, n) => ({ name: `case ${n}`, trigger: { n, ...(mode ? { mode } : {}) }, vars: n % 2 ? { region: "eu" } : {}, now: Date.UTC(2026, 0, 1, 0, 0, n), expect: {} }));
 
-  async function runAll(workers: number, prepared: PreparedCase[], timeoutMs = 2000): Promise<WorkerCaseResult[]> {
+  async function runAll(workers: number, prepared: PreparedCase[], timeoutMs = 2000, detail: ResultDetail = "full"): Promise<WorkerCaseResult[]> {
     const pool = await createWorkerPool({ workers, timeoutMs });
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run(action, prepared, (index, result) => (results[index] = result));
+      await pool.run(action, prepared, (index, result) => {
+        if (results[index] !== undefined) throw new Error(`case ${index} got two results`);
+        results[index] = result;
+      }, { detail });
     } finally {
       await pool.close();
     }
@@ -57,6 +60,46 @@ describe("the worker pool", () => {
     expect(results.map((r) => r.status)).toEqual(["pass", "pass", "error", "pass", "pass"]);
     expect(results[2]?.error?.code).toBe("E_TIMEOUT");
     expect(results[4]?.output).toMatchObject({ n: 4 });
+  });
+
+  it("blames the right case when it hangs in a later batch while the next batch waits on the same worker", async () => {
+    // 600 cases on one worker make three batches of at most 256; the worker holds two at a time.
+    const modes = Array.from({ length: 600 }, (_, i) => (i === 400 ? "hang" : undefined));
+    const results = await runAll(1, cases(modes), 300);
+    expect(results).toHaveLength(600);
+    expect(results.filter((r) => r === undefined)).toHaveLength(0);
+    expect(results.map((r, i) => (r.status === "pass" ? null : [i, r.error?.code]))).toEqual(modes.map((m, i) => (m === "hang" ? [i, "E_TIMEOUT"] : null)));
+    expect(results[599]?.output).toMatchObject({ n: 599 });
+  });
+
+  it("brings back only status and timings for a plain pass in summary detail, and everything else whole", async () => {
+    const prepared = cases([undefined, undefined, undefined]);
+    prepared[1]!.expect = { match: { n: 99 } };
+    const results = await runAll(1, prepared, 2000, "summary");
+    expect(results.map((r) => r.status)).toEqual(["pass", "fail", "pass"]);
+    expect(results[0]).toMatchObject({ issues: [], failures: [], logs: [] });
+    expect(results[0]?.output).toBeUndefined();
+    expect(results[0]?.steps.map((s) => [s.step, s.ok, s.detail])).toEqual([
+      ["validate-input", true, { issues: 0 }],
+      ["execute", true, undefined],
+      ["validate-output", true, { issues: 0 }],
+      ["compare", true, { failures: 0 }],
+    ]);
+    expect(results[0]?.durationMs).toBeGreaterThanOrEqual(0);
+    // The failing case comes whole: its output and logs explain the failure.
+    expect(results[1]?.output).toMatchObject({ n: 1 });
+    expect(results[1]?.logs.map((l) => l.message)).toEqual(["case 1"]);
+    expect(results[1]?.failures[0]?.expectation).toBe("match");
+  });
+
+  it("answers a trigger that JSON cannot carry with E_CASE and runs the others", async () => {
+    const prepared = cases([undefined, undefined, undefined]);
+    prepared[1]!.trigger = { n: 1, big: 10n } as unknown as Record<string, unknown>;
+    const results = await runAll(1, prepared);
+    expect(results.map((r) => r.status)).toEqual(["pass", "error", "pass"]);
+    expect(results[1]?.error?.code).toBe("E_CASE");
+    expect(results[1]?.error?.message).toMatch(/case 1: the trigger or vars cannot be sent as JSON/);
+    expect(results[2]?.output).toMatchObject({ n: 2 });
   });
 
   it("fails the whole batch at once when the transform module never finishes loading", async () => {
