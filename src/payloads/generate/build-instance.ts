@@ -51,6 +51,8 @@ export type Force = { length: number } | { count: number } | { bound: "low" | "h
 
 interface At {
   segments: string[];
+  /** JSON Pointer of `segments`, extended one segment at a time as the builder descends. */
+  pointer: string;
   name: string | undefined;
   realistic: unknown;
   siblings: Record<string, unknown> | undefined;
@@ -74,6 +76,16 @@ const JSON_TYPE_ORDER: readonly JsonType[] = ["object", "array", "string", "inte
 
 function pointerOf(segments: readonly string[]): string {
   return segments.map((s) => `/${escapePointerSegment(s)}`).join("");
+}
+
+/** The pointer of a child of `parent`: most names need no escaping. */
+function childPointer(parent: string, segment: string): string {
+  return `${parent}/${segment.includes("~") || segment.includes("/") ? escapePointerSegment(segment) : segment}`;
+}
+
+/** A copy of a JSON value from the schema, so that a payload never shares objects with the schema (or another payload). */
+function cloneJson<T>(value: T): T {
+  return typeof value === "object" && value !== null ? structuredClone(value) : value;
 }
 
 function shown(segments: readonly string[]): string {
@@ -135,12 +147,116 @@ function onlyTypeAndValues(c: Constraints): boolean {
 }
 
 /** The types the keywords present imply, for a schema without `type`. */
-function impliedTypes(c: Constraints): JsonType[] | undefined {
+function impliedTypes(c: Constraints): readonly JsonType[] | undefined {
   if (c.properties.size > 0 || c.required.size > 0 || c.additional.length > 0 || c.patternProperties.length > 0 || c.minProperties !== undefined || c.maxProperties !== undefined) return ["object"];
   if (c.itemRules.length > 0 || c.minItems !== undefined || c.maxItems !== undefined || c.contains.length > 0 || c.uniqueItems) return ["array"];
   if (c.minLength !== undefined || c.maxLength !== undefined || c.patterns.length > 0 || c.formats.some((f) => numberFormatRange(f) === undefined)) return ["string"];
   if (c.minimum !== undefined || c.maximum !== undefined || c.exclusiveMinimum !== undefined || c.exclusiveMaximum !== undefined || c.multipleOf.length > 0) return ["number"];
   return undefined;
+}
+
+/**
+ * What a set of constraints always gives, worked out the first time it is needed and kept: the schema context hands
+ * out the same constraints object for the same subschemas, so every instance of a run reuses these.
+ */
+interface TypePlan {
+  /** The allowed or implied types in {@link JSON_TYPE_ORDER}; `undefined` when any type will do. */
+  types: readonly JsonType[] | undefined;
+}
+
+interface ValuesPlan {
+  /** The enum/const values the other keywords accept. */
+  allowed: readonly unknown[];
+}
+
+interface StringPlan {
+  samplers: readonly PatternSampler[];
+  /** Why the patterns cannot be generated from, when they cannot. */
+  samplerError: string | undefined;
+  /** The formats that apply to strings (number formats such as int32 do not). */
+  stringFormats: readonly string[];
+}
+
+interface ObjectPlan {
+  declared: readonly string[];
+  /** Declared properties, then required ones that are not declared. */
+  names: readonly string[];
+  /** The subschemas of each property name asked about so far. */
+  subs: Map<string, JsonSchema[]>;
+}
+
+interface ArrayPlan {
+  /** The subschemas of item i (without `contains`) and with `contains`, as asked for. */
+  items: JsonSchema[][];
+  itemsContaining: JsonSchema[][];
+}
+
+/** Generated property names are unbounded: past this many names an object plan stops remembering their subschemas. */
+const MAX_PLANNED_NAMES = 256;
+
+const typePlans = new WeakMap<Constraints, TypePlan>();
+const valuesPlans = new WeakMap<Constraints, ValuesPlan>();
+const stringPlans = new WeakMap<Constraints, StringPlan>();
+const objectPlans = new WeakMap<Constraints, ObjectPlan>();
+const arrayPlans = new WeakMap<Constraints, ArrayPlan>();
+
+function planned<T>(plans: WeakMap<Constraints, T>, c: Constraints, make: (c: Constraints) => T): T {
+  let plan = plans.get(c);
+  if (plan === undefined) plans.set(c, (plan = make(c)));
+  return plan;
+}
+
+function planTypes(c: Constraints): TypePlan {
+  const types = c.types ?? impliedTypes(c);
+  return { types: types === undefined ? undefined : [...types].sort((a, b) => JSON_TYPE_ORDER.indexOf(a) - JSON_TYPE_ORDER.indexOf(b)) };
+}
+
+function planStrings(c: Constraints): StringPlan {
+  const stringFormats = c.formats.filter((f) => numberFormatRange(f) === undefined);
+  try {
+    return { samplers: c.patterns.map((p) => patternSampler(p)), samplerError: undefined, stringFormats };
+  } catch (error) {
+    if (!isCxdaError(error)) throw error;
+    return { samplers: [], samplerError: error.message, stringFormats };
+  }
+}
+
+/** The subschemas item `i` must satisfy: its positional or rest schema from each items rule, then `contains` when it is to hold. */
+function itemSubs(c: Constraints, plan: ArrayPlan, i: number, containing: boolean): JsonSchema[] {
+  const list = containing ? plan.itemsContaining : plan.items;
+  let subs = list[i];
+  if (subs === undefined) {
+    subs = [];
+    for (const rule of c.itemRules) {
+      const sub = i < rule.prefix.length ? rule.prefix[i] : rule.rest;
+      if (sub !== undefined) subs.push(sub);
+    }
+    if (containing) subs.push(...c.contains);
+    list[i] = subs;
+  }
+  return subs;
+}
+
+function matchesPattern(pattern: string, name: string): boolean {
+  try {
+    return patternSampler(pattern).test(name);
+  } catch {
+    return new RegExp(pattern, "u").test(name);
+  }
+}
+
+/** The subschemas a property called `name` must satisfy: declared, pattern and additional properties, or `false` in a closed object. */
+function propertySubs(c: Constraints, name: string): JsonSchema[] {
+  const subs: JsonSchema[] = [...(c.properties.get(name) ?? [])];
+  for (const entry of c.patternProperties) if (matchesPattern(entry.pattern, name)) subs.push(entry.schema);
+  for (const rule of c.additional) if (!rule.known.has(name) && !rule.patterns.some((p) => matchesPattern(p, name))) subs.push(rule.schema);
+  if (c.closed && !c.properties.has(name) && !c.patternProperties.some((entry) => matchesPattern(entry.pattern, name))) subs.push(false);
+  return subs;
+}
+
+function planObject(c: Constraints): ObjectPlan {
+  const declared = [...c.properties.keys()];
+  return { declared, names: [...declared, ...[...c.required].filter((n) => !c.properties.has(n))], subs: new Map() };
 }
 
 /**
@@ -158,18 +274,18 @@ export class InstanceBuilder {
 
   /** One instance of the root schema. @throws CxdaError `E_SCHEMA` when no value could be made. */
   build(): unknown {
-    return this.value([this.env.context.root], { segments: [], name: undefined, realistic: this.env.realistic, siblings: undefined, optional: false });
+    return this.value([this.env.context.root], { segments: [], pointer: "", name: undefined, realistic: this.env.realistic, siblings: undefined, optional: false });
   }
 
   /** A new value for a site made earlier, put at `force` (an exact length or count, or a numeric bound). */
   rebuild(site: Site, force: Force | undefined): unknown {
-    const at: At = { segments: [...site.segments], name: site.name, realistic: site.realistic, siblings: site.siblings === undefined ? undefined : { ...site.siblings }, optional: site.optional };
+    const at: At = { segments: [...site.segments], pointer: site.pointer, name: site.name, realistic: site.realistic, siblings: site.siblings === undefined ? undefined : { ...site.siblings }, optional: site.optional };
     const type = site.type === "any" ? undefined : site.type;
     return this.ofType(site.constraints, at, type, force);
   }
 
-  private hintContext(at: At): HintContext {
-    return { random: this.random, instantMs: this.env.instantMs, name: at.name, siblings: at.siblings, dataActionId: this.env.dataActionId };
+  private hintContext(name: string | undefined, siblings: Readonly<Record<string, unknown>> | undefined): HintContext {
+    return { random: this.random, instantMs: this.env.instantMs, name, siblings, dataActionId: this.env.dataActionId };
   }
 
   private value(subs: readonly JsonSchema[], at: At): unknown {
@@ -282,15 +398,14 @@ export class InstanceBuilder {
           break;
       }
     }
-    this.sites[index] = { segments: at.segments, pointer: pointerOf(at.segments), constraints: c, type, optional: at.optional, name: at.name, realistic: at.realistic, siblings: at.siblings };
+    this.sites[index] = { segments: at.segments, pointer: at.pointer, constraints: c, type, optional: at.optional, name: at.name, realistic: at.realistic, siblings: at.siblings };
     return value;
   }
 
   private chooseType(c: Constraints, at: At): JsonType | undefined {
-    let types = c.types ?? impliedTypes(c);
+    const { types } = planned(typePlans, c, planTypes);
     if (types === undefined) return undefined;
     if (types.length === 0) throw cannot(at, "no type is allowed");
-    types = [...types].sort((a, b) => JSON_TYPE_ORDER.indexOf(a) - JSON_TYPE_ORDER.indexOf(b));
     const realisticType = at.realistic === undefined ? undefined : typeOfValue(at.realistic);
     if (realisticType !== undefined && types.includes(realisticType)) return realisticType;
     if (realisticType === "integer" && types.includes("number")) return "integer";
@@ -300,25 +415,25 @@ export class InstanceBuilder {
   }
 
   private fromValues(c: Constraints, at: At): unknown {
-    const values = c.values ?? [];
-    const context = this.env.context;
-    const plain = onlyTypeAndValues(c);
-    const allowed = values.filter((v) => (plain ? c.types === undefined || c.types.some((t) => hasType(v, t)) : context.accepts(v, c.subs) !== false));
-    if (allowed.length === 0) throw cannot(at, `none of the allowed values (${values.map((v) => JSON.stringify(v)).join(", ")}) satisfies the other keywords`);
-    const hints = [at.realistic, pooledString(this.hintContext(at))];
+    const { allowed } = planned(valuesPlans, c, (c) => {
+      const plain = onlyTypeAndValues(c);
+      return { allowed: (c.values ?? []).filter((v) => (plain ? c.types === undefined || c.types.some((t) => hasType(v, t)) : this.env.context.accepts(v, c.subs) !== false)) };
+    });
+    if (allowed.length === 0) throw cannot(at, `none of the allowed values (${(c.values ?? []).map((v) => JSON.stringify(v)).join(", ")}) satisfies the other keywords`);
+    const hints = [at.realistic, pooledString(this.hintContext(at.name, at.siblings))];
     for (const hint of hints) {
       if (hint !== undefined && this.random.chance(0.5)) {
         const same = allowed.find((v) => v === hint);
         if (same !== undefined) return same;
       }
     }
-    return structuredClone(this.random.pick(allowed));
+    return cloneJson(this.random.pick(allowed));
   }
 
   /** A value for a schema that allows anything: the realistic value varied, else something the name suggests. */
   private free(at: At): unknown {
-    if (at.realistic !== undefined) return this.vary(at.realistic, at);
-    const hint = this.hintContext(at);
+    if (at.realistic !== undefined) return this.vary(at.realistic, at.name, at.siblings);
+    const hint = this.hintContext(at.name, at.siblings);
     const text = pooledString(hint) ?? shapedString(hint);
     if (text !== undefined) return text;
     const range = numberHint(at.name);
@@ -327,17 +442,19 @@ export class InstanceBuilder {
   }
 
   /** The realistic value with its leaves redrawn from their names, so free-form parts of a trigger differ per instance. */
-  private vary(value: unknown, at: At): unknown {
-    if (Array.isArray(value)) return value.map((item, i) => this.vary(item, { ...at, segments: [...at.segments, String(i)] }));
+  private vary(value: unknown, name: string | undefined, siblings: Readonly<Record<string, unknown>> | undefined): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.vary(item, name, siblings));
     if (isRecord(value)) {
       const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(value)) out[key] = this.vary(inner, { segments: [...at.segments, key], name: key, realistic: inner, siblings: out, optional: true });
+      for (const [key, inner] of Object.entries(value)) out[key] = this.vary(inner, key, out);
       return out;
     }
-    const hint = this.hintContext(at);
-    if (typeof value === "string") return pooledString(hint) ?? shapedString(hint) ?? value;
+    if (typeof value === "string") {
+      const hint = this.hintContext(name, siblings);
+      return pooledString(hint) ?? shapedString(hint) ?? value;
+    }
     if (typeof value === "number") {
-      const range = numberHint(at.name);
+      const range = numberHint(name);
       if (range === undefined) return value;
       return this.inRange(range.min, range.max, Number.isInteger(value) ? 0 : range.decimals);
     }
@@ -364,25 +481,19 @@ export class InstanceBuilder {
       max = exact;
     }
     if (max !== undefined && max < min) throw cannot(at, `minLength ${min} is greater than maxLength ${max}`);
-    let samplers: PatternSampler[];
-    try {
-      samplers = c.patterns.map((p) => patternSampler(p));
-    } catch (error) {
-      if (!isCxdaError(error)) throw error;
-      throw cannot(at, error.message);
-    }
+    const { samplers, samplerError, stringFormats } = planned(stringPlans, c, planStrings);
+    if (samplerError !== undefined) throw cannot(at, samplerError);
     const fits = (value: string): boolean => {
       const length = codePoints(value);
-      return length >= min && (max === undefined || length <= max) && samplers.every((s) => s.test(value)) && c.formats.every((f) => numberFormatRange(f) !== undefined || context.acceptsFormat(value, f));
+      return length >= min && (max === undefined || length <= max) && samplers.every((s) => s.test(value)) && stringFormats.every((f) => context.acceptsFormat(value, f));
     };
 
     if (exact === undefined) {
-      const hint = this.hintContext(at);
+      const hint = this.hintContext(at.name, at.siblings);
       for (const candidate of [pooledString(hint), typeof at.realistic === "string" ? at.realistic : undefined, shapedString(hint)]) {
         if (candidate !== undefined && fits(candidate)) return candidate;
       }
     }
-    const stringFormats = c.formats.filter((f) => numberFormatRange(f) === undefined);
     const format = stringFormats[0];
     if (format !== undefined) {
       const formatContext = { random: this.random, instantMs: this.env.instantMs, words: [] as string[] };
@@ -517,23 +628,22 @@ export class InstanceBuilder {
 
     const out: unknown[] = [];
     const seen = new Set<string>();
+    const plan = planned(arrayPlans, c, () => ({ items: [], itemsContaining: [] }));
     for (let i = 0; i < count; i++) {
-      const subs: JsonSchema[] = [];
-      for (const rule of c.itemRules) {
-        const sub = i < rule.prefix.length ? rule.prefix[i] : rule.rest;
-        if (sub !== undefined) subs.push(sub);
-      }
-      if (i < needContains) subs.push(...c.contains);
+      const subs = itemSubs(c, plan, i, i < needContains);
       const realistic = Array.isArray(at.realistic) ? (at.realistic[i] ?? at.realistic[0]) : undefined;
-      const child: At = { segments: [...at.segments, String(i)], name: at.name, realistic, siblings: undefined, optional: false };
+      const segment = String(i);
+      const child: At = { segments: [...at.segments, segment], pointer: `${at.pointer}/${segment}`, name: at.name, realistic, siblings: undefined, optional: false };
       const mark = this.sites.length;
       let item: unknown;
+      let key: string | undefined;
       let made = false;
       try {
         for (let attempt = 0; attempt < (c.uniqueItems ? UNIQUE_ATTEMPTS : 1) && !made; attempt++) {
           this.sites.length = mark;
           item = this.value(subs, child);
-          made = !c.uniqueItems || !seen.has(stableStringify(item));
+          key = c.uniqueItems ? stableStringify(item) : undefined;
+          made = key === undefined || !seen.has(key);
         }
       } catch (error) {
         if (!isGenerationFailure(error) || i < min || force !== undefined) throw error;
@@ -543,7 +653,7 @@ export class InstanceBuilder {
         if (i < min || force !== undefined) throw cannot(child, c.uniqueItems ? "uniqueItems: the item schema allows too few distinct values" : "no item could be made");
         break;
       }
-      if (c.uniqueItems) seen.add(stableStringify(item));
+      if (key !== undefined) seen.add(key);
       out.push(item);
     }
     return out;
@@ -553,18 +663,13 @@ export class InstanceBuilder {
 
   private object(c: Constraints, at: At): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const matches = (pattern: string, name: string): boolean => {
-      try {
-        return patternSampler(pattern).test(name);
-      } catch {
-        return new RegExp(pattern, "u").test(name);
-      }
-    };
+    const plan = planned(objectPlans, c, planObject);
     const subsFor = (name: string): JsonSchema[] => {
-      const subs: JsonSchema[] = [...(c.properties.get(name) ?? [])];
-      for (const entry of c.patternProperties) if (matches(entry.pattern, name)) subs.push(entry.schema);
-      for (const rule of c.additional) if (!rule.known.has(name) && !rule.patterns.some((p) => matches(p, name))) subs.push(rule.schema);
-      if (c.closed && !c.properties.has(name) && !c.patternProperties.some((entry) => matches(entry.pattern, name))) subs.push(false);
+      let subs = plan.subs.get(name);
+      if (subs === undefined) {
+        subs = propertySubs(c, name);
+        if (plan.subs.size < MAX_PLANNED_NAMES) plan.subs.set(name, subs);
+      }
       return subs;
     };
     const shallow = at.segments.length < SHALLOW_DEPTH;
@@ -575,11 +680,12 @@ export class InstanceBuilder {
       return realistic !== undefined && Object.hasOwn(realistic, name) ? Math.max(this.settings.optionalRate, 0.85) : this.settings.optionalRate;
     };
 
-    const declared = [...c.properties.keys()];
-    const names = [...declared, ...[...c.required].filter((n) => !c.properties.has(n))];
+    const declared = plan.declared;
+    // Only dependentRequired adds names: the planned list is shared, so it is copied first.
+    const names = c.dependentRequired.size > 0 ? [...plan.names] : (plan.names as string[]);
     const present = new Set<string>();
     for (const name of names) if (c.required.has(name) || this.random.chance(rate(name))) present.add(name);
-    let grew = true;
+    let grew = c.dependentRequired.size > 0;
     while (grew) {
       grew = false;
       for (const name of [...present]) {
@@ -607,7 +713,7 @@ export class InstanceBuilder {
 
     for (const name of names) {
       if (!present.has(name)) continue;
-      const child: At = { segments: [...at.segments, name], name, realistic: realistic?.[name], siblings: out, optional: !c.required.has(name) };
+      const child: At = { segments: [...at.segments, name], pointer: childPointer(at.pointer, name), name, realistic: realistic?.[name], siblings: out, optional: !c.required.has(name) };
       const mark = this.sites.length;
       try {
         out[name] = this.value(subsFor(name), child);
@@ -624,7 +730,7 @@ export class InstanceBuilder {
       for (const [key, inner] of Object.entries(realistic)) {
         if (c.maxProperties !== undefined && Object.keys(out).length >= c.maxProperties) break;
         // Not a declared property: leaving it out is no "optional field absent" boundary.
-        out[key] = this.value(subsFor(key), { segments: [...at.segments, key], name: key, realistic: inner, siblings: out, optional: false });
+        out[key] = this.value(subsFor(key), { segments: [...at.segments, key], pointer: childPointer(at.pointer, key), name: key, realistic: inner, siblings: out, optional: false });
       }
     } else if (freeForm && shallow && this.settings.bias === "natural" && !subsFor("\u0000").includes(false)) {
       extras = this.random.int(0, 2);
@@ -637,7 +743,7 @@ export class InstanceBuilder {
       if (subs.includes(false)) continue;
       const mark = this.sites.length;
       try {
-        out[name] = this.value(subs, { segments: [...at.segments, name], name, realistic: undefined, siblings: out, optional: false });
+        out[name] = this.value(subs, { segments: [...at.segments, name], pointer: childPointer(at.pointer, name), name, realistic: undefined, siblings: out, optional: false });
         added++;
       } catch (error) {
         if (!isGenerationFailure(error)) throw error;
@@ -660,7 +766,7 @@ export class InstanceBuilder {
       const names = this.env.context.constraintsOf(c.propertyNames);
       const mark = this.sites.length;
       try {
-        const name = this.string(names, { segments: [], name: undefined, realistic: undefined, siblings: undefined, optional: false }, undefined);
+        const name = this.string(names, { segments: [], pointer: "", name: undefined, realistic: undefined, siblings: undefined, optional: false }, undefined);
         return free(name) ? name : undefined;
       } catch (error) {
         if (!isGenerationFailure(error)) throw error;
