@@ -5,7 +5,7 @@ import { randomInt } from "node:crypto";
 export type RandomInt = (max: number) => number;
 
 /** 32-bit FNV-1a hash of a string: turns any seed into the generator's starting state. */
-function hashSeed(seed: string): number {
+export function hashSeed(seed: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) {
     hash ^= seed.charCodeAt(i);
@@ -25,14 +25,22 @@ export function createRandomInt(seed?: string | number): RandomInt {
   if (seed === undefined) return (max) => randomInt(max);
   let state = hashSeed(String(seed));
   return (max) => {
-    // mulberry32: small, fast and well distributed for test data (not for secrets).
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(unit * max);
+    state = nextState(state);
+    return Math.floor(unitOf(state) * max);
   };
+}
+
+/** The generator's next state (mulberry32: small, fast and well distributed for test data, not for secrets). */
+export function nextState(state: number): number {
+  return (state + 0x6d2b79f5) >>> 0;
+}
+
+/** The number in `[0, 1)` that mulberry32 draws from a state. */
+export function unitOf(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 /**
