@@ -1,5 +1,5 @@
 // Realistic values chosen from a field's name: `customerId` looks like CUST-1234, `email` like an address, `startDate` like a date.
-import { emailAddress, instantFor, uuid } from "./format-values.js";
+import { emailAddress, instantFor, isoDate, isoDateTime, uuid } from "./format-values.js";
 import type { Random } from "./random.js";
 
 /** What a hint may look at: the field's name (split into words), its siblings built so far, the clock. */
@@ -189,15 +189,15 @@ function shapeDraw(words: readonly string[]): Draw | undefined {
 function shapeByName(words: readonly string[], joined: string): Draw | undefined {
   const last = words.at(-1);
   const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
-  const instant = (context: HintContext): Date => new Date(instantFor({ random: context.random, instantMs: context.instantMs, words }));
+  const instant = (context: HintContext): number => instantFor({ random: context.random, instantMs: context.instantMs, words });
   const userName = ({ random }: HintContext): string => `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
 
   if (has("email", "mail")) return ({ random }) => emailAddress(random);
   if (has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") || ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)) return ({ random }) => phoneNumber(random);
   if (has("url", "uri", "link", "website", "href", "webhook")) return ({ random }) => `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
   if (has("tag", "tags", "label", "labels")) return ({ random }) => random.pick(TAGS);
-  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return (context) => instant(context).toISOString().slice(0, 10);
-  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") return (context) => instant(context).toISOString();
+  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return (context) => isoDate(instant(context));
+  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") return (context) => isoDateTime(instant(context));
   // "conversationid" written as one word still names a conversation id.
   const glued = words.length === 1 && joined.endsWith("id") && ID_PREFIX[joined.slice(0, -2)] !== undefined ? joined.slice(0, -2) : undefined;
   if (last === "id" || last === "ids" || glued !== undefined) {
