@@ -107,7 +107,7 @@ export function generatePayloads(schema: JsonSchema, options: GeneratePayloadsOp
   if (resolved.mode === "invalid") return invalidMutations(run, resolved.count);
   const out: GeneratedPayload[] = [];
   for (let i = 0; i < resolved.count; i++) {
-    const instance = run.instance(`valid ${i}`, { optionalRate: 0.6, bias: "natural" });
+    const instance = run.instance(`valid ${i}`, { optionalRate: 0.6, bias: "natural", sites: false });
     if (!("value" in instance)) {
       throw new CxdaError("E_SCHEMA", `cannot generate a valid payload (number ${i + 1}, seed ${JSON.stringify(resolved.seed)}) in ${INSTANCE_ATTEMPTS} attempts: ${instance.failure}`, {
         context: { seed: resolved.seed, index: i },

@@ -70,7 +70,7 @@ function applyVariant(run: GenerationRun, base: CheckedInstance, site: Site, var
   }
   for (let attempt = 0; attempt < BOUNDARY_ATTEMPTS; attempt++) {
     const key = `${base.key}\u0000boundary ${index} ${attempt}`;
-    const builder = new InstanceBuilder(base.env, run.random(key), { optionalRate: 0.6, bias: "natural" });
+    const builder = new InstanceBuilder(base.env, run.random(key), { optionalRate: 0.6, bias: "natural", sites: true });
     let value: unknown;
     try {
       value = builder.rebuild(site, variant.force);
@@ -101,12 +101,12 @@ export function boundaryCases(run: GenerationRun, limit: number): BoundaryCase[]
     out.push({ payload, label });
   };
 
-  const minimal = run.instance("boundary minimal", { optionalRate: 0, bias: "low" });
+  const minimal = run.instance("boundary minimal", { optionalRate: 0, bias: "low", sites: true });
   if ("value" in minimal) add(minimal.value, "minimal: required properties only, every bound at its low end");
-  const maximal = run.instance("boundary maximal", { optionalRate: 1, bias: "high" });
+  const maximal = run.instance("boundary maximal", { optionalRate: 1, bias: "high", sites: true });
   if ("value" in maximal) add(maximal.value, "maximal: every optional property present, every bound at its high end");
 
-  const base = run.instance("boundary base", { optionalRate: 1, bias: "natural" });
+  const base = run.instance("boundary base", { optionalRate: 1, bias: "natural", sites: true });
   if (!("value" in base)) {
     if (out.length === 0) throw new CxdaError("E_SCHEMA", `cannot generate boundary payloads: ${base.failure}`);
     return out;

@@ -17,6 +17,8 @@ export interface BuildSettings {
   /** Probability that an optional property is present. */
   optionalRate: number;
   bias: Bias;
+  /** List every value made in `sites`: boundary cases and mutations work from them, plain valid instances do not need them. */
+  sites: boolean;
 }
 
 /** One place in an instance where a value was made, with the constraints it was made under. */
@@ -261,7 +263,7 @@ function planObject(c: Constraints): ObjectPlan {
 
 /**
  * Builds instances for one run: each call to {@link InstanceBuilder.build} makes one value for the root schema,
- * and `sites` lists every value made, parents before children, for boundary cases and mutations.
+ * and `sites` lists every value made, parents before children, for boundary cases and mutations (when the settings ask for it).
  */
 export class InstanceBuilder {
   readonly sites: Site[] = [];
@@ -363,8 +365,7 @@ export class InstanceBuilder {
 
   private ofType(c: Constraints, at: At, knownType: JsonType | undefined, force: Force | undefined): unknown {
     // Parents are listed before their children: the slot is taken now and filled when the value is known.
-    const index = this.sites.length;
-    this.sites.push(undefined as unknown as Site);
+    const index = this.settings.sites ? this.sites.push(undefined as unknown as Site) - 1 : -1;
     let value: unknown;
     let type: JsonType | "any";
     if (c.values !== undefined && force === undefined) {
@@ -398,7 +399,7 @@ export class InstanceBuilder {
           break;
       }
     }
-    this.sites[index] = { segments: at.segments, pointer: at.pointer, constraints: c, type, optional: at.optional, name: at.name, realistic: at.realistic, siblings: at.siblings };
+    if (index >= 0) this.sites[index] = { segments: at.segments, pointer: at.pointer, constraints: c, type, optional: at.optional, name: at.name, realistic: at.realistic, siblings: at.siblings };
     return value;
   }
 

@@ -17,7 +17,7 @@ const HOUR_MS = 3_600_000;
 /** The year generated clocks fall in; the day and time come from the seed. */
 const BASE_YEAR_MS = Date.UTC(2026, 0, 1);
 
-/** An instance that passed the validator, with the sites it was built from. */
+/** An instance that passed the validator, with the sites it was built from (when its settings asked for them). */
 export interface CheckedInstance {
   value: unknown;
   sites: Site[];

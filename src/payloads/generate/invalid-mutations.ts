@@ -200,11 +200,11 @@ function breaksOnly(issues: readonly ValidationIssue[], rule: string, path: stri
  * With a `limit`, an even, seeded sample is kept, in document order.
  */
 export function invalidMutations(run: GenerationRun, limit: number): Mutation[] {
-  const base = run.instance("invalid base", { optionalRate: 1, bias: "natural" });
+  const base = run.instance("invalid base", { optionalRate: 1, bias: "natural", sites: true });
   if (!("value" in base)) throw new CxdaError("E_SCHEMA", `cannot generate invalid payloads: no valid payload to start from (${base.failure})`);
   let counter = 0;
   const rebuild = (site: Site, force: Force, constraints: Partial<Constraints> = {}): unknown => {
-    const builder = new InstanceBuilder(base.env, run.random(`${base.key}\u0000mutation ${counter++}`), { optionalRate: 0.6, bias: "natural" });
+    const builder = new InstanceBuilder(base.env, run.random(`${base.key}\u0000mutation ${counter++}`), { optionalRate: 0.6, bias: "natural", sites: true });
     return builder.rebuild({ ...site, constraints: { ...site.constraints, ...constraints } }, force);
   };
 
