@@ -256,6 +256,15 @@ function propertySubs(c: Constraints, name: string): JsonSchema[] {
   return subs;
 }
 
+function plannedSubs(c: Constraints, plan: ObjectPlan, name: string): JsonSchema[] {
+  let subs = plan.subs.get(name);
+  if (subs === undefined) {
+    subs = propertySubs(c, name);
+    if (plan.subs.size < MAX_PLANNED_NAMES) plan.subs.set(name, subs);
+  }
+  return subs;
+}
+
 function planObject(c: Constraints): ObjectPlan {
   const declared = [...c.properties.keys()];
   return { declared, names: [...declared, ...[...c.required].filter((n) => !c.properties.has(n))], subs: new Map() };
@@ -665,27 +674,21 @@ export class InstanceBuilder {
   private object(c: Constraints, at: At): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const plan = planned(objectPlans, c, planObject);
-    const subsFor = (name: string): JsonSchema[] => {
-      let subs = plan.subs.get(name);
-      if (subs === undefined) {
-        subs = propertySubs(c, name);
-        if (plan.subs.size < MAX_PLANNED_NAMES) plan.subs.set(name, subs);
-      }
-      return subs;
-    };
     const shallow = at.segments.length < SHALLOW_DEPTH;
     const realistic = isRecord(at.realistic) ? at.realistic : undefined;
-    const rate = (name: string): number => {
-      if (!shallow || this.settings.bias === "low") return 0;
-      if (this.settings.bias === "high") return 1;
-      return realistic !== undefined && Object.hasOwn(realistic, name) ? Math.max(this.settings.optionalRate, 0.85) : this.settings.optionalRate;
-    };
+    const { bias, optionalRate } = this.settings;
 
     const declared = plan.declared;
     // Only dependentRequired adds names: the planned list is shared, so it is copied first.
     const names = c.dependentRequired.size > 0 ? [...plan.names] : (plan.names as string[]);
     const present = new Set<string>();
-    for (const name of names) if (c.required.has(name) || this.random.chance(rate(name))) present.add(name);
+    for (const name of names) {
+      if (c.required.has(name)) present.add(name);
+      else {
+        const rate = !shallow || bias === "low" ? 0 : bias === "high" ? 1 : realistic !== undefined && Object.hasOwn(realistic, name) ? Math.max(optionalRate, 0.85) : optionalRate;
+        if (this.random.chance(rate)) present.add(name);
+      }
+    }
     let grew = c.dependentRequired.size > 0;
     while (grew) {
       grew = false;
@@ -710,16 +713,16 @@ export class InstanceBuilder {
       }
       if (present.size > c.maxProperties) throw cannot(at, `${present.size} required properties exceed maxProperties ${c.maxProperties}`);
     }
-    const mustHave = (name: string): boolean => c.required.has(name) || [...present].some((p) => c.dependentRequired.get(p)?.includes(name));
 
     for (const name of names) {
       if (!present.has(name)) continue;
       const child: At = { segments: [...at.segments, name], pointer: childPointer(at.pointer, name), name, realistic: realistic?.[name], siblings: out, optional: !c.required.has(name) };
       const mark = this.sites.length;
       try {
-        out[name] = this.value(subsFor(name), child);
+        out[name] = this.value(plannedSubs(c, plan, name), child);
       } catch (error) {
-        if (!isGenerationFailure(error) || mustHave(name)) throw error;
+        const mustHave = c.required.has(name) || [...present].some((p) => c.dependentRequired.get(p)?.includes(name));
+        if (!isGenerationFailure(error) || mustHave) throw error;
         this.sites.length = mark; // an optional property that cannot be made is left out
       }
     }
@@ -727,20 +730,20 @@ export class InstanceBuilder {
     // A free-form object: the realistic one (varied), or a few extra properties.
     const freeForm = declared.length === 0 && c.patternProperties.length === 0 && c.required.size === 0;
     let extras = 0;
-    if (freeForm && realistic !== undefined && subsFor("\u0000").every((s) => s === true || (isRecord(s) && Object.keys(s).length === 0))) {
+    if (freeForm && realistic !== undefined && plannedSubs(c, plan, "\u0000").every((s) => s === true || (isRecord(s) && Object.keys(s).length === 0))) {
       for (const [key, inner] of Object.entries(realistic)) {
         if (c.maxProperties !== undefined && Object.keys(out).length >= c.maxProperties) break;
         // Not a declared property: leaving it out is no "optional field absent" boundary.
-        out[key] = this.value(subsFor(key), { segments: [...at.segments, key], pointer: childPointer(at.pointer, key), name: key, realistic: inner, siblings: out, optional: false });
+        out[key] = this.value(plannedSubs(c, plan, key), { segments: [...at.segments, key], pointer: childPointer(at.pointer, key), name: key, realistic: inner, siblings: out, optional: false });
       }
-    } else if (freeForm && shallow && this.settings.bias === "natural" && !subsFor("\u0000").includes(false)) {
+    } else if (freeForm && shallow && bias === "natural" && !plannedSubs(c, plan, "\u0000").includes(false)) {
       extras = this.random.int(0, 2);
     }
     const wanted = Math.max(extras, (c.minProperties ?? 0) - Object.keys(out).length);
     for (let added = 0, tries = 0; added < wanted && tries < wanted * 6 + 6; tries++) {
       const name = this.extraName(c, out);
       if (name === undefined) break;
-      const subs = subsFor(name);
+      const subs = plannedSubs(c, plan, name);
       if (subs.includes(false)) continue;
       const mark = this.sites.length;
       try {
