@@ -49,8 +49,29 @@ export interface BenchReport {
   ratio: number;
   /** Peak resident set size of the process (workers included), in MB. */
   peakRssMb: number;
-  /** Every round's figures, for the curious. */
+  /**
+   * Median CPU time per case, in microseconds, over every thread of the process (main and workers): what a case costs
+   * whatever the other load on the machine, where cases per second depend on getting the cores.
+   */
+  cpuMicrosPerCase: { limit: number; harness: number; harnessFull: number };
+  /** Every round's cases per second, for the curious. */
   samples: { limit: number[]; harness: number[]; harnessFull: number[] };
+}
+
+/** One round's figures. */
+interface RoundFigures {
+  casesPerSec: number;
+  cpuMicrosPerCase: number;
+}
+
+/** Runs `round` and measures it: wall time for the rate, the process's CPU time (all threads) for the cost per case. */
+async function measured(cases: number, round: () => Promise<void>): Promise<RoundFigures> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await round();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { casesPerSec: cases / seconds, cpuMicrosPerCase: (used.user + used.system) / cases };
 }
 
 function median(values: number[]): number {
@@ -100,33 +121,31 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
   const output = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
   const ctx = Object.freeze({ actionId: definition.id, env: "sandbox", vars: Object.freeze({}), now: () => new Date(Date.UTC(2026, 0, 1)), log: () => undefined });
-  const limitRound = async (): Promise<number> => {
-    const started = performance.now();
-    for (const trigger of triggers) {
-      if (input.validate(trigger).length > 0) continue;
-      const result = toJsonOutput(await transform(trigger, ctx));
-      output.validate(result);
-    }
-    return count / ((performance.now() - started) / 1000);
-  };
+  const limitRound = (): Promise<RoundFigures> =>
+    measured(count, async () => {
+      for (const trigger of triggers) {
+        if (input.validate(trigger).length > 0) continue;
+        const result = toJsonOutput(await transform(trigger, ctx));
+        output.validate(result);
+      }
+    });
 
   // The harness: the full pipeline, as `cxda test` runs it, on the same triggers. The pool is started once, like a
   // run's, and kept warm across rounds; its start-up is reported on its own.
   const cases: CaseDefinition[] = triggers.map((payload, i) => ({ name: `bench #${i}`, payload, expect: {} }));
-  const harnessRound = async (pool: WorkerPool, passDetail: ResultDetail, slice = cases): Promise<number> => {
-    const started = performance.now();
-    let seen = 0;
-    for await (const result of runCases({ actions: dirs, cases: slice, pool, buildDir, passDetail })) {
-      if (result.status === "error") throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
-      seen++;
-    }
-    if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
-    return slice.length / ((performance.now() - started) / 1000);
-  };
+  const harnessRound = (pool: WorkerPool, passDetail: ResultDetail, slice = cases): Promise<RoundFigures> =>
+    measured(slice.length, async () => {
+      let seen = 0;
+      for await (const result of runCases({ actions: dirs, cases: slice, pool, buildDir, passDetail })) {
+        if (result.status === "error") throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
+        seen++;
+      }
+      if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
+    });
 
   const poolStarted = performance.now();
   const pool = await createWorkerPool({ workers });
-  const samples = { limit: [] as number[], harness: [] as number[], harnessFull: [] as number[] };
+  const samples = { limit: [] as RoundFigures[], harness: [] as RoundFigures[], harnessFull: [] as RoundFigures[] };
   let poolStartMs: number;
   try {
     // The first case of each worker loads the transform and compiles the validators: that is the pool's start-up.
@@ -143,8 +162,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await pool.close();
   }
-  const limitCasesPerSec = Math.round(median(samples.limit));
-  const harnessCasesPerSec = Math.round(median(samples.harness));
+  const rate = (figures: RoundFigures[]): number => Math.round(median(figures.map((f) => f.casesPerSec)));
+  const cpu = (figures: RoundFigures[]): number => Math.round(median(figures.map((f) => f.cpuMicrosPerCase)) * 100) / 100;
+  const limitCasesPerSec = rate(samples.limit);
+  const harnessCasesPerSec = rate(samples.harness);
   return {
     action: definition.id,
     cases: count,
@@ -152,10 +173,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     rounds,
     limitCasesPerSec,
     harnessCasesPerSec,
-    harnessFullCasesPerSec: Math.round(median(samples.harnessFull)),
+    harnessFullCasesPerSec: rate(samples.harnessFull),
     poolStartMs: Math.round(poolStartMs),
     ratio: Math.round((harnessCasesPerSec / limitCasesPerSec) * 1000) / 1000,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    samples: { limit: samples.limit.map(Math.round), harness: samples.harness.map(Math.round), harnessFull: samples.harnessFull.map(Math.round) },
+    cpuMicrosPerCase: { limit: cpu(samples.limit), harness: cpu(samples.harness), harnessFull: cpu(samples.harnessFull) },
+    samples: {
+      limit: samples.limit.map((f) => Math.round(f.casesPerSec)),
+      harness: samples.harness.map((f) => Math.round(f.casesPerSec)),
+      harnessFull: samples.harnessFull.map((f) => Math.round(f.casesPerSec)),
+    },
   };
 }

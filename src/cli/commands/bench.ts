@@ -28,6 +28,8 @@ export async function runBenchCommand(dir: string | undefined, flags: BenchFlags
   terminal.out(`  harness  ${rate(report.harnessCasesPerSec).padStart(18)}   the cxda test pipeline on ${report.workers} worker${report.workers === 1 ? "" : "s"}`);
   terminal.out(`  full     ${rate(report.harnessFullCasesPerSec).padStart(18)}   the same, bringing back every output and log (--reporter json, --html)`);
   terminal.out(`  ratio    ${report.ratio.toFixed(3).padStart(18)}   harness / limit`);
+  const cpu = report.cpuMicrosPerCase;
+  terminal.out(`  CPU per case (all threads): limit ${cpu.limit} µs, harness ${cpu.harness} µs, full ${cpu.harnessFull} µs`);
   terminal.out(paint(terminal, "dim", `  pool start ${report.poolStartMs} ms (once per run), peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`));
   return EXIT.ok;
 }

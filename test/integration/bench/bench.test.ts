@@ -15,6 +15,7 @@ describe("runBench", () => {
     expect(report.samples.limit).toHaveLength(2);
     expect(report.samples.harness).toHaveLength(2);
     expect(report.samples.harnessFull).toHaveLength(2);
+    for (const value of Object.values(report.cpuMicrosPerCase)) expect(value).toBeGreaterThan(0);
   });
 
   it("refuses a folder of several actions", async () => {
