@@ -30,11 +30,14 @@ function describe(value: unknown): string {
  * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
  */
 export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
-  const seen = new Set<object>();
+  /** Objects on the way down from the root: a cycle is an object met again on its own path. */
+  const ancestors = new Set<object>();
+  /** The keys and indices from the root to where the walk is; read only to name the place of a problem. */
+  const path: Array<string | number> = [];
   let dropsUndefined = false;
   // At most 6 bytes per UTF-16 unit of a string (a \uXXXX escape), 25 per number, plus quotes and punctuation.
   let bound = 0;
-  const visit = (current: unknown, path: Array<string | number>): void => {
+  const visit = (current: unknown): void => {
     if (current === null || typeof current === "boolean") {
       bound += 5;
       return;
@@ -50,25 +53,35 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
     }
     if (typeof current !== "object") fail(path, describe(current));
     const object = current as object;
-    if (seen.has(object)) fail(path, "a reference back to one of its own parents (a cycle)");
+    if (ancestors.has(object)) fail(path, "a reference back to one of its own parents (a cycle)");
     const proto = Object.getPrototypeOf(object) as unknown;
     const plainArray = Array.isArray(object);
     if (!plainArray && proto !== Object.prototype && proto !== null) fail(path, describe(object));
-    seen.add(object);
+    ancestors.add(object);
     bound += 2;
-    if (plainArray) (object as unknown[]).forEach((item, index) => visit(item, [...path, index]));
-    else {
-      for (const [key, item] of Object.entries(object)) {
+    if (plainArray) {
+      const items = object as unknown[];
+      for (let index = 0; index < items.length; index++) {
+        path.push(index);
+        visit(items[index]);
+        path.pop();
+      }
+    } else {
+      const record = object as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
         if (item === undefined) dropsUndefined = true;
         else {
           bound += key.length * 6 + 3;
-          visit(item, [...path, key]);
+          path.push(key);
+          visit(item);
+          path.pop();
         }
       }
     }
-    seen.delete(object);
+    ancestors.delete(object);
   };
-  visit(value, []);
+  visit(value);
   const output = dropsUndefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
   if (bound > maxBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(output));
