@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ActionDefinition, CaseDefinition, CaseResult } from "../core/types.js";
 import { generatePayloads } from "../payloads/generate-payloads.js";
+import { createTriggerSource } from "../payloads/generated-trigger.js";
 
 /** What `--generate`, `--seed` and `--invalid` asked for. */
 export interface GenerateRequest {
@@ -11,12 +12,17 @@ export interface GenerateRequest {
   invalid: boolean;
 }
 
-/** Payloads generated per call: generation runs in slices, so a long run never holds every trigger at once. */
+/**
+ * Valid triggers per seed: case i uses seed `seed#k` for slice k = ⌊i / 10,000⌋. (Generation once ran a slice per call;
+ * the numbering stays so that a seed names the same triggers as before.)
+ */
 const GENERATION_SLICE = 10_000;
 
 /**
- * Builds the extra cases of one action, lazily: valid triggers in slices of 10,000 (the first slice uses the seed
- * itself, slice k the seed `seed#k`), then the invalid mutations. Remembers payloads when failures are to be saved.
+ * Builds the extra cases of one action, lazily: valid triggers as references the workers turn into triggers (index i
+ * of the run is payload i mod 10,000 of seed `seed` for the first 10,000, `seed#k` for slice k after), then the
+ * invalid mutations, built here. Remembers the mutations' payloads when failures are to be saved (a failing generated
+ * valid case brings its trigger back in its result).
  */
 export function generatedCases(request: GenerateRequest, keepPayloads?: Map<string, unknown>) {
   return function* (definition: ActionDefinition): Generator<CaseDefinition> {
@@ -26,19 +32,17 @@ export function generatedCases(request: GenerateRequest, keepPayloads?: Map<stri
       keepPayloads?.set(`${definition.id}\u0000${each.name}`, each.payload);
       return each;
     };
-    for (let from = 0, slice = 0; from < request.count; from += GENERATION_SLICE, slice++) {
-      const count = Math.min(GENERATION_SLICE, request.count - from);
-      const seed = slice === 0 ? request.seed : `${request.seed}#${slice}`;
-      const valid = generatePayloads(definition.inputSchema, { ...options, seed, count });
-      for (const [offset, generated] of valid.entries()) {
-        const index = from + offset + 1;
-        yield remember({
-          name: `generated #${index} (seed ${request.seed})`,
-          payload: generated.payload as Record<string, unknown>,
-          expect: {},
-          source: `${replay}, case #${index}`,
-        });
-      }
+    // The workers build the triggers; the first is built here too, so that a schema no trigger can be generated for
+    // is one clear error before the run, not the same error on every case.
+    if (request.count > 0) createTriggerSource(definition.inputSchema, options)({ seed: request.seed, index: 0 });
+    for (let i = 0; i < request.count; i++) {
+      const slice = Math.floor(i / GENERATION_SLICE);
+      yield {
+        name: `generated #${i + 1} (seed ${request.seed})`,
+        generate: { seed: slice === 0 ? request.seed : `${request.seed}#${slice}`, index: i % GENERATION_SLICE },
+        expect: {},
+        source: `${replay}, case #${i + 1}`,
+      };
     }
     if (request.invalid) {
       const mutations = generatePayloads(definition.inputSchema, { ...options, seed: request.seed, mode: "invalid" });

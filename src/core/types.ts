@@ -111,6 +111,20 @@ export interface CaseDefinition {
   expect?: CaseExpectation;
   /** Where the case was read from (`cases/traps.json#2`). */
   source?: string;
+  /**
+   * A generated trigger, built by the worker that runs the case (set by `--generate`; case files cannot use it).
+   * Takes the place of `payload`; the clock is the generated trigger's timestamp unless `now` is given.
+   */
+  generate?: GeneratedTriggerRef;
+}
+
+/**
+ * Where a generated case's trigger comes from: the `index`-th valid payload (from 0) drawn for `seed` from the
+ * action's input schema, as `generatePayloads(schema, { seed })` would return it.
+ */
+export interface GeneratedTriggerRef {
+  seed: string;
+  index: number;
 }
 
 /** A case whose trigger, variables and clock are fully resolved, ready for a worker. */
@@ -120,6 +134,17 @@ export interface PreparedCase {
   vars: Record<string, unknown>;
   /** Epoch milliseconds of the injected clock. */
   now: number;
+  expect: CaseExpectation;
+  source?: string;
+}
+
+/** A case whose trigger the worker running it generates (see {@link CaseDefinition.generate}). */
+export interface GeneratedCase {
+  name: string;
+  generate: GeneratedTriggerRef;
+  vars: Record<string, unknown>;
+  /** Epoch milliseconds of the injected clock; when absent, the generated trigger's timestamp. */
+  now?: number;
   expect: CaseExpectation;
   source?: string;
 }
@@ -176,6 +201,11 @@ export interface CaseResult {
   trace: Trace;
   durationMs: number;
   source?: string;
+  /**
+   * The trigger of a generated case that did not pass: it exists nowhere else (keep it as a case file with
+   * `--save-failures`).
+   */
+  trigger?: unknown;
 }
 
 /** Counts for a whole run. */

@@ -1,6 +1,6 @@
 // The messages passed between the worker pool and its workers.
 import type { Profiler } from "node:inspector";
-import type { CaseResult, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
+import type { CaseExpectation, CaseResult, GeneratedCase, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
 
 /** Everything a worker needs to run an action's cases. */
 export interface WorkerAction {
@@ -44,12 +44,22 @@ export interface BatchInstrumentation {
  */
 export type ResultDetail = "full" | "summary";
 
-/** One case as it crosses to a worker (inside {@link BatchMessage.cases}); `vars` indexes the batch's `vars` list. */
-export interface WireCase {
-  trigger: unknown;
-  vars: number;
-  now: number;
-  expect: PreparedCase["expect"];
+/**
+ * A batch's cases as they cross to a worker (as JSON, in {@link BatchMessage.cases}), column by column: one array of
+ * triggers parses faster than as many small objects around them, and variables and expectations, mostly shared, are
+ * listed once.
+ */
+export interface WireBatch {
+  vars: Array<Record<string, unknown>>;
+  expects: CaseExpectation[];
+  /** Three numbers per case: its index in `vars`, its index in `expects`, its clock (null: the trigger's timestamp). */
+  meta: Array<number | null>;
+  /** One per case; a placeholder where `generated` or `absent` says otherwise. */
+  triggers: unknown[];
+  /** Cases whose trigger the worker generates: `[case index, seed, payload index]`. */
+  generated: Array<[number, string, number]>;
+  /** Cases whose trigger is `undefined` (which JSON cannot hold in an array). */
+  absent: number[];
 }
 
 /** Pool → worker: run these cases, in order. */
@@ -61,9 +71,8 @@ export interface BatchMessage {
   /** Sent with the first batch of the action a worker sees; later batches carry only the key. */
   action?: WorkerAction;
   /**
-   * `{ vars: object[], cases: WireCase[] }` as JSON text: triggers are JSON data by contract, and one string that the
-   * worker parses costs about half of what structured clone of the same objects does. The variables objects are
-   * listed once per batch, since most cases share the run's.
+   * A {@link WireBatch} as JSON text: triggers are JSON data by contract, and one string that the worker parses costs
+   * about half of what structured clone of the same objects does.
    */
   cases: string;
   detail: ResultDetail;
@@ -76,6 +85,9 @@ export interface BatchMessage {
  * case's file, the shared load-definition step), and with the worker's steps in place of the whole trace.
  */
 export type WorkerCaseResult = Omit<CaseResult, "action" | "case" | "source" | "trace"> & { steps: TraceStep[] };
+
+/** A case as the pool takes it: prepared on the main thread, or with a trigger the worker generates. */
+export type PoolCase = PreparedCase | GeneratedCase;
 
 /**
  * Numbers per case in {@link ResultsMessage.timings}: the case's duration, then start and duration of its four steps

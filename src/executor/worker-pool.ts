@@ -7,9 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import type { PreparedCase } from "../core/types.js";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps } from "./protocol.js";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -88,7 +87,7 @@ export interface WorkerPool {
    * Results arrive through `onResult`, in any order. Triggers and variables cross to the workers as JSON, as they
    * would reach the platform; a case whose trigger JSON cannot carry (a BigInt, a cycle) gets an `E_CASE` error.
    */
-  run(action: WorkerAction, cases: PreparedCase[], onResult: ResultListener, options?: RunOptions): Promise<void>;
+  run(action: WorkerAction, cases: PoolCase[], onResult: ResultListener, options?: RunOptions): Promise<void>;
   /** Stops every worker. */
   close(): Promise<void>;
   readonly size: number;
@@ -96,7 +95,7 @@ export interface WorkerPool {
 
 interface Job {
   action: WorkerAction;
-  cases: PreparedCase[];
+  cases: PoolCase[];
   /** Position of each case in the submitted list. */
   positions: number[];
   submission: Submission;
@@ -280,30 +279,46 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
    */
   const encode = (job: Job): string => {
     const varsSeen = new Map<object, number>();
-    const varsJson: string[] = [];
-    const parts: string[] = [];
+    const expectsSeen = new Map<object, number>();
+    const batch: { vars: string[]; expects: string[]; meta: string[]; triggers: string[]; generated: string[]; absent: number[] } = { vars: [], expects: [], meta: [], triggers: [], generated: [], absent: [] };
+    /** The index of `value` in a list of distinct objects, adding it (as JSON) when it is new. */
+    const listed = (seen: Map<object, number>, list: string[], value: object): number => {
+      let index = seen.get(value);
+      if (index === undefined) {
+        const json = JSON.stringify(value);
+        seen.set(value, (index = list.length));
+        list.push(json);
+      }
+      return index;
+    };
     const kept: number[] = [];
-    job.cases.forEach((prepared, i) => {
+    job.cases.forEach((poolCase, i) => {
+      const at = kept.length;
+      let trigger: string | undefined;
+      let vars: number;
+      let expect: number;
       try {
-        let vars = varsSeen.get(prepared.vars);
-        if (vars === undefined) {
-          varsSeen.set(prepared.vars, (vars = varsJson.length));
-          varsJson.push(JSON.stringify(prepared.vars));
-        }
-        const trigger = JSON.stringify(prepared.trigger) as string | undefined;
-        parts.push(`{${trigger === undefined ? "" : `"trigger":${trigger},`}"vars":${vars},"now":${JSON.stringify(prepared.now)},"expect":${JSON.stringify(prepared.expect)}}`);
-        kept.push(i);
+        vars = listed(varsSeen, batch.vars, poolCase.vars);
+        expect = listed(expectsSeen, batch.expects, poolCase.expect);
+        if (!("generate" in poolCase)) trigger = JSON.stringify(poolCase.trigger) as string | undefined;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        const fault = { code: "E_CASE", message: `${prepared.source ?? prepared.name}: the trigger or vars cannot be sent as JSON (${reason}); a trigger is JSON data, as the platform sends it` };
+        const fault = { code: "E_CASE", message: `${poolCase.source ?? poolCase.name}: the trigger or vars cannot be sent as JSON (${reason}); a trigger is JSON data, as the platform sends it` };
         deliver(job, i, faultResult(fault));
+        return;
       }
+      if ("generate" in poolCase) batch.generated.push(JSON.stringify([at, poolCase.generate.seed, poolCase.generate.index]));
+      else if (trigger === undefined) batch.absent.push(at);
+      batch.triggers.push(trigger ?? "0");
+      batch.meta.push(`${vars},${expect},${poolCase.now === undefined || Number.isNaN(poolCase.now) ? "null" : poolCase.now}`);
+      kept.push(i);
     });
     if (kept.length < job.cases.length) {
       job.cases = kept.map((i) => job.cases[i]!);
       job.positions = kept.map((i) => job.positions[i]!);
     }
-    return `{"vars":[${varsJson.join(",")}],"cases":[${parts.join(",")}]}`;
+    const list = (items: Array<string | number>): string => `[${items.join(",")}]`;
+    return `{"vars":${list(batch.vars)},"expects":${list(batch.expects)},"meta":${list(batch.meta)},"triggers":${list(batch.triggers)},"generated":${list(batch.generated)},"absent":${list(batch.absent)}}`;
   };
 
   const dispatch = (): void => {

@@ -4,7 +4,8 @@ import type { JsonSchema, SchemaDraft } from "../core/types.js";
 import { detectDraft } from "../validation/detect-draft.js";
 import { DEFAULT_DATA_ACTION_ID } from "./create-payload.js";
 import { boundaryCases } from "./generate/boundary-cases.js";
-import { createGenerationRun, INSTANCE_ATTEMPTS } from "./generate/generation-run.js";
+import { createGenerationRun } from "./generate/generation-run.js";
+import { validPayload } from "./generated-trigger.js";
 import { invalidMutations } from "./generate/invalid-mutations.js";
 
 /** What to generate: valid instances, valid payloads at the schema's edges, or payloads that each break one rule. */
@@ -106,14 +107,6 @@ export function generatePayloads(schema: JsonSchema, options: GeneratePayloadsOp
   if (resolved.mode === "boundary") return boundaryCases(run, resolved.count);
   if (resolved.mode === "invalid") return invalidMutations(run, resolved.count);
   const out: GeneratedPayload[] = [];
-  for (let i = 0; i < resolved.count; i++) {
-    const instance = run.instance(`valid ${i}`, { optionalRate: 0.6, bias: "natural", sites: false });
-    if (!("value" in instance)) {
-      throw new CxdaError("E_SCHEMA", `cannot generate a valid payload (number ${i + 1}, seed ${JSON.stringify(resolved.seed)}) in ${INSTANCE_ATTEMPTS} attempts: ${instance.failure}`, {
-        context: { seed: resolved.seed, index: i },
-      });
-    }
-    out.push({ payload: instance.value, label: `valid #${i + 1}` });
-  }
+  for (let i = 0; i < resolved.count; i++) out.push({ payload: validPayload(run, i), label: `valid #${i + 1}` });
   return out;
 }

@@ -2,12 +2,12 @@
 import { join, relative, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { CxdaError } from "../core/errors.js";
-import type { ActionDefinition, CaseDefinition, CaseResult, PreparedCase, RunSummary } from "../core/types.js";
-import { prepareCase } from "../cases/prepare-case.js";
+import type { ActionDefinition, CaseDefinition, CaseResult, GeneratedTriggerRef, RunSummary } from "../core/types.js";
+import { prepareCase, prepareGeneratedCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
-import type { BatchInstrumentation, InstrumentOptions, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import type { BatchInstrumentation, InstrumentOptions, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity, type ParityOptions } from "./parity.js";
@@ -60,7 +60,60 @@ export interface ActionInstrumentation extends BatchInstrumentation {
   bundle: string;
 }
 
-type Slot = CaseResult | undefined;
+/**
+ * One action's results in case order. A result is held only from its arrival until its turn to be yielded, so a
+ * row's memory follows the cases in flight, not the cases run.
+ */
+class ResultRow {
+  /** Positions handed out so far: one per case, in case order. */
+  length = 0;
+  /** The next position to yield. */
+  next = 0;
+  /** Whether every case of the row has a position (the feeder pulls cases lazily). */
+  complete = false;
+  private readonly arrived = new Map<number, CaseResult>();
+
+  /** A position for a case whose result comes later. */
+  reserve(): number {
+    return this.length++;
+  }
+
+  /** A position for a result known now. */
+  push(result: CaseResult): number {
+    const position = this.length++;
+    this.arrived.set(position, result);
+    return position;
+  }
+
+  set(position: number, result: CaseResult): void {
+    this.arrived.set(position, result);
+  }
+
+  /** The result at `position`, which must have arrived and not been taken. */
+  get(position: number): CaseResult {
+    return this.arrived.get(position)!;
+  }
+
+  /** The result whose turn it is, when it has arrived; taking it moves the turn on. */
+  take(): CaseResult | undefined {
+    const result = this.arrived.get(this.next);
+    if (result !== undefined) {
+      this.arrived.delete(this.next);
+      this.next++;
+    }
+    return result;
+  }
+
+  /** Results that arrived before the run started (errors found while loading). */
+  waiting(): IterableIterator<CaseResult> {
+    return this.arrived.values();
+  }
+
+  /** Whether every result has been taken. */
+  get done(): boolean {
+    return this.complete && this.next >= this.length;
+  }
+}
 
 /** Cases prepared and handed to the pool at a time. */
 const FEED_CHUNK = 256;
@@ -83,7 +136,7 @@ function errorResult(action: LoadedAction, name: string, error: { code: string; 
   return result;
 }
 
-function toCaseResult(action: LoadedAction, prepared: PreparedCase, result: WorkerCaseResult): CaseResult {
+function toCaseResult(action: LoadedAction, prepared: PoolCase, result: WorkerCaseResult): CaseResult {
   const caseResult: CaseResult = {
     action: action.id,
     case: prepared.name,
@@ -97,6 +150,7 @@ function toCaseResult(action: LoadedAction, prepared: PreparedCase, result: Work
   if (result.output !== undefined) caseResult.output = result.output;
   if (result.error !== undefined) caseResult.error = result.error;
   if (prepared.source !== undefined) caseResult.source = prepared.source;
+  if (result.trigger !== undefined) caseResult.trigger = result.trigger;
   return caseResult;
 }
 
@@ -163,27 +217,23 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
   const vars = options.vars ?? {};
 
-  const slots: Slot[][] = [];
-  /** Each action's cases still to prepare: preparing happens in chunks while earlier chunks run. */
-  /** Whether each row has all its cases: a row grows while the feeder pulls cases from its (lazy) entries. */
-  const complete: boolean[] = [];
+  const rows: ResultRow[] = [];
   const runs: Array<{ action: WorkerAction; entries: Iterator<LoadedCase>; actionIndex: number }> = [];
   /** Case-file cases known before the run: enough to size the pool when nothing else is known. */
   let known = 0;
   for (const [actionIndex, action] of actions.entries()) {
     const entries = selected(caseEntries(action, options), action, options.select);
-    const row: Slot[] = [];
-    slots.push(row);
-    complete.push(false);
+    const row = new ResultRow();
+    rows.push(row);
     if (action.definitionError) {
       for (const entry of entries) row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
       if (row.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
-      complete[actionIndex] = true;
+      row.complete = true;
       continue;
     }
     const workerAction = await workerActionFor(action, options, buildDir);
     if (workerAction === undefined) {
-      complete[actionIndex] = true;
+      row.complete = true;
       continue;
     }
     known += options.cases?.length ?? action.cases.length;
@@ -201,7 +251,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     if (result.error) bus.emit({ type: "execution.error", action: result.action, case: result.case, error: { code: result.error.code, message: result.error.message }, at });
     bus.emit({ type: "execution.finished", action: result.action, case: result.case, result, at });
   };
-  if (bus) for (const row of slots) for (const early of row) if (early) announce(early);
+  if (bus) for (const row of rows) for (const early of row.waiting()) announce(early);
 
   const parity = options.parity;
   const instrument = options.instrument;
@@ -226,25 +276,41 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
   // cases run.
+  /** Cases given a position and not yet yielded, over every row. */
   let outstanding = 0;
   let resumeFeeder: (() => void) | undefined;
   /** Set when the consumer stops early (a `break`, --bail): the feeder must not hand more cases to the pool. */
   let stopped = false;
   let feederError: unknown;
-  /** Results that came from the pool, by row: only those were counted in `outstanding`. */
-  const counted = slots.map(() => new Set<number>());
   const submitted: Array<Promise<void>> = [];
+  // Generated triggers are built by the workers, except where this side needs them too: parity sends them to the
+  // platform and a bus shows them. Then, and for a generated case that also changes its trigger, they are built here.
+  const buildHere = parity !== undefined || bus !== undefined;
   const feed = async (): Promise<void> => {
     for (const run of runs) {
       if (stopped) return;
       const action = actions[run.actionIndex]!;
-      const row = slots[run.actionIndex]!;
+      const row = rows[run.actionIndex]!;
       const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
       const measurement = measureFor(run.action);
+      let triggerOf: ((ref: GeneratedTriggerRef) => unknown) | undefined;
+      /** Prepares a case; only a generated trigger built on this side needs to wait (for the generator to load). */
+      const prepare = (definition: CaseDefinition): PoolCase | Promise<PoolCase> => {
+        const ref = definition.generate;
+        if (ref === undefined) return prepareCase(definition, context);
+        if (!buildHere && definition.payload === undefined && definition.set === undefined && definition.unset === undefined) {
+          return prepareGeneratedCase({ ...definition, generate: ref }, context);
+        }
+        const { generate: _generated, ...rest } = definition;
+        const build = (source: (ref: GeneratedTriggerRef) => unknown): PoolCase => prepareCase({ ...rest, payload: source(ref) as Record<string, unknown> }, context);
+        if (triggerOf !== undefined) return build(triggerOf);
+        const { inputSchema, meta } = action.definition!;
+        return import("../payloads/generated-trigger.js").then(({ createTriggerSource }) => build((triggerOf = createTriggerSource(inputSchema, { draft: meta.inputDraft, dataActionId: run.action.actionId }))));
+      };
       for (let exhausted = false; !exhausted; ) {
         while (outstanding >= MAX_OUTSTANDING && !stopped) await new Promise<void>((resume) => (resumeFeeder = resume));
         if (stopped) return;
-        const cases: PreparedCase[] = [];
+        const cases: PoolCase[] = [];
         const positions: number[] = [];
         while (cases.length < FEED_CHUNK) {
           const next = run.entries.next();
@@ -253,31 +319,27 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
             break;
           }
           const entry = next.value;
-          const position = row.length;
+          outstanding++;
           if (!entry.ok) {
-            row.push(errorResult(action, entry.name, entry.error, entry.source));
-            announce(row[position]!);
+            announce(row.get(row.push(errorResult(action, entry.name, entry.error, entry.source))));
             continue;
           }
           const definition = entry.case;
-          row.push(undefined);
           try {
-            cases.push(prepareCase(definition, context));
-            positions.push(position);
+            const prepared = prepare(definition);
+            cases.push(prepared instanceof Promise ? await prepared : prepared);
+            positions.push(row.reserve());
           } catch (error) {
             const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
-            row[position] = errorResult(action, definition.name, problem, definition.source);
-            announce(row[position]!);
+            announce(row.get(row.push(errorResult(action, definition.name, problem, definition.source))));
           }
         }
-        if (exhausted) complete[run.actionIndex] = true;
+        if (exhausted) row.complete = true;
         if (cases.length === 0) {
           wake?.();
           continue;
         }
-        outstanding += cases.length;
-        for (const position of positions) counted[run.actionIndex]!.add(position);
-        if (bus) for (const prepared of cases) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
+        if (bus) for (const prepared of cases) if ("trigger" in prepared) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
         const running = pool!.run(
           run.action,
           cases,
@@ -285,11 +347,12 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
             const position = positions[index]!;
             const caseResult = toCaseResult(action, cases[index]!, result);
             const settle = (final: CaseResult): void => {
-              row[position] = final;
+              row.set(position, final);
               announce(final);
               wake?.();
             };
-            if (parity && limit && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, cases[index]!.trigger, caseResult)).then(settle);
+            const ran = cases[index]!;
+            if (parity && limit && "trigger" in ran && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, ran.trigger, caseResult)).then(settle);
             else settle(caseResult);
           },
           {
@@ -323,17 +386,17 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   });
 
   try {
-    for (const [rowIndex, row] of slots.entries()) {
-      for (let i = 0; ; i++) {
-        while (row[i] === undefined) {
-          if (i >= row.length && complete[rowIndex]) break;
+    for (const row of rows) {
+      for (;;) {
+        let result = row.take();
+        while (result === undefined && !row.done) {
           if (feederError !== undefined) throw feederError;
           await new Promise<void>((resolveWait) => (wake = resolveWait));
+          result = row.take();
         }
-        if (i >= row.length) break;
-        yield row[i]!;
-        row[i] = undefined;
-        if (counted[rowIndex]!.delete(i)) outstanding--;
+        if (result === undefined) break;
+        yield result;
+        outstanding--;
         if (outstanding < MAX_OUTSTANDING / 2) resumeFeeder?.();
       }
     }

@@ -30,7 +30,7 @@ function redactLog(log: LogEntry): LogEntry {
 }
 
 /**
- * A copy of `result` fit to show: secret-looking keys hidden in the output and in step details, values at
+ * A copy of `result` fit to show: secret-looking keys hidden in the output, the trigger and step details, values at
  * secret-looking paths hidden in issues and failures, and `key=value` secrets hidden in logs and error messages.
  * @example
  * redactResult(result).output; // { recordId: "rec-1", apiKey: "[redacted]" }
@@ -44,6 +44,7 @@ export function redactResult(result: CaseResult): CaseResult {
     trace: { steps: result.trace.steps.map((step) => (step.detail === undefined ? step : { ...step, detail: redactSecrets(step.detail) })) },
   };
   if (result.output !== undefined) copy.output = redactSecrets(result.output);
+  if (result.trigger !== undefined) copy.trigger = redactSecrets(result.trigger);
   if (result.error !== undefined) {
     copy.error = { code: result.error.code, message: redactText(result.error.message) };
     if (result.error.stack !== undefined) copy.error.stack = redactText(result.error.stack);

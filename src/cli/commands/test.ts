@@ -99,7 +99,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     await reporting.onResult(result);
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
-    const payload = result.status !== "pass" ? payloads?.get(`${result.action}\u0000${result.case}`) : undefined;
+    const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
     if (payload !== undefined && flags.saveFailures !== undefined) saved.push(await saveGeneratedFailure(flags.saveFailures, result, payload));
     const now = performance.now();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
