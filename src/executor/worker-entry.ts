@@ -171,8 +171,11 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
   return withStack({ code: "E_TRANSFORM", message: `the transform threw ${name}${message}`, ownThrow: true });
 }
 
+/** Epoch milliseconds of this thread's performance clock origin, read once (it is a getter). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
 /** What a worker keeps per action: the definition and its validators, compiled once. */
@@ -231,7 +234,7 @@ async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTr
   const trigger = input.generate === undefined ? input.trigger : (await triggerSource(entry))(input.generate);
   const clock = input.now ?? triggerClock(trigger);
   caseStartedAt = performance.now();
-  const began = performance.timeOrigin + caseStartedAt;
+  const began = TIME_ORIGIN + caseStartedAt;
   let error: WorkerCaseResult["error"];
   let output: unknown;
   let executed = false;
@@ -255,7 +258,9 @@ async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTr
     const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: capture("log") });
     try {
       executed = true;
-      output = toJsonOutput(await transform(deepFreeze(trigger), ctx), start.maxOutputBytes);
+      const returned = transform(deepFreeze(trigger), ctx);
+      // Only a promise is awaited: awaiting a plain value would still cost the case a turn of the microtask queue.
+      output = toJsonOutput(isThenable(returned) ? await returned : returned, start.maxOutputBytes);
       executeOutcome = PLAIN_PASS[1]!;
     } catch (caught) {
       const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
@@ -360,6 +365,10 @@ function scrubError(error: NonNullable<WorkerCaseResult["error"]>, secrets: read
   const scrubbed = { ...error, message: scrub(error.message, secrets) };
   if (error.stack !== undefined) scrubbed.stack = scrub(error.stack, secrets);
   return scrubbed;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {

@@ -205,7 +205,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const workerData: WorkerStartData = { state: state.buffer as SharedArrayBuffer, epoch, maxOutputBytes: settings.maxOutputBytes };
     const worker = new Worker(entry, {
       workerData,
-      resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
