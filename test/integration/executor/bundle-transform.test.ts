@@ -1,0 +1,54 @@
+// Bundles are reused while the files they were built from keep their bytes, and rebuilt as soon as one changes.
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleTransform } from "../../../src/executor/bundle-transform.js";
+import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
+
+describe("bundleTransform's cache", () => {
+  let project: TempProject;
+  let dir: string;
+  const allow = { network: false, fsWrite: false };
+
+  beforeAll(async () => {
+    project = await createTempProject();
+    dir = await project.addAction("cached", { transform: `import { label } from "./label.js";\nexport default (t) => ({ id: label(t.n) });` });
+    await writeFile(join(dir, "label.ts"), `export const label = (n) => "first-" + n;\n`);
+  });
+  afterAll(async () => {
+    await project.remove();
+  });
+
+  const bundle = (buildDir: string) => bundleTransform({ kind: "file", file: join(dir, "transform.ts") }, { buildDir, allow });
+
+  it("records every file it read, and returns the recorded bundle while they are unchanged", async () => {
+    const buildDir = join(project.root, "build-reuse");
+    const first = await bundle(buildDir);
+    const manifests = (await readdir(buildDir)).filter((name) => name.endsWith(".inputs.json"));
+    expect(manifests).toHaveLength(1);
+    const manifestFile = join(buildDir, manifests[0]!);
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as { hash: string; inputs: Record<string, string> };
+    expect(Object.keys(manifest.inputs).sort()).toEqual([join(dir, "label.ts"), join(dir, "transform.ts")]);
+    // The manifest alone decides: a hash only it holds comes back, so esbuild did not run.
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, hash: "from-the-manifest" }));
+    expect(await bundle(buildDir)).toEqual({ ...first, hash: "from-the-manifest" });
+  });
+
+  it("builds again when an imported file changes, even though the entry file did not", async () => {
+    const buildDir = join(project.root, "build-change");
+    const first = await bundle(buildDir);
+    await writeFile(join(dir, "label.ts"), `export const label = (n) => "second-" + n;\n`);
+    const second = await bundle(buildDir);
+    expect(second.hash).not.toBe(first.hash);
+    expect(await readFile(second.file, "utf8")).toContain("second-");
+  });
+
+  it("builds again when the recorded bundle is gone", async () => {
+    const buildDir = join(project.root, "build-gone");
+    const first = await bundle(buildDir);
+    await rm(first.file);
+    const again = await bundle(buildDir);
+    expect(again).toEqual(first);
+    expect(await readFile(again.file, "utf8")).toContain("label");
+  });
+});
