@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type BuildFailure } from "esbuild";
+import type { BuildFailure } from "esbuild";
 import { CxdaError, describeThrown } from "../core/errors.js";
 import { parseJsonText } from "../internal/json-file.js";
 import { resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig } from "./cxda-config.js";
@@ -88,6 +88,8 @@ let loads = 0;
 async function importCodeConfig(file: string, shown: string, cwd: string): Promise<unknown> {
   let code: string;
   try {
+    // esbuild is loaded only for a config written in code; most runs have none.
+    const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [file],
       absWorkingDir: dirname(file),

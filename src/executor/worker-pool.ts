@@ -6,7 +6,6 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { build } from "esbuild";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps } from "./protocol.js";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
 
@@ -88,8 +87,11 @@ export interface WorkerPool {
    * would reach the platform; a case whose trigger JSON cannot carry (a BigInt, a cycle) gets an `E_CASE` error.
    */
   run(action: WorkerAction, cases: PoolCase[], onResult: ResultListener, options?: RunOptions): Promise<void>;
+  /** Starts more workers, up to `workers` in all (a pool never shrinks). */
+  grow(workers: number): void;
   /** Stops every worker. */
   close(): Promise<void>;
+  /** The number of workers. */
   readonly size: number;
 }
 
@@ -164,6 +166,7 @@ function resolveWorkerEntry(): Promise<string> {
     const compiled = join(here, "worker-entry.js");
     if (existsSync(compiled)) return compiled;
     const source = join(here, "worker-entry.ts");
+    const { build } = await import("esbuild");
     const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
     const code = result.outputFiles[0]?.text ?? "";
     const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
@@ -448,13 +451,20 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   for (let i = 0; i < settings.workers; i++) slots.push(spawn());
 
   return {
-    size: settings.workers,
+    get size() {
+      return slots.length;
+    },
+    grow(workers) {
+      if (closed) return;
+      while (slots.length < workers) slots.push(spawn());
+      dispatch();
+    },
     run(action, cases, onResult, options = {}) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
-        const size = batchSize(cases.length, settings.workers);
+        const size = batchSize(cases.length, slots.length);
         for (let offset = 0; offset < cases.length; offset += size) {
           const slice = cases.slice(offset, offset + size);
           queue.push({ action, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
