@@ -5,15 +5,31 @@ import { Command, CommanderError } from "commander";
 import { describeThrown, isCxdaError } from "../core/errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { abandonedWorkers } from "../executor/worker-pool.js";
-import { registerBenchCommand } from "./commands/bench.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerEmulatorCommand } from "./commands/emulator.js";
-import { registerGenerateCommand } from "./commands/generate.js";
-import { registerInitCommand } from "./commands/init.js";
-import { registerListenCommand } from "./commands/listen.js";
-import { registerPullCommand } from "./commands/pull.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerTestCommand } from "./commands/test.js";
+import type { Command as CommandType } from "commander";
+
+type Register = (program: CommandType, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when that command runs (or for help, which lists them all): `cxda test` does not
+ * pay for the emulator, the listener or the generator.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import("./commands/init.js")).registerInitCommand,
+  test: async () => (await import("./commands/test.js")).registerTestCommand,
+  run: async () => (await import("./commands/run.js")).registerRunCommand,
+  generate: async () => (await import("./commands/generate.js")).registerGenerateCommand,
+  listen: async () => (await import("./commands/listen.js")).registerListenCommand,
+  pull: async () => (await import("./commands/pull.js")).registerPullCommand,
+  emulator: async () => (await import("./commands/emulator.js")).registerEmulatorCommand,
+  demo: async () => (await import("./commands/demo.js")).registerDemoCommand,
+  bench: async () => (await import("./commands/bench.js")).registerBenchCommand,
+};
+
+/** The commands to register: the one named on the command line, or every one (help, a typo to suggest against). */
+function commandsFor(argv: string[]): string[] {
+  const named = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  return named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+}
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -30,15 +46,7 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText("after", "\nStart with: cxda demo (the bundled example end to end), then cxda <command> --help.\nExit codes: 0 passed, 1 a case failed, 2 usage or config error, 3 platform error.")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
-  registerInitCommand(program, setExit);
-  registerTestCommand(program, setExit);
-  registerRunCommand(program, setExit);
-  registerGenerateCommand(program, setExit);
-  registerListenCommand(program, setExit);
-  registerPullCommand(program, setExit);
-  registerEmulatorCommand(program, setExit);
-  registerDemoCommand(program, setExit);
-  registerBenchCommand(program, setExit);
+  for (const name of commandsFor(argv)) (await COMMANDS[name]!())(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Where an action's definition comes from: its folder's definition.json, else the cache, else a pull from the platform.
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { createApiClient, type ApiClient } from "../client/api-client.js";
+import type { ApiClient } from "../client/api-client.js";
 import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
 import { CxdaError } from "../core/errors.js";
 import type { ActionDefinition } from "../core/types.js";
@@ -157,7 +157,8 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
 
   let client = options.client;
   if (client === undefined && options.offline !== true && options.platform !== undefined && hasPlatformCredentials(options.platform)) {
-    client = createApiClient(options.platform);
+    // The client (and auth behind it) loads only when a definition has to be pulled.
+    client = (await import("../client/api-client.js")).createApiClient(options.platform);
   }
   if (client === undefined || options.offline === true) {
     const where = options.actionDir === undefined ? "" : `no ${join(options.actionDir, "definition.json")}, `;

@@ -4,8 +4,6 @@ import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult, RunSummary } from "../../core/types.js";
-import { createApiClient } from "../../client/api-client.js";
-import { toJunitXml } from "../../report/junit-xml.js";
 import { redactResult } from "../../trace/redact-result.js";
 import { runCases, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT, isPlatformCode } from "../exit-codes.js";
@@ -14,11 +12,9 @@ import { addReportOptions, resolveReportRequest, startReporting, wantsReports, t
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
-import { watchActions } from "../watch.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { REPORTER_FILES } from "../../config/cxda-config.js";
 import { runnerOptions } from "../shared-options.js";
-import { generatedCases, saveGeneratedFailure } from "../generated-cases.js";
 
 /** Reporters `--reporter` accepts. */
 const REPORTERS = ["default", "json", "junit"] as const;
@@ -73,9 +69,12 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
   const platform = extra.definitions?.platform ?? { ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) };
-  const parity = flags.parity ? { client: createApiClient(platform) } : undefined;
+  // Modules only some runs need (the platform client, the generator, JUnit) load only for those runs: a plain run
+  // starts faster without them.
+  const parity = flags.parity ? { client: (await import("../../client/api-client.js")).createApiClient(platform) } : undefined;
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
-  const generate = flags.generate !== undefined || flags.invalid ? { extraCases: generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
+  const generation = flags.generate !== undefined || flags.invalid ? await import("../generated-cases.js") : undefined;
+  const generate = generation ? { extraCases: generation.generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
   const saved: string[] = [];
   // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
   const request = await resolveReportRequest(flags);
@@ -100,7 +99,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
     const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
-    if (payload !== undefined && flags.saveFailures !== undefined) saved.push(await saveGeneratedFailure(flags.saveFailures, result, payload));
+    if (payload !== undefined && flags.saveFailures !== undefined && generation) saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
     const now = performance.now();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
     if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
@@ -125,7 +124,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   let shown: CaseResult[] = results;
   if (reporters.files.length > 0 || flags.json) shown = results.map(redactResult);
   for (const { reporter, file } of reporters.files) {
-    await writeReport(file, reporter === "junit" ? toJunitXml(shown) : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`);
+    await writeReport(file, reporter === "junit" ? (await import("../../report/junit-xml.js")).toJunitXml(shown) : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`);
   }
   const reportsExit = await reporting.finish(results, summary);
   if (flags.json) {
@@ -208,6 +207,7 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
       if (!flags.watch) return setExit(await runTestCommand(run.actions, flags, terminal, run));
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+      const { watchActions } = await import("../watch.js");
       await watchActions({ paths: run.actions, terminal, signal: stop.signal, run: (dirs) => runTestCommand(dirs, flags, terminal, { ...run, actions: dirs }) });
       setExit(EXIT.ok);
     });
