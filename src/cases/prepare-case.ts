@@ -3,9 +3,7 @@ import { CxdaError } from "../core/errors.js";
 import type { CaseDefinition, GeneratedCase, GeneratedTriggerRef, PreparedCase } from "../core/types.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { setPath, unsetPath } from "../payloads/dotted-path.js";
-
-/** The clock used when neither the case nor its trigger names a time, so runs stay reproducible. */
-export const DEFAULT_CASE_NOW = "2026-01-01T00:00:00.000Z";
+import { DEFAULT_CASE_NOW, triggerClock } from "./case-clock.js";
 
 /** What a case is prepared against. */
 export interface CaseContext {
@@ -14,13 +12,6 @@ export interface CaseContext {
   defaultTrigger?: Record<string, unknown>;
   /** Variables of the whole run; a case's own `vars` win. */
   vars: Record<string, unknown>;
-}
-
-/** The clock of a case that does not fix one: its trigger's timestamp, else {@link DEFAULT_CASE_NOW}. */
-export function triggerClock(trigger: unknown): number {
-  const timestamp = typeof trigger === "object" && trigger !== null ? (trigger as { timestamp?: unknown }).timestamp : undefined;
-  const parsed = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
-  return Number.isNaN(parsed) ? Date.parse(DEFAULT_CASE_NOW) : parsed;
 }
 
 /**

@@ -5,7 +5,7 @@ import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
 import type { CaseExpectation, CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
-import { triggerClock } from "../cases/prepare-case.js";
+import { triggerClock } from "../cases/case-clock.js";
 import { describeThrown } from "../core/errors.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";

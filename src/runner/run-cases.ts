@@ -213,6 +213,20 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
  */
 export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseResult, void, undefined> {
   const dirs = await findActionDirs(options.actions);
+  // A run's own pool starts with one worker now, so that it boots while definitions load and transforms bundle; it
+  // grows to its full size once the cases are known.
+  const early = options.pool === undefined ? createWorkerPool({ ...options, workers: 1 }) : undefined;
+  // Its failure (bad pool options) is reported where the run first waits for it, not as an unhandled rejection.
+  early?.catch(() => undefined);
+  try {
+    return yield* runLoaded(options, dirs, early);
+  } finally {
+    // The run's own pool ends with the run, however it ends (finished, stopped early, an error while loading).
+    if (early !== undefined) await early.then((pool) => pool.close(), () => undefined);
+  }
+}
+
+async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promise<WorkerPool> | undefined): AsyncGenerator<CaseResult, void, undefined> {
   const actions = await Promise.all(dirs.map((dir) => loadAction(dir, options.definitions)));
   const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
   const vars = options.vars ?? {};
@@ -269,9 +283,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   let wake: (() => void) | undefined;
   // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
   const estimate = options.extraCases !== undefined && options.cases === undefined ? Infinity : known;
-  let pool = options.pool;
-  const ownPool = pool === undefined && runs.length > 0;
-  if (ownPool) pool = await createWorkerPool({ ...options, workers: Math.max(1, Math.min(options.workers ?? availableParallelism(), estimate)) });
+  const pool = options.pool ?? (runs.length > 0 ? await early : undefined);
+  if (early !== undefined && runs.length > 0) pool!.grow(Math.max(1, Math.min(options.workers ?? availableParallelism(), estimate)));
 
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
@@ -406,7 +419,6 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   } finally {
     stopped = true;
     resumeFeeder?.();
-    if (ownPool) await pool!.close();
   }
 }
 
