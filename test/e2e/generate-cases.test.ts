@@ -39,6 +39,22 @@ describe("cxda test --generate", () => {
     expect(statuses(a)).not.toEqual(statuses(c));
   });
 
+  it("gives identical results with 1 and with 2 workers, and a failing case carries the trigger its worker generated", async () => {
+    const [one, two] = await Promise.all([
+      cxda(["test", flaky, "--generate", "40", "--seed", "5", "--json", "--workers", "1"]),
+      cxda(["test", flaky, "--generate", "40", "--seed", "5", "--json", "--workers", "2"]),
+    ]);
+    type Run = { results: Array<{ case: string; status: string; output?: unknown; trigger?: { triggerId: string }; error?: { message: string } }> };
+    const results = (run: { stdout: string }) => (JSON.parse(run.stdout) as Run).results;
+    const comparable = (run: { stdout: string }) => results(run).map(({ case: name, status, output, trigger, error }) => ({ name, status, output, trigger, error: error?.message }));
+    expect(comparable(one)).toEqual(comparable(two));
+    const failed = results(one).filter((r) => r.status !== "pass");
+    expect(failed.length).toBeGreaterThan(0);
+    for (const result of failed) expect(result.error?.message).toContain(`even trigger ${result.trigger?.triggerId}`);
+    // Passing cases come without a trigger: it was never sent back.
+    expect(results(one).filter((r) => r.status === "pass").every((r) => r.trigger === undefined)).toBe(true);
+  });
+
   it("names the seed and index of a failing generated case and saves it as a case file that fails the same way", async () => {
     const saveDir = join(project.root, "saved");
     const run = await cxda(["test", flaky, "--generate", "20", "--seed", "3", "--save-failures", saveDir]);
