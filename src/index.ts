@@ -33,4 +33,5 @@ export { resolveDefinition, pullDefinition, type ResolvedDefinition, type Defini
 export { defineConfig, resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig, type AuthConfig, type CoverageConfig, type CoverageThresholds, type SandboxConfig, type ReporterConfig, type ReporterName, type ResolvedReporter } from "./config/cxda-config.js";
 export { loadConfig, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from "./config/load-config.js";
 export { startListener, resolveListenerOptions, type Listener, type ListenerOptions, type ResolvedListenerOptions, type ListenerAction, type ListenerRequest } from "./listener/listener.js";
+export { createTriggerSource } from "./payloads/generated-trigger.js";
 export { generatePayloads, resolveGeneratePayloadsOptions, type ResolvedGeneratePayloadsOptions, type GeneratePayloadsOptions, type GeneratedPayload, type InvalidPayload, type GenerateMode } from "./payloads/generate-payloads.js";

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { format } from "node:util";
 import type { CaseExpectation, CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
+import { deepFreeze } from "../internal/deep-freeze.js";
 import { describeThrown } from "../core/errors.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
@@ -92,14 +93,6 @@ process.on("uncaughtException", (error) => capture("error")(`uncaught exception 
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }
 
 /** Stack frames of the harness are noise to a user: keep the transform's frames, with paths relative to the cwd. */
@@ -231,7 +224,9 @@ async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTr
   const { action } = entry;
   const { vars } = input;
   currentLogs = [];
-  const trigger = input.generate === undefined ? input.trigger : (await triggerSource(entry))(input.generate);
+  // Frozen before validation, not just before the transform: validating the frozen objects is a little faster (the
+  // validators then meet one kind of object), and a trigger is read-only in every step anyway.
+  const trigger = deepFreeze(input.generate === undefined ? input.trigger : (await triggerSource(entry))(input.generate));
   const clock = input.now ?? triggerClock(trigger);
   caseStartedAt = performance.now();
   const began = TIME_ORIGIN + caseStartedAt;
@@ -258,7 +253,7 @@ async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTr
     const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: capture("log") });
     try {
       executed = true;
-      const returned = transform(deepFreeze(trigger), ctx);
+      const returned = transform(trigger, ctx);
       // Only a promise is awaited: awaiting a plain value would still cost the case a turn of the microtask queue.
       output = toJsonOutput(isThenable(returned) ? await returned : returned, start.maxOutputBytes);
       executeOutcome = PLAIN_PASS[1]!;
