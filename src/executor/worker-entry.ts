@@ -216,17 +216,28 @@ function validatorOf(entry: ActionEntry["input"]): Validator {
   return entry;
 }
 
+/** `ctx.log` of every case: it appends to the running case's logs. */
+const ctxLog = capture("log");
+
 /**
  * Runs one case: validate input → execute → validate output → compare. Writes its timings at `timings[at…]` and
- * returns how its result travels (see WireResult): a plain pass costs no objects beyond its output.
+ * returns how its result travels (see WireResult): a plain pass costs no objects beyond its output. A case whose
+ * transform returns a plain value (and whose trigger is given, not generated) completes without a promise: most cases
+ * cost no turn of the microtask queue.
  */
-async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): Promise<WireResult> {
+function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
+  currentLogs = [];
+  const ref = input.generate;
+  if (ref === undefined) return startCase(entry, input, input.trigger, transform, timings, at, detail);
+  return triggerSource(entry).then((source) => startCase(entry, input, source(ref), transform, timings, at, detail));
+}
+
+function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
   const { action } = entry;
   const { vars } = input;
-  currentLogs = [];
   // Frozen before validation, not just before the transform: validating the frozen objects is a little faster (the
   // validators then meet one kind of object), and a trigger is read-only in every step anyway.
-  const trigger = deepFreeze(input.generate === undefined ? input.trigger : (await triggerSource(entry))(input.generate));
+  const trigger = deepFreeze(given);
   const clock = input.now ?? triggerClock(trigger);
   caseStartedAt = performance.now();
   const began = TIME_ORIGIN + caseStartedAt;
@@ -243,73 +254,80 @@ async function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTr
   let issues: ValidationIssue[] = inputIssues;
 
   startedAt = ended;
-  let executeOutcome: StepOutcomes[number];
+  let executeOutcome: StepOutcomes[number] = PLAIN_PASS[1]!;
+  const returnedValue = (value: unknown): void => {
+    output = toJsonOutput(value, start.maxOutputBytes);
+  };
+  const threw = (caught: unknown): void => {
+    const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
+    output = undefined;
+    if (fault.ownThrow) thrown = { message: describeThrown(caught) };
+    const { ownThrow: _own, ...rest } = fault;
+    error = rest;
+    executeOutcome = [false, { error: fault.code }];
+  };
+
+  /** The steps after the transform has returned (or was skipped), and the result as it travels. */
+  const finish = (): WireResult => {
+    ended = now();
+    timings[at + 3] = startedAt;
+    timings[at + 4] = ended - startedAt;
+
+    startedAt = ended;
+    let outputOutcome: StepOutcomes[number];
+    if (executed && error === undefined) {
+      issues = validatorOf(entry.output).validate(output);
+      outputOutcome = issues.length === 0 ? PLAIN_PASS[2]! : [false, { issues: issues.length }];
+    } else {
+      outputOutcome = [null, { skipped: "no output" }];
+    }
+    ended = now();
+    timings[at + 5] = startedAt;
+    timings[at + 6] = ended - startedAt;
+
+    startedAt = ended;
+    const failures = evaluateExpectations(input.expect, thrown ? { executed, output, issues, thrown } : { executed, output, issues });
+    ended = now();
+    timings[at + 7] = startedAt;
+    timings[at + 8] = ended - startedAt;
+    timings[at] = ended - began;
+
+    if (failures.length === 0 && error === undefined && issues.length === 0 && thrown === undefined && executed) {
+      if (detail === "summary") return 0;
+      // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
+      return currentLogs.length === 0 ? { output } : { output, logs: finishLogs(currentLogs, secretValues(trigger, vars)) };
+    }
+    const expectedThrow = thrown !== undefined && input.expect.throws !== undefined;
+    const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
+    const steps = timedSteps(timings, at, [[inputIssues.length === 0, { issues: inputIssues.length }], executeOutcome, outputOutcome, [failures.length === 0, { failures: failures.length }]]);
+    // A thrown message can reach the failures too (a throws expectation that did not match), so a throw counts as text.
+    const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(trigger, vars) : [];
+    const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: finishLogs(currentLogs, secrets), steps, durationMs: timedDuration(timings, at) };
+    if (output !== undefined) result.output = output;
+    if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
+    // A generated trigger exists only here: a case that did not pass brings it back, to be shown or saved.
+    if (input.generate !== undefined && status !== "pass") result.trigger = trigger;
+    return { result };
+  };
+
   if (inputIssues.length > 0) {
     executeOutcome = [null, { skipped: "the input is invalid" }];
   } else if (typeof transform !== "function") {
     error = transform;
     executeOutcome = [false, { error: transform.code }];
   } else {
-    const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: capture("log") });
+    const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: ctxLog });
+    executed = true;
     try {
-      executed = true;
       const returned = transform(trigger, ctx);
-      // Only a promise is awaited: awaiting a plain value would still cost the case a turn of the microtask queue.
-      output = toJsonOutput(isThenable(returned) ? await returned : returned, start.maxOutputBytes);
-      executeOutcome = PLAIN_PASS[1]!;
+      // Only a promise is waited for: the rest of a case that returned a plain value runs straight on.
+      if (isThenable(returned)) return Promise.resolve(returned).then(returnedValue).catch(threw).then(finish);
+      returnedValue(returned);
     } catch (caught) {
-      const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
-      output = undefined;
-      if (fault.ownThrow) thrown = { message: describeThrown(caught) };
-      const { ownThrow: _own, ...rest } = fault;
-      error = rest;
-      executeOutcome = [false, { error: fault.code }];
+      threw(caught);
     }
   }
-  ended = now();
-  timings[at + 3] = startedAt;
-  timings[at + 4] = ended - startedAt;
-
-  startedAt = ended;
-  let outputOutcome: StepOutcomes[number];
-  if (executed && error === undefined) {
-    issues = validatorOf(entry.output).validate(output);
-    outputOutcome = issues.length === 0 ? PLAIN_PASS[2]! : [false, { issues: issues.length }];
-  } else {
-    outputOutcome = [null, { skipped: "no output" }];
-  }
-  ended = now();
-  timings[at + 5] = startedAt;
-  timings[at + 6] = ended - startedAt;
-
-  startedAt = ended;
-  const failures = evaluateExpectations(input.expect, thrown ? { executed, output, issues, thrown } : { executed, output, issues });
-  ended = now();
-  timings[at + 7] = startedAt;
-  timings[at + 8] = ended - startedAt;
-  timings[at] = ended - began;
-
-  if (failures.length === 0 && error === undefined && issues.length === 0 && thrown === undefined && executed) {
-    if (detail === "summary") return 0;
-    // Looking for secrets costs a walk of the trigger: only when there is text they could be in.
-    return currentLogs.length === 0 ? { output } : { output, logs: finishLogs(currentLogs, secretValues(trigger, vars)) };
-  }
-  const expectedThrow = thrown !== undefined && input.expect.throws !== undefined;
-  const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
-  const steps = timedSteps(timings, at, [
-    [inputIssues.length === 0, { issues: inputIssues.length }],
-    executeOutcome,
-    outputOutcome,
-    [failures.length === 0, { failures: failures.length }],
-  ]);
-  // A thrown message can reach the failures too (a throws expectation that did not match), so a throw counts as text.
-  const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(trigger, vars) : [];
-  const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: finishLogs(currentLogs, secrets), steps, durationMs: timedDuration(timings, at) };
-  if (output !== undefined) result.output = output;
-  if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
-  // A generated trigger exists only here: a case that did not pass brings it back, to be shown or saved.
-  if (input.generate !== undefined && status !== "pass") result.trigger = trigger;
-  return { result };
+  return finish();
 }
 
 /** Whether each key seen so far looks secret: triggers repeat their keys, so the pattern runs once per key. */
@@ -453,7 +471,8 @@ async function runBatch(message: BatchMessage): Promise<void> {
     const at = outbox.row;
     let result: WireResult;
     try {
-      result = await runCase(entry, input, transform, outbox.buffer, at, message.detail);
+      const running = runCase(entry, input, transform, outbox.buffer, at, message.detail);
+      result = running instanceof Promise ? await running : running;
     } catch (fault) {
       // Only the harness can get here (a schema that will not compile, a trigger that cannot be generated): report it
       // on the case, keep the batch going.

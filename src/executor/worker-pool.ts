@@ -320,8 +320,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       job.cases = kept.map((i) => job.cases[i]!);
       job.positions = kept.map((i) => job.positions[i]!);
     }
-    const list = (items: Array<string | number>): string => `[${items.join(",")}]`;
-    return `{"vars":${list(batch.vars)},"expects":${list(batch.expects)},"meta":${list(batch.meta)},"triggers":${list(batch.triggers)},"generated":${list(batch.generated)},"absent":${list(batch.absent)}}`;
+    // One join makes one flat string; a chain of concatenations would be flattened again when the message is sent.
+    const fields = Object.entries(batch).map(([name, items]: [string, Array<string | number>]) => `"${name}":[${items.join(",")}]`);
+    return `{${fields.join(",")}}`;
   };
 
   const dispatch = (): void => {
