@@ -70,6 +70,8 @@ export interface BatchMessage {
   actionKey: number;
   /** Sent with the first batch of the action a worker sees; later batches carry only the key. */
   action?: WorkerAction;
+  /** Keys of actions the worker may drop (the pool will send their definitions again if it needs them). */
+  forget?: number[];
   /**
    * A {@link WireBatch} as JSON text: triggers are JSON data by contract, and one string that the worker parses costs
    * about half of what structured clone of the same objects does.

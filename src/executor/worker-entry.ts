@@ -444,6 +444,7 @@ class Outbox {
 async function runBatch(message: BatchMessage): Promise<void> {
   Atomics.store(state, WORKER_STATE.batchId, message.batchId);
   mark(WORKER_PHASE.loading, 0);
+  for (const key of message.forget ?? []) actions.delete(key);
   let entry = actions.get(message.actionKey);
   if (entry === undefined) {
     const action = message.action!;

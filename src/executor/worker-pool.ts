@@ -6,6 +6,8 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
+import { isCxdaError } from "../core/errors.js";
+import { assertJsonData } from "./json-output.js";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps } from "./protocol.js";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
 
@@ -124,7 +126,7 @@ interface Slot {
   worker: Worker;
   /** Batches handed to the worker and not yet done, oldest (the one it runs) first; at most {@link IN_FLIGHT}. */
   jobs: Job[];
-  /** Keys of the actions whose definitions this worker has received. */
+  /** Keys of the actions whose definitions this worker holds, least recently used first (at most {@link KNOWN_ACTIONS}). */
   known: Set<number>;
   /** What the worker is doing, shared with it (see WORKER_STATE). */
   state: Int32Array;
@@ -142,6 +144,9 @@ interface Slot {
  * thread to hear that the first is done.
  */
 const IN_FLIGHT = 2;
+
+/** Definitions a worker keeps compiled at once; beyond that it forgets the least recently used (watch mode makes many). */
+const KNOWN_ACTIONS = 16;
 
 /**
  * A worker blocked inside a native call (a read from a pipe nobody writes, say) never finishes terminating. After
@@ -267,12 +272,20 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const watchdog = setInterval(watch, Math.max(5, Math.min(100, Math.floor(settings.timeoutMs / 4))));
   watchdog.unref();
 
-  /** Pool-wide keys of the actions seen, so a worker is sent each definition once. */
+  /**
+   * Pool-wide keys of actions, so a worker is sent each definition once. Equal definitions share a key even as
+   * separate objects (a listener or a vitest suite builds one per run), so a long-lived pool does not collect copies.
+   */
   const actionKeys = new WeakMap<WorkerAction, number>();
-  let nextActionKey = 1;
+  const keysByContent = new Map<string, number>();
   const keyOf = (action: WorkerAction): number => {
     let key = actionKeys.get(action);
-    if (key === undefined) actionKeys.set(action, (key = nextActionKey++));
+    if (key === undefined) {
+      const content = createHash("sha256").update(JSON.stringify(action)).digest("hex");
+      key = keysByContent.get(content);
+      if (key === undefined) keysByContent.set(content, (key = keysByContent.size + 1));
+      actionKeys.set(action, key);
+    }
     return key;
   };
 
@@ -280,14 +293,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
    * The job's cases as the worker reads them (see BatchMessage.cases). A case JSON cannot carry is answered here with
    * an error and left out of the job.
    */
-  const encode = (job: Job): string => {
+  const encode = (job: Job): { json: string; kept: number[]; faults: Array<[index: number, fault: { code: string; message: string }]> } => {
     const varsSeen = new Map<object, number>();
     const expectsSeen = new Map<object, number>();
     const batch: { vars: string[]; expects: string[]; meta: string[]; triggers: string[]; generated: string[]; absent: number[] } = { vars: [], expects: [], meta: [], triggers: [], generated: [], absent: [] };
     /** The index of `value` in a list of distinct objects, adding it (as JSON) when it is new. */
-    const listed = (seen: Map<object, number>, list: string[], value: object): number => {
+    const listed = (seen: Map<object, number>, list: string[], value: object, check?: (value: object) => void): number => {
       let index = seen.get(value);
       if (index === undefined) {
+        check?.(value);
         const json = JSON.stringify(value);
         seen.set(value, (index = list.length));
         list.push(json);
@@ -295,19 +309,22 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       return index;
     };
     const kept: number[] = [];
+    const faults: Array<[number, { code: string; message: string }]> = [];
     job.cases.forEach((poolCase, i) => {
       const at = kept.length;
       let trigger: string | undefined;
       let vars: number;
       let expect: number;
       try {
-        vars = listed(varsSeen, batch.vars, poolCase.vars);
+        vars = listed(varsSeen, batch.vars, poolCase.vars, (value) => assertJsonData(value, "vars"));
         expect = listed(expectsSeen, batch.expects, poolCase.expect);
         if (!("generate" in poolCase)) trigger = JSON.stringify(poolCase.trigger) as string | undefined;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const fault = { code: "E_CASE", message: `${poolCase.source ?? poolCase.name}: the trigger or vars cannot be sent as JSON (${reason}); a trigger is JSON data, as the platform sends it` };
-        deliver(job, i, faultResult(fault));
+        const where = poolCase.source ?? poolCase.name;
+        const message = isCxdaError(error)
+          ? `${where}: ${error.message}`
+          : `${where}: the trigger cannot be sent as JSON (${error instanceof Error ? error.message : String(error)}); a trigger is JSON data, as the platform sends it`;
+        faults.push([i, { code: "E_CASE", message }]);
         return;
       }
       if ("generate" in poolCase) batch.generated.push(JSON.stringify([at, poolCase.generate.seed, poolCase.generate.index]));
@@ -316,39 +333,66 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       batch.meta.push(`${vars},${expect},${poolCase.now === undefined || Number.isNaN(poolCase.now) ? "null" : poolCase.now}`);
       kept.push(i);
     });
-    if (kept.length < job.cases.length) {
+    // One join makes one flat string; a chain of concatenations would be flattened again when the message is sent.
+    const fields = Object.entries(batch).map(([name, items]: [string, Array<string | number>]) => `"${name}":[${items.join(",")}]`);
+    return { json: `{${fields.join(",")}}`, kept, faults };
+  };
+
+  /** Hands one queued job to `slot`'s worker; false when the queue is empty. */
+  const handOut = (slot: Slot): boolean => {
+    const job = queue.shift();
+    if (job === undefined) return false;
+    const { json, kept, faults } = encode(job);
+    if (!job.requeued) job.submission.onStart?.(job.positions);
+    // Cases JSON cannot carry are answered after they were announced, like any other, and leave the batch.
+    for (const [index, fault] of faults) deliver(job, index, faultResult(fault));
+    if (faults.length > 0) {
       job.cases = kept.map((i) => job.cases[i]!);
       job.positions = kept.map((i) => job.positions[i]!);
     }
-    // One join makes one flat string; a chain of concatenations would be flattened again when the message is sent.
-    const fields = Object.entries(batch).map(([name, items]: [string, Array<string | number>]) => `"${name}":[${items.join(",")}]`);
-    return `{${fields.join(",")}}`;
+    if (job.cases.length === 0) return true;
+    job.batchId = nextBatchId++;
+    job.next = 0;
+    slot.jobs.push(job);
+    const actionKey = keyOf(job.action);
+    const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: json, detail: job.submission.detail };
+    if (slot.known.has(actionKey)) {
+      // Most recently used last: the oldest definition is the one a worker forgets first.
+      slot.known.delete(actionKey);
+      slot.known.add(actionKey);
+    } else {
+      message.action = job.action;
+      slot.known.add(actionKey);
+      if (slot.known.size > KNOWN_ACTIONS) {
+        const oldest = slot.known.values().next().value!;
+        slot.known.delete(oldest);
+        message.forget = [oldest];
+      }
+    }
+    if (job.submission.measure !== undefined) {
+      message.instrument = job.submission.measure.instrument;
+      job.submission.batchesOut++;
+    }
+    slot.worker.ref();
+    slot.worker.postMessage(message);
+    return true;
   };
 
+  /**
+   * Hands out queued jobs: first one to every idle worker, then a second to busy ones (so each starts its next batch
+   * without waiting) while more jobs wait than workers are idle. A worker being stopped takes nothing: its fault
+   * belongs to the batches it had.
+   */
   const dispatch = (): void => {
     for (const slot of slots) {
-      // A worker being stopped takes no new batch: its fault belongs to the batches it had.
-      while (slot.fault === undefined && slot.jobs.length < IN_FLIGHT) {
-        const job = queue.shift();
-        if (job === undefined) return;
-        const cases = encode(job);
-        if (job.cases.length === 0) continue;
-        job.batchId = nextBatchId++;
-        job.next = 0;
-        slot.jobs.push(job);
-        const actionKey = keyOf(job.action);
-        const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases, detail: job.submission.detail };
-        if (!slot.known.has(actionKey)) {
-          message.action = job.action;
-          slot.known.add(actionKey);
-        }
-        if (job.submission.measure !== undefined) {
-          message.instrument = job.submission.measure.instrument;
-          job.submission.batchesOut++;
-        }
-        slot.worker.ref();
-        slot.worker.postMessage(message);
-        if (!job.requeued) job.submission.onStart?.(job.positions);
+      // A job can come back empty (every case unsendable): then the worker is still idle and takes the next.
+      while (slot.fault === undefined && slot.jobs.length === 0) if (!handOut(slot)) return;
+    }
+    for (let held = 1; held < IN_FLIGHT; held++) {
+      for (const slot of slots) {
+        if (slot.fault !== undefined || slot.jobs.length !== held) continue;
+        const idle = slots.filter((other) => other.fault === undefined && other.jobs.length === 0).length;
+        if (queue.length <= idle || !handOut(slot)) return;
       }
     }
   };
@@ -434,7 +478,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         // The case to blame: the one the watchdog timed (it may have finished while the worker was being stopped, and
         // then nobody is blamed), else the one the worker says it was running, else the first without a result.
         const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : job.next;
-        const blamed = slot.faultAt?.batchId === job.batchId ? slot.faultAt.index : Math.max(running, job.next);
+        // When the watchdog timed a case of another batch (it finished just before the worker stopped), nobody here is.
+        const blamed = slot.faultAt !== undefined ? (slot.faultAt.batchId === job.batchId ? slot.faultAt.index : -1) : Math.max(running, job.next);
         if (blamed >= job.next && blamed < job.cases.length) {
           deliver(job, blamed, faultResult(fault));
           requeue(job, blamed + 1, job.cases.length);

@@ -98,8 +98,29 @@ describe("the worker pool", () => {
     const results = await runAll(1, prepared);
     expect(results.map((r) => r.status)).toEqual(["pass", "error", "pass"]);
     expect(results[1]?.error?.code).toBe("E_CASE");
-    expect(results[1]?.error?.message).toMatch(/case 1: the trigger or vars cannot be sent as JSON/);
+    expect(results[1]?.error?.message).toMatch(/case 1: the trigger cannot be sent as JSON/);
     expect(results[2]?.output).toMatchObject({ n: 2 });
+  });
+
+  it("refuses vars that JSON would change (a Date) with E_CASE naming the place, and runs the others", async () => {
+    const prepared = cases([undefined, undefined]);
+    prepared[0]!.vars = { since: new Date(0) };
+    const results = await runAll(1, prepared);
+    expect(results.map((r) => r.status)).toEqual(["error", "pass"]);
+    expect(results[0]?.error?.message).toMatch(/^case 0: vars \/since is a Date; vars reach the transform as JSON data/);
+  });
+
+  it("gives every worker a batch before any worker gets a second one", async () => {
+    const dir = await project.addAction("which-worker", { transform: "globalThis.workerMark ??= Math.random();\nexport default () => ({ n: 0, worker: globalThis.workerMark });" });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 3 });
+    const results: WorkerCaseResult[] = [];
+    try {
+      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+    } finally {
+      await pool.close();
+    }
+    expect(new Set(results.map((r) => (r.output as { worker: number }).worker)).size).toBe(3);
   });
 
   it("fails the whole batch at once when the transform module never finishes loading", async () => {
