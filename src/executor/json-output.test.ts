@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toJsonOutput } from "./json-output.js";
+import { assertJsonData, toJsonOutput } from "./json-output.js";
 
 function codeAndMessage(value: unknown): { code: unknown; message: string } {
   try {
@@ -67,5 +67,20 @@ describe("toJsonOutput with a size limit", () => {
     })();
     expect(fault.code).toBe("E_OUTPUT");
     expect(fault.message).toMatch(/the output is 611 bytes of JSON, over the 500-byte limit/);
+  });
+
+  it("writes a hole in an array as null, as JSON does, but refuses an explicit undefined", () => {
+    const sparse: string[] = [];
+    sparse[2] = "x";
+    expect(toJsonOutput({ list: sparse })).toEqual({ list: [null, null, "x"] });
+    expect(codeAndMessage({ list: [undefined, "x"] }).message).toMatch(/output \/list\/0 is undefined/);
+  });
+});
+
+describe("assertJsonData", () => {
+  it("accepts JSON data and names the first place that is not, for the value it was told it checks", () => {
+    expect(() => assertJsonData({ region: "eu", limits: [1, 2], note: undefined }, "vars")).not.toThrow();
+    expect(() => assertJsonData({ since: new Date(0) }, "vars")).toThrow(/^vars \/since is a Date; vars reach the transform as JSON data/);
+    expect(() => assertJsonData({ pattern: /x/ }, "vars")).toThrow(/vars \/pattern is an instance of RegExp/);
   });
 });

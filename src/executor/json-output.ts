@@ -18,25 +18,40 @@ function describe(value: unknown): string {
   return name ? `an instance of ${name}` : "a non-plain object";
 }
 
+/** Whose data a walk checks, for its error messages. */
+interface JsonSubject {
+  code: "E_OUTPUT" | "E_CASE";
+  /** Says what the whole value is, when the value itself is the problem ("the transform returned"). */
+  whole: string;
+  /** Says where a problem is ("output /a/0 is"). */
+  part: (pointer: string) => string;
+  rule: string;
+}
+
+const OUTPUT: JsonSubject = {
+  code: "E_OUTPUT",
+  whole: "the transform returned",
+  part: (at) => `output ${at} is`,
+  rule: "a transform must return JSON data (objects, arrays, strings, finite numbers, booleans, null)",
+};
+
 /**
- * Returns the output as the platform would receive it, or throws `E_OUTPUT` unless `value` is null, a boolean,
- * a finite number, a string, an array or a plain object of those, without cycles. Object properties whose value is
- * `undefined` are dropped, as JSON serialisation drops them; anything else that JSON would lose or change is an error.
- *
- * With `maxBytes`, an output whose JSON is longer than that (in UTF-8 bytes) is `E_OUTPUT` too. The same walk keeps an
- * upper bound of the size, so only an output that might be too large is serialised to be measured exactly.
- * @example
- * toJsonOutput({ recordId: "rec-1", note: undefined }); // { recordId: "rec-1" }
- * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
+ * Walks `value`, failing at the first place that is not JSON data. Returns an upper bound of its JSON size in bytes,
+ * and whether JSON would change it without losing anything (an `undefined` property dropped, a hole in an array
+ * written as null).
  */
-export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
+function walkJson(value: unknown, subject: JsonSubject): { bound: number; changes: boolean } {
   /** Objects on the way down from the root: a cycle is an object met again on its own path. */
   const ancestors = new Set<object>();
   /** The keys and indices from the root to where the walk is; read only to name the place of a problem. */
   const path: Array<string | number> = [];
-  let dropsUndefined = false;
+  let changes = false;
   // At most 6 bytes per UTF-16 unit of a string (a \uXXXX escape), 25 per number, plus quotes and punctuation.
   let bound = 0;
+  const fail = (what: string): never => {
+    const at = pointer(path);
+    throw new CxdaError(subject.code, `${path.length === 0 ? subject.whole : subject.part(at)} ${what}; ${subject.rule}`, { context: { path: at } });
+  };
   const visit = (current: unknown): void => {
     if (current === null || typeof current === "boolean") {
       bound += 5;
@@ -49,19 +64,25 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
     if (typeof current === "number") {
       bound += 25;
       if (Number.isFinite(current)) return;
-      fail(path, `${describe(current)}, which JSON cannot carry`);
+      fail(`${describe(current)}, which JSON cannot carry`);
     }
-    if (typeof current !== "object") fail(path, describe(current));
+    if (typeof current !== "object") fail(describe(current));
     const object = current as object;
-    if (ancestors.has(object)) fail(path, "a reference back to one of its own parents (a cycle)");
+    if (ancestors.has(object)) fail("a reference back to one of its own parents (a cycle)");
     const proto = Object.getPrototypeOf(object) as unknown;
     const plainArray = Array.isArray(object);
-    if (!plainArray && proto !== Object.prototype && proto !== null) fail(path, describe(object));
+    if (!plainArray && proto !== Object.prototype && proto !== null) fail(describe(object));
     ancestors.add(object);
     bound += 2;
     if (plainArray) {
       const items = object as unknown[];
       for (let index = 0; index < items.length; index++) {
+        // A hole (`[, "x"]`) is written as null, as JSON.stringify writes it; an explicit undefined is a mistake.
+        if (!(index in items)) {
+          bound += 5;
+          changes = true;
+          continue;
+        }
         path.push(index);
         visit(items[index]);
         path.pop();
@@ -70,7 +91,7 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
       const record = object as Record<string, unknown>;
       for (const key of Object.keys(record)) {
         const item = record[key];
-        if (item === undefined) dropsUndefined = true;
+        if (item === undefined) changes = true;
         else {
           bound += key.length * 6 + 3;
           path.push(key);
@@ -82,7 +103,24 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
     ancestors.delete(object);
   };
   visit(value);
-  const output = dropsUndefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+  return { bound, changes };
+}
+
+/**
+ * Returns the output as the platform would receive it, or throws `E_OUTPUT` unless `value` is null, a boolean,
+ * a finite number, a string, an array or a plain object of those, without cycles. Object properties whose value is
+ * `undefined` are dropped and holes in arrays become null, as JSON serialisation does; anything else that JSON would
+ * lose or change is an error.
+ *
+ * With `maxBytes`, an output whose JSON is longer than that (in UTF-8 bytes) is `E_OUTPUT` too. The same walk keeps an
+ * upper bound of the size, so only an output that might be too large is serialised to be measured exactly.
+ * @example
+ * toJsonOutput({ recordId: "rec-1", note: undefined }); // { recordId: "rec-1" }
+ * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
+ */
+export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
+  const { bound, changes } = walkJson(value, OUTPUT);
+  const output = changes ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
   if (bound > maxBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(output));
     if (bytes > maxBytes) {
@@ -94,11 +132,17 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
   return output;
 }
 
-function fail(path: Array<string | number>, what: string): never {
-  const where = path.length === 0 ? "the transform returned" : `output ${pointer(path)} is`;
-  throw new CxdaError(
-    "E_OUTPUT",
-    `${where} ${what}; a transform must return JSON data (objects, arrays, strings, finite numbers, booleans, null)`,
-    { context: { path: pointer(path) } },
-  );
+/**
+ * Throws `E_CASE` unless `value` is JSON data (as {@link toJsonOutput} defines it), naming the first place where it is
+ * not: for values that reach a transform, which receives them as JSON, as the platform sends them.
+ * @example
+ * assertJsonData({ since: new Date() }, "vars"); // E_CASE: vars /since is a Date; …
+ */
+export function assertJsonData(value: unknown, name: string): void {
+  walkJson(value, {
+    code: "E_CASE",
+    whole: `${name} is`,
+    part: (at) => `${name} ${at} is`,
+    rule: `${name} reach the transform as JSON data (objects, arrays, strings, finite numbers, booleans, null): write a date as an ISO string`,
+  });
 }
