@@ -6,7 +6,7 @@ import type { ActionDefinition, CaseDefinition, CaseResult, GeneratedTriggerRef,
 import { prepareCase, prepareGeneratedCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
-import { createWorkerPool, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
+import { createWorkerPool, resolveWorkerPoolOptions, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { BatchInstrumentation, InstrumentOptions, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
@@ -215,6 +215,8 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   const dirs = await findActionDirs(options.actions);
   // A run's own pool starts with one worker now, so that it boots while definitions load and transforms bundle; it
   // grows to its full size once the cases are known.
+  // Bad pool options are refused now, as they were when the pool started at its full size.
+  if (options.pool === undefined) resolveWorkerPoolOptions(options);
   const early = options.pool === undefined ? createWorkerPool({ ...options, workers: 1 }) : undefined;
   // Its failure (bad pool options) is reported where the run first waits for it, not as an unhandled rejection.
   early?.catch(() => undefined);
@@ -289,8 +291,8 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
   // cases run.
-  /** Cases given a position and not yet yielded, over every row. */
-  let outstanding = 0;
+  /** Cases given a position and not yet yielded, over every row (including results known before the run). */
+  let outstanding = rows.reduce((sum, row) => sum + row.length, 0);
   let resumeFeeder: (() => void) | undefined;
   /** Set when the consumer stops early (a `break`, --bail): the feeder must not hand more cases to the pool. */
   let stopped = false;
@@ -299,6 +301,8 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // Generated triggers are built by the workers, except where this side needs them too: parity sends them to the
   // platform and a bus shows them. Then, and for a generated case that also changes its trigger, they are built here.
   const buildHere = parity !== undefined || bus !== undefined;
+  /** Generated cases whose trigger was built on this side: a failing one brings it back, as a worker's would. */
+  const builtHere = new WeakSet<PoolCase>();
   const feed = async (): Promise<void> => {
     for (const run of runs) {
       if (stopped) return;
@@ -315,7 +319,11 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
           return prepareGeneratedCase({ ...definition, generate: ref }, context);
         }
         const { generate: _generated, ...rest } = definition;
-        const build = (source: (ref: GeneratedTriggerRef) => unknown): PoolCase => prepareCase({ ...rest, payload: source(ref) as Record<string, unknown> }, context);
+        const build = (source: (ref: GeneratedTriggerRef) => unknown): PoolCase => {
+          const prepared = prepareCase({ ...rest, payload: source(ref) as Record<string, unknown> }, context);
+          builtHere.add(prepared);
+          return prepared;
+        };
         if (triggerOf !== undefined) return build(triggerOf);
         const { inputSchema, meta } = action.definition!;
         return import("../payloads/generated-trigger.js").then(({ createTriggerSource }) => build((triggerOf = createTriggerSource(inputSchema, { draft: meta.inputDraft, dataActionId: run.action.actionId }))));
@@ -358,13 +366,15 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
           cases,
           (index, result) => {
             const position = positions[index]!;
-            const caseResult = toCaseResult(action, cases[index]!, result);
+            const ran = cases[index]!;
+            const caseResult = toCaseResult(action, ran, result);
             const settle = (final: CaseResult): void => {
+              // Parity can fail a case that passed here: the trigger is attached to the final result.
+              if (final.status !== "pass" && "trigger" in ran && builtHere.has(ran)) final.trigger = ran.trigger;
               row.set(position, final);
               announce(final);
               wake?.();
             };
-            const ran = cases[index]!;
             if (parity && limit && "trigger" in ran && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, ran.trigger, caseResult)).then(settle);
             else settle(caseResult);
           },

@@ -74,4 +74,14 @@ describe("cxda test --generate", () => {
     expect(replay.stdout).toMatch(new RegExp(`^0 passed, ${files.length} failed$`, "m"));
     expect(replay.stdout).toMatch(/the transform threw Error: even trigger/);
   });
+
+  it("saves failing generated cases also when a report makes the main thread build the triggers", async () => {
+    // --html turns on the event bus, which needs each trigger on the main thread: those are built there, not in the workers.
+    const saveDir = join(project.root, "saved-html");
+    const run = await cxda(["test", flaky, "--generate", "12", "--seed", "3", "--save-failures", saveDir, "--html", "--reports-dir", join(project.root, "reports-html")]);
+    expect(run.code).toBe(1);
+    const failures = caseTitles(run.stdout).filter((t) => run.stdout.includes(`! ${t}`));
+    expect(failures.length).toBeGreaterThan(0);
+    expect(await readdir(join(saveDir, "da-test-12345", "cases"))).toHaveLength(failures.length);
+  });
 });

@@ -37,6 +37,29 @@ describe("runCases on the bundled example", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
   });
 
+  it("refuses a worker count that cannot work before starting anything", async () => {
+    await expect(collect({ actions: [EXAMPLE_DIR], workers: 0 })).rejects.toThrow(/workers must be an integer >= 1, got 0/);
+    await expect(collect({ actions: [EXAMPLE_DIR], workers: 1.5 })).rejects.toThrow(/workers must be an integer >= 1, got 1.5/);
+  });
+
+  it("keeps working on one shared pool across more actions than a worker keeps compiled", async () => {
+    const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
+    const pool = await createWorkerPool({ workers: 1 });
+    try {
+      // Each run has its own ctx.env, so each is a new definition for the worker;
+      // by the 20th the worker has forgotten the first, which must then be sent again.
+      const outputs: unknown[] = [];
+      for (const region of [...Array.from({ length: 20 }, (_, i) => `r${i}`), "r0"]) {
+        const results = await collect({ actions: [EXAMPLE_DIR], pool, env: region, cases: [{ name: region, expect: {} }] });
+        expect(results.map((r) => r.status)).toEqual(["pass"]);
+        outputs.push(results[0]!.output);
+      }
+      expect(outputs).toHaveLength(21);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("streams results in file order whatever the worker count", async () => {
     const one = (await collect({ actions: [EXAMPLE_DIR], workers: 1 })).map((r) => [r.case, r.status, r.output]);
     const two = (await collect({ actions: [EXAMPLE_DIR], workers: 2 })).map((r) => [r.case, r.status, r.output]);
