@@ -1,7 +1,9 @@
 // Bundles a transform (TypeScript or JavaScript, a file or a definition's script) into one ES module with an inline source map.
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { basename, dirname, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BuildFailure, Message, Plugin } from "esbuild";
 import { CxdaError } from "../core/errors.js";
 import { sandboxPlugin, type SandboxAllowances } from "./sandbox-modules.js";
@@ -35,26 +37,52 @@ function describeMessage(message: Message): string {
 }
 
 /**
- * What a bundle was built from, kept beside it (`<bundle>.inputs.json`): the content hash of every file esbuild read.
- * While they all still hash the same, the bundle is reused without loading esbuild at all.
+ * What a bundle was built from, kept beside it (`<bundle>.inputs.json`). While every recorded file still has the same
+ * bytes (or is still absent), the bundle is reused without loading esbuild at all.
  */
 interface BundleManifest {
   bundle: string;
   hash: string;
-  /** Absolute path → sha256 of the file's bytes. */
+  /** Absolute path → sha256 of the bytes esbuild compiled. */
   inputs: Record<string, string>;
+  /**
+   * What else decides how those files compile and resolve: each input folder's listing (a new `helper.ts` beside
+   * `helper.js` changes what `./helper` means), and every `tsconfig.json`, `jsconfig.json` and `package.json` from
+   * those folders up (null: absent).
+   */
+  context: Record<string, string | null>;
 }
 
-/** Bumped when the way bundles are built changes, so that older manifests are not trusted. */
-const MANIFEST_FORMAT = 1;
+/** Bumped when the manifest's shape or meaning changes, so that older manifests are not trusted. */
+const MANIFEST_FORMAT = 2;
+
+/** Files that change how the sources around them are compiled or resolved. */
+const CONFIG_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
 
 function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+let fingerprint: Promise<string> | undefined;
+
+/**
+ * What built a bundle: this module and the sandbox plugin (their code, not a version number, so a change in
+ * development counts too), esbuild's version and Node's. A bundle built by anything else is not reused.
+ */
+function builderFingerprint(): Promise<string> {
+  fingerprint ??= (async () => {
+    const here = fileURLToPath(import.meta.url);
+    const sandbox = join(dirname(here), `sandbox-modules${extname(here)}`);
+    const esbuildPackage = createRequire(import.meta.url).resolve("esbuild/package.json");
+    const parts = await Promise.all([here, sandbox, esbuildPackage].map((file) => readFile(file).then(sha256, () => "absent")));
+    return sha256(JSON.stringify({ parts, node: process.version }));
+  })();
+  return fingerprint;
+}
+
 /** Names the manifest of a source under given allowances: a different source or sandbox is a different bundle. */
-function manifestPath(source: TransformSource, options: BundleOptions, label: string): string {
-  const key = sha256(JSON.stringify({ format: MANIFEST_FORMAT, source, allow: options.allow, cwd: process.cwd() })).slice(0, 16);
+async function manifestPath(source: TransformSource, options: BundleOptions, label: string): Promise<string> {
+  const key = sha256(JSON.stringify({ format: MANIFEST_FORMAT, builder: await builderFingerprint(), source, allow: options.allow, cwd: process.cwd() })).slice(0, 16);
   return join(options.buildDir, `${stemOf(label)}-${key}.inputs.json`);
 }
 
@@ -63,7 +91,36 @@ function stemOf(label: string): string {
   return `${basename(dirname(label)).replace(/[^\w.-]/g, "_")}-${stem}`;
 }
 
-/** The bundle a manifest describes, when it exists and every input still has the bytes it was built from. */
+/** The sha256 of a file's bytes, or null when it cannot be read (absent). */
+async function fileHash(file: string): Promise<string | null> {
+  const bytes = await readFile(file).catch(() => undefined);
+  return bytes === undefined ? null : sha256(bytes);
+}
+
+/** A folder's listing as one hash (null when it cannot be read). */
+async function listingHash(dir: string): Promise<string | null> {
+  const names = await readdir(dir).catch(() => undefined);
+  return names === undefined ? null : sha256(names.sort().join("\u0000"));
+}
+
+/** The context of a build from its input files: their folders' listings, and config files from there up. */
+async function contextOf(inputs: string[]): Promise<Record<string, string | null>> {
+  const context: Record<string, string | null> = {};
+  const folders = new Set(inputs.map((input) => dirname(input)));
+  for (const folder of folders) {
+    context[`${folder}${sep}`] = await listingHash(folder);
+    for (let dir = folder; ; dir = dirname(dir)) {
+      for (const name of CONFIG_FILES) {
+        const file = join(dir, name);
+        if (!(file in context)) context[file] = await fileHash(file);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return context;
+}
+
+/** The bundle a manifest describes, when it exists and everything it was built from is as it was. */
 async function reusable(manifestFile: string): Promise<BundleManifest | undefined> {
   let manifest: BundleManifest;
   try {
@@ -71,11 +128,15 @@ async function reusable(manifestFile: string): Promise<BundleManifest | undefine
   } catch {
     return undefined;
   }
-  if (typeof manifest.bundle !== "string" || typeof manifest.hash !== "string" || typeof manifest.inputs !== "object" || manifest.inputs === null) return undefined;
+  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+  if (typeof manifest.bundle !== "string" || typeof manifest.hash !== "string" || !isRecord(manifest.inputs) || !isRecord(manifest.context)) return undefined;
   if (!(await stat(manifest.bundle).catch(() => undefined))?.isFile()) return undefined;
   for (const [file, hash] of Object.entries(manifest.inputs)) {
-    const bytes = await readFile(file).catch(() => undefined);
-    if (bytes === undefined || sha256(bytes) !== hash) return undefined;
+    if ((await fileHash(file)) !== hash) return undefined;
+  }
+  for (const [path, hash] of Object.entries(manifest.context)) {
+    const now = path.endsWith(sep) ? await listingHash(path.slice(0, -1)) : await fileHash(path);
+    if (now !== hash) return undefined;
   }
   return manifest;
 }
@@ -119,9 +180,11 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
       throw new CxdaError("E_TRANSFORM", `${source.file}: transform file not found`, { context: { file: source.file } });
     }
   }
-  const manifestFile = manifestPath(source, options, label);
+  const manifestFile = await manifestPath(source, options, label);
   const cached = await reusable(manifestFile);
   if (cached !== undefined) return { file: cached.bundle, hash: cached.hash, label };
+  // The entry's folder as the build is about to see it: if it changes during the build, no manifest is written.
+  const before = await contextOf([source.kind === "file" ? resolve(source.file) : join(source.resolveDir, "(inline)")]);
 
   let code: string;
   const inputs: Record<string, string> = {};
@@ -156,7 +219,9 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   // Unique per call: two first-time bundles of the same transform in one process must not share a temp file.
   if (!(await stat(file).catch(() => undefined))) await writeAtomically(file, code);
   // An inline source is not a file: it is part of the manifest's name instead.
-  const manifest: BundleManifest = { bundle: file, hash, inputs };
+  const context = await contextOf(Object.keys(inputs));
+  if (Object.entries(before).some(([path, hash]) => path in context && context[path] !== hash)) return { file, hash, label };
+  const manifest: BundleManifest = { bundle: file, hash, inputs, context };
   await writeAtomically(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { file, hash, label };
 }

@@ -51,4 +51,26 @@ describe("bundleTransform's cache", () => {
     expect(again).toEqual(first);
     expect(await readFile(again.file, "utf8")).toContain("label");
   });
+
+  it("builds again when a new file changes what an import resolves to, or a tsconfig changes", async () => {
+    const other = await project.addAction("resolving", { transform: `import { which } from "./helper";\nexport default () => ({ id: which });` });
+    await writeFile(join(other, "helper.js"), `export const which = "from-js";\n`);
+    const buildDir = join(project.root, "build-resolve");
+    const build = () => bundleTransform({ kind: "file", file: join(other, "transform.ts") }, { buildDir, allow });
+    const first = await build();
+    expect(await readFile(first.file, "utf8")).toContain("from-js");
+    // esbuild prefers helper.ts to helper.js: the bundle must follow, though no file it read has changed.
+    await writeFile(join(other, "helper.ts"), `export const which = "from-ts";\n`);
+    const second = await build();
+    expect(await readFile(second.file, "utf8")).toContain("from-ts");
+    expect(await build()).toEqual(second);
+    await writeFile(join(other, "tsconfig.json"), JSON.stringify({ compilerOptions: { useDefineForClassFields: false } }));
+    const manifests = async () => (await readdir(buildDir)).filter((name) => name.endsWith(".inputs.json"));
+    const [manifest] = await manifests();
+    const recorded = JSON.parse(await readFile(join(buildDir, manifest!), "utf8")) as { context: Record<string, string | null> };
+    expect(recorded.context[join(other, "tsconfig.json")]).toBeNull();
+    await build();
+    const rewritten = JSON.parse(await readFile(join(buildDir, manifest!), "utf8")) as { context: Record<string, string | null> };
+    expect(rewritten.context[join(other, "tsconfig.json")]).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
