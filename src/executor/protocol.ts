@@ -117,8 +117,8 @@ export interface ResultsMessage {
   done?: { instrumentation?: BatchInstrumentation };
 }
 
-/** Worker → pool messages. Results travel in chunks, in order. */
-export type WorkerMessage = ResultsMessage;
+/** Worker → pool messages: `ready` once its modules have loaded; then results, in chunks, in order. */
+export type WorkerMessage = { type: "ready" } | ResultsMessage;
 
 /**
  * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can

@@ -13,7 +13,7 @@ import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.j
 import { toJsonOutput } from "./json-output.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireBatch, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireBatch, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps, type WorkerStartData } from "./protocol.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
@@ -588,6 +588,8 @@ async function startMeasuring(instrument: InstrumentOptions, action: WorkerActio
 // Batches run one after another, in the order they came: the pool sends the next one before this one ends, so the
 // worker never waits for it.
 let running: Promise<void> = Promise.resolve();
+// Everything above has loaded: the pool may now prefer this worker to one still starting.
+port.postMessage({ type: "ready" } satisfies WorkerMessage);
 port.on("message", (message: BatchMessage) => {
   running = running.then(() => runBatch(message)).catch((fault: unknown) => {
     // A fault of the harness itself, outside any case: the pool sees the worker exit, blames the case it was on and

@@ -130,6 +130,8 @@ interface Slot {
   known: Set<number>;
   /** What the worker is doing, shared with it (see WORKER_STATE). */
   state: Int32Array;
+  /** The worker has loaded its modules and said so: it would start a batch at once. */
+  ready: boolean;
   fault: { code: string; message: string } | undefined;
   /** The worker was stopped while its transform module was still loading. */
   stoppedLoading: boolean;
@@ -217,7 +219,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
     });
     worker.unref();
-    const slot: Slot = { worker, jobs: [], known: new Set(), state, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultAt: undefined };
+    const slot: Slot = { worker, jobs: [], known: new Set(), state, ready: false, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultAt: undefined };
     worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       slot.fault ??=
@@ -379,21 +381,23 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   /**
-   * Hands out queued jobs: first one to every idle worker, then a second to busy ones (so each starts its next batch
-   * without waiting) while more jobs wait than workers are idle. A worker being stopped takes nothing: its fault
-   * belongs to the batches it had.
+   * Hands out queued jobs. An idle worker that has started (loaded its modules) takes one; while no worker has started
+   * and none is busy, the oldest takes one, so a run never waits on start-up alone. A worker takes a second job (to
+   * start it without waiting for the main thread) only while no other worker, started or starting, is without one. So
+   * a job goes to whichever worker is free first: a warm worker that finishes early, or one that has just started. A
+   * worker being stopped takes nothing: its fault belongs to the batches it had.
    */
   const dispatch = (): void => {
-    for (const slot of slots) {
-      // A job can come back empty (every case unsendable): then the worker is still idle and takes the next.
-      while (slot.fault === undefined && slot.jobs.length === 0) if (!handOut(slot)) return;
+    const usable = slots.filter((slot) => slot.fault === undefined);
+    // A job can come back empty (every case unsendable): then the worker is still idle and takes the next.
+    for (const slot of usable) while (slot.ready && slot.jobs.length === 0) if (!handOut(slot)) return;
+    if (!usable.some((slot) => slot.ready || slot.jobs.length > 0)) {
+      const oldest = usable[0];
+      while (oldest !== undefined && oldest.jobs.length === 0) if (!handOut(oldest)) return;
     }
+    if (usable.some((slot) => slot.jobs.length === 0)) return;
     for (let held = 1; held < IN_FLIGHT; held++) {
-      for (const slot of slots) {
-        if (slot.fault !== undefined || slot.jobs.length !== held) continue;
-        const idle = slots.filter((other) => other.fault === undefined && other.jobs.length === 0).length;
-        if (queue.length <= idle || !handOut(slot)) return;
-      }
+      for (const slot of usable) if (slot.jobs.length === held && !handOut(slot)) return;
     }
   };
 
@@ -428,6 +432,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   const onMessage = (slot: Slot, message: WorkerMessage): void => {
+    if (message.type === "ready") {
+      slot.ready = true;
+      if (!closed) dispatch();
+      return;
+    }
     const job = slot.jobs.find((each) => each.batchId === message.batchId);
     if (job === undefined) return;
     const wires = JSON.parse(message.json) as WireResult[];

@@ -110,8 +110,11 @@ describe("the worker pool", () => {
     expect(results[0]?.error?.message).toMatch(/^case 0: vars \/since is a Date; vars reach the transform as JSON data/);
   });
 
-  it("gives every worker a batch before any worker gets a second one", async () => {
-    const dir = await project.addAction("which-worker", { transform: "globalThis.workerMark ??= Math.random();\nexport default () => ({ n: 0, worker: globalThis.workerMark });" });
+  it("spreads slow cases over every worker instead of queueing them on the first", async () => {
+    // Each case takes 400 ms, far longer than a worker takes to start: a worker that took two would finish last.
+    const dir = await project.addAction("which-worker", {
+      transform: "globalThis.workerMark ??= Math.random();\nexport default async () => { await new Promise((r) => setTimeout(r, 400)); return { n: 0, worker: globalThis.workerMark }; };",
+    });
     const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
     const pool = await createWorkerPool({ workers: 3 });
     const results: WorkerCaseResult[] = [];
