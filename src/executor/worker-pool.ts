@@ -85,8 +85,9 @@ export interface RunOptions {
 export interface WorkerPool {
   /**
    * Runs `cases` of `action`; resolves when every case has a result (and, when measuring, every batch has reported).
-   * Results arrive through `onResult`, in any order. Triggers and variables cross to the workers as JSON, as they
-   * would reach the platform; a case whose trigger JSON cannot carry (a BigInt, a cycle) gets an `E_CASE` error.
+   * Results arrive through `onResult`, in any order. Triggers cross to the workers as JSON, as the platform would
+   * send them (a Date arrives as its ISO text); a case whose trigger JSON cannot carry (a BigInt, a cycle), or whose
+   * variables are not JSON data (a Date, a RegExp), gets an `E_CASE` error.
    */
   run(action: WorkerAction, cases: PoolCase[], onResult: ResultListener, options?: RunOptions): Promise<void>;
   /** Starts more workers, up to `workers` in all (a pool never shrinks). */
