@@ -11,6 +11,7 @@ import { runCases } from "../runner/run-cases.js";
 import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
 import type { ResultDetail } from "../executor/protocol.js";
 import { createValidator } from "../validation/create-validator.js";
+import { deepFreeze } from "../internal/deep-freeze.js";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -54,6 +55,12 @@ export interface BenchReport {
    * whatever the other load on the machine, where cases per second depend on getting the cores.
    */
   cpuMicrosPerCase: { limit: number; harness: number; harnessFull: number };
+  /**
+   * What moving these triggers to a worker costs per case, in microseconds, measured here on one thread: serialising
+   * on the main thread, parsing a batch in the worker, freezing it there. No design that runs the transform in
+   * another thread avoids them, so together with the limit's own time they bound the harness (decision 5).
+   */
+  crossingMicrosPerCase: { serialise: number; parse: number; freeze: number };
   /** Every round's cases per second, for the curious. */
   samples: { limit: number[]; harness: number[]; harnessFull: number[] };
 }
@@ -92,6 +99,9 @@ function buildTriggers(count: number, seed: string, dataActionId: string): Array
 }
 
 type Transform = (trigger: unknown, ctx: unknown) => unknown;
+
+/** Triggers per batch when measuring the crossing, as the pool sends them. */
+const CROSSING_BATCH = 256;
 
 /**
  * Measures the bare-loop limit and the harness on the same triggers, in one process, warm-up first.
@@ -143,6 +153,26 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
     });
 
+  // What crossing to a worker costs on these triggers, stage by stage.
+  const batches: string[] = [];
+  for (let i = 0; i < count; i += CROSSING_BATCH) batches.push(JSON.stringify(triggers.slice(i, i + CROSSING_BATCH)));
+  const crossingRound = (): { serialise: number; parse: number; freeze: number } => {
+    const micros = (started: number): number => ((performance.now() - started) * 1000) / count;
+    let started = performance.now();
+    for (const trigger of triggers) JSON.stringify(trigger);
+    const serialise = micros(started);
+    started = performance.now();
+    const parsed = batches.map((batch) => JSON.parse(batch) as unknown[]);
+    const parse = micros(started);
+    started = performance.now();
+    for (const batch of parsed) for (const trigger of batch) deepFreeze(trigger);
+    return { serialise, parse, freeze: micros(started) };
+  };
+  crossingRound();
+  const crossing = Array.from({ length: rounds }, crossingRound);
+  // Let the batches go before the harness runs: the main thread's heap should be what `cxda test` has.
+  batches.length = 0;
+
   const poolStarted = performance.now();
   const pool = await createWorkerPool({ workers });
   const samples = { limit: [] as RoundFigures[], harness: [] as RoundFigures[], harnessFull: [] as RoundFigures[] };
@@ -178,6 +208,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ratio: Math.round((harnessCasesPerSec / limitCasesPerSec) * 1000) / 1000,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     cpuMicrosPerCase: { limit: cpu(samples.limit), harness: cpu(samples.harness), harnessFull: cpu(samples.harnessFull) },
+    crossingMicrosPerCase: {
+      serialise: Math.round(median(crossing.map((c) => c.serialise)) * 100) / 100,
+      parse: Math.round(median(crossing.map((c) => c.parse)) * 100) / 100,
+      freeze: Math.round(median(crossing.map((c) => c.freeze)) * 100) / 100,
+    },
     samples: {
       limit: samples.limit.map((f) => Math.round(f.casesPerSec)),
       harness: samples.harness.map((f) => Math.round(f.casesPerSec)),

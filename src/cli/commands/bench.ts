@@ -30,6 +30,8 @@ export async function runBenchCommand(dir: string | undefined, flags: BenchFlags
   terminal.out(`  ratio    ${report.ratio.toFixed(3).padStart(18)}   harness / limit`);
   const cpu = report.cpuMicrosPerCase;
   terminal.out(`  CPU per case (all threads): limit ${cpu.limit} µs, harness ${cpu.harness} µs, full ${cpu.harnessFull} µs`);
+  const crossing = report.crossingMicrosPerCase;
+  terminal.out(`  crossing to a worker, per case: serialise ${crossing.serialise} µs + parse ${crossing.parse} µs + freeze ${crossing.freeze} µs (on one thread)`);
   terminal.out(paint(terminal, "dim", `  pool start ${report.poolStartMs} ms (once per run), peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`));
   return EXIT.ok;
 }

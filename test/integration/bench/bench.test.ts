@@ -16,6 +16,8 @@ describe("runBench", () => {
     expect(report.samples.harness).toHaveLength(2);
     expect(report.samples.harnessFull).toHaveLength(2);
     for (const value of Object.values(report.cpuMicrosPerCase)) expect(value).toBeGreaterThan(0);
+    expect(Object.keys(report.crossingMicrosPerCase).sort()).toEqual(["freeze", "parse", "serialise"]);
+    for (const value of Object.values(report.crossingMicrosPerCase)) expect(value).toBeGreaterThan(0);
   });
 
   it("refuses a folder of several actions", async () => {
