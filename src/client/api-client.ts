@@ -170,8 +170,9 @@ function parseObject(request: HttpRequest, response: HttpResponse): Record<strin
 
 /**
  * Creates the API client. Credentials and URLs come from options, the environment and `.env`
- * (see `resolvePlatformOptions`). Every call retries 429/5xx/network faults within the retry
- * budget; a 401 invalidates the token and retries once; 401 again is `E_AUTH`, 403 `E_SCOPE`,
+ * (see `resolvePlatformOptions`). Reading a definition retries 429/5xx/network faults within the retry budget;
+ * executing, which may have side effects, is retried only when it certainly did not run (429, 503, 408, a connection
+ * never made). A 401 invalidates the token and retries once; 401 again is `E_AUTH`, 403 `E_SCOPE`,
  * 404 `E_NOT_FOUND`. Errors carry method, URL, status and the correlation id, never a secret.
  * @example
  * const client = createApiClient();
@@ -201,7 +202,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 
   /** Sends with a bearer token; on a 401, invalidates that token and tries once more with a fresh one. */
-  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string): Promise<{ request: HttpRequest; response: HttpResponse; secrets: HttpTransport["secrets"] }> => {
+  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string, repeatable = true): Promise<{ request: HttpRequest; response: HttpResponse; secrets: HttpTransport["secrets"] }> => {
     for (let authAttempt = 1; ; authAttempt++) {
       const token = await tokenProvider.getToken();
       const request: HttpRequest = {
@@ -212,7 +213,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       };
       // The token joins the secrets to hide: a platform or gateway may echo the Authorization header in an answer.
       const secrets = [...transport.secrets, token];
-      const response = await sendWithRetry(request, { ...transport, secrets });
+      // A 401 means the request was refused, not run: sending it again with a fresh token is safe even for execute.
+      const response = await sendWithRetry(request, { ...transport, secrets }, { repeatable });
       if (response.status !== 401) return { request, response, secrets };
       tokenProvider.invalidate(token);
       if (authAttempt >= 2) {
@@ -270,7 +272,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async executeDataAction(id, payload) {
       checkId(id);
       const url = await urlFor(paths.executeDataAction, id);
-      const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload));
+      // Executing may have side effects on the platform: it is sent again only when it certainly did not run.
+      const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload), false);
       const correlation = response.correlationId === undefined ? {} : { correlationId: response.correlationId };
       if (response.status >= 200 && response.status < 300) {
         const body = parseObject(request, response);

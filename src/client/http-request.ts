@@ -171,20 +171,47 @@ async function readBody(request: HttpRequest, response: Response, limit: number,
   return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
+/** Error codes of a connection that was never made: the request cannot have reached the platform. */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** Whether a network fault happened before the request could leave (fetch's error carries the socket's code). */
+function neverConnected(error: CxdaError): boolean {
+  const failure = error.cause instanceof Error ? (error.cause.cause as { code?: unknown } | undefined) : undefined;
+  return typeof failure?.code === "string" && NOT_CONNECTED.has(failure.code);
+}
+
+/** Statuses that say the request was not acted on: rate limited, unavailable, or not read in time. */
+const NOT_ACTED_ON = new Set([429, 503, 408]);
+
+/** Options of {@link sendWithRetry}. */
+export interface SendOptions {
+  /**
+   * Whether sending the request twice is harmless. A request with side effects (executing a data action) is sent
+   * again only when it certainly did not run: a 429, 503 or 408 answer, or a connection never made. @default true
+   */
+  repeatable?: boolean;
+}
+
 /**
  * Sends a request under the retry policy: 429 waits for Retry-After, 408/5xx and network faults
- * back off; every other status is returned for the caller to interpret.
+ * back off; every other status is returned for the caller to interpret. A request that is not repeatable is sent
+ * again only when it did not run; any other fault is reported at once, saying why it was not retried.
  * @example
  * const response = await sendWithRetry({ method: "GET", url, headers: {} }, transport);
  */
-export async function sendWithRetry(request: HttpRequest, transport: HttpTransport): Promise<HttpResponse> {
+export async function sendWithRetry(request: HttpRequest, transport: HttpTransport, options: SendOptions = {}): Promise<HttpResponse> {
   const where = `${request.method} ${request.url}`;
+  const repeatable = options.repeatable ?? true;
+  const notRetried = "not retried, since it may have run on the platform and running it again could repeat its side effects";
   return runWithRetry(async ({ remainingMs }): Promise<AttemptOutcome<HttpResponse>> => {
     let response: HttpResponse;
     try {
       response = await sendOnce(request, transport, Math.min(transport.timeoutMs, Math.max(remainingMs, 1)));
     } catch (error) {
-      if (error instanceof CxdaError && error.code === "E_NETWORK") return { kind: "retry", error };
+      if (error instanceof CxdaError && error.code === "E_NETWORK") {
+        if (repeatable || neverConnected(error)) return { kind: "retry", error };
+        throw new CxdaError("E_NETWORK", `${error.message} (${notRetried})`, { cause: error, context: { ...error.context, retried: false } });
+      }
       throw error;
     }
     if (!isRetryableStatus(response.status)) return { kind: "done", value: response };
@@ -195,11 +222,11 @@ export async function sendWithRetry(request: HttpRequest, transport: HttpTranspo
       const error = responseError("E_RATE_LIMIT", request, response, `${where}: ${statusLine(response)}, rate limited${detail}`);
       return retryAfterMs === undefined ? { kind: "retry", error } : { kind: "retry", error, retryAfterMs };
     }
+    if (!repeatable && !NOT_ACTED_ON.has(response.status)) throw responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}; ${notRetried}`);
     return { kind: "retry", error: responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}`) };
   }, transport.retry);
 }
 
-/** `GET https://…: 500 Internal Server Error`: the start of most messages about a response. */
 export function describeResponse(request: HttpRequest, response: HttpResponse): string {
   return `${request.method} ${request.url}: ${statusLine(response)}`;
 }

@@ -60,6 +60,46 @@ describe("retries", () => {
     expect(sleeps[1]).toBeLessThanOrEqual(500);
   });
 
+  it("sends an execute again only when it certainly did not run", async () => {
+    const { retry } = fakeSleeps();
+    const executes = (): number[] => emulator.requests.filter((r) => r.route === "execute-data-action").map((r) => r.status);
+    const client = clientFor(emulator, { retry });
+    // Refused before running: 429 and 503 are retried, and the action runs once.
+    emulator.setFaults([{ route: "execute-data-action", status: 429, retryAfter: 0, count: 1 }, { route: "execute-data-action", status: 503, count: 1 }]);
+    expect(await client.executeDataAction(ACTION_ID, await referenceTrigger())).toMatchObject({ ok: true });
+    expect(executes()).toEqual([429, 503, 200]);
+    // A 500 or a connection cut after sending may come from an action that ran: reported at once, not repeated.
+    emulator.setFaults([{ route: "execute-data-action", status: 500, count: 1 }]);
+    const failed = await client.executeDataAction(ACTION_ID, await referenceTrigger()).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: "E_HTTP", context: { status: 500, method: "POST" } });
+    expect((failed as Error).message).toMatch(/not retried, since it may have run on the platform/);
+    emulator.setFaults([{ route: "execute-data-action", drop: true, count: 1 }]);
+    const dropped = await client.executeDataAction(ACTION_ID, await referenceTrigger()).catch((e: unknown) => e);
+    expect(dropped).toMatchObject({ code: "E_NETWORK", context: { retried: false } });
+    expect(executes()).toHaveLength(5);
+    // Reading a definition has no side effects: a 500 is retried as before.
+    emulator.setFaults([{ route: "get-data-action", status: 500, count: 1 }]);
+    await client.getDataAction(ACTION_ID);
+    expect(getStatuses()).toEqual([500, 200]);
+  });
+
+  it("retries an execute whose connection was never made", async () => {
+    const { sleeps, retry } = fakeSleeps();
+    // A port nobody listens on: the request cannot have reached an action, so trying again is safe.
+    const { createServer } = await import("node:net");
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const client = clientFor(emulator, { retry: { ...retry, maxAttempts: 3 }, apiUrl: `http://127.0.0.1:${closed}/api/v2` });
+    const error = await client.executeDataAction(ACTION_ID, await referenceTrigger()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "E_NETWORK" });
+    expect((error as Error).message).toMatch(/gave up after 3 attempts/);
+    expect(sleeps).toHaveLength(2);
+  });
+
   it("gives up with a clear error within the bounds when retries are exhausted", async () => {
     const { sleeps, retry } = fakeSleeps();
     emulator.setFaults([{ route: "get-data-action", status: 503 }]);
