@@ -24,7 +24,8 @@ export interface ReportFlags {
   "coverage.lines"?: number;
   "coverage.functions"?: number;
   "coverage.statements"?: number;
-  html?: boolean;
+  /** `--html`, or `--html <file>` for another place than `<reports-dir>/report.html`. */
+  html?: boolean | string;
   reportsDir?: string;
 }
 
@@ -36,7 +37,8 @@ export interface ReportRequest {
   otel: boolean;
   profile: { samplingIntervalUs: number } | undefined;
   coverage: { thresholds: ResolvedCoverageThresholds } | undefined;
-  html: boolean;
+  /** Absolute path of the HTML report; undefined when none is asked for. */
+  html: string | undefined;
 }
 
 const METRICS: CoverageMetricName[] = ["branches", "lines", "functions", "statements"];
@@ -65,7 +67,7 @@ export function addReportOptions(command: Command): Command {
     command.addOption(new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(percentFlag(`--coverage.${metric}`)));
   }
   return command
-    .option("--html", "write a self-contained HTML report (reports/report.html)")
+    .option("--html [file]", "write a self-contained HTML report (default: reports/report.html)")
     .option("--reports-dir <dir>", "where the reports tree goes", "reports");
 }
 
@@ -99,12 +101,14 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
     const interval = flags["profile.interval"];
     profile = resolveProfileOptions(interval === undefined ? {} : { samplingIntervalUs: interval });
   }
-  return { reportsDir: resolve(flags.reportsDir ?? "reports"), trace, otel: flags.otel === true, profile, coverage, html: flags.html === true };
+  const reportsDir = resolve(flags.reportsDir ?? "reports");
+  const html = flags.html === undefined || flags.html === false ? undefined : flags.html === true ? join(reportsDir, "report.html") : resolve(flags.html);
+  return { reportsDir, trace, otel: flags.otel === true, profile, coverage, html };
 }
 
 /** True when the request asks for anything at all. */
 export function wantsReports(request: ReportRequest): boolean {
-  return request.trace !== undefined || request.otel || request.profile !== undefined || request.coverage !== undefined || request.html;
+  return request.trace !== undefined || request.otel || request.profile !== undefined || request.coverage !== undefined || request.html !== undefined;
 }
 
 /** The reporting around one run. */
@@ -133,7 +137,7 @@ function shown(path: string): string {
  * const code = await reporting.finish(results, summary);
  */
 export async function startReporting(request: ReportRequest, terminal: Terminal, print: (line?: string) => void, bus?: EventBus): Promise<RunReporting> {
-  const needTriggers = request.html || request.trace?.payloads === true;
+  const needTriggers = request.html !== undefined || request.trace?.payloads === true;
   const runBus = needTriggers ? (bus ?? createEventBus()) : bus;
   const triggers = needTriggers && runBus ? (await import("../trace/trigger-recorder.js")).recordTriggers(runBus) : undefined;
   const traceWriter = request.trace
@@ -158,14 +162,15 @@ export async function startReporting(request: ReportRequest, terminal: Terminal,
     runOptions,
     async onResult(result) {
       const trigger = triggers?.take(result);
-      if (request.html && trigger !== undefined) seenTriggers.set(result, trigger);
+      if (request.html !== undefined && trigger !== undefined) seenTriggers.set(result, trigger);
       await traceWriter?.write(result, trigger);
     },
     async finish(results, summary) {
       triggers?.stop();
       let exitCode = 0;
       const links: Array<{ label: string; href: string }> = [];
-      const reportFile = join(request.reportsDir, "report.html");
+      // Links in the HTML report are relative to where it is written.
+      const reportFile = request.html ?? join(request.reportsDir, "report.html");
       const href = (path: string): string => relative(dirname(reportFile), path).split("\\").join("/");
 
       let coverageData: HtmlReportCoverage | undefined;
@@ -224,7 +229,7 @@ export async function startReporting(request: ReportRequest, terminal: Terminal,
         wrote.push(`wrote ${shown(file)} (OpenTelemetry OTLP/JSON, one trace per case)`);
         links.push({ label: "OTLP traces", href: href(file) });
       }
-      if (request.html) {
+      if (request.html !== undefined) {
         const { writeHtmlReport } = await import("../report/html-report.js");
         const file = await writeHtmlReport(reportFile, {
           summary,

@@ -50,6 +50,23 @@ describe("a project with cxda.config.json", () => {
     }
   });
 
+  it("writes an html reporter's report where its outputFile says, and --html <file> where the flag says", async () => {
+    const other = await createTempProject();
+    try {
+      await other.addAction("greeter", { definition: { id: "greeter", schema: { input: { type: "object" }, output: { type: "object" } } }, transform: "export default () => ({ ok: true });", cases: { "a.json": { name: "ok", payload: {}, expect: {} } } });
+      await writeFile(join(other.root, "cxda.config.json"), JSON.stringify({ actions: ["greeter"], reporters: ["default", { name: "html", outputFile: "out/run.html" }] }));
+      const configured = await cxda(["test"], { cwd: other.root });
+      expect(configured.code).toBe(0);
+      expect(await readFile(join(other.root, "out", "run.html"), "utf8")).toMatch(/^<!doctype html>/i);
+      const flagged = await cxda(["test", "--html", "elsewhere/report.html"], { cwd: other.root });
+      expect(flagged.code).toBe(0);
+      expect(await readFile(join(other.root, "elsewhere", "report.html"), "utf8")).toMatch(/^<!doctype html>/i);
+      expect(flagged.stdout).toContain("elsewhere/report.html");
+    } finally {
+      await other.remove();
+    }
+  });
+
   it("applies the config to cxda run too", async () => {
     const run = await cxda(["run", "greeter", "--json"], { cwd: project.root });
     expect((JSON.parse(run.stdout) as { output: { greeting: string } }).output.greeting).toBe("hello from eu in production");

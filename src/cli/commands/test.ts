@@ -177,7 +177,9 @@ export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestF
     return explicit.reportsDir !== undefined && fileName !== undefined && file === join(options.reportsDir, fileName) ? join(explicit.reportsDir, fileName) : file;
   };
   merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${moveDefault(r.name, r.outputFile)}`]));
-  if (options.reporters.some((r) => r.name === "html")) merged.html = true;
+  // An html reporter's file is where the report goes (regression: it always went to <reports-dir>/report.html).
+  const html = options.reporters.find((r) => r.name === "html");
+  if (html !== undefined && explicit.html === undefined) merged.html = html.outputFile === undefined ? true : moveDefault("html", html.outputFile);
   if (explicit.coverage === undefined && options.coverage.enabled) merged.coverage = true;
   for (const metric of ["branches", "lines", "functions", "statements"] as const) {
     const key = `coverage.${metric}` as const;
