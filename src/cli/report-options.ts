@@ -24,8 +24,9 @@ export interface ReportFlags {
   "coverage.lines"?: number;
   "coverage.functions"?: number;
   "coverage.statements"?: number;
-  /** `--html`, or `--html <file>` for another place than `<reports-dir>/report.html`. */
-  html?: boolean | string;
+  html?: boolean;
+  /** Where the HTML report goes instead of `<reports-dir>/report.html`; implies `html`. */
+  htmlFile?: string;
   reportsDir?: string;
 }
 
@@ -67,7 +68,8 @@ export function addReportOptions(command: Command): Command {
     command.addOption(new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(percentFlag(`--coverage.${metric}`)));
   }
   return command
-    .option("--html [file]", "write a self-contained HTML report (default: reports/report.html)")
+    .option("--html", "write a self-contained HTML report (reports/report.html)")
+    .option("--html-file <file>", "write the HTML report here instead (implies --html)")
     .option("--reports-dir <dir>", "where the reports tree goes", "reports");
 }
 
@@ -102,7 +104,8 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
     profile = resolveProfileOptions(interval === undefined ? {} : { samplingIntervalUs: interval });
   }
   const reportsDir = resolve(flags.reportsDir ?? "reports");
-  const html = flags.html === undefined || flags.html === false ? undefined : flags.html === true ? join(reportsDir, "report.html") : resolve(flags.html);
+  // A separate flag, not an optional value of --html: `--html actions` would take the folder for the file.
+  const html = flags.htmlFile !== undefined ? resolve(flags.htmlFile) : flags.html === true ? join(reportsDir, "report.html") : undefined;
   return { reportsDir, trace, otel: flags.otel === true, profile, coverage, html };
 }
 

@@ -50,7 +50,7 @@ describe("a project with cxda.config.json", () => {
     }
   });
 
-  it("writes an html reporter's report where its outputFile says, and --html <file> where the flag says", async () => {
+  it("writes an html reporter's report where its outputFile says, and --html-file where the flag says", async () => {
     const other = await createTempProject();
     try {
       await other.addAction("greeter", { definition: { id: "greeter", schema: { input: { type: "object" }, output: { type: "object" } } }, transform: "export default () => ({ ok: true });", cases: { "a.json": { name: "ok", payload: {}, expect: {} } } });
@@ -58,7 +58,8 @@ describe("a project with cxda.config.json", () => {
       const configured = await cxda(["test"], { cwd: other.root });
       expect(configured.code).toBe(0);
       expect(await readFile(join(other.root, "out", "run.html"), "utf8")).toMatch(/^<!doctype html>/i);
-      const flagged = await cxda(["test", "--html", "elsewhere/report.html"], { cwd: other.root });
+      // --html before the action folder still takes it as a folder, not as the report's file.
+      const flagged = await cxda(["test", "--html", "greeter", "--html-file", "elsewhere/report.html"], { cwd: other.root });
       expect(flagged.code).toBe(0);
       expect(await readFile(join(other.root, "elsewhere", "report.html"), "utf8")).toMatch(/^<!doctype html>/i);
       expect(flagged.stdout).toContain("elsewhere/report.html");

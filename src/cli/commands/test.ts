@@ -179,7 +179,10 @@ export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestF
   merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${moveDefault(r.name, r.outputFile)}`]));
   // An html reporter's file is where the report goes (regression: it always went to <reports-dir>/report.html).
   const html = options.reporters.find((r) => r.name === "html");
-  if (html !== undefined && explicit.html === undefined) merged.html = html.outputFile === undefined ? true : moveDefault("html", html.outputFile);
+  if (html !== undefined) {
+    merged.html = true;
+    if (explicit.htmlFile === undefined && html.outputFile !== undefined) merged.htmlFile = moveDefault("html", html.outputFile);
+  }
   if (explicit.coverage === undefined && options.coverage.enabled) merged.coverage = true;
   for (const metric of ["branches", "lines", "functions", "statements"] as const) {
     const key = `coverage.${metric}` as const;
