@@ -71,6 +71,8 @@ class ResultRow {
   next = 0;
   /** Whether every case of the row has a position (the feeder pulls cases lazily). */
   complete = false;
+  /** Whether the feeder fills this row (its results count towards the feeder's bound). */
+  fed = false;
   private readonly arrived = new Map<number, CaseResult>();
 
   /** A position for a case whose result comes later. */
@@ -253,6 +255,7 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
       continue;
     }
     known += options.cases?.length ?? action.cases.length;
+    row.fed = true;
     runs.push({ action: workerAction, entries: entries[Symbol.iterator](), actionIndex });
   }
 
@@ -291,8 +294,12 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
   // cases run.
-  /** Cases given a position and not yet yielded, over every row (including results known before the run). */
-  let outstanding = rows.reduce((sum, row) => sum + row.length, 0);
+  /**
+   * Cases the feeder gave a position that are not yet yielded, over every row. Results known before the run (an
+   * action whose definition is broken) are not counted: the feeder cannot wait on them, since they may come after a
+   * row it still has to fill (regression: 8192 such results made the run wait forever).
+   */
+  let outstanding = 0;
   let resumeFeeder: (() => void) | undefined;
   /** Set when the consumer stops early (a `break`, --bail): the feeder must not hand more cases to the pool. */
   let stopped = false;
@@ -419,7 +426,7 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
         }
         if (result === undefined) break;
         yield result;
-        outstanding--;
+        if (row.fed) outstanding--;
         if (outstanding < MAX_OUTSTANDING / 2) resumeFeeder?.();
       }
     }

@@ -42,6 +42,21 @@ describe("runCases on the bundled example", () => {
     await expect(collect({ actions: [EXAMPLE_DIR], workers: 1.5 })).rejects.toThrow(/workers must be an integer >= 1, got 1.5/);
   });
 
+  it("finishes when more results than the feeder's bound are known up front, after an action that still runs", async () => {
+    // Regression: 9,000 error results of a broken definition, after an action with cases to run, made the feeder and
+    // the consumer wait on each other for ever.
+    const project = await createTempProject();
+    try {
+      await project.addAction("a-runs", { definition: await exampleDefinition(), transform: "export default () => ({})", cases: { "one.json": [{ name: "one", expect: { valid: false } }] } });
+      await project.addAction("b-broken", { definition: "{ broken", cases: { "many.json": Array.from({ length: 9000 }, (_, i) => ({ name: `case ${i}` })) } });
+      const results = await collect({ actions: [project.root], workers: 1 });
+      expect(results).toHaveLength(9001);
+      expect(results.slice(1).every((r) => r.error?.code === "E_DEFINITION")).toBe(true);
+    } finally {
+      await project.remove();
+    }
+  });
+
   it("keeps working on one shared pool across more actions than a worker keeps compiled", async () => {
     const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
     const pool = await createWorkerPool({ workers: 1 });
