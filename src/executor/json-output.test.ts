@@ -77,7 +77,19 @@ describe("toJsonOutput with a size limit", () => {
   });
 });
 
+describe("toJsonOutput on huge arrays", () => {
+  it("refuses an array too long for the limit before walking it, even when it is all holes", () => {
+    const huge: string[] = [];
+    huge[100_000_000] = "x";
+    expect(() => toJsonOutput({ a: huge }, 32768)).toThrow(/the output holds an array of 100000001 items at \/a, more than fits in the 32768-byte limit of JSON/);
+  });
+});
+
 describe("assertJsonData", () => {
+  it("refuses variables too large to be settings, without walking them", () => {
+    expect(() => assertJsonData({ list: new Array(1_000_000_000) }, "vars")).toThrow(/vars are more than 16777216 bytes of JSON \(an array of 1000000000 items at \/list\)/);
+  });
+
   it("accepts JSON data and names the first place that is not, for the value it was told it checks", () => {
     expect(() => assertJsonData({ region: "eu", limits: [1, 2], note: undefined }, "vars")).not.toThrow();
     expect(() => assertJsonData({ since: new Date(0) }, "vars")).toThrow(/^vars \/since is a Date; vars reach the transform as JSON data/);

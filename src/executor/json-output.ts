@@ -21,6 +21,8 @@ function describe(value: unknown): string {
 /** Whose data a walk checks, for its error messages. */
 interface JsonSubject {
   code: "E_OUTPUT" | "E_CASE";
+  /** Refuses a value whose JSON is certainly larger than `maxBytes` (`what` says why it must be). */
+  tooLarge: (what: string, maxBytes: number) => never;
   /** Says what the whole value is, when the value itself is the problem ("the transform returned"). */
   whole: string;
   /** Says where a problem is ("output /a/0 is"). */
@@ -28,8 +30,19 @@ interface JsonSubject {
   rule: string;
 }
 
+function outputTooLarge(size: string, maxBytes: number, context: Record<string, unknown>): never {
+  throw new CxdaError("E_OUTPUT", `the output is ${size} of JSON, over the ${maxBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`, {
+    context: { ...context, maxBytes },
+  });
+}
+
 const OUTPUT: JsonSubject = {
   code: "E_OUTPUT",
+  tooLarge: (what, maxBytes) => {
+    throw new CxdaError("E_OUTPUT", `the output holds ${what}, more than fits in the ${maxBytes}-byte limit of JSON (the platform's response cap); return less, or raise maxOutputBytes`, {
+      context: { maxBytes },
+    });
+  },
   whole: "the transform returned",
   part: (at) => `output ${at} is`,
   rule: "a transform must return JSON data (objects, arrays, strings, finite numbers, booleans, null)",
@@ -40,7 +53,7 @@ const OUTPUT: JsonSubject = {
  * and whether JSON would change it without losing anything (an `undefined` property dropped, a hole in an array
  * written as null).
  */
-function walkJson(value: unknown, subject: JsonSubject): { bound: number; changes: boolean } {
+function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bound: number; changes: boolean } {
   /** Objects on the way down from the root: a cycle is an object met again on its own path. */
   const ancestors = new Set<object>();
   /** The keys and indices from the root to where the walk is; read only to name the place of a problem. */
@@ -76,6 +89,9 @@ function walkJson(value: unknown, subject: JsonSubject): { bound: number; change
     bound += 2;
     if (plainArray) {
       const items = object as unknown[];
+      // Every item takes at least a character and a comma: a huge (even sparse) array is refused before it is walked,
+      // which could otherwise take longer than the case's time limit.
+      if (items.length * 2 > maxBytes) subject.tooLarge(`an array of ${items.length} items at ${pointer(path)}`, maxBytes);
       for (let index = 0; index < items.length; index++) {
         // A hole (`[, "x"]`) is written as null, as JSON.stringify writes it; an explicit undefined is a mistake.
         if (!(index in items)) {
@@ -119,18 +135,18 @@ function walkJson(value: unknown, subject: JsonSubject): { bound: number; change
  * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
  */
 export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
-  const { bound, changes } = walkJson(value, OUTPUT);
-  const output = changes ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
-  if (bound > maxBytes) {
-    const bytes = Buffer.byteLength(JSON.stringify(output));
-    if (bytes > maxBytes) {
-      throw new CxdaError("E_OUTPUT", `the output is ${bytes} bytes of JSON, over the ${maxBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`, {
-        context: { bytes, maxBytes },
-      });
-    }
+  const { bound, changes } = walkJson(value, OUTPUT, maxBytes);
+  // Serialised at most once: to drop what JSON drops, or to measure an output that might be too large.
+  const text = changes || bound > maxBytes ? JSON.stringify(value) : undefined;
+  if (text !== undefined && bound > maxBytes) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxBytes) outputTooLarge(`${bytes} bytes`, maxBytes, { bytes });
   }
-  return output;
+  return changes ? (JSON.parse(text!) as unknown) : value;
 }
+
+/** Largest JSON {@link assertJsonData} accepts: variables are settings, not payloads. */
+const MAX_DATA_BYTES = 16 * 1024 * 1024;
 
 /**
  * Throws `E_CASE` unless `value` is JSON data (as {@link toJsonOutput} defines it), naming the first place where it is
@@ -141,8 +157,11 @@ export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
 export function assertJsonData(value: unknown, name: string): void {
   walkJson(value, {
     code: "E_CASE",
+    tooLarge: (what, maxBytes) => {
+      throw new CxdaError("E_CASE", `${name} are more than ${maxBytes} bytes of JSON (${what}); pass large data in the trigger, not in ${name}`, { context: { maxBytes } });
+    },
     whole: `${name} is`,
     part: (at) => `${name} ${at} is`,
     rule: `${name} reach the transform as JSON data (objects, arrays, strings, finite numbers, booleans, null): write a date as an ISO string`,
-  });
+  }, MAX_DATA_BYTES);
 }
