@@ -171,8 +171,8 @@ function parseObject(request: HttpRequest, response: HttpResponse): Record<strin
 /**
  * Creates the API client. Credentials and URLs come from options, the environment and `.env`
  * (see `resolvePlatformOptions`). Reading a definition retries 429/5xx/network faults within the retry budget;
- * executing, which may have side effects, is retried only when it certainly did not run (429, 503, 408, a connection
- * never made). A 401 invalidates the token and retries once; 401 again is `E_AUTH`, 403 `E_SCOPE`,
+ * executing, which may have side effects, is retried only when it certainly did not run (429, 408, 503 with
+ * Retry-After, a connection never made). A 401 invalidates the token and retries once; 401 again is `E_AUTH`, 403 `E_SCOPE`,
  * 404 `E_NOT_FOUND`. Errors carry method, URL, status and the correlation id, never a secret.
  * @example
  * const client = createApiClient();

@@ -180,14 +180,21 @@ function neverConnected(error: CxdaError): boolean {
   return typeof failure?.code === "string" && NOT_CONNECTED.has(failure.code);
 }
 
-/** Statuses that say the request was not acted on: rate limited, unavailable, or not read in time. */
-const NOT_ACTED_ON = new Set([429, 503, 408]);
+/**
+ * Whether an answer says the request was not acted on: rate limited, not read in time, or unavailable with a
+ * Retry-After. A bare 503 is not enough: proxies answer 503 when the upstream connection resets after the request was
+ * forwarded.
+ */
+function notActedOn(response: HttpResponse): boolean {
+  return response.status === 429 || response.status === 408 || (response.status === 503 && response.headers.get("retry-after") !== null);
+}
 
 /** Options of {@link sendWithRetry}. */
 export interface SendOptions {
   /**
    * Whether sending the request twice is harmless. A request with side effects (executing a data action) is sent
-   * again only when it certainly did not run: a 429, 503 or 408 answer, or a connection never made. @default true
+   * again only when it certainly did not run: a 429 or 408 answer, a 503 with Retry-After, or a connection never
+   * made. @default true
    */
   repeatable?: boolean;
 }
@@ -222,7 +229,7 @@ export async function sendWithRetry(request: HttpRequest, transport: HttpTranspo
       const error = responseError("E_RATE_LIMIT", request, response, `${where}: ${statusLine(response)}, rate limited${detail}`);
       return retryAfterMs === undefined ? { kind: "retry", error } : { kind: "retry", error, retryAfterMs };
     }
-    if (!repeatable && !NOT_ACTED_ON.has(response.status)) throw responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}; ${notRetried}`);
+    if (!repeatable && !notActedOn(response)) throw responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}; ${notRetried}`);
     return { kind: "retry", error: responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}`) };
   }, transport.retry);
 }

@@ -64,8 +64,8 @@ describe("retries", () => {
     const { retry } = fakeSleeps();
     const executes = (): number[] => emulator.requests.filter((r) => r.route === "execute-data-action").map((r) => r.status);
     const client = clientFor(emulator, { retry });
-    // Refused before running: 429 and 503 are retried, and the action runs once.
-    emulator.setFaults([{ route: "execute-data-action", status: 429, retryAfter: 0, count: 1 }, { route: "execute-data-action", status: 503, count: 1 }]);
+    // Refused before running: 429, and 503 with Retry-After, are retried, and the action runs once.
+    emulator.setFaults([{ route: "execute-data-action", status: 429, retryAfter: 0, count: 1 }, { route: "execute-data-action", status: 503, retryAfter: 0, count: 1 }]);
     expect(await client.executeDataAction(ACTION_ID, await referenceTrigger())).toMatchObject({ ok: true });
     expect(executes()).toEqual([429, 503, 200]);
     // A 500 or a connection cut after sending may come from an action that ran: reported at once, not repeated.
@@ -76,11 +76,21 @@ describe("retries", () => {
     emulator.setFaults([{ route: "execute-data-action", drop: true, count: 1 }]);
     const dropped = await client.executeDataAction(ACTION_ID, await referenceTrigger()).catch((e: unknown) => e);
     expect(dropped).toMatchObject({ code: "E_NETWORK", context: { retried: false } });
-    expect(executes()).toHaveLength(5);
+    // A bare 503 may come from a proxy whose upstream reset after forwarding the request: not repeated either.
+    emulator.setFaults([{ route: "execute-data-action", status: 503, count: 1 }]);
+    await expect(client.executeDataAction(ACTION_ID, await referenceTrigger())).rejects.toMatchObject({ code: "E_HTTP", context: { status: 503 } });
+    expect(executes()).toHaveLength(6);
     // Reading a definition has no side effects: a 500 is retried as before.
     emulator.setFaults([{ route: "get-data-action", status: 500, count: 1 }]);
     await client.getDataAction(ACTION_ID);
     expect(getStatuses()).toEqual([500, 200]);
+  });
+
+  it("sends an execute again with a fresh token after a 401: a refused request did not run", async () => {
+    emulator.setFaults([{ route: "execute-data-action", expireToken: true, count: 1 }]);
+    expect(await clientFor(emulator).executeDataAction(ACTION_ID, await referenceTrigger())).toMatchObject({ ok: true });
+    expect(emulator.requests.filter((r) => r.route === "execute-data-action").map((r) => r.status)).toEqual([401, 200]);
+    expect(countRoute(emulator, "token")).toBe(2);
   });
 
   it("retries an execute whose connection was never made", async () => {
