@@ -1,7 +1,8 @@
 // Bundles a transform (TypeScript or JavaScript, a file or a definition's script) into one ES module with an inline source map.
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, readlink, rename, stat, writeFile } from "node:fs/promises";
+import { createRequire, isBuiltin } from "node:module";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildFailure, Message, Plugin } from "esbuild";
@@ -54,7 +55,7 @@ interface BundleManifest {
 }
 
 /** Bumped when the manifest's shape or meaning changes, so that older manifests are not trusted. */
-const MANIFEST_FORMAT = 2;
+const MANIFEST_FORMAT = 3;
 
 /** Files that change how the sources around them are compiled or resolved. */
 const CONFIG_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
@@ -97,24 +98,100 @@ async function fileHash(file: string): Promise<string | null> {
   return bytes === undefined ? null : sha256(bytes);
 }
 
-/** A folder's listing as one hash (null when it cannot be read). */
+/**
+ * A folder's listing as one hash (null when it cannot be read): each entry's name and kind, and where a symbolic link
+ * points, so that retargeting a link counts as a change.
+ */
 async function listingHash(dir: string): Promise<string | null> {
-  const names = await readdir(dir).catch(() => undefined);
-  return names === undefined ? null : sha256(names.sort().join("\u0000"));
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return null;
+  const described = await Promise.all(
+    entries.map(async (entry) => {
+      if (!entry.isSymbolicLink()) return `${entry.name}\u0001${entry.isDirectory() ? "d" : "f"}`;
+      return `${entry.name}\u0001l\u0001${await readlink(join(dir, entry.name)).catch(() => "?")}`;
+    }),
+  );
+  return sha256(described.sort().join("\u0000"));
 }
 
-/** The context of a build from its input files: their folders' listings, and config files from there up. */
-async function contextOf(inputs: string[]): Promise<Record<string, string | null>> {
+/** "yes" when `path` exists (anything at all), null when not. */
+async function existence(path: string): Promise<string | null> {
+  return (await stat(path).catch(() => undefined)) === undefined ? null : "yes";
+}
+
+/** What a context entry's key says to check (see {@link BundleManifest.context}). */
+function checkEntry(key: string): Promise<string | null> {
+  if (key.startsWith(EXISTS)) return existence(key.slice(EXISTS.length));
+  if (key.endsWith(sep)) return listingHash(key.slice(0, -1));
+  return fileHash(key);
+}
+
+/** Prefix of a context key that records only whether a path exists. */
+const EXISTS = "exists:";
+
+/** Files a tsconfig.json or jsconfig.json extends (relative paths, or a package's file), read from its text. */
+function extendedConfigs(file: string, text: string): string[] {
+  const match = /"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/.exec(text);
+  if (match === null) return [];
+  const names = [...match[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+  return names.flatMap((name) => {
+    if (name.startsWith(".") || name.startsWith("/")) {
+      const target = resolve(dirname(file), name);
+      return extname(target) === "" ? [`${target}.json`, target] : [target];
+    }
+    try {
+      return [createRequire(file).resolve(name)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Where a bare import (`pkg`, `@scope/pkg/sub`) is looked for from `resolveDir`: each `node_modules/<package>` up. */
+function packageDirs(resolveDir: string, specifier: string): string[] {
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  const dirs: string[] = [];
+  for (let dir = resolveDir; ; dir = dirname(dir)) {
+    dirs.push(join(dir, "node_modules", name));
+    if (dirname(dir) === dir) return dirs;
+  }
+}
+
+/**
+ * The context of a build (see {@link BundleManifest.context}): the listing of each folder that holds an input, the
+ * nearest tsconfig.json, jsconfig.json and package.json above each (with the absent ones on the way, so that a nearer
+ * one appearing counts) and the files they extend, and, for each package imported by name, the `node_modules`
+ * folders searched up to the one that was found.
+ */
+async function contextOf(inputs: string[], packages: ReadonlyArray<{ resolveDir: string; specifier: string }>): Promise<Record<string, string | null>> {
   const context: Record<string, string | null> = {};
   const folders = new Set(inputs.map((input) => dirname(input)));
+  await Promise.all([...folders].map(async (folder) => (context[`${folder}${sep}`] = await listingHash(folder))));
+  const configs = new Set<string>();
   for (const folder of folders) {
-    context[`${folder}${sep}`] = await listingHash(folder);
-    for (let dir = folder; ; dir = dirname(dir)) {
-      for (const name of CONFIG_FILES) {
+    for (const name of CONFIG_FILES) {
+      for (let dir = folder; ; dir = dirname(dir)) {
         const file = join(dir, name);
-        if (!(file in context)) context[file] = await fileHash(file);
+        configs.add(file);
+        if (existsSync(file) || dirname(dir) === dir) break;
       }
-      if (dirname(dir) === dir) break;
+    }
+  }
+  const read = async (file: string, depth: number): Promise<void> => {
+    if (file in context) return;
+    const bytes = await readFile(file).catch(() => undefined);
+    context[file] = bytes === undefined ? null : sha256(bytes);
+    if (bytes !== undefined && depth < 8 && !file.endsWith("package.json")) {
+      await Promise.all(extendedConfigs(file, bytes.toString("utf8")).map((extended) => read(extended, depth + 1)));
+    }
+  };
+  await Promise.all([...configs].map((file) => read(file, 0)));
+  for (const { resolveDir, specifier } of packages) {
+    for (const dir of packageDirs(resolveDir, specifier)) {
+      const found = await existence(dir);
+      context[`${EXISTS}${dir}`] = found;
+      if (found !== null) break;
     }
   }
   return context;
@@ -131,24 +208,26 @@ async function reusable(manifestFile: string): Promise<BundleManifest | undefine
   const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
   if (typeof manifest.bundle !== "string" || typeof manifest.hash !== "string" || !isRecord(manifest.inputs) || !isRecord(manifest.context)) return undefined;
   if (!(await stat(manifest.bundle).catch(() => undefined))?.isFile()) return undefined;
-  for (const [file, hash] of Object.entries(manifest.inputs)) {
-    if ((await fileHash(file)) !== hash) return undefined;
-  }
-  for (const [path, hash] of Object.entries(manifest.context)) {
-    const now = path.endsWith(sep) ? await listingHash(path.slice(0, -1)) : await fileHash(path);
-    if (now !== hash) return undefined;
-  }
-  return manifest;
+  const checks = [
+    ...Object.entries(manifest.inputs).map(async ([file, hash]) => (await fileHash(file)) === hash),
+    ...Object.entries(manifest.context).map(async ([key, hash]) => (await checkEntry(key)) === hash),
+  ];
+  return (await Promise.all(checks)).every(Boolean) ? manifest : undefined;
 }
 
 /**
  * Reads every file esbuild compiles and records the hash of exactly those bytes: a file saved again during the build
- * then no longer matches, and the next run builds again instead of trusting a bundle of the older text.
+ * then no longer matches, and the next run builds again instead of trusting a bundle of the older text. Also notes
+ * each package imported by name and where from, so that a `node_modules` appearing nearer counts as a change.
  */
-function recordInputs(hashes: Record<string, string>): Plugin {
+function recordInputs(hashes: Record<string, string>, packages: Array<{ resolveDir: string; specifier: string }>): Plugin {
   return {
     name: "cxda-record-inputs",
     setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.namespace === "file" && args.resolveDir !== "" && !isBuiltin(args.path)) packages.push({ resolveDir: args.resolveDir, specifier: args.path });
+        return undefined;
+      });
       build.onLoad({ filter: /.*/, namespace: "file" }, async (args) => {
         const bytes = await readFile(args.path);
         hashes[args.path] = sha256(bytes);
@@ -184,10 +263,11 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   const cached = await reusable(manifestFile);
   if (cached !== undefined) return { file: cached.bundle, hash: cached.hash, label };
   // The entry's folder as the build is about to see it: if it changes during the build, no manifest is written.
-  const before = await contextOf([source.kind === "file" ? resolve(source.file) : join(source.resolveDir, "(inline)")]);
+  const before = await contextOf([source.kind === "file" ? resolve(source.file) : join(source.resolveDir, "(inline)")], []);
 
   let code: string;
   const inputs: Record<string, string> = {};
+  const packages: Array<{ resolveDir: string; specifier: string }> = [];
   try {
     const { build } = await import("esbuild");
     const result = await build({
@@ -203,7 +283,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
       sourcesContent: true,
       outfile: join(options.buildDir, "transform.mjs"),
       logLevel: "silent",
-      plugins: [sandboxPlugin(options.allow), recordInputs(inputs)],
+      plugins: [sandboxPlugin(options.allow), recordInputs(inputs, packages)],
     });
     const output = result.outputFiles[0];
     if (output === undefined) throw new Error("esbuild produced no output");
@@ -219,7 +299,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   // Unique per call: two first-time bundles of the same transform in one process must not share a temp file.
   if (!(await stat(file).catch(() => undefined))) await writeAtomically(file, code);
   // An inline source is not a file: it is part of the manifest's name instead.
-  const context = await contextOf(Object.keys(inputs));
+  const context = await contextOf(Object.keys(inputs), packages);
   if (Object.entries(before).some(([path, hash]) => path in context && context[path] !== hash)) return { file, hash, label };
   const manifest: BundleManifest = { bundle: file, hash, inputs, context };
   await writeAtomically(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

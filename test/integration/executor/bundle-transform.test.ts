@@ -1,5 +1,5 @@
 // Bundles are reused while the files they were built from keep their bytes, and rebuilt as soon as one changes.
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleTransform } from "../../../src/executor/bundle-transform.js";
@@ -72,5 +72,56 @@ describe("bundleTransform's cache", () => {
     await build();
     const rewritten = JSON.parse(await readFile(join(buildDir, manifest!), "utf8")) as { context: Record<string, string | null> };
     expect(rewritten.context[join(other, "tsconfig.json")]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  /** A transform in `folder` that imports `from`, bundled into its own build folder; returns a function to rebuild. */
+  async function transformIn(folder: string, from: string): Promise<() => Promise<string>> {
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, "transform.ts"), `import { which } from "${from}";\nexport default () => ({ id: which });\n`);
+    // Beside the folder, not in it: a build folder appearing in the folder would itself change its listing.
+    const buildDir = `${folder}-build`;
+    return async () => readFile((await bundleTransform({ kind: "file", file: join(folder, "transform.ts") }, { buildDir, allow })).file, "utf8");
+  }
+
+  it("builds again when a symbolic link it went through points elsewhere", async () => {
+    const root = join(project.root, "links");
+    for (const version of ["v1", "v2"]) {
+      await mkdir(join(root, version), { recursive: true });
+      await writeFile(join(root, version, "helper.ts"), `export const which = "from-${version}";\n`);
+    }
+    const folder = join(root, "action");
+    const build = await transformIn(folder, "./shared/helper");
+    await symlink(join(root, "v1"), join(folder, "shared"));
+    expect(await build()).toContain("from-v1");
+    await rm(join(folder, "shared"));
+    await symlink(join(root, "v2"), join(folder, "shared"));
+    expect(await build()).toContain("from-v2");
+  });
+
+  it("builds again when a tsconfig it extends changes", async () => {
+    const folder = join(project.root, "extends");
+    const build = await transformIn(folder, "lib");
+    await writeFile(join(folder, "a.ts"), `export const which = "from-a";\n`);
+    await writeFile(join(folder, "b.ts"), `export const which = "from-b";\n`);
+    await writeFile(join(folder, "tsconfig.json"), JSON.stringify({ extends: "./base.json" }));
+    const base = (target: string) => JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { lib: [target] } } });
+    await writeFile(join(folder, "base.json"), base("./a.ts"));
+    expect(await build()).toContain("from-a");
+    await writeFile(join(folder, "base.json"), base("./b.ts"));
+    expect(await build()).toContain("from-b");
+  });
+
+  it("builds again when a package it imports by name appears in a nearer node_modules", async () => {
+    const root = join(project.root, "packages");
+    const pkg = async (dir: string, text: string) => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "package.json"), JSON.stringify({ name: "cxda-test-pkg", main: "index.js" }));
+      await writeFile(join(dir, "index.js"), `export const which = "${text}";\n`);
+    };
+    await pkg(join(root, "node_modules", "cxda-test-pkg"), "from-root");
+    const build = await transformIn(join(root, "actions", "uses-pkg"), "cxda-test-pkg");
+    expect(await build()).toContain("from-root");
+    await pkg(join(root, "actions", "node_modules", "cxda-test-pkg"), "from-nearer");
+    expect(await build()).toContain("from-nearer");
   });
 });
