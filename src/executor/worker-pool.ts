@@ -117,6 +117,7 @@ interface Submission {
   onResult: ResultListener;
   onStart: StartListener | undefined;
   resolve: () => void;
+  reject: (error: Error) => void;
   measure: RunMeasurement | undefined;
   detail: ResultDetail;
   /** Batches handed out and not yet done (counted only when measuring: their data comes with the batch's end). */
@@ -408,8 +409,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
   };
 
+  /** Runs submitted and not yet settled: closing the pool ends them, rather than leaving their callers waiting. */
+  const open = new Set<Submission>();
+
   const settle = (submission: Submission): void => {
-    if (submission.remaining === 0 && submission.batchesOut === 0) submission.resolve();
+    if (submission.remaining === 0 && submission.batchesOut === 0 && open.delete(submission)) submission.resolve();
   };
 
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
@@ -524,8 +528,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     run(action, cases, onResult, options = {}) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
       if (cases.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
+      return new Promise<void>((resolve, reject) => {
+        const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, reject, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
+        open.add(submission);
         const size = batchSize(cases.length, slots.length);
         for (let offset = 0; offset < cases.length; offset += size) {
           const slice = cases.slice(offset, offset + size);
@@ -537,6 +542,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     async close() {
       closed = true;
       clearInterval(watchdog);
+      // Runs still going get no more results: they end with an error instead of waiting for ever.
+      for (const submission of open) submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
+      open.clear();
+      queue.length = 0;
       // An idle worker is unref'd so a forgotten pool cannot keep the process alive; ref it while it stops,
       // or the process could run out of work before terminate() settles.
       await Promise.all(

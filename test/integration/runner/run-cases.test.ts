@@ -57,6 +57,18 @@ describe("runCases on the bundled example", () => {
     }
   });
 
+  it("ends with an error, not a wait for ever, when someone closes the shared pool during the run", async () => {
+    const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
+    const pool = await createWorkerPool({ workers: 1 });
+    const many = Array.from({ length: 3000 }, (_, i) => ({ name: `case ${i}`, expect: {} }));
+    let seen = 0;
+    const run = (async () => {
+      for await (const _result of runCases({ actions: [EXAMPLE_DIR], cases: many, pool })) if (++seen === 10) void pool.close();
+    })();
+    await expect(run).rejects.toThrow(/the worker pool was closed with \d+ case\(s\) of a run still to finish/);
+    expect(seen).toBeLessThan(3000);
+  });
+
   it("keeps working on one shared pool across more actions than a worker keeps compiled", async () => {
     const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
     const pool = await createWorkerPool({ workers: 1 });
