@@ -294,8 +294,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   /**
-   * The job's cases as the worker reads them (see BatchMessage.cases). A case JSON cannot carry is answered here with
-   * an error and left out of the job.
+   * The job's cases as the worker reads them (see BatchMessage.cases), the indices of the cases that text holds, and
+   * the faults of those it cannot hold (a trigger JSON cannot carry, vars that are not JSON data), to be answered by
+   * the caller.
    */
   const encode = (job: Job): { json: string; kept: number[]; faults: Array<[index: number, fault: { code: string; message: string }]> } => {
     const varsSeen = new Map<object, number>();
