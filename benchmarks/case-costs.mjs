@@ -4,7 +4,8 @@
 // `npm run build` first. Usage: node benchmarks/case-costs.mjs [cases]
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { bundleTransform, createPayload, createValidator, loadAction } from "../dist/index.js";
+import { bundleTransform, createValidator, loadAction } from "../dist/index.js";
+import { buildTriggers } from "../dist/bench/run-bench.js";
 import { toJsonOutput } from "../dist/executor/json-output.js";
 import { deepFreeze } from "../dist/internal/deep-freeze.js";
 
@@ -15,14 +16,7 @@ const BATCH = 256;
 
 const action = await loadAction(join(root, "examples", "billing-callback"));
 const definition = action.definition;
-const categories = ["billing", "technical", "account", "general"];
-// The same triggers as src/bench/run-bench.ts builds.
-const triggers = Array.from({ length: count }, (_, i) =>
-  createPayload(
-    { contact: { attributes: { tier: i % 3 === 0 ? "premium" : "standard" } }, data: { customFields: { issueCategory: categories[i % 4], resolutionScore: i % 101 } } },
-    { seed: `bench-${i}`, now: Date.UTC(2026, 0, 1) + i * 1000, dataActionId: definition.id },
-  ),
-);
+const triggers = buildTriggers(count, "bench", definition.id);
 const bundle = await bundleTransform(action.transform, { buildDir: join(root, ".cxda", "build"), allow: { network: false, fsWrite: false } });
 const transform = (await import(pathToFileURL(bundle.file).href)).default;
 const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });

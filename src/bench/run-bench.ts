@@ -87,8 +87,11 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The same varied triggers for both measurements: tiers, categories and scores change with the index. */
-function buildTriggers(count: number, seed: string, dataActionId: string): Array<Record<string, unknown>> {
+/**
+ * The bench's triggers: varied (tiers, categories and scores change with the index) and the same for every
+ * measurement, here and in benchmarks/case-costs.mjs.
+ */
+export function buildTriggers(count: number, seed: string, dataActionId: string): Array<Record<string, unknown>> {
   const categories = ["billing", "technical", "account", "general"];
   return Array.from({ length: count }, (_, i) =>
     createPayload(

@@ -164,7 +164,8 @@ export const PLAIN_PASS: StepOutcomes = [
   [true, { failures: 0 }],
 ];
 
-function round(ms: number): number {
+/** Milliseconds to the microsecond, as every duration and time in a result is given. */
+export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
@@ -172,7 +173,7 @@ function round(ms: number): number {
 export function timedSteps(timings: Float64Array, at: number, outcomes: StepOutcomes): TraceStep[] {
   return STEP_NAMES.map(([step, name], i) => {
     const [ok, detail] = outcomes[i]!;
-    const entry: TraceStep = { step, name, ok, startedAt: round(timings[at + 1 + 2 * i]!), durationMs: round(timings[at + 2 + 2 * i]!) };
+    const entry: TraceStep = { step, name, ok, startedAt: roundMs(timings[at + 1 + 2 * i]!), durationMs: roundMs(timings[at + 2 + 2 * i]!) };
     // Each step gets its own detail object: a consumer may annotate one result's trace without touching another's.
     if (detail !== undefined) entry.detail = { ...detail };
     return entry;
@@ -181,5 +182,5 @@ export function timedSteps(timings: Float64Array, at: number, outcomes: StepOutc
 
 /** A case's duration from its timings row, rounded like every duration in a result. */
 export function timedDuration(timings: Float64Array, at: number): number {
-  return round(timings[at]!);
+  return roundMs(timings[at]!);
 }

@@ -14,7 +14,7 @@ import { toJsonOutput } from "./json-output.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireBatch, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
-import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps, type WorkerStartData } from "./protocol.js";
+import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, roundMs, timedDuration, timedSteps, type WorkerStartData } from "./protocol.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
 
@@ -40,7 +40,7 @@ let caseStartedAt = 0;
 
 function capture(level: LogEntry["level"]) {
   return (...args: unknown[]): void => {
-    const atMs = round(performance.now() - caseStartedAt);
+    const atMs = roundMs(performance.now() - caseStartedAt);
     const primitive = args.every((arg) => typeof arg !== "object" || arg === null);
     currentLogs.push(primitive ? { level, args, message: undefined, atMs } : { level, args: undefined, message: format(...args), atMs });
   };
@@ -90,10 +90,6 @@ installRuntimeGuards(process.env.CXDA_SANDBOX_NETWORK === "1");
 // instead of letting it take the worker down.
 process.on("unhandledRejection", (reason) => capture("error")(`unhandled promise rejection in the transform: ${describeThrown(reason)}`));
 process.on("uncaughtException", (error) => capture("error")(`uncaught exception in the transform: ${describeThrown(error)}`));
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
 
 /** Stack frames of the harness are noise to a user: keep the transform's frames, with paths relative to the cwd. */
 function cleanStack(stack: string | undefined): string | undefined {
