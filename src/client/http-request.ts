@@ -45,10 +45,16 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || (status >= 500 && status !== 501);
 }
 
+/** The socket's error code behind a fetch failure (fetch puts it on its error's `cause`), when there is one. */
+function socketCode(error: unknown): string | undefined {
+  const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
 function networkReason(error: unknown): string {
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "timed out";
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === "string") {
+  const code = socketCode(error);
+  if (code !== undefined) {
     const known: Record<string, string> = {
       ECONNREFUSED: "connection refused",
       ECONNRESET: "connection reset",
@@ -60,8 +66,8 @@ function networkReason(error: unknown): string {
       EPIPE: "connection broken",
     };
     // undici's parser codes (HPE_INVALID_CONSTANT…) mean the peer does not speak HTTP: usually a wrong host or port.
-    if (known[cause.code] === undefined && cause.code.startsWith("HPE_")) return `the answer is not valid HTTP (${cause.code}); check the URL's host and port`;
-    return known[cause.code] ?? `network error ${cause.code}`;
+    if (known[code] === undefined && code.startsWith("HPE_")) return `the answer is not valid HTTP (${code}); check the URL's host and port`;
+    return known[code] ?? `network error ${code}`;
   }
   if (error instanceof Error && error.message === "terminated") return "connection closed mid-response";
   return error instanceof Error ? error.message : String(error);
@@ -176,8 +182,8 @@ const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUN
 
 /** Whether a network fault happened before the request could leave (fetch's error carries the socket's code). */
 function neverConnected(error: CxdaError): boolean {
-  const failure = error.cause instanceof Error ? (error.cause.cause as { code?: unknown } | undefined) : undefined;
-  return typeof failure?.code === "string" && NOT_CONNECTED.has(failure.code);
+  const code = socketCode(error.cause);
+  return code !== undefined && NOT_CONNECTED.has(code);
 }
 
 /**
