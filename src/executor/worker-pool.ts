@@ -293,6 +293,14 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     return key;
   };
 
+  /** Variables objects already found to be JSON data: most runs share one object across every batch. */
+  const checkedVars = new WeakSet<object>();
+  const checkVars = (vars: object): void => {
+    if (checkedVars.has(vars)) return;
+    assertJsonData(vars, "vars");
+    checkedVars.add(vars);
+  };
+
   /**
    * The job's cases as the worker reads them (see BatchMessage.cases), the indices of the cases that text holds, and
    * the faults of those it cannot hold (a trigger JSON cannot carry, vars that are not JSON data), to be answered by
@@ -321,7 +329,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       let vars: number;
       let expect: number;
       try {
-        vars = listed(varsSeen, batch.vars, poolCase.vars, (value) => assertJsonData(value, "vars"));
+        vars = listed(varsSeen, batch.vars, poolCase.vars, checkVars);
         expect = listed(expectsSeen, batch.expects, poolCase.expect);
         if (!("generate" in poolCase)) trigger = JSON.stringify(poolCase.trigger) as string | undefined;
       } catch (error) {
