@@ -173,6 +173,14 @@ describe("normaliseDefinition", () => {
     expect(error.context).toMatchObject({ file: "actions/a/definition.json", path: "schema.output", side: "output", schemaPath: "#/properties/score/type" });
   });
 
+  it("loads a definition whose schema recurses through the root with $ref \"#\"", () => {
+    const tree = { type: "object", properties: { name: { type: "string" }, parent: { $ref: "#" } } };
+    const definition = normaliseDefinition({ id: "a", inputSchema: tree, outputSchema: tree });
+    const validator = createValidator(definition.inputSchema, { side: "input" });
+    expect(validator.validate({ name: "leaf", parent: { parent: { name: "root" } } })).toEqual([]);
+    expect(validator.validate({ parent: { parent: { name: 7 } } }).map((issue) => issue.path)).toEqual(["/parent/parent/name"]);
+  });
+
   it("rejects an unknown format in the input schema at load time", () => {
     const raw = { id: "a", inputSchema: { properties: { at: { format: "datetime" } } }, outputSchema };
     const error = failure(() => normaliseDefinition(raw));

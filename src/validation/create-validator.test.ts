@@ -257,6 +257,24 @@ describe("schemas that do not compile", () => {
     expect(validator.warnings.join("\n")).toContain('unknown keyword: "displayName"');
   });
 
+  it.each(["draft-04", "draft-06", "draft-07", "2019-09", "2020-12"] as const)("compiles a schema that recurses through the root with $ref \"#\" (%s)", (draft) => {
+    const tree = { type: "object", properties: { child: { $ref: "#" }, rootProbeN: { type: "integer" } } };
+    const validator = createValidator(tree, { side: "input", draft });
+    expect(validator.validate({ child: { child: { rootProbeN: 1 } } })).toEqual([]);
+    expect(validator.validate({ child: { child: { rootProbeN: "x" } } }).map(formatIssue)).toEqual([
+      'input /child/child/rootProbeN: must be integer, got string "x"',
+    ]);
+  });
+
+  it("resolves \"#\" to each schema's own root, also after a schema with an $id", () => {
+    createValidator({ $id: "urn:cxda:root-probe", type: "object", properties: { next: { $ref: "#" } } }, { side: "input" });
+    const strings = createValidator({ type: ["object", "string"], properties: { next: { $ref: "#" } } }, { side: "input" });
+    const numbers = createValidator({ type: ["object", "number"], properties: { next: { $ref: "#/" } } }, { side: "input" });
+    expect(strings.validate({ next: { next: "a" } })).toEqual([]);
+    expect(numbers.validate({ next: { next: 1 } })).toEqual([]);
+    expect(numbers.validate({ next: { next: "a" } }).map((issue) => issue.path)).toEqual(["/next/next"]);
+  });
+
   it("lets two different schemas share an $id", () => {
     createValidator({ $id: "urn:cxda:shared", type: "string" }, { side: "input" });
     const second = createValidator({ $id: "urn:cxda:shared", type: "number" }, { side: "output" });

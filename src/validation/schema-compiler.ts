@@ -97,41 +97,53 @@ const AJV_OPTIONS: Options = {
   logger,
 };
 
-const instances = new Map<SchemaDraft, AjvInstance>();
+/**
+ * For a root without an id. ajv resolves `$ref: "#"` (recursion through the root) of such a schema only through the
+ * instance's registry, which `addUsedSchema: false` leaves empty ("can't resolve reference # from id #"); registering
+ * it is harmless because an id-less root goes under the empty key, which ajv never checks for clashes and each
+ * compilation overwrites (compilation is synchronous, so a schema's "#" finds its own root).
+ */
+const ID_LESS_OPTIONS: Options = { ...AJV_OPTIONS, addUsedSchema: true };
+
+const instances = new Map<string, AjvInstance>();
 const compiled = new Map<string, CompiledSchema>();
 // Callers often pass the same schema object for every case; this skips re-serialising it for the key.
 const byObject = new WeakMap<object, Map<SchemaDraft, CompiledSchema>>();
 let compileCount = 0;
 
-function createAjv(draft: SchemaDraft): AjvInstance {
+function createAjv(draft: SchemaDraft, options: Options): AjvInstance {
   let ajv: AjvInstance;
   switch (draft) {
     case "draft-04":
-      ajv = new AjvDraft04(AJV_OPTIONS);
+      ajv = new AjvDraft04(options);
       break;
     case "draft-06":
-      ajv = new Ajv(AJV_OPTIONS);
+      ajv = new Ajv(options);
       ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json") as Record<string, unknown>);
       break;
     case "draft-07":
-      ajv = new Ajv(AJV_OPTIONS);
+      ajv = new Ajv(options);
       break;
     case "2019-09":
-      ajv = new Ajv2019(AJV_OPTIONS);
+      ajv = new Ajv2019(options);
       break;
     case "2020-12":
-      ajv = new Ajv2020(AJV_OPTIONS);
+      ajv = new Ajv2020(options);
       break;
   }
   addFormats(ajv);
   return ajv;
 }
 
-function ajvFor(draft: SchemaDraft): AjvInstance {
-  let ajv = instances.get(draft);
+/** The instance for `draft`: one for schemas whose root has an id, one for those without (see ID_LESS_OPTIONS). */
+function ajvFor(draft: SchemaDraft, schema: JsonSchema): AjvInstance {
+  const idKeyword = draft === "draft-04" ? "id" : "$id";
+  const idLess = typeof schema !== "object" || typeof schema[idKeyword] !== "string" || schema[idKeyword] === "";
+  const key = `${draft}${idLess ? "" : "\u0000id"}`;
+  let ajv = instances.get(key);
   if (ajv === undefined) {
-    ajv = createAjv(draft);
-    instances.set(draft, ajv);
+    ajv = createAjv(draft, idLess ? ID_LESS_OPTIONS : AJV_OPTIONS);
+    instances.set(key, ajv);
   }
   return ajv;
 }
@@ -196,7 +208,7 @@ function compileByContent(schema: JsonSchema, draft: SchemaDraft | undefined): C
   const cached = compiled.get(key);
   if (cached !== undefined) return cached;
 
-  const ajv = ajvFor(effective);
+  const ajv = ajvFor(effective, schema);
   // ajv finds meta-schemas by exact URI; spelling variants (https, no "#") are mapped to the one it knows.
   const target: JsonSchema =
     typeof schema === "object" && schema["$schema"] !== undefined ? { ...schema, $schema: CANONICAL_SCHEMA_URI[effective] } : schema;
