@@ -44,6 +44,18 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(null, 0)).toBeUndefined();
     expect(parseRetryAfter("soon", 0)).toBeUndefined();
   });
+
+  const garbage = ["-5", "-1", "+5", "-0", "abc", "1e999", "", "   ", "5 abc", "foo 12", "1.", "Infinity", "March 7"].map((value) => ({ label: value === "" ? "(empty)" : value, value }));
+  it.each([...garbage, { label: "400 nines", value: "9".repeat(400) }])("ignores a negative or garbage value ($label) instead of reading it as a date", ({ value }) => {
+    expect(parseRetryAfter(value, Date.parse("2026-01-01T00:00:00Z"))).toBeUndefined();
+  });
+
+  it("reads the three HTTP date forms (IMF-fixdate, RFC 850, asctime) as GMT", () => {
+    const now = Date.parse("1994-11-06T08:49:30Z");
+    expect(parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now)).toBe(7000);
+    expect(parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now)).toBe(7000);
+    expect(parseRetryAfter("Sun Nov  6 08:49:37 1994", now)).toBe(7000);
+  });
 });
 
 describe("backoffDelay", () => {
@@ -74,6 +86,16 @@ describe("runWithRetry", () => {
     const value = await runWithRetry(async () => outcomes.shift() ?? serverError(), resolveRetryOptions({ ...time }));
     expect(value).toBe("ok");
     expect(time.sleeps).toEqual([1000, 1000]);
+  });
+
+  it("backs off as usual after a 429 whose Retry-After was garbage", async () => {
+    const time = fakeTime();
+    const retry = resolveRetryOptions({ ...time, random: () => 0.5 });
+    let calls = 0;
+    const value = await runWithRetry(async () => (++calls < 3 ? rateLimited(parseRetryAfter("-5", time.now())) : { kind: "done", value: "ok" }), retry);
+    expect(value).toBe("ok");
+    expect(time.sleeps).toEqual([backoffDelay(1, retry), backoffDelay(2, retry)]);
+    expect(time.sleeps).toEqual([188, 375]);
   });
 
   it("backs off exponentially with jitter on server errors", async () => {

@@ -61,19 +61,35 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
   };
 }
 
+// The three date forms RFC 9110 allows (IMF-fixdate, RFC 850, asctime). Date.parse alone reads almost anything as a
+// date ("-5" is the year 2001, "foo 12" is a December), which turned garbage into a wait of 0.
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const HTTP_DATE = [
+  new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} ${MONTH} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} \\d{2}:\\d{2}:\\d{2} GMT$`),
+  new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$`),
+];
+
 /**
- * Reads a `Retry-After` header as a wait in ms: delay-seconds (`"2"`) or an HTTP date, measured
- * against `nowMs`. A date in the past means 0; an unreadable value means `undefined`.
+ * Reads a `Retry-After` header as a wait in ms: delay-seconds (`"2"`, or `"1.5"` from lenient servers) or an HTTP
+ * date, measured against `nowMs`. A date in the past means 0. Anything else (a negative number, `"abc"`, `"1e999"`,
+ * an empty value, a number too large to be finite) means `undefined`: the header is ignored and the normal backoff
+ * applies.
  * @example
  * parseRetryAfter("2", Date.now()); // 2000
  * parseRetryAfter(new Date(Date.now() + 3000).toUTCString(), Date.now()); // about 3000
+ * parseRetryAfter("-5", Date.now()); // undefined
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (value === null || value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (/^\d+\.\d+$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const at = Date.parse(text);
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    const ms = Math.ceil(Number(text) * 1000);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
+  // asctime carries no zone; HTTP dates are always GMT.
+  const at = Date.parse(text.endsWith("GMT") ? text : `${text} GMT`);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }

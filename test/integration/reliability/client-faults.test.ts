@@ -106,6 +106,24 @@ describe("a connection dropped mid-answer (raw TCP server)", () => {
   });
 });
 
+describe("a 429 whose Retry-After is negative or garbage (raw TCP server)", () => {
+  const values = ["-5", "abc", "1e999", "foo 12"].map((value) => ({ label: value, value }));
+  const odd = [...values, { label: "(empty)", value: "" }, { label: "of 400 digits", value: "9".repeat(400) }];
+  it.each(odd)("Retry-After $label is ignored and the normal backoff applies", async ({ value }) => {
+    const platform = await rawPlatform(({ socket }) => socket.end(jsonResponse(429, { message: "slow down" }, { "retry-after": value })), 2);
+    const { sleeps, sleep } = fakeSleeps();
+    try {
+      const got = await platform.client({ sleep, random: () => 0.5 }).getDataAction(ACTION_ID);
+      expect(got).toMatchObject({ notModified: false, definition: { id: ACTION_ID } });
+      expect(platform.gets()).toBe(3);
+      // Equal jitter at random 0.5: three quarters of each 250 ms doubling step.
+      expect(sleeps).toEqual([188, 375]);
+    } finally {
+      await platform.server.close();
+    }
+  });
+});
+
 describe("against the emulator", () => {
   let emulator: Emulator;
   let temp: TempDir;
