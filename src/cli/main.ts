@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeThrown, isCxdaError } from "../core/errors.js";
+import { escapeControls } from "../internal/control-characters.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { abandonedWorkers } from "../executor/worker-pool.js";
 import type { Command as CommandType } from "commander";
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     .option("--debug", "print stacks with errors")
     .addHelpText("after", "\nStart with: cxda demo (the bundled example end to end), then cxda <command> --help.\nExit codes: 0 passed, 1 a case failed, 2 usage or config error, 3 platform error.")
     .exitOverride()
+    // Commander quotes the arguments it rejects, and an argument can hold escape sequences.
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeControls(text)) })
     .showHelpAfterError("(run with --help for usage)");
   for (const name of commandsFor(argv)) (await COMMANDS[name]!())(program, setExit);
   try {
@@ -55,8 +58,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const debug = argv.includes("--debug");
     const code = isCxdaError(error) ? `${error.code} ` : "";
-    process.stderr.write(`cxda: ${code}${describeThrown(error)}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    // The message may quote a server's reply, a path or a name: its escape sequences are shown, not obeyed.
+    process.stderr.write(`cxda: ${escapeControls(`${code}${describeThrown(error)}`)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${escapeControls(error.stack)}\n`);
     else if (!isCxdaError(error)) process.stderr.write("(an unexpected error: run with --debug for the stack, and please report it)\n");
     return exitCodeFor(error);
   }

@@ -1,5 +1,8 @@
 // Renders case results for people: one line per case, the reasons under a failing one, and a trace timeline.
+// Every text that came from a case, a transform or a server passes through `shown` before it is painted, so its escape
+// sequences are seen as text (the terminal would otherwise keep the ones that look like our colours).
 import type { CaseResult, TraceStep } from "../core/types.js";
+import { escapeControls as shown } from "../internal/control-characters.js";
 import { redactResult } from "../trace/redact-result.js";
 import { redactSecrets } from "../trace/redact-secrets.js";
 import { formatIssue } from "../validation/format-issue.js";
@@ -11,16 +14,16 @@ function ms(value: number): string {
 
 /** One line for the case, then indented reasons when it did not pass. */
 export function caseLines(terminal: Terminal, raw: CaseResult): string[] {
-  if (raw.status === "pass") return [`${paint(terminal, "green", "✓")} ${raw.action} › ${raw.case} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
+  if (raw.status === "pass") return [`${paint(terminal, "green", "✓")} ${shown(`${raw.action} › ${raw.case}`)} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
   const result = redactResult(raw);
   const mark = result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
-  const title = `${result.action} › ${result.case}`;
+  const title = shown(`${result.action} › ${result.case}`);
   const lines = [`${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`];
   if (result.status === "pass") return lines;
-  if (result.error) lines.push(`    ${paint(terminal, "red", result.error.code)} ${result.error.message.split("\n").join("\n    ")}`);
-  if (result.error?.stack) lines.push(...result.error.stack.split("\n").slice(1, 6).map((l) => paint(terminal, "dim", `    ${l.trim()}`)));
-  for (const failure of result.failures) lines.push(`    ${failure.message}`);
-  if (result.source) lines.push(paint(terminal, "dim", `    at ${result.source}`));
+  if (result.error) lines.push(`    ${paint(terminal, "red", shown(result.error.code))} ${shown(result.error.message).split("\n").join("\n    ")}`);
+  if (result.error?.stack) lines.push(...result.error.stack.split("\n").slice(1, 6).map((l) => paint(terminal, "dim", `    ${shown(l.trim())}`)));
+  for (const failure of result.failures) lines.push(`    ${shown(failure.message)}`);
+  if (result.source) lines.push(paint(terminal, "dim", `    at ${shown(result.source)}`));
   return lines;
 }
 
@@ -31,7 +34,7 @@ export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
   return steps.map((s) => {
     const mark = s.ok === null ? paint(terminal, "dim", "–") : s.ok ? paint(terminal, "green", "✓") : paint(terminal, "red", "✗");
     const offset = s.step === "load-definition" ? "" : `+${ms(s.startedAt - first)}`;
-    const detail = s.detail && Object.keys(s.detail).length > 0 ? paint(terminal, "dim", ` ${JSON.stringify(s.detail)}`) : "";
+    const detail = s.detail && Object.keys(s.detail).length > 0 ? paint(terminal, "dim", ` ${shown(JSON.stringify(s.detail))}`) : "";
     return `  ${mark} ${s.step.padEnd(16)} ${ms(s.durationMs).padStart(9)} ${paint(terminal, "dim", offset.padStart(10))}${detail}`;
   });
 }
@@ -42,20 +45,20 @@ export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
  */
 export function caseDetailLines(terminal: Terminal, raw: CaseResult, input?: unknown): string[] {
   const result = redactResult(raw);
-  const lines = [paint(terminal, "bold", `${result.action} › ${result.case}: ${result.status}`)];
-  if (input !== undefined) lines.push("", paint(terminal, "cyan", "Input"), showJson(redactSecrets(input)).replace(/^/gm, "  "));
-  lines.push("", paint(terminal, "cyan", "Output"), result.output === undefined ? "  (none)" : showJson(result.output).replace(/^/gm, "  "));
+  const lines = [paint(terminal, "bold", shown(`${result.action} › ${result.case}: ${result.status}`))];
+  if (input !== undefined) lines.push("", paint(terminal, "cyan", "Input"), shown(showJson(redactSecrets(input))).replace(/^/gm, "  "));
+  lines.push("", paint(terminal, "cyan", "Output"), result.output === undefined ? "  (none)" : shown(showJson(result.output)).replace(/^/gm, "  "));
   lines.push("", paint(terminal, "cyan", "Issues"));
   if (result.issues.length === 0) lines.push("  none");
-  for (const issue of result.issues) lines.push(`  ${paint(terminal, "red", formatIssue(issue))}`);
+  for (const issue of result.issues) lines.push(`  ${paint(terminal, "red", shown(formatIssue(issue)))}`);
   if (result.error) {
-    lines.push("", paint(terminal, "cyan", "Error"), `  ${result.error.code} ${result.error.message}`);
-    if (result.error.stack) lines.push(...result.error.stack.split("\n").slice(1).map((l) => `  ${l.trim()}`));
+    lines.push("", paint(terminal, "cyan", "Error"), `  ${shown(`${result.error.code} ${result.error.message}`)}`);
+    if (result.error.stack) lines.push(...result.error.stack.split("\n").slice(1).map((l) => `  ${shown(l.trim())}`));
   }
   lines.push("", paint(terminal, "cyan", "Trace"), ...traceLines(terminal, result.trace.steps));
   if (result.logs.length > 0) {
     lines.push("", paint(terminal, "cyan", "Logs"));
-    for (const log of result.logs) lines.push(`  ${paint(terminal, "dim", `+${ms(log.atMs)}`)} ${log.level.padEnd(5)} ${log.message}`);
+    for (const log of result.logs) lines.push(`  ${paint(terminal, "dim", `+${ms(log.atMs)}`)} ${shown(log.level).padEnd(5)} ${shown(log.message)}`);
   }
   return lines;
 }

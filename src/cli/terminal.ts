@@ -1,5 +1,6 @@
-// The one place that writes to the terminal: colour only on a TTY and never with NO_COLOR.
+// The one place that writes to the terminal: colour only on a TTY and never with NO_COLOR, and no escape sequence but ours.
 import { inspect } from "node:util";
+import { escapeControls } from "../internal/control-characters.js";
 
 /** Where a command writes, and whether it may use colour. */
 export interface Terminal {
@@ -31,11 +32,11 @@ export function processTerminal(): Terminal {
   const terminal: Terminal = {
     out: (line = "") => {
       clearStatus();
-      if (!pipeClosed) process.stdout.write(`${line}\n`);
+      if (!pipeClosed) process.stdout.write(`${printable(line, color)}\n`);
     },
     err: (line = "") => {
       clearStatus();
-      if (!pipeClosed) process.stderr.write(`${line}\n`);
+      if (!pipeClosed) process.stderr.write(`${printable(line, color)}\n`);
     },
     color,
   };
@@ -43,7 +44,7 @@ export function processTerminal(): Terminal {
     terminal.status = (line) => {
       clearStatus();
       if (line === "" || pipeClosed) return;
-      process.stderr.write(line.slice(0, Math.max(10, (process.stderr.columns || 80) - 1)));
+      process.stderr.write(printable(line.slice(0, Math.max(10, (process.stderr.columns || 80) - 1)), color));
       statusShown = true;
     };
   }
@@ -51,6 +52,18 @@ export function processTerminal(): Terminal {
 }
 
 const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;
+/** The sequences {@link paint} writes, and the only ones a line may carry to a colour terminal. */
+const OWN_STYLES = new RegExp(`\\u001b\\[(?:${[...new Set(Object.values(CODES).flat())].join("|")})m`, "g");
+
+/**
+ * A line as it may reach the terminal. Case names, logs, error messages and paths come from transforms, servers and
+ * files, so any escape sequence in them (clear screen, window title, hyperlink, a CR that overwrites the line) is
+ * shown as text; only the colours of {@link paint} stay, and only when the terminal has colour. JSON text keeps its
+ * meaning (see {@link escapeControls}).
+ */
+export function printable(line: string, color: boolean): string {
+  return color ? escapeControls(line, OWN_STYLES) : escapeControls(line);
+}
 
 /** Wraps text in an ANSI style when the terminal allows colour. */
 export function paint(terminal: Terminal, style: keyof typeof CODES, text: string): string {

@@ -1,6 +1,7 @@
 // Watch mode: rerun the action whose transform, definition, trigger or cases changed, and keep going after failures.
 import { watch, type FSWatcher } from "node:fs";
 import { join, relative } from "node:path";
+import { escapeControls } from "../internal/control-characters.js";
 import { findActionDirs } from "../runner/load-action.js";
 import { paint, type Terminal } from "./terminal.js";
 
@@ -39,7 +40,7 @@ export async function watchActions(options: WatchOptions): Promise<void> {
     try {
       await options.run(batch);
     } catch (error) {
-      terminal.err(paint(terminal, "red", `the run failed: ${error instanceof Error ? error.message : String(error)}`));
+      terminal.err(paint(terminal, "red", `the run failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`));
     }
     running = false;
     terminal.out(paint(terminal, "dim", `watching ${dirs.length} action${dirs.length === 1 ? "" : "s"} for changes (Ctrl-C to stop)`));
@@ -55,11 +56,11 @@ export async function watchActions(options: WatchOptions): Promise<void> {
       const name = file === null ? "" : String(file);
       if (IGNORED.test(name)) return;
       pending.add(dir);
-      terminal.out(paint(terminal, "dim", `changed: ${relative(process.cwd(), join(dir, name)) || name}`));
+      terminal.out(paint(terminal, "dim", `changed: ${escapeControls(relative(process.cwd(), join(dir, name)) || name)}`));
       schedule();
     }),
   );
-  for (const watcher of watchers) watcher.on("error", (error) => terminal.err(`watch error: ${error.message}`));
+  for (const watcher of watchers) watcher.on("error", (error) => terminal.err(`watch error: ${escapeControls(error.message)}`));
 
   await runPending();
   await new Promise<void>((resolve) => {
