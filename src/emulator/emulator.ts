@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { PLATFORM_ENV } from "../config/platform-options.js";
 import { CxdaError } from "../core/errors.js";
+import { allowedHostNames, isAllowedHost, quotedHost } from "../internal/host-header.js";
 import { createDefinitionsStore, type DefinitionsStore } from "./definitions-store.js";
 import { checkFaultRules, FaultSet, readFaultsFile, type EmulatorRoute, type FaultEffect, type FaultRule } from "./faults.js";
 import { runTransformSource } from "./run-transform.js";
@@ -38,6 +39,14 @@ export interface EmulatorOptions {
   port?: number;
   /** Address to listen on. @default "127.0.0.1" */
   host?: string;
+  /**
+   * Host header names the emulator answers besides `localhost`, `127.x.x.x` and `[::1]` (any other gets 403, a
+   * defence against DNS rebinding). `host` is always among them when it is not a loopback address, so
+   * `--host 192.168.1.20` serves `http://192.168.1.20:<port>`; a wildcard `host` (`0.0.0.0`, `::`) names no machine,
+   * so list the names clients use (`--allow-host emulator` for a container reached as `http://emulator:4010`).
+   * @default []
+   */
+  allowedHosts?: string[];
   /** A folder of `<id>.json` files or `<name>/definition.json` action folders, and/or definitions by id. */
   definitions?: string | Record<string, Record<string, unknown>>;
   /** OAuth clients. @default one with id "cxda-emulator" and a random secret */
@@ -77,6 +86,8 @@ export interface EmulatorOptions {
 export interface ResolvedEmulatorOptions {
   port: number;
   host: string;
+  /** Every non-loopback Host header name answered: `allowedHosts` and `host`. */
+  allowedHosts: ReadonlySet<string>;
   definitionsDir: string | undefined;
   definitions: Record<string, Record<string, unknown>>;
   clients: Array<Required<EmulatorClient>>;
@@ -204,9 +215,11 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }));
   if (clients.length === 0) throw new CxdaError("E_CONFIG", "the emulator needs at least one client");
   if (typeof options.faults !== "string" && options.faults !== undefined) checkFaultRules(options.faults, "emulator faults");
+  const host = options.host ?? "127.0.0.1";
   return {
     port,
-    host: options.host ?? "127.0.0.1",
+    host,
+    allowedHosts: allowedHostNames([...(options.allowedHosts ?? []), host]),
     definitionsDir: typeof options.definitions === "string" ? options.definitions : undefined,
     definitions: typeof options.definitions === "object" ? options.definitions : {},
     clients,
@@ -284,6 +297,15 @@ const oauthError = (status: number, error: string, description: string, headers:
   json(status, { error, error_description: description }, { "cache-control": "no-store", ...headers });
 const apiError = (status: number, code: string, message: string, headers: Record<string, string> = {}): Reply =>
   json(status, { error: { code, message } }, headers);
+
+/** The 403 for a Host header that names neither loopback nor an allowed host: what was refused, why, what to do. */
+function refusedHost(host: string, origin: string): Reply {
+  const message =
+    `the Host header ${quotedHost(host)} does not name this machine (localhost, 127.x.x.x or [::1], any port), so the emulator refused the request: ` +
+    `a web page can reach a loopback port under a name of its own (DNS rebinding); send requests to ${origin}, or start the emulator with ` +
+    `--allow-host <that name> (allowedHosts) when clients reach it by that name`;
+  return json(403, { error: { code: "host_not_allowed", message, host } });
+}
 
 /**
  * Starts the emulator on loopback and resolves once it listens.
@@ -485,8 +507,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const url = target ?? new URL("/", origin);
     const incoming = req.headers[config.correlationHeader];
     const correlationId = typeof incoming === "string" && incoming !== "" ? incoming : `emu-${randomUUID()}`;
-    const matched: ReturnType<typeof routeOf> =
-      target === undefined ? { error: apiError(400, "bad_request", "the request target is not a valid path") } : routeOf(method, url.pathname);
+    const matched: ReturnType<typeof routeOf> = !isAllowedHost(req.headers.host, config.allowedHosts)
+      ? { error: refusedHost(req.headers.host ?? "", origin) }
+      : target === undefined
+        ? { error: apiError(400, "bad_request", "the request target is not a valid path") }
+        : routeOf(method, url.pathname);
     const route = "route" in matched ? matched.route : null;
     const id = "route" in matched ? matched.id : undefined;
     const effect: FaultEffect = route === null ? { latencyMs: 0, expireToken: false, omitScopes: [], drop: false, labels: [] } : faults.draw(route, id);

@@ -9,6 +9,7 @@ import { CxdaError, describeThrown, isCxdaError } from "../core/errors.js";
 import type { ActionDefinition, CaseResult } from "../core/types.js";
 import { loadDefinition } from "../definitions/load-definition.js";
 import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
+import { allowedHostNames, isAllowedHost, quotedHost } from "../internal/host-header.js";
 import { parseJsonText } from "../internal/json-file.js";
 import { findActionDirs } from "../runner/load-action.js";
 import { runCases } from "../runner/run-cases.js";
@@ -24,6 +25,12 @@ export interface ListenerOptions {
   port?: number;
   /** Loopback address to bind: "127.0.0.1", "::1" or "localhost". @default "127.0.0.1" */
   host?: string;
+  /**
+   * Host header names accepted besides `localhost`, `127.x.x.x` and `[::1]`: the public name of a tunnel or proxy
+   * that forwards to the listener without rewriting Host. Any other name gets 403 (DNS rebinding defence).
+   * @default []
+   */
+  allowedHosts?: string[];
   /** Largest request body accepted, in bytes; larger ones get 413. @default 32768 (the platform's payload cap) */
   bodyLimitBytes?: number;
   /** Save each inbound trigger as a case file under `<recordDir>/<action folder>/cases/`. @default no recording */
@@ -55,6 +62,7 @@ export interface ResolvedListenerOptions {
   actions: string[];
   port: number;
   host: string;
+  allowedHosts: ReadonlySet<string>;
   bodyLimitBytes: number;
   recordDir: string | undefined;
   timeoutMs: number;
@@ -136,6 +144,7 @@ export function resolveListenerOptions(options: ListenerOptions): ResolvedListen
     actions: options.actions,
     port,
     host,
+    allowedHosts: allowedHostNames(options.allowedHosts ?? []),
     bodyLimitBytes: positiveInteger("bodyLimitBytes", options.bodyLimitBytes, 32_768),
     recordDir: options.recordDir,
     timeoutMs: positiveInteger("timeoutMs", options.timeoutMs, 2000),
@@ -194,7 +203,8 @@ function kindOf(value: unknown): string {
  * schema, 422 with `error` when it does not or the transform failed. With `recordDir`, every well-formed trigger is
  * saved as a case file, secret-looking fields removed. Bad requests get 4xx and never stop the server: 404 (route or
  * id, naming the known ids), 405, 408 (body too slow), 413 (body over the limit, not read further), 415 (not JSON),
- * 400 (malformed JSON with line:column, or not an object).
+ * 400 (malformed JSON with line:column, or not an object), 403 with `{ error, host }` when the Host header is not
+ * `localhost`, `127.x.x.x` or `[::1]` (a web page reaching the port through DNS rebinding).
  * @throws CxdaError `E_USAGE` for bad options, a missing folder or a port in use; `E_DEFINITION` / `E_SCHEMA` for an
  * action whose definition cannot be loaded; `E_CONFIG` when two actions answer to the same id.
  * @example
@@ -300,9 +310,18 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     return { status: 422, body: { error, ...(result.error !== undefined ? { code: result.error.code } : {}), ...body } };
   };
 
+  let origin = "";
   const route = async (request: IncomingMessage, entry: ListenerRequest): Promise<Reply> => {
     const method = request.method ?? "GET";
     const path = entry.path;
+    const host = request.headers.host;
+    if (!isAllowedHost(host, settings.allowedHosts)) {
+      const error =
+        `the Host header ${quotedHost(host ?? "")} does not name this machine (localhost, 127.x.x.x or [::1], any port), so the listener refused the request: ` +
+        `a web page can reach a loopback port under a name of its own (DNS rebinding); send requests to ${origin}, or, behind a tunnel or proxy that ` +
+        `keeps its own name in Host, start the listener with --allow-host <that name>`;
+      return { status: 403, body: { error, host }, close: true };
+    }
     if (path === "/healthz") {
       if (method !== "GET" && method !== "HEAD") return { status: 405, body: { error: `${method} is not allowed on /healthz; use GET` }, headers: { allow: "GET, HEAD" }, close: true };
       return { status: 200, body: { status: "ok", actions: knownIds } };
@@ -402,6 +421,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   }
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  origin = url;
   for (const action of served) action.public.executeUrl = `${url}/api/v2/data-actions/${encodeURIComponent(action.public.id)}/execute`;
 
   let closing: Promise<void> | undefined;

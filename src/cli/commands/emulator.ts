@@ -4,12 +4,14 @@ import { InvalidArgumentError, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import { startEmulator, type EmulatorOptions, type EmulatorRequest } from "../../emulator/emulator.js";
 import { EXIT } from "../exit-codes.js";
+import { collect } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 
 /** Flags of `cxda emulator`. */
 export interface EmulatorFlags {
   port?: number;
   host?: string;
+  allowHost?: string[];
   definitions?: string;
   faults?: string;
   clientId?: string;
@@ -48,6 +50,7 @@ export async function runEmulatorCommand(flags: EmulatorFlags, terminal: Termina
   const options: EmulatorOptions = {
     ...(flags.port === undefined ? {} : { port: flags.port }),
     ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.allowHost === undefined ? {} : { allowedHosts: flags.allowHost }),
     ...(definitions === undefined ? {} : { definitions }),
     ...(flags.faults === undefined ? {} : { faults: flags.faults }),
     ...(flags.tokenTtl === undefined ? {} : { tokenTtlSeconds: flags.tokenTtl }),
@@ -98,7 +101,12 @@ export function registerEmulatorCommand(program: Command, setExit: (code: number
     .command("emulator")
     .description("run a local platform emulator (OAuth, data actions, execute, fault injection) on loopback")
     .option("--port <port>", "port to listen on; 0 picks a free one", parseInteger, 0)
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--host <address>", "address to listen on; requests naming it in Host are answered too", "127.0.0.1")
+    .option(
+      "--allow-host <name>",
+      "also answer requests whose Host header is this name (repeatable); other names than localhost, 127.x.x.x, [::1] and --host get 403",
+      collect,
+    )
     .option("--definitions <dir>", "folder of <id>.json files or <action>/definition.json folders (default: ./actions when present)")
     .option("--faults <file>", 'JSON fault rules, e.g. [{"route":"get-data-action","status":429,"retryAfter":1,"count":2}]')
     .option("--client-id <id>", "client id to accept (default: cxda-emulator)")

@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import { startListener, type ListenerRequest } from "../../listener/listener.js";
 import { EXIT } from "../exit-codes.js";
-import { addRunOptions, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
+import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { addConfigOption, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 
@@ -12,6 +12,8 @@ import { paint, processTerminal, type Terminal } from "../terminal.js";
 export interface ListenFlags extends RunFlags {
   port: number;
   host: string;
+  /** Host header names accepted besides loopback ones (a tunnel's public name). */
+  allowHost?: string[];
   record?: string;
   bodyLimit: number;
 }
@@ -44,6 +46,7 @@ export async function runListenCommand(paths: string[], flags: ListenFlags, term
     actions: config ? config.run.actions : paths.length > 0 ? paths : ["actions"],
     port: flags.port,
     host: flags.host,
+    ...(flags.allowHost === undefined ? {} : { allowedHosts: flags.allowHost }),
     bodyLimitBytes: flags.bodyLimit,
     ...(flags.record !== undefined ? { recordDir: flags.record } : {}),
     ...run,
@@ -86,6 +89,11 @@ export function registerListenCommand(program: Command, setExit: (code: number) 
       .argument("[actions...]", "action folders, or folders of them (default: ./actions)")
       .addOption(new Option("--port <n>", "port to listen on; 0 picks a free one").default(0).argParser(portFlag))
       .option("--host <address>", "loopback address to bind (127.0.0.1, ::1, localhost)", "127.0.0.1")
+      .option(
+        "--allow-host <name>",
+        "also answer requests whose Host header is this name (a tunnel or proxy that keeps its own name; repeatable); other names than localhost, 127.x.x.x and [::1] get 403",
+        collect,
+      )
       .option("--record <dir>", "save each trigger as a case file <dir>/<action>/cases/recorded-<time>-<n>.json, secrets removed")
       .addOption(new Option("--body-limit <bytes>", "largest request body accepted; larger ones get 413").default(32_768).argParser(integerFlag("--body-limit"))),
     ),

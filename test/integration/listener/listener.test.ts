@@ -210,6 +210,33 @@ describe("the listener with a slow client", () => {
   });
 });
 
+describe("the listener behind a tunnel that keeps its own Host (allowedHosts)", () => {
+  let project: TempProject;
+  let listener: Listener;
+  const log: ListenerRequest[] = [];
+  beforeAll(async () => {
+    project = await createTempProject();
+    await exampleAction(project);
+    listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 1, allowedHosts: ["Tunnel.Example"], onRequest: (entry) => log.push(entry) });
+  });
+  afterAll(async () => {
+    await listener.close();
+    await project.remove();
+  });
+
+  it("answers the allowed name, with or without a port, and still refuses any other name with 403", async () => {
+    const body = JSON.stringify(await exampleTrigger());
+    const send = (host: string): Promise<{ status: number; body: string }> =>
+      rawRequest(listener, { headers: { host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, chunks: [body], end: true });
+    expect((await send("tunnel.example")).status).toBe(200);
+    expect((await send("tunnel.example:443")).status).toBe(200);
+    const refused = await send("rebound.example:443");
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toMatchObject({ host: "rebound.example:443", error: expect.stringContaining('the Host header "rebound.example:443" does not name this machine') });
+    expect(log.at(-1)).toMatchObject({ status: 403, error: expect.stringContaining("DNS rebinding") });
+  });
+});
+
 describe("the listener recording triggers", () => {
   let project: TempProject;
   let actionDir: string;

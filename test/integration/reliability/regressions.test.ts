@@ -236,7 +236,7 @@ describe("emulator", () => {
   it("a request target that is not a URL (GET //%zz) crashed the handler into a 500 emulator_error; it is a logged 400", async () => {
     const emulator = await startEmulator();
     try {
-      const answer = await rawExchange(emulator.port, "GET //%zz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      const answer = await rawExchange(emulator.port, "GET //%zz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n");
       expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
       expect(answer).toContain('"the request target is not a valid path"');
       expect(emulator.requests).toEqual([expect.objectContaining({ method: "GET", path: "(malformed request target)", route: null, status: 400 })]);
@@ -330,7 +330,7 @@ describe("emulator slow clients", () => {
   it("a body trickled a byte at a time held its connection for Node's default 300 s; it gets 408 after requestTimeoutMs", async () => {
     const emulator = await startEmulator({ requestTimeoutMs: 300 });
     try {
-      const body = trickle(emulator.port, "POST /api/v2/data-actions/x/execute HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
+      const body = trickle(emulator.port, "POST /api/v2/data-actions/x/execute HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
       const headers = trickle(emulator.port, "GET /.well-known/openid-configuration HTTP/1.1\r\nx-slow: ");
       for (const slow of await Promise.all([body, headers])) {
         expect(slow.answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);

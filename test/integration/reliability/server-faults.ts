@@ -57,6 +57,21 @@ function rawRequest(port: number, head: string | Buffer, trickle = false): Promi
   });
 }
 
+/** The body of a raw answer, its chunks joined when it came chunked. */
+function bodyText(answer: string): string {
+  const split = answer.indexOf("\r\n\r\n");
+  const rest = answer.slice(split + 4);
+  if (!/\r\ntransfer-encoding: chunked/i.test(answer.slice(0, split))) return rest;
+  let body = "";
+  for (let at = 0; ; ) {
+    const lineEnd = rest.indexOf("\r\n", at);
+    const size = parseInt(rest.slice(at, lineEnd), 16);
+    if (!(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
 /**
  * Registers the server fault suite for one server. `start` is called once before the suite and must return a fresh
  * server; the suite closes it at the end.
@@ -93,7 +108,7 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
       expect(response.status).toBeLessThan(300);
     };
     const rawHead = (method: string, path: string, extra: Record<string, string | number>): string =>
-      `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${Object.entries({ ...server.route.headers, ...extra })
+      `${method} ${path} HTTP/1.1\r\n${Object.entries({ host: "127.0.0.1", ...server.route.headers, ...extra })
         .map(([key, value]) => `${key}: ${value}`)
         .join("\r\n")}\r\n\r\n`;
 
@@ -180,11 +195,42 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
         const answer = await rawRequest(server.port, rawHead(method, path, { "content-length": Buffer.byteLength(route.body), connection: "close" }) + route.body);
         expect({ method, path, client: answer.status >= 400 && answer.status < 500 }).toEqual({ method, path, client: true });
       }
-      for (const raw of ["GET //%zz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", `GET /${"a".repeat(100_000)} HTTP/1.1\r\nhost: x\r\n\r\n`]) {
+      const loopback = "host: 127.0.0.1";
+      for (const raw of [`GET //%zz HTTP/1.1\r\n${loopback}\r\nconnection: close\r\n\r\n`, "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", `GET /${"a".repeat(100_000)} HTTP/1.1\r\n${loopback}\r\n\r\n`]) {
         const answer = await rawRequest(server.port, raw);
         expect({ raw: raw.slice(0, 20), client: answer.status >= 400 && answer.status < 500 }).toEqual({ raw: raw.slice(0, 20), client: true });
       }
       await stillServing();
+    });
+
+    /** A valid request on the trigger route, with this Host header. */
+    const withHost = (host: string): Promise<RawAnswer> =>
+      rawRequest(server.port, rawHead(server.route.method, server.route.path, { host, "content-length": Buffer.byteLength(server.route.body), connection: "close" }) + server.route.body);
+
+    it("refuses a Host header that does not name loopback (DNS rebinding) with 403 and a JSON error naming the host and what to do", async () => {
+      const port = server.port;
+      const foreign = ["attacker.example", `attacker.example:${port}`, "127.0.0.1.attacker.example", "localhost.attacker.example:80", "10.0.0.1", "0.0.0.0", "[::2]", "127.0.0.1@attacker.example", "128.0.0.1", "127.0.0.256"];
+      for (const host of foreign) {
+        const answer = await withHost(host);
+        expect({ host, status: answer.status }).toEqual({ host, status: 403 });
+        expect(answer.text).toMatch(/\r\ncontent-type: application\/json/i);
+        const body = JSON.parse(bodyText(answer.text)) as { error: string | { message: string; host: string }; host?: string };
+        const message = typeof body.error === "string" ? body.error : body.error.message;
+        expect(typeof body.error === "string" ? body.host : body.error.host).toBe(host);
+        expect(message).toContain(`Host header ${JSON.stringify(host)} does not name this machine`);
+        expect(message).toContain("DNS rebinding");
+        expect(message).toContain(`send requests to ${server.url}`);
+        expect(message).toContain("--allow-host");
+      }
+      await stillServing();
+    });
+
+    it("accepts localhost, 127.x.x.x and [::1] as Host, with or without a port", async () => {
+      const port = server.port;
+      for (const host of ["localhost", `localhost:${port}`, "LocalHost.", "127.0.0.1", `127.0.0.1:${port}`, "127.1.2.3:80", "[::1]", `[::1]:${port}`, "[0:0:0:0:0:0:0:1]"]) {
+        const answer = await withHost(host);
+        expect({ host, ok: answer.status >= 200 && answer.status < 300 }).toEqual({ host, ok: true });
+      }
     });
 
     it("is not disturbed by 50 clients hanging up mid-body", async () => {
