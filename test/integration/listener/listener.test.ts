@@ -279,4 +279,22 @@ describe("the listener recording triggers", () => {
     expect(answer.status).toBe(400);
     expect(answer.body.recorded?.file).toBe(join(actionDir, "cases", "recorded-20261120T100000123Z-2.json"));
   });
+
+  it("records a trigger without credentials in URLs, token-like query parameters or card numbers in its strings", async () => {
+    const trigger = await exampleTrigger();
+    trigger.contact!.attributes["callbackUrl"] = "https://svc-user:pa55-SECRET@hooks.example.com/cb?access_token=at-SECRET-1&lang=en";
+    trigger.contact!.attributes["links"] = ["https://files.example.com/r.pdf?X-Amz-Signature=sig-SECRET-2&part=1"];
+    trigger.data.customFields["note"] = "customer read out 4111-1111-1111-1111 on the call";
+    const answer = await post(listener, EXECUTE, trigger);
+    expect(answer.status).toBe(200);
+    expect(answer.body.recorded?.removed).toEqual(["/contact/attributes/callbackUrl", "/contact/attributes/links/0", "/data/customFields/note"]);
+    const text = await readFile(answer.body.recorded?.file ?? "", "utf8");
+    for (const secret of ["svc-user", "pa55-SECRET", "at-SECRET-1", "sig-SECRET-2", "4111-1111-1111-1111"]) expect(text).not.toContain(secret);
+    const recorded = (JSON.parse(text) as { payload: Trigger }).payload;
+    expect(recorded.contact?.attributes).toMatchObject({
+      callbackUrl: "https://[redacted]@hooks.example.com/cb?access_token=[redacted]&lang=en",
+      links: ["https://files.example.com/r.pdf?X-Amz-Signature=[redacted]&part=1"],
+    });
+    expect(recorded.data.customFields["note"]).toBe("customer read out [redacted] on the call");
+  });
 });
