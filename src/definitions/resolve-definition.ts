@@ -43,8 +43,24 @@ export interface PullResult {
 }
 
 /**
+ * The platform answered a request for `id` with another action (a wrong `paths.getDataAction` template, a proxy or
+ * an emulator serving the wrong file): using it would test, and cache under `id`, a definition that is not `id`'s.
+ */
+function checkPulledId(id: string, definition: ActionDefinition, where: { url: string; correlationId?: string | undefined }, cached: boolean): void {
+  if (definition.id === id) return;
+  const source = cached ? `the cached copy of ${JSON.stringify(id)} (${where.url}, revalidated as current)` : `GET ${where.url}`;
+  throw new CxdaError(
+    "E_HTTP",
+    `${source}: the platform answered with data action ${JSON.stringify(definition.id)}, not the ${JSON.stringify(id)} requested; nothing was written to the cache. ` +
+      `Check the id, and the API base URL and paths.getDataAction setting that built this URL${cached ? "; pull with --force to replace the cached copy" : ""}`,
+    { context: { method: "GET", url: where.url, requestedId: id, returnedId: definition.id, correlationId: where.correlationId } },
+  );
+}
+
+/**
  * Pulls one definition into the cache, revalidating a cached copy with `If-None-Match`. The
- * definition is normalised before it is written, so a malformed answer never lands in the cache.
+ * definition is normalised before it is written, so a malformed answer never lands in the cache; nor does one whose
+ * id is not the id requested (`E_HTTP`).
  * @example
  * const result = await pullDefinition("da-test-12345", { client, cache });
  * result.status; // "fetched" | "updated" | "not-modified" | "refetched"
@@ -59,8 +75,10 @@ export async function pullDefinition(id: string, options: PullDefinitionOptions)
   let response = await client.getDataAction(id, current?.etag == null ? {} : { etag: current.etag });
   if (response.notModified) {
     if (current !== undefined) {
+      const definition = normaliseDefinition(current.definition, { file: cached.file, fallbackId: id });
+      checkPulledId(id, definition, { url: current.url ?? response.url, correlationId: response.correlationId }, true);
       const entry = await cache.touch(current);
-      return { id, status: "not-modified", entry, definition: normaliseDefinition(entry.definition, { file: cached.file, fallbackId: id }), file: cached.file, warnings };
+      return { id, status: "not-modified", entry, definition, file: cached.file, warnings };
     }
     // A 304 to a request we did not make conditional: ask again for the body.
     response = await client.getDataAction(id);
@@ -71,6 +89,7 @@ export async function pullDefinition(id: string, options: PullDefinitionOptions)
     }
   }
   const definition = normaliseDefinition(response.definition, { fallbackId: id });
+  checkPulledId(id, definition, response, false);
   const entry = await cache.write(id, {
     definition: response.definition,
     version: response.version ?? null,

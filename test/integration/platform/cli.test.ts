@@ -1,5 +1,5 @@
 // `cxda pull` and `cxda emulator` as commands: real waits on Retry-After, output, exit codes, and no secret anywhere.
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -55,6 +55,18 @@ describe("cxda pull", () => {
     expect(await runPullCommand(["da-missing"], {}, captureTerminal(), { env: emulator.env, cwd: dir })).toBe(3);
     await expect(runPullCommand([ACTION_ID], {}, captureTerminal(), { env: {}, cwd: dir })).rejects.toMatchObject({ code: "E_CONFIG" });
     await expect(runPullCommand([], {}, captureTerminal(), { env: emulator.env, cwd: dir })).rejects.toMatchObject({ code: "E_USAGE" });
+  });
+});
+
+describe("cxda pull of a definition whose id is not the id requested", () => {
+  it("exits 3 with E_HTTP naming both ids, writes nothing, and still pulls the other ids", async () => {
+    emulator.setDefinition("da-requested", { ...(await referenceDefinition()), id: "da-someone-else" });
+    const terminal = captureTerminal();
+    expect(await runPullCommand(["da-requested", ACTION_ID], {}, terminal, { env: emulator.env, cwd: dir })).toBe(3);
+    const output = terminal.lines.join("\n");
+    expect(output).toMatch(/✗ da-requested: E_HTTP GET \S+\/data-actions\/da-requested: the platform answered with data action "da-someone-else", not the "da-requested" requested; nothing was written to the cache/);
+    expect(output).toMatch(/✓ da-test-12345 v3/);
+    expect(await readdir(join(dir, ".cxda/cache"))).toEqual([`${ACTION_ID}.json`]);
   });
 });
 

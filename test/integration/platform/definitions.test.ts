@@ -63,6 +63,30 @@ describe("pullDefinition", () => {
   });
 });
 
+describe("a pulled definition whose id is not the id requested", () => {
+  it("is an E_HTTP error naming both ids and the URL, and nothing is written to the cache", async () => {
+    emulator.setDefinition("da-requested", { ...(await referenceDefinition()), id: "da-someone-else" });
+    const cache = createDefinitionsCache({ cwd: dir });
+    const error = await pullDefinition("da-requested", { client: clientFor(emulator), cache }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: "CxdaError",
+      code: "E_HTTP",
+      message: expect.stringMatching(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/data-actions\/da-requested: the platform answered with data action "da-someone-else", not the "da-requested" requested; nothing was written to the cache\. Check the id/,
+      ),
+      context: { requestedId: "da-requested", returnedId: "da-someone-else", url: expect.stringContaining("/data-actions/da-requested") },
+    });
+    expect(await cache.read("da-requested")).toMatchObject({ status: "miss" });
+    expect(await cache.read("da-someone-else")).toMatchObject({ status: "miss" });
+  });
+
+  it("is refused through resolveDefinition too, so no run uses it", async () => {
+    emulator.setDefinition("da-requested", { ...(await referenceDefinition()), id: "da-someone-else" });
+    await expect(resolveDefinition({ id: "da-requested", cache: { cwd: dir }, client: clientFor(emulator) })).rejects.toMatchObject({ code: "E_HTTP" });
+    await expect(readdir(join(dir, ".cxda/cache")).catch(() => [])).resolves.toEqual([]);
+  });
+});
+
 describe("resolveDefinition", () => {
   it("uses the action folder's definition.json first", async () => {
     const actionDir = join(dir, "actions", ACTION_ID);
