@@ -177,7 +177,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   batches.length = 0;
 
   const poolStarted = performance.now();
-  const pool = await createWorkerPool({ workers });
+  const pool = await createWorkerPool({ workers, readPaths: [...dirs, buildDir] });
   const samples = { limit: [] as RoundFigures[], harness: [] as RoundFigures[], harnessFull: [] as RoundFigures[] };
   let poolStartMs: number;
   try {

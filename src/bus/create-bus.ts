@@ -1,4 +1,5 @@
 // createBus(): the event bus wired to the runner, so published triggers run through the same pipeline as cases.
+import { join } from "node:path";
 import type { CaseResult } from "../core/types.js";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import { runCases } from "../runner/run-cases.js";
@@ -21,7 +22,8 @@ export interface RunnableBus extends EventBus {
 export function createBus(options: WorkerPoolOptions & { vars?: Record<string, unknown>; env?: string } = {}): RunnableBus {
   let pool: Promise<WorkerPool> | undefined;
   const bus = createEventBus(async (actionDir, single, self) => {
-    pool ??= createWorkerPool({ ...options, workers: options.workers ?? 1 });
+    // Transforms may read the first published action's folder unless `readPaths` says which folders to open.
+    pool ??= createWorkerPool({ ...options, workers: options.workers ?? 1, readPaths: options.readPaths ?? [actionDir, join(".cxda", "build")] });
     let result: CaseResult | undefined;
     for await (const each of runCases({ ...options, actions: [actionDir], cases: [single], pool: await pool, bus: self })) result = each;
     if (result === undefined) throw new Error(`${actionDir}: the published trigger produced no result`);

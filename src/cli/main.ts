@@ -5,7 +5,6 @@ import { Command, CommanderError } from "commander";
 import { describeThrown, isCxdaError } from "../core/errors.js";
 import { escapeControls } from "../internal/control-characters.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { abandonedWorkers } from "../executor/worker-pool.js";
 import type { Command as CommandType } from "commander";
 
 type Register = (program: CommandType, setExit: (code: number) => void) => void;
@@ -68,10 +67,3 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv);
-// A worker thread stuck in a native call (a read from a pipe nobody writes, say) cannot be stopped, and Node waits for
-// it at exit, even in process.exit(). Everything is reported by now (stdout and stderr are synchronous for files,
-// terminals and, on Linux, pipes), so end the process the only way that does not wait: by signal.
-if (abandonedWorkers.count > 0) {
-  process.stderr.write(`cxda: ${abandonedWorkers.count} worker thread(s) stuck in a native call could not be stopped; ending the process by signal (exit status 137 instead of ${String(process.exitCode ?? 0)})\n`);
-  process.kill(process.pid, "SIGKILL");
-}

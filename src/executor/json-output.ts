@@ -61,6 +61,9 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
   let changes = false;
   // At most 6 bytes per UTF-16 unit of a string (a \uXXXX escape), 25 per number, plus quotes and punctuation.
   let bound = 0;
+  // At least one byte per UTF-16 unit of a string or key: past `maxBytes` the walk stops there, so a 100 MB output is
+  // refused without ever being serialised (which could take more memory than the transform has).
+  let least = 0;
   const fail = (what: string): never => {
     const at = pointer(path);
     throw new CxdaError(subject.code, `${path.length === 0 ? subject.whole : subject.part(at)} ${what}; ${subject.rule}`, { context: { path: at } });
@@ -72,6 +75,8 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
     }
     if (typeof current === "string") {
       bound += current.length * 6 + 3;
+      least += current.length + 2;
+      if (least > maxBytes) subject.tooLarge(`a string of ${current.length} characters at ${pointer(path)}`, maxBytes);
       return;
     }
     if (typeof current === "number") {
@@ -110,6 +115,8 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
         if (item === undefined) changes = true;
         else {
           bound += key.length * 6 + 3;
+          least += key.length + 3;
+          if (least > maxBytes) subject.tooLarge(`more than ${maxBytes} bytes of keys and strings by ${pointer(path)}`, maxBytes);
           path.push(key);
           visit(item);
           path.pop();

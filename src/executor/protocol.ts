@@ -117,8 +117,12 @@ export interface ResultsMessage {
   done?: { instrumentation?: BatchInstrumentation };
 }
 
-/** Worker → pool messages: `ready` once its modules have loaded; then results, in chunks, in order. */
-export type WorkerMessage = { type: "ready" } | ResultsMessage;
+/**
+ * Worker → pool messages: `ready` once its modules have loaded; then results, in chunks, in order; `recycle` after the
+ * last result it will send, when a case left something behind that later cases would meet (a changed built-in, memory
+ * it holds on to): the pool replaces the worker and runs the rest elsewhere, blaming nobody.
+ */
+export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle" };
 
 /**
  * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can
@@ -144,7 +148,46 @@ export interface WorkerStartData {
   epoch: number;
   /** Largest output, in bytes of JSON, a transform may return. */
   maxOutputBytes: number;
+  /** Largest log line or error message, in bytes, a case may leave. */
+  maxLogBytes: number;
+  /** The memory limit in MB: heap and memory outside it (ArrayBuffers…) together. */
+  memoryMb: number;
+  /** Whether transforms may use the network. */
+  allowNetwork: boolean;
 }
+
+/** Pool → sandbox process: the first message, saying how to start its worker thread. */
+export interface HostStart extends Omit<WorkerStartData, "state"> {
+  type: "start";
+  /** Absolute path of the worker thread's module. */
+  entry: string;
+  timeoutMs: number;
+  loadTimeoutMs: number;
+}
+
+/** What a worker was doing when its sandbox process reported a fault: the {@link WORKER_STATE} slots. */
+export interface WorkerSnapshot {
+  batchId: number;
+  index: number;
+  phase: number;
+  since: number;
+}
+
+/** Sandbox process → pool: the worker must be stopped (the pool kills the process); what it was doing then. */
+export interface HostFault {
+  type: "fault";
+  fault: { code: string; message: string };
+  state: WorkerSnapshot;
+  /** Milliseconds since the pool's epoch when the fault was found. */
+  at: number;
+  /** The watchdog stopped a case that ran past its time (it, and only it, is to blame). */
+  timed?: boolean;
+  /** The transform module was still loading. */
+  loading?: boolean;
+}
+
+/** Sandbox process → pool: everything a worker sends, or a fault. */
+export type HostMessage = WorkerMessage | HostFault;
 
 const STEP_NAMES = [
   ["validate-input", "validate input"],

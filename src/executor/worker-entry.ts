@@ -3,7 +3,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { format } from "node:util";
+import { formatWithOptions } from "node:util";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { CaseExpectation, CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
@@ -11,6 +13,7 @@ import { describeThrown } from "../core/errors.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
+import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, trackTimers } from "./runtime-guards.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
 import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireBatch, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
@@ -37,54 +40,79 @@ interface PendingLog {
 /** Logs of the case that is running now; console.* and ctx.log append here. */
 let currentLogs: PendingLog[] = [];
 let caseStartedAt = 0;
+/** Characters the running case has logged so far (at least: objects count once formatted). */
+let loggedChars = 0;
+/** Set when the running case logged more than the limits allow; the case ends as this error. */
+let logFault: { code: string; message: string } | undefined;
+
+/** A case may log this many times `maxLogBytes` in all. */
+const LOG_LINES_BUDGET = 16;
+
+/** Objects in a log line are shown as util.inspect shows them, within bounds. */
+const INSPECT_LIMITS = { depth: 4, maxArrayLength: 100, maxStringLength: 4096, breakLength: Infinity };
 
 function capture(level: LogEntry["level"]) {
   return (...args: unknown[]): void => {
+    if (logFault !== undefined) return;
     const atMs = roundMs(performance.now() - caseStartedAt);
     const primitive = args.every((arg) => typeof arg !== "object" || arg === null);
-    currentLogs.push(primitive ? { level, args, message: undefined, atMs } : { level, args: undefined, message: format(...args), atMs });
+    // Measured before anything is formatted: a line of 100 MB is refused, never copied.
+    let size = 0;
+    for (const arg of args) size += typeof arg === "string" ? arg.length : 8;
+    const message = primitive || size > start.maxLogBytes ? undefined : formatWithOptions(INSPECT_LIMITS, ...args);
+    if (message !== undefined) size = message.length;
+    loggedChars += size;
+    if (size > start.maxLogBytes) {
+      logFault = { code: "E_LOG", message: `the transform logged a line of ${size} characters, over the ${start.maxLogBytes}-byte limit of one log line; log less (a summary, not the whole value), or raise maxLogBytes` };
+    } else if (loggedChars > start.maxLogBytes * LOG_LINES_BUDGET) {
+      logFault = { code: "E_LOG", message: `the transform logged more than ${start.maxLogBytes * LOG_LINES_BUDGET} characters in one case (${currentLogs.length + 1} lines); log less, or raise maxLogBytes` };
+    } else {
+      currentLogs.push(primitive ? { level, args, message: undefined, atMs } : { level, args: undefined, message, atMs });
+    }
   };
+}
+
+/** A message cut to the log limit: an error of any size leaves the worker as a few kilobytes. */
+function cut(text: string): string {
+  const max = start.maxLogBytes;
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
 }
 
 /** The logs as they leave the worker: formatted, with secret values replaced. */
 function finishLogs(logs: PendingLog[], secrets: readonly string[]): LogEntry[] {
   return logs.map(({ level, args, message, atMs }) => {
-    const text = message ?? format(...(args ?? []));
+    const text = message ?? formatWithOptions(INSPECT_LIMITS, ...(args ?? []));
     return { level, message: secrets.length === 0 ? text : scrub(text, secrets), atMs };
   });
+}
+
+/**
+ * What a transform writes to stdout or stderr (directly, or through a package) is the running case's log, never
+ * cxda's output: a `--json` run stays parseable.
+ */
+function captureStdio(): void {
+  const into = (level: LogEntry["level"]) => {
+    const log = capture(level);
+    return (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+      const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : String(chunk);
+      log(text.endsWith("\n") ? text.slice(0, -1) : text);
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    };
+  };
+  process.stdout.write = into("log") as typeof process.stdout.write;
+  process.stderr.write = into("error") as typeof process.stderr.write;
 }
 
 for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = capture(level);
 console.trace = capture("debug");
 
-function refuse(what: string, why: string) {
-  return (): never => {
-    throw Object.assign(new Error(`${what} is blocked inside a transform: ${why}`), { name: "CxdaError", code: "E_SANDBOX" });
-  };
-}
-
-/** Closes the doors a transform could leave through at run time (modules are handled when bundling). */
-function installRuntimeGuards(allowNetwork: boolean): void {
-  const exitWhy = "a transform returns its output; it may not stop the process";
-  process.exit = refuse("process.exit()", exitWhy) as typeof process.exit;
-  process.abort = refuse("process.abort()", exitWhy) as typeof process.abort;
-  process.kill = refuse("process.kill()", exitWhy) as typeof process.kill;
-  process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
-  // Doors to native code and the raw process that no transform needs.
-  const nativeWhy = "a transform may not load native code or reach the process underneath";
-  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit"] as const) {
-    if (name in process) Object.defineProperty(process, name, { value: refuse(`process.${name}()`, nativeWhy), writable: false, configurable: false });
-  }
-  if (!allowNetwork) {
-    const why = "network access is refused; pass data in through the trigger or ctx.vars, or allow it in the cxda config (sandbox.network)";
-    for (const name of ["fetch", "WebSocket", "EventSource"]) {
-      if (name in globalThis) Object.defineProperty(globalThis, name, { value: refuse(name, why), writable: false, configurable: false });
-    }
-  }
-}
+const start = workerData as WorkerStartData;
 /** The real exit, kept for the harness before the guards replace it. */
-const exitWorker = process.exit.bind(process);
-installRuntimeGuards(process.env.CXDA_SANDBOX_NETWORK === "1");
+const exitWorker = installRuntimeGuards(start.allowNetwork);
+trackTimers();
+captureStdio();
 
 // A transform may leave work behind (a timer that throws, a promise nobody awaits): record it on the running case
 // instead of letting it take the worker down.
@@ -135,15 +163,41 @@ async function loadTransform(action: WorkerAction, suffix = ""): Promise<LoadedT
   return loading;
 }
 
+/** What Node's permission model says when it refuses: which permission, and on what. */
+interface PermissionError {
+  code: string;
+  permission?: string;
+  resource?: string;
+}
+
+/** A refusal of Node's permission model, in the words of the sandbox's rules. */
+function refusal(error: PermissionError): string {
+  const resource = error.resource === undefined ? "" : ` ${cut(String(error.resource))}`;
+  const what =
+    error.code === "ERR_DLOPEN_DISABLED"
+      ? "loading a native addon"
+      : error.permission === "FileSystemRead"
+        ? `reading${resource}`
+        : error.permission === "FileSystemWrite"
+          ? `writing${resource}`
+          : error.permission === "ChildProcess"
+            ? "starting a process"
+            : error.permission === "WorkerThreads"
+              ? "starting a thread"
+              : `${error.permission ?? "this operation"}${resource}`;
+  return `${what} was refused inside a transform: a transform may read only its action folder and packages, and may not write files, start processes or threads, or load native code (enforced by Node's permission model)`;
+}
+
 const MUTATION = /^Cannot (assign to read only property '([^']+)'|add property ([^,]+), object is not extensible|delete property '([^']+)')/;
 
 function classifyThrow(error: unknown): { code: string; message: string; stack?: string; ownThrow: boolean } {
-  const stack = error instanceof Error ? cleanStack(error.stack) : undefined;
-  const message = describeThrown(error);
+  const fullStack = error instanceof Error ? cleanStack(error.stack) : undefined;
+  const stack = fullStack === undefined ? undefined : cut(fullStack);
+  const message = cut(describeThrown(error));
   const withStack = (value: { code: string; message: string; ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
-  if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "E_SANDBOX") {
-    return withStack({ code: "E_SANDBOX", message, ownThrow: false });
-  }
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === "E_SANDBOX") return withStack({ code: "E_SANDBOX", message, ownThrow: false });
+  if (code === "ERR_ACCESS_DENIED" || code === "ERR_DLOPEN_DISABLED") return withStack({ code: "E_SANDBOX", message: refusal(error as PermissionError), ownThrow: false });
   const mutation = error instanceof TypeError ? MUTATION.exec(error.message) : null;
   if (mutation !== null) {
     const property = mutation[2] ?? mutation[3] ?? mutation[4] ?? "?";
@@ -152,6 +206,9 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
       message: `the transform changed its input (property "${property}"): the trigger, ctx and ctx.vars are read-only; build and return a new object instead (copy with { ...value } or structuredClone(value))`,
       ownThrow: false,
     });
+  }
+  if (error instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|WebAssembly.Memory/.test(error.message)) {
+    return withStack({ code: "E_MEMORY", message: `the transform ran out of memory: ${message}; memory outside the heap (ArrayBuffers, Buffers) counts against --memory (${start.memoryMb} MB)`, ownThrow: false });
   }
   if (error instanceof RangeError && /call stack/.test(error.message)) {
     return withStack({ code: "E_TRANSFORM", message: `the transform overflowed the stack (unbounded recursion?): ${message}`, ownThrow: true });
@@ -215,6 +272,70 @@ function validatorOf(entry: ActionEntry["input"]): Validator {
 /** `ctx.log` of every case: it appends to the running case's logs. */
 const ctxLog = capture("log");
 
+/** Set when a case left the worker unfit for the next: it sends what it has, asks to be replaced, and stops. */
+let recycle = false;
+
+const MB = 1024 * 1024;
+
+/**
+ * The garbage collector, for the harness only: memory outside the heap is measured after a collection, so that
+ * buffers a case has already let go of are not counted against it. Taken before any transform loads.
+ */
+const collectGarbage: (() => void) | undefined = (() => {
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * Whether the worker holds more memory than `--memory` allows, heap and memory outside it together (ArrayBuffers,
+ * Buffers, WebAssembly memory). Measured only after a case that ran at least {@link MEMORY_CHECK_AFTER_MS} (allocating
+ * that much takes longer; reading the statistics costs about a microsecond, more than a quick case): the sandbox
+ * process also watches its resident size during every case.
+ */
+function overMemory(): number | undefined {
+  const used = (): number => {
+    const stats = getHeapStatistics();
+    return stats.used_heap_size + stats.external_memory;
+  };
+  const limit = start.memoryMb * MB;
+  if (used() <= limit) return undefined;
+  collectGarbage?.();
+  const after = used();
+  return after > limit ? after : undefined;
+}
+
+const MEMORY_CHECK_AFTER_MS = 0.02;
+
+/** What a case left behind that makes it an error (and, for some, the worker unfit for the next case). */
+function aftermath(executeMs: number): { code: string; message: string } | undefined {
+  const timersLeft = endCaseTimers();
+  if (timersLeft > 0) capture("warn")(`the transform left ${timersLeft} timer(s) running when it returned; they were cleared, since nothing after a case may run into the next`);
+  if (logFault !== undefined) return logFault;
+  const changed = changedIntrinsic();
+  if (changed !== undefined) {
+    recycle = true;
+    return {
+      code: "E_SANDBOX",
+      message: `the transform changed ${changed}, which every later case would share: a transform may not change built-ins or globals (keep state in module variables, or change a copy); the worker was replaced, so no other case meets the change`,
+    };
+  }
+  if (executeMs >= MEMORY_CHECK_AFTER_MS) {
+    const used = overMemory();
+    if (used !== undefined) {
+      recycle = true;
+      return {
+        code: "E_MEMORY",
+        message: `the transform ran out of memory: the worker holds ${Math.round(used / MB)} MB, over the ${start.memoryMb} MB limit (heap and buffers together); look for unbounded growth, or raise the limit (--memory)`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Runs one case: validate input → execute → validate output → compare. Writes its timings at `timings[at…]` and
  * returns how its result travels (see WireResult): a plain pass costs no objects beyond its output. A case whose
@@ -223,6 +344,8 @@ const ctxLog = capture("log");
  */
 function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
   currentLogs = [];
+  loggedChars = 0;
+  logFault = undefined;
   const ref = input.generate;
   if (ref === undefined) return startCase(entry, input, input.trigger, transform, timings, at, detail);
   return triggerSource(entry).then((source) => startCase(entry, input, source(ref), transform, timings, at, detail));
@@ -257,7 +380,7 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
   const threw = (caught: unknown): void => {
     const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
     output = undefined;
-    if (fault.ownThrow) thrown = { message: describeThrown(caught) };
+    if (fault.ownThrow) thrown = { message: cut(describeThrown(caught)) };
     const { ownThrow: _own, ...rest } = fault;
     error = rest;
     executeOutcome = [false, { error: fault.code }];
@@ -287,6 +410,15 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
     timings[at + 7] = startedAt;
     timings[at + 8] = ended - startedAt;
     timings[at] = ended - began;
+
+    // What the case left behind is its own fault, whatever it returned: a log over the limits, a changed built-in,
+    // memory outside the heap over the limit. Its timers end here.
+    const left = executed ? aftermath(timings[at + 4]!) : undefined;
+    if (left !== undefined) {
+      error = left;
+      thrown = undefined;
+      executeOutcome = [false, { error: left.code }];
+    }
 
     if (failures.length === 0 && error === undefined && issues.length === 0 && thrown === undefined && executed) {
       if (detail === "summary") return 0;
@@ -384,7 +516,6 @@ function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {
   return value instanceof Error && (value as { code?: unknown }).code === "E_OUTPUT";
 }
 
-const start = workerData as WorkerStartData;
 const state = new Int32Array(start.state);
 
 /** Tells the pool (through shared memory) what this worker is doing from now on. */
@@ -479,6 +610,13 @@ async function runBatch(message: BatchMessage): Promise<void> {
       result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
     }
     outbox.add(index, result);
+    if (recycle) {
+      // Everything up to this case leaves; the pool replaces this worker and runs the rest on a fresh one.
+      mark(WORKER_PHASE.idle, 0);
+      outbox.flush();
+      port?.postMessage({ type: "recycle" } satisfies WorkerMessage);
+      return new Promise<void>(() => undefined);
+    }
   }
   mark(WORKER_PHASE.idle, 0);
   // Counts of a batch that did not ask for coverage must not leak into the next one that does.
@@ -584,6 +722,8 @@ async function startMeasuring(instrument: InstrumentOptions, action: WorkerActio
 // Batches run one after another, in the order they came: the pool sends the next one before this one ends, so the
 // worker never waits for it.
 let running: Promise<void> = Promise.resolve();
+// The built-ins as the harness leaves them: from here on, a change is a transform's.
+recordIntrinsics();
 // Everything above has loaded: the pool may now prefer this worker to one still starting.
 port.postMessage({ type: "ready" } satisfies WorkerMessage);
 port.on("message", (message: BatchMessage) => {

@@ -1,15 +1,16 @@
-// A pool of worker threads that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
-import { Worker } from "node:worker_threads";
+// A pool of sandboxed workers that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
+import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { isCxdaError } from "../core/errors.js";
+import { CxdaError, isCxdaError } from "../core/errors.js";
 import { assertJsonData } from "./json-output.js";
-import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, timedDuration, timedSteps } from "./protocol.js";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
+import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, roundMs, timedDuration, timedSteps } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import { sandboxArguments, type SandboxIsolation } from "./sandbox-arguments.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -25,6 +26,19 @@ export interface WorkerPoolOptions {
   loadTimeoutMs?: number;
   /** Largest output a transform may return, in bytes of JSON: the platform's response cap. @default 32768 */
   maxOutputBytes?: number;
+  /** Largest log line or error message a case may leave, in bytes; a longer one is an `E_LOG` error. @default 65536 */
+  maxLogBytes?: number;
+  /**
+   * Files and folders transforms may read (their action folders, say); the bundles' folder and cxda's own code are
+   * always readable, and nothing else is. @default [".cxda/build"]
+   */
+  readPaths?: string[];
+  /**
+   * Open the V8 inspector to the workers, for coverage and CPU profiles. Node 20's permission model refuses the
+   * inspector, so such a pool's processes run without it (still with an empty environment and the module stand-ins).
+   * @default false
+   */
+  inspector?: boolean;
 }
 
 /** Pool options with every default applied. */
@@ -33,9 +47,16 @@ export interface ResolvedWorkerPoolOptions {
   timeoutMs: number;
   loadTimeoutMs: number;
   maxOutputBytes: number;
+  maxLogBytes: number;
   memoryMb: number;
   allowNetwork: boolean;
+  readPaths: string[];
+  inspector: boolean;
 }
+
+/** The longest --timeout that makes sense for one case: ten minutes. */
+export const MAX_TIMEOUT_MS = 600_000;
+
 
 /** Applies defaults and rejects values that cannot work. */
 export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): ResolvedWorkerPoolOptions {
@@ -44,16 +65,21 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
     timeoutMs: options.timeoutMs ?? 2000,
     loadTimeoutMs: options.loadTimeoutMs ?? 10_000,
     maxOutputBytes: options.maxOutputBytes ?? 32_768,
+    maxLogBytes: options.maxLogBytes ?? 65_536,
     memoryMb: options.memoryMb ?? 256,
     allowNetwork: options.allowNetwork ?? false,
+    readPaths: (options.readPaths ?? [join(".cxda", "build")]).map((path) => resolve(path)),
+    inspector: options.inspector ?? false,
   };
   const positiveInteger = (name: string, value: number, min: number): void => {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   };
   positiveInteger("workers", resolved.workers, 1);
   positiveInteger("timeoutMs", resolved.timeoutMs, 1);
+  if (resolved.timeoutMs > MAX_TIMEOUT_MS) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (ten minutes), got ${resolved.timeoutMs}`);
   positiveInteger("loadTimeoutMs", resolved.loadTimeoutMs, 1);
   positiveInteger("maxOutputBytes", resolved.maxOutputBytes, 2);
+  positiveInteger("maxLogBytes", resolved.maxLogBytes, 64);
   positiveInteger("memoryMb", resolved.memoryMb, 16);
   return resolved;
 }
@@ -96,6 +122,8 @@ export interface WorkerPool {
   close(): Promise<void>;
   /** The number of workers. */
   readonly size: number;
+  /** How the workers are isolated, for `--debug` and the threat model's limits. */
+  readonly isolation: SandboxIsolation;
 }
 
 interface Job {
@@ -125,22 +153,20 @@ interface Submission {
 }
 
 interface Slot {
-  worker: Worker;
+  /** The sandbox process holding the worker thread (see sandbox-process.ts). */
+  process: ChildProcess;
   /** Batches handed to the worker and not yet done, oldest (the one it runs) first; at most {@link IN_FLIGHT}. */
   jobs: Job[];
   /** Keys of the actions whose definitions this worker holds, least recently used first (at most {@link KNOWN_ACTIONS}). */
   known: Set<number>;
-  /** What the worker is doing, shared with it (see WORKER_STATE). */
-  state: Int32Array;
   /** The worker has loaded its modules and said so: it would start a batch at once. */
   ready: boolean;
-  fault: { code: string; message: string } | undefined;
-  /** The worker was stopped while its transform module was still loading. */
-  stoppedLoading: boolean;
-  /** When the watchdog asked the worker to stop (ms since the pool's epoch); 0 when it has not. */
-  stoppingSince: number;
-  /** The case the watchdog found past its time (batch id and index), when it stopped the worker for that. */
-  faultAt: { batchId: number; index: number } | undefined;
+  /** Why the process is being stopped, with what its worker was doing then. */
+  fault: HostFault | undefined;
+  /** The worker asked to be replaced after its last result: nobody is to blame. */
+  recycling: boolean;
+  /** The end of what the process wrote to stderr, to explain a process that died. */
+  stderr: string;
 }
 
 /**
@@ -152,42 +178,38 @@ const IN_FLIGHT = 2;
 /** Definitions a worker keeps compiled at once; beyond that it forgets the least recently used (watch mode makes many). */
 const KNOWN_ACTIONS = 16;
 
-/**
- * A worker blocked inside a native call (a read from a pipe nobody writes, say) never finishes terminating. After
- * this long the pool stops waiting, reports the case, and carries on with a fresh worker; the stuck thread is left
- * unreferenced so it cannot keep the process alive.
- */
-const TERMINATE_GRACE_MS = 2_000;
+/** Sandbox processes that may die in a row before ever starting, before the pool gives up (a Node that refuses a flag). */
+const START_FAILURES = 3;
 
-/** Set when the pool had to abandon a worker thread: the process should exit explicitly when its work is done. */
-export const abandonedWorkers = { count: 0 };
-
-
-let workerEntry: Promise<string> | undefined;
+const entries = new Map<string, Promise<string>>();
 
 /**
- * The compiled worker sits beside this file in `dist/`. When cxda runs from its TypeScript sources (its own tests),
- * the worker is bundled once with esbuild into node_modules/.cache so that packages still resolve.
+ * The compiled modules sit beside this file in `dist/`. When cxda runs from its TypeScript sources (its own tests),
+ * each is bundled once with esbuild into node_modules/.cache so that packages still resolve.
  */
-function resolveWorkerEntry(): Promise<string> {
-  workerEntry ??= (async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const compiled = join(here, "worker-entry.js");
-    if (existsSync(compiled)) return compiled;
-    const source = join(here, "worker-entry.ts");
-    const { build } = await import("esbuild");
-    const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
-    const code = result.outputFiles[0]?.text ?? "";
-    const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
-    const file = join(cacheDir, `worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-    if ((await readFile(file, "utf8").catch(() => "")) !== code) {
-      await mkdir(cacheDir, { recursive: true });
-      await writeFile(`${file}.${process.pid}.tmp`, code);
-      await rename(`${file}.${process.pid}.tmp`, file);
-    }
-    return file;
-  })();
-  return workerEntry;
+function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string> {
+  let entry = entries.get(name);
+  if (entry === undefined) {
+    entry = (async () => {
+      const here = dirname(fileURLToPath(import.meta.url));
+      const compiled = join(here, `${name}.js`);
+      if (existsSync(compiled)) return compiled;
+      const source = join(here, `${name}.ts`);
+      const { build } = await import("esbuild");
+      const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
+      const code = result.outputFiles[0]?.text ?? "";
+      const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
+      const file = join(cacheDir, `${name}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
+      if ((await readFile(file, "utf8").catch(() => "")) !== code) {
+        await mkdir(cacheDir, { recursive: true });
+        await writeFile(`${file}.${process.pid}.tmp`, code);
+        await rename(`${file}.${process.pid}.tmp`, file);
+      }
+      return file;
+    })();
+    entries.set(name, entry);
+  }
+  return entry;
 }
 
 /** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
@@ -196,85 +218,91 @@ function batchSize(cases: number, workers: number): number {
 }
 
 /**
- * Starts a pool of worker threads. Each case runs under a timeout and a heap limit; a worker that hangs,
- * runs out of memory or exits is replaced, its case is reported as an error, and the rest of its batch carries on.
+ * Starts a pool of sandboxed workers: each is a worker thread inside a process of its own, started with an empty
+ * environment and Node's permission model (see sandbox-process.ts). Each case runs under a timeout and a memory limit;
+ * a worker that hangs, runs out of memory or exits is replaced, its case is reported as an error, and the rest of its
+ * batch carries on.
  * @example
- * const pool = await createWorkerPool({ workers: 2 });
+ * const pool = await createWorkerPool({ workers: 2, readPaths: ["actions"] });
  * await pool.run(action, cases, (index, result) => console.log(index, result.status));
  * await pool.close();
  */
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
   const settings = resolveWorkerPoolOptions(options);
-  const entry = await resolveWorkerEntry();
+  const [workerEntry, hostEntry] = await Promise.all([resolveEntry("worker-entry"), resolveEntry("sandbox-process")]);
+  const sandbox = sandboxArguments({ readPaths: settings.readPaths, code: [workerEntry, hostEntry], inspector: settings.inspector });
+  /** Whether the sandbox may read `file` (always, when the permission model is off). */
+  const readable = (file: string): boolean =>
+    !sandbox.isolation.permissionModel || sandbox.isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path));
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextBatchId = 1;
   let closed = false;
+  /** Why the pool cannot start workers at all, once it has found out. */
+  let broken: Error | undefined;
+  let startFailures = 0;
   const epoch = Date.now();
-
-  const spawn = (): Slot => {
-    const state = new Int32Array(new SharedArrayBuffer(WORKER_STATE.length * Int32Array.BYTES_PER_ELEMENT));
-    const workerData: WorkerStartData = { state: state.buffer as SharedArrayBuffer, epoch, maxOutputBytes: settings.maxOutputBytes };
-    const worker = new Worker(entry, {
-      workerData,
-      resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-      env: { CXDA_SANDBOX_NETWORK: settings.allowNetwork ? "1" : "0" },
-    });
-    worker.unref();
-    const slot: Slot = { worker, jobs: [], known: new Set(), state, ready: false, fault: undefined, stoppedLoading: false, stoppingSince: 0, faultAt: undefined };
-    worker.on("message", (message: WorkerMessage) => onMessage(slot, message));
-    worker.on("error", (error: Error & { code?: string }) => {
-      slot.fault ??=
-        error.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? { code: "E_MEMORY", message: `the transform ran out of memory (heap limit ${settings.memoryMb} MB); look for unbounded growth, or raise the limit (--memory)` }
-          : { code: "E_SANDBOX", message: `the worker running the transform failed: ${error.message}` };
-    });
-    worker.on("exit", (exitCode) => onExit(slot, exitCode));
-    return slot;
-  };
-
-  /** The batch the worker says it is on, when it is one of the slot's (it can be a step ahead of the messages). */
-  const currentJob = (slot: Slot): Job | undefined => {
-    const batchId = Atomics.load(slot.state, WORKER_STATE.batchId);
-    return slot.jobs.find((job) => job.batchId === batchId);
+  const start: HostStart = {
+    type: "start",
+    entry: workerEntry,
+    epoch,
+    maxOutputBytes: settings.maxOutputBytes,
+    maxLogBytes: settings.maxLogBytes,
+    memoryMb: settings.memoryMb,
+    allowNetwork: settings.allowNetwork,
+    timeoutMs: settings.timeoutMs,
+    loadTimeoutMs: settings.loadTimeoutMs,
   };
 
   /**
-   * The watchdog: reads each busy worker's shared state and stops one whose case has run past the timeout (or whose
-   * transform module has not loaded within the allowance). One timer for the pool, not one per case.
+   * A pool keeps cxda's process alive while a run is open (its workers may still be starting), and an idle pool does
+   * not: neither a child, nor its channel, nor its pipes.
    */
-  const watch = (): void => {
-    const now = Date.now() - epoch;
-    for (const slot of [...slots]) {
-      if (slot.stoppingSince > 0 && now - slot.stoppingSince > TERMINATE_GRACE_MS) {
-        abandonedWorkers.count++;
-        slot.worker.unref();
-        onExit(slot, -1);
-        continue;
-      }
-      if (slot.jobs.length === 0 || slot.fault !== undefined) continue;
-      const job = currentJob(slot);
-      if (job === undefined) continue;
-      const phase = Atomics.load(slot.state, WORKER_STATE.phase);
-      const elapsed = now - Atomics.load(slot.state, WORKER_STATE.since);
-      if (phase === WORKER_PHASE.running && elapsed > settings.timeoutMs) {
-        slot.fault = {
-          code: "E_TIMEOUT",
-          message: `the transform did not finish within ${settings.timeoutMs} ms (an endless loop, or a promise that never settles?); raise the limit with --timeout if it is just slow`,
-        };
-        slot.faultAt = { batchId: job.batchId, index: Atomics.load(slot.state, WORKER_STATE.index) };
-        slot.stoppingSince = now;
-        void slot.worker.terminate();
-      } else if (phase === WORKER_PHASE.loading && elapsed > settings.loadTimeoutMs) {
-        slot.fault = { code: "E_TIMEOUT", message: `the transform module did not finish loading within ${settings.loadTimeoutMs} ms (top-level code that never ends?)` };
-        slot.stoppedLoading = true;
-        slot.stoppingSince = now;
-        void slot.worker.terminate();
-      }
-    }
+  let referenced = false;
+  const setRef = (slot: Slot, ref: boolean): void => {
+    const method = ref ? "ref" : "unref";
+    slot.process[method]();
+    slot.process.channel?.[method]();
   };
-  const watchdog = setInterval(watch, Math.max(5, Math.min(100, Math.floor(settings.timeoutMs / 4))));
-  watchdog.unref();
+  const updateRefs = (): void => {
+    const busy = open.size > 0 && !closed;
+    if (busy === referenced) return;
+    referenced = busy;
+    for (const slot of slots) setRef(slot, busy);
+  };
+
+  const spawn = (): Slot => {
+    const child = fork(hostEntry, [], {
+      execArgv: sandbox.execArgv,
+      // Nothing of cxda's environment (credentials, tokens, CI secrets) reaches the sandbox.
+      env: {},
+      serialization: "advanced",
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, stderr: "" };
+    // What the sandbox writes to its own stdout and stderr never reaches cxda's: a transform's output stays its own.
+    child.stdout?.resume();
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      slot.stderr = (slot.stderr + text).slice(-2048);
+    });
+    (child.stdout as { unref?: () => void } | null)?.unref?.();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
+    child.on("message", (message: HostMessage) => onMessage(slot, message));
+    child.on("error", (error) => {
+      slot.fault ??= { type: "fault", fault: { code: "E_SANDBOX", message: `the sandbox process could not be started or reached: ${error.message}` }, state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 }, at: Date.now() - epoch };
+      child.kill("SIGKILL");
+    });
+    child.on("exit", (code, signal) => onExit(slot, code, signal));
+    child.send(start);
+    setRef(slot, referenced);
+    return slot;
+  };
+
+  /** The batch the worker was on when its process reported a fault, when it is one of the slot's. */
+  const faultedJob = (slot: Slot): Job | undefined => {
+    const batchId = slot.fault?.state.batchId;
+    return batchId === undefined ? undefined : slot.jobs.find((job) => job.batchId === batchId);
+  };
 
   /**
    * Pool-wide keys of actions, so a worker is sent each definition once. Equal definitions share a key even as
@@ -392,8 +420,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       message.instrument = job.submission.measure.instrument;
       job.submission.batchesOut++;
     }
-    slot.worker.ref();
-    slot.worker.postMessage(message);
+    slot.process.send(message);
     return true;
   };
 
@@ -422,7 +449,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const open = new Set<Submission>();
 
   const settle = (submission: Submission): void => {
-    if (submission.remaining === 0 && submission.batchesOut === 0 && open.delete(submission)) submission.resolve();
+    if (submission.remaining === 0 && submission.batchesOut === 0 && open.delete(submission)) {
+      updateRefs();
+      submission.resolve();
+    }
   };
 
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
@@ -451,9 +481,18 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     return result;
   };
 
-  const onMessage = (slot: Slot, message: WorkerMessage): void => {
+  const onMessage = (slot: Slot, message: HostMessage): void => {
+    if (message.type === "fault" || message.type === "recycle") {
+      // A fault found by the sandbox process (with what the worker was doing), or a worker that wants replacing: the
+      // process ends here, at once, whatever its thread is doing (even blocked in a native call).
+      if (message.type === "fault") slot.fault ??= message;
+      else slot.recycling = true;
+      slot.process.kill("SIGKILL");
+      return;
+    }
     if (message.type === "ready") {
       slot.ready = true;
+      startFailures = 0;
       if (!closed) dispatch();
       return;
     }
@@ -464,53 +503,73 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;
     slot.jobs.splice(slot.jobs.indexOf(job), 1);
-    if (!closed && slot.jobs.length === 0) slot.worker.unref();
     batchEnded(job, message.done.instrumentation);
     if (!closed) dispatch();
   };
 
-  const faultResult = (fault: { code: string; message: string }): WorkerCaseResult => ({
-    status: "error",
-    issues: [],
-    failures: [],
-    logs: [],
-    steps: [{ step: "execute", name: "execute transform", ok: false, startedAt: Date.now(), durationMs: 0, detail: { error: fault.code } }],
-    durationMs: 0,
-    error: fault,
-  });
+  /** An error result for a case the worker could not finish; `timing` when it is known when the case began. */
+  const faultResult = (fault: { code: string; message: string }, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult => {
+    const startedAt = timing?.startedAt ?? Date.now();
+    const durationMs = roundMs(timing?.durationMs ?? 0);
+    return {
+      status: "error",
+      issues: [],
+      failures: [],
+      logs: [],
+      steps: [{ step: "execute", name: "execute transform", ok: false, startedAt, durationMs, detail: { error: fault.code } }],
+      durationMs,
+      error: fault,
+    };
+  };
+
+  /** Every run still waiting ends with `error`: the pool cannot start a worker. */
+  const breakPool = (error: Error): void => {
+    broken = error;
+    for (const submission of open) submission.reject(error);
+    open.clear();
+    queue.length = 0;
+    updateRefs();
+  };
 
   /**
-   * A worker died (stopped by the watchdog, out of memory, or exited). The case it was running (from the shared
-   * state) gets the fault; cases it finished but had not sent yet, and those after, run again on a fresh worker, as
-   * do the batches it held but had not begun. A module that could not even load fails every case left in the batch,
-   * since each would fail the same way.
+   * A sandbox process ended: killed after a fault or a request to recycle, or on its own. The case it was running
+   * (from its last report) gets the fault; cases it finished but had not sent yet, and those after, run again on a
+   * fresh worker, as do the batches it held but had not begun. A module that could not even load fails every case left
+   * in the batch, since each would fail the same way.
    */
-  const onExit = (slot: Slot, exitCode: number): void => {
+  const onExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): void => {
     const index = slots.indexOf(slot);
     if (closed || index < 0) return;
+    const reported = slot.fault;
+    if (!slot.ready && reported === undefined && !slot.recycling && ++startFailures >= START_FAILURES) {
+      slots.splice(index, 1);
+      const said = slot.stderr.trim();
+      breakPool(new Error(`the sandbox process for transforms could not start (${signal ?? `exit code ${exitCode}`})${said === "" ? "" : `: ${said.split("\n").slice(-5).join(" ")}`}`));
+      return;
+    }
     slots[index] = spawn();
-    const fault = slot.fault ?? { code: "E_SANDBOX", message: `the worker running the transform exited unexpectedly (code ${exitCode})` };
+    const fault = reported?.fault ?? { code: "E_SANDBOX", message: `the sandbox process running the transform ended unexpectedly (${signal ?? `exit code ${exitCode}`})` };
     // When the worker died before it even marked a batch as begun, its oldest batch is the one to answer for it.
-    const started = currentJob(slot);
+    const started = faultedJob(slot);
     const current = started ?? slot.jobs[0];
-    const phase = started === undefined ? WORKER_PHASE.idle : Atomics.load(slot.state, WORKER_STATE.phase);
+    const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
+    const timing = reported !== undefined && started !== undefined ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since } : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
       if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), positions: job.positions.slice(from, to), requeued: true, batchId: 0, next: 0 });
     };
     // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
     for (const job of [...slot.jobs].reverse()) {
-      if (job !== current) {
+      if (job !== current || slot.recycling) {
         requeue(job, job.next, job.cases.length);
-      } else if (slot.stoppedLoading || phase === WORKER_PHASE.loading) {
-        for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault));
+      } else if (reported?.loading === true || phase === WORKER_PHASE.loading) {
+        for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault, i === job.next ? timing : undefined));
       } else {
-        // The case to blame: the one the watchdog timed (it may have finished while the worker was being stopped, and
-        // then nobody is blamed), else the one the worker says it was running, else the first without a result.
-        const running = phase === WORKER_PHASE.running ? Atomics.load(slot.state, WORKER_STATE.index) : job.next;
-        // When the watchdog timed a case of another batch (it finished just before the worker stopped), nobody here is.
-        const blamed = slot.faultAt !== undefined ? (slot.faultAt.batchId === job.batchId ? slot.faultAt.index : -1) : Math.max(running, job.next);
+        // The case to blame: the one the watchdog timed or the worker says it was running, else the first without a
+        // result (a process that died without a word).
+        const running = phase === WORKER_PHASE.running ? reported!.state.index : job.next;
+        const blamed = reported?.timed === true ? reported.state.index : Math.max(running, job.next);
         if (blamed >= job.next && blamed < job.cases.length) {
-          deliver(job, blamed, faultResult(fault));
+          deliver(job, blamed, faultResult(fault, phase === WORKER_PHASE.running ? timing : undefined));
           requeue(job, blamed + 1, job.cases.length);
           requeue(job, job.next, blamed);
         } else {
@@ -536,10 +595,17 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     },
     run(action, cases, onResult, options = {}) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
+      if (broken !== undefined) return Promise.reject(broken);
+      if ("file" in action.bundle && !readable(action.bundle.file)) {
+        return Promise.reject(
+          new CxdaError("E_USAGE", `the transform bundle ${action.bundle.file} is outside the folders this pool's sandbox may read; start the pool with its folder in readPaths (createWorkerPool({ readPaths: [...] }))`),
+        );
+      }
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, reject, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
         open.add(submission);
+        updateRefs();
         const size = batchSize(cases.length, slots.length);
         for (let offset = 0; offset < cases.length; offset += size) {
           const slice = cases.slice(offset, offset + size);
@@ -550,26 +616,22 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     },
     async close() {
       closed = true;
-      clearInterval(watchdog);
       // Runs still going get no more results: they end with an error instead of waiting for ever.
       for (const submission of open) submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
       open.clear();
       queue.length = 0;
-      // An idle worker is unref'd so a forgotten pool cannot keep the process alive; ref it while it stops,
-      // or the process could run out of work before terminate() settles.
+      // Nothing in a sandbox process is worth waiting for: each ends at once, even a thread blocked in a native call.
       await Promise.all(
         slots.map(async (slot) => {
-          slot.worker.ref();
-          let grace: NodeJS.Timeout | undefined;
-          const stuck = new Promise<"stuck">((resolve) => (grace = setTimeout(() => resolve("stuck"), TERMINATE_GRACE_MS)));
-          // A worker blocked in a native call would hold close() forever: give up on it after the grace period.
-          if ((await Promise.race([slot.worker.terminate(), stuck])) === "stuck") {
-            abandonedWorkers.count++;
-            slot.worker.unref();
-          }
-          clearTimeout(grace);
+          if (slot.process.exitCode !== null || slot.process.signalCode !== null) return;
+          const exited = new Promise((resolve) => slot.process.once("exit", resolve));
+          // Held while it ends, or cxda's process could run out of work before close() settles.
+          slot.process.ref();
+          slot.process.kill("SIGKILL");
+          await exited;
         }),
       );
     },
+    isolation: sandbox.isolation,
   };
 }

@@ -232,7 +232,13 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   }
   const knownIds = served.map((a) => a.public.id);
 
-  const pool: WorkerPool = await createWorkerPool({ workers: settings.workers, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, allowNetwork: settings.allowNetwork });
+  const pool: WorkerPool = await createWorkerPool({
+    workers: settings.workers,
+    timeoutMs: settings.timeoutMs,
+    memoryMb: settings.memoryMb,
+    allowNetwork: settings.allowNetwork,
+    readPaths: [...dirs, settings.buildDir ?? join(".cxda", "build")],
+  });
   let sequence = 0;
   let recordings = 0;
   const inflight = new Set<Promise<void>>();

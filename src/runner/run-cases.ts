@@ -219,7 +219,7 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
   // grows to its full size once the cases are known.
   // Bad pool options are refused now, as they were when the pool started at its full size.
   if (options.pool === undefined) resolveWorkerPoolOptions(options);
-  const early = options.pool === undefined ? createWorkerPool({ ...options, workers: 1 }) : undefined;
+  const early = options.pool === undefined ? createWorkerPool({ ...options, ...sandboxOptions(options, dirs), workers: 1 }) : undefined;
   // Its failure (bad pool options) is reported where the run first waits for it, not as an unhandled rejection.
   early?.catch(() => undefined);
   try {
@@ -228,6 +228,15 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     // The run's own pool ends with the run, however it ends (finished, stopped early, an error while loading).
     if (early !== undefined) await early.then((pool) => pool.close(), () => undefined);
   }
+}
+
+/**
+ * What a run's own sandbox may read (its action folders and the bundles' folder), and whether it must open the
+ * inspector (coverage and profiles need it).
+ */
+function sandboxOptions(options: RunCasesOptions, dirs: string[]): Pick<WorkerPoolOptions, "readPaths" | "inspector"> {
+  const measuring = options.instrument !== undefined && (options.instrument.coverage === true || options.instrument.profile !== undefined);
+  return { readPaths: [...(options.readPaths ?? []), ...dirs, resolve(options.buildDir ?? join(".cxda", "build"))], inspector: measuring };
 }
 
 async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promise<WorkerPool> | undefined): AsyncGenerator<CaseResult, void, undefined> {

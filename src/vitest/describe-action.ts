@@ -114,7 +114,7 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
     const open = (): Promise<Session> =>
       (session ??= (async () => {
         const settings = await resolveCaseRunOptions(resolved.run);
-        return { settings, pool: await createWorkerPool({ workers, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, allowNetwork: settings.allowNetwork }) };
+        return { settings, pool: await createWorkerPool({ workers, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, allowNetwork: settings.allowNetwork, readPaths: [resolved.dir, settings.buildDir] }) };
       })());
 
     afterAll(async () => {

@@ -55,7 +55,7 @@ describe("coverage of the fixture with six branch points, half their sides taken
   });
 
   it("measures a transform that a shared pool imported before coverage began", async () => {
-    const pool = await createWorkerPool({ workers: 1 });
+    const pool = await createWorkerPool({ workers: 1, inspector: true });
     try {
       const buildDir = join(project.root, "build");
       for await (const result of runCases({ actions: [FIXTURE], pool, buildDir })) void result;
@@ -67,7 +67,7 @@ describe("coverage of the fixture with six branch points, half their sides taken
   });
 
   it("keeps the counts of an unmeasured run on the same pool out of the next measured one", async () => {
-    const pool = await createWorkerPool({ workers: 1 });
+    const pool = await createWorkerPool({ workers: 1, inspector: true });
     try {
       const buildDir = join(project.root, "build");
       const first = await measure({ actions: [FIXTURE], pool, buildDir });

@@ -59,7 +59,7 @@ describe("runCases on the bundled example", () => {
 
   it("ends with an error, not a wait for ever, when someone closes the shared pool during the run", async () => {
     const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
-    const pool = await createWorkerPool({ workers: 1 });
+    const pool = await createWorkerPool({ workers: 1, readPaths: [EXAMPLE_DIR, ".cxda/build"] });
     const many = Array.from({ length: 3000 }, (_, i) => ({ name: `case ${i}`, expect: {} }));
     let seen = 0;
     const run = (async () => {
@@ -71,7 +71,7 @@ describe("runCases on the bundled example", () => {
 
   it("keeps working on one shared pool across more actions than a worker keeps compiled", async () => {
     const { createWorkerPool } = await import("../../../src/executor/worker-pool.js");
-    const pool = await createWorkerPool({ workers: 1 });
+    const pool = await createWorkerPool({ workers: 1, readPaths: [EXAMPLE_DIR, ".cxda/build"] });
     try {
       // Each run has its own ctx.env, so each is a new definition for the worker;
       // by the 20th the worker has forgotten the first, which must then be sent again.

@@ -1,0 +1,236 @@
+// Inside the worker: doors a transform could leave through at run time, closed on Node's own modules, and the watch
+// over what one case could leave behind for the next (timers, changed built-ins).
+//
+// The bundler swaps refused modules for stand-ins (sandbox-modules.ts), but a computed `import("node:" + name)` or a
+// package's own `require` reaches the real ones. So the real modules are changed here too, before any transform loads:
+// what they export to open a connection, a server, a lookup or a thread throws `E_SANDBOX`. Node 20's permission model
+// refuses file writes, processes and native code in the whole sandbox process; it has no control over the network.
+import { createRequire, syncBuiltinESMExports } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+/** An `E_SANDBOX` error shaped like a CxdaError (it must survive crossing threads and processes). */
+export function sandboxError(what: string, why: string): Error {
+  return Object.assign(new Error(`${what} is blocked inside a transform: ${why}`), { name: "CxdaError", code: "E_SANDBOX" });
+}
+
+function refuse(what: string, why: string) {
+  return function refused(): never {
+    throw sandboxError(what, why);
+  };
+}
+
+/** Replaces `target[key]` for good: a transform cannot put the original back. */
+function seal(target: object, key: string, value: unknown): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  if (descriptor !== undefined && descriptor.configurable === false && descriptor.writable === false) return;
+  Object.defineProperty(target, key, { value, writable: false, configurable: false, enumerable: descriptor?.enumerable ?? true });
+}
+
+const NETWORK_WHY = "network access is refused; pass data in through the trigger or ctx.vars, or allow it in the cxda config (sandbox.network)";
+const THREAD_WHY = "a transform may not start processes, threads or debuggers";
+const EXIT_WHY = "a transform returns its output; it may not stop the process";
+const NATIVE_WHY = "a transform may not load native code or reach the process underneath";
+
+/**
+ * Functions of Node's network modules that open a connection, listen, send or resolve a name. Classes are covered
+ * through their prototypes: every client (http, https, http2, tls, fetch's undici) ends in `net.Socket#connect`.
+ */
+const NETWORK_DOORS: Record<string, { functions: string[]; prototypes?: Record<string, string[]> }> = {
+  net: { functions: ["connect", "createConnection", "createServer"], prototypes: { Socket: ["connect"], Server: ["listen"] } },
+  tls: { functions: ["connect", "createServer"] },
+  http: { functions: ["request", "get", "createServer"], prototypes: { Server: ["listen"] } },
+  https: { functions: ["request", "get", "createServer"] },
+  http2: { functions: ["connect", "createServer", "createSecureServer"] },
+  dgram: { functions: ["createSocket"], prototypes: { Socket: ["bind", "send", "connect"] } },
+  dns: {
+    functions: ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"],
+    prototypes: { Resolver: ["resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"] },
+  },
+  "dns/promises": {
+    functions: ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"],
+  },
+};
+
+/** Closes the network on Node's real modules (see {@link NETWORK_DOORS}) and the web globals that reach it. */
+function closeNetwork(): void {
+  for (const [name, doors] of Object.entries(NETWORK_DOORS)) {
+    const real = require(`node:${name}`) as Record<string, unknown>;
+    for (const fn of doors.functions) if (typeof real[fn] === "function") seal(real, fn, refuse(`${name}.${fn}`, NETWORK_WHY));
+    for (const [className, methods] of Object.entries(doors.prototypes ?? {})) {
+      const prototype = (real[className] as { prototype?: object } | undefined)?.prototype;
+      if (prototype !== undefined) for (const method of methods) seal(prototype, method, refuse(`${name}.${className}#${method}`, NETWORK_WHY));
+    }
+  }
+  const dns = require("node:dns") as { promises?: Record<string, unknown> };
+  if (dns.promises !== undefined) for (const fn of NETWORK_DOORS["dns/promises"]!.functions) if (typeof dns.promises[fn] === "function") seal(dns.promises, fn, refuse(`dns.promises.${fn}`, NETWORK_WHY));
+  for (const name of ["fetch", "WebSocket", "EventSource"]) if (name in globalThis) seal(globalThis, name, refuse(name, NETWORK_WHY));
+}
+
+/** Threads, debuggers and the process underneath. The permission model refuses child processes itself. */
+function closeProcessDoors(): void {
+  const threads = require("node:worker_threads") as Record<string, unknown>;
+  seal(threads, "Worker", refuse("worker_threads.Worker", THREAD_WHY));
+  const cluster = require("node:cluster") as Record<string, unknown>;
+  seal(cluster, "fork", refuse("cluster.fork", THREAD_WHY));
+  process.exit = refuse("process.exit()", EXIT_WHY) as typeof process.exit;
+  process.abort = refuse("process.abort()", EXIT_WHY) as typeof process.abort;
+  process.kill = refuse("process.kill()", EXIT_WHY) as typeof process.kill;
+  process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
+  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit"] as const) {
+    if (name in process) seal(process, name, refuse(`process.${name}()`, NATIVE_WHY));
+  }
+}
+
+/**
+ * Installs every guard. Returns the real `process.exit`, kept for the harness. Imports of the real modules made
+ * before this (the worker's own) see the changes too: `syncBuiltinESMExports` brings ES module views up to date.
+ */
+export function installRuntimeGuards(allowNetwork: boolean): (code: number) => never {
+  const exit = process.exit.bind(process) as (code: number) => never;
+  closeProcessDoors();
+  if (!allowNetwork) closeNetwork();
+  syncBuiltinESMExports();
+  return exit;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Timers: each case's own, ended with it.
+
+type TimerKind = "timeout" | "interval" | "immediate";
+
+/** Timers set by the case now running; cleared when it ends, so none of them can run into a later case. */
+const pending = new Set<{ kind: TimerKind; handle: unknown }>();
+
+/**
+ * Wraps the global timer functions (and `node:timers`' own) so that every timer a transform sets belongs to the case
+ * that set it. {@link endCaseTimers} clears what is left when the case ends.
+ */
+export function trackTimers(): void {
+  const timers = require("node:timers") as Record<string, unknown>;
+  const real = {
+    setTimeout: globalThis.setTimeout,
+    setInterval: globalThis.setInterval,
+    setImmediate: globalThis.setImmediate,
+    clearTimeout: globalThis.clearTimeout,
+    clearInterval: globalThis.clearInterval,
+    clearImmediate: globalThis.clearImmediate,
+  };
+  const wrap = <A extends unknown[]>(kind: TimerKind, set: (...args: A) => unknown, once: boolean) =>
+    function tracked(this: unknown, ...args: A): unknown {
+      const entry = { kind, handle: undefined as unknown };
+      if (once && typeof args[0] === "function") {
+        const callback = args[0] as (...rest: unknown[]) => unknown;
+        (args as unknown[])[0] = function (this: unknown, ...rest: unknown[]) {
+          pending.delete(entry);
+          return callback.apply(this, rest);
+        };
+      }
+      entry.handle = set.apply(this, args);
+      pending.add(entry);
+      return entry.handle;
+    };
+  const replacements = {
+    setTimeout: wrap("timeout", real.setTimeout as never, true),
+    setInterval: wrap("interval", real.setInterval as never, false),
+    setImmediate: wrap("immediate", real.setImmediate as never, true),
+  };
+  for (const [name, value] of Object.entries(replacements)) {
+    Object.assign(value, { __promisify__: (real as Record<string, { __promisify__?: unknown }>)[name]?.__promisify__ });
+    (globalThis as Record<string, unknown>)[name] = value;
+    timers[name] = value;
+  }
+  clearers = { timeout: real.clearTimeout, interval: real.clearInterval, immediate: real.clearImmediate } as typeof clearers;
+}
+
+let clearers: Record<TimerKind, (handle: unknown) => void> | undefined;
+
+/** Clears every timer the case set and left running; returns how many there were. */
+export function endCaseTimers(): number {
+  if (pending.size === 0 || clearers === undefined) return 0;
+  const left = pending.size;
+  for (const { kind, handle } of pending) clearers[kind](handle);
+  pending.clear();
+  return left;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Built-ins and globals: what one case changes there, every later case in the worker would meet.
+
+/** Every value property of the shared built-ins, as it was before any transform ran. */
+interface Intrinsics {
+  owners: object[];
+  keys: PropertyKey[];
+  values: unknown[];
+  globals: number;
+}
+
+/** The objects every case shares: the global object, the constructors, their prototypes and namespaces. */
+function sharedObjects(): object[] {
+  const named = [
+    "Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Date", "RegExp", "Error", "TypeError",
+    "RangeError", "SyntaxError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "DataView", "Uint8Array", "URL",
+    "URLSearchParams", "TextEncoder", "TextDecoder",
+  ];
+  const objects: object[] = [globalThis, JSON, Math, Reflect, Atomics, Intl, console];
+  for (const name of named) {
+    const value = (globalThis as Record<string, unknown>)[name];
+    if (typeof value === "function") objects.push(value, value.prototype as object);
+  }
+  const typedArray = Object.getPrototypeOf(Uint8Array) as { prototype: object };
+  objects.push(typedArray, typedArray.prototype, Object.getPrototypeOf([][Symbol.iterator]()) as object, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object);
+  return objects.filter((object) => object !== undefined && object !== null);
+}
+
+let intrinsics: Intrinsics | undefined;
+
+/** Records the built-ins as they are now: call once the harness has set up, before any transform loads. */
+export function recordIntrinsics(): void {
+  const owners: object[] = [];
+  const keys: PropertyKey[] = [];
+  const values: unknown[] = [];
+  for (const owner of sharedObjects()) {
+    for (const key of Reflect.ownKeys(owner)) {
+      const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+      if (descriptor === undefined || !("value" in descriptor)) continue;
+      owners.push(owner);
+      keys.push(key);
+      values.push(descriptor.value);
+    }
+  }
+  intrinsics = { owners, keys, values, globals: Object.keys(globalThis).length };
+}
+
+/**
+ * What changed in the built-ins since {@link recordIntrinsics}, named for the message (`Object.prototype.polluted`),
+ * or undefined. Checks every recorded value (about 1 µs) and the enumerable keys that a pollution adds: of a plain
+ * object, an array, a function, and the global object.
+ */
+export function changedIntrinsic(): string | undefined {
+  if (intrinsics === undefined) return undefined;
+  const { owners, keys, values } = intrinsics;
+  for (let i = 0; i < owners.length; i++) {
+    const owner = owners[i] as Record<PropertyKey, unknown>;
+    const value = owner[keys[i]!];
+    if (value !== values[i] && !Object.is(value, values[i])) return `${nameOf(owner)}.${String(keys[i])}`;
+  }
+  for (const key in {}) return `Object.prototype.${key}`;
+  for (const key in []) return `Array.prototype.${key}`;
+  for (const key in function () {}) return `Function.prototype.${key}`;
+  if (Object.keys(globalThis).length !== intrinsics.globals) {
+    const added = Object.keys(globalThis).find((key) => !intrinsics!.owners.some((owner, i) => owner === globalThis && intrinsics!.keys[i] === key));
+    return `globalThis.${added ?? "?"}`;
+  }
+  return undefined;
+}
+
+function nameOf(owner: object): string {
+  if (owner === globalThis) return "globalThis";
+  if (owner === JSON) return "JSON";
+  if (owner === Math) return "Math";
+  if (owner === Reflect) return "Reflect";
+  if (owner === console) return "console";
+  if (typeof owner === "function") return owner.name;
+  const constructor = Object.getOwnPropertyDescriptor(owner, "constructor")?.value as { name?: string } | undefined;
+  return constructor?.name ? `${constructor.name}.prototype` : "a built-in";
+}
