@@ -56,4 +56,26 @@ describe("runTransformSource", () => {
     const result = await runTransformSource("export const x = 1;", {}, run);
     expect(result).toMatchObject({ ok: false, code: "E_TRANSFORM", message: expect.stringContaining("no default export") });
   });
+
+  it("refuses a 100 MB output with E_OUTPUT without serialising it", async () => {
+    const result = await runTransformSource("export default () => ({ blob: 'x'.repeat(100 * 1024 * 1024) })", {}, run, { timeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: false, code: "E_OUTPUT", message: expect.stringContaining("32768 bytes") });
+  });
+
+  it("refuses an output over the cap in bytes of UTF-8 even when its characters are fewer", async () => {
+    const result = await runTransformSource("export default () => ({ text: 'é'.repeat(20000) })", {}, run);
+    expect(result).toMatchObject({ ok: false, code: "E_OUTPUT" });
+  });
+
+  it("ends a case that logs a 50 MB line with E_LOG, and keeps what it logged before", async () => {
+    const result = await runTransformSource("export default () => { console.log('before'); console.log('y'.repeat(50 * 1024 * 1024)); return {}; }", {}, run, { timeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: false, code: "E_LOG", logs: ["before"] });
+  });
+
+  it("cuts an error message of 50 MB to the log limit", async () => {
+    const result = await runTransformSource("export default () => { throw new Error('z'.repeat(50 * 1024 * 1024)); }", {}, run, { timeoutMs: 5000 });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message.length).toBeLessThan(70_000);
+    expect(!result.ok && result.message).toMatch(/more characters cut/);
+  });
 });

@@ -15,7 +15,7 @@ export interface EmulatorRunContext {
 /** The outcome of one run: an output, or why there is none. */
 export type EmulatorRunResult =
   | { ok: true; output: unknown; logs: string[] }
-  | { ok: false; code: "E_TRANSFORM" | "E_TIMEOUT"; message: string; logs: string[] };
+  | { ok: false; code: "E_TRANSFORM" | "E_TIMEOUT" | "E_OUTPUT" | "E_LOG"; message: string; logs: string[] };
 
 const compiled = new Map<string, Promise<string>>();
 
@@ -39,10 +39,35 @@ function compile(source: string, name: string): Promise<string> {
  */
 const RUNNER = `(() => {
   const logs = [];
+  const limits = JSON.parse(globalThis.__cxdaLimitsJson);
+  const state = { logs, settled: false, ok: false, json: "null", message: "", code: "E_TRANSFORM" };
+  // Sizes are measured before anything is joined or serialised: a 100 MB value is refused, never copied.
+  const atLeast = (value, budget) => {
+    let size = 0;
+    const visit = (v) => {
+      if (size > budget) return;
+      if (typeof v === "string") size += v.length + 2;
+      else if (Array.isArray(v)) { size += v.length + 2; for (let i = 0; i < v.length && size <= budget; i++) visit(v[i]); }
+      else if (v !== null && typeof v === "object") { for (const key of Object.keys(v)) { size += key.length + 3; visit(v[key]); if (size > budget) return; } }
+      else size += 1;
+    };
+    visit(value);
+    return size;
+  };
+  let logged = 0;
   const line = (args) => args.map((a) => typeof a === "string" ? a : JSON.stringify(a)).join(" ");
-  const sink = (...args) => { logs.push(line(args)); };
+  const sink = (...args) => {
+    if (state.code === "E_LOG") return;
+    const size = atLeast(args, limits.maxLogBytes);
+    logged += size;
+    if (size > limits.maxLogBytes || logged > limits.maxLogBytes * 16) {
+      state.code = "E_LOG";
+      state.message = "the transform logged more than the emulator keeps (" + limits.maxLogBytes + " bytes a line, " + limits.maxLogBytes * 16 + " in all); log less";
+      return;
+    }
+    logs.push(line(args));
+  };
   globalThis.console = { log: sink, info: sink, warn: sink, error: sink, debug: sink };
-  const state = { logs, settled: false, ok: false, json: "null", message: "" };
   globalThis.__cxdaState = state;
   const describe = (error) => {
     try {
@@ -51,7 +76,20 @@ const RUNNER = `(() => {
       return "the transform threw a value that cannot be described";
     }
   };
-  const failed = (error) => { state.message = describe(error); state.settled = true; };
+  const cut = (text) => text.length > limits.maxLogBytes ? text.slice(0, limits.maxLogBytes) + "… (" + (text.length - limits.maxLogBytes) + " more characters cut)" : text;
+  const failed = (error) => { if (state.code !== "E_LOG") state.message = cut(describe(error)); state.settled = true; };
+  const finished = (value) => {
+    if (state.code === "E_LOG") { state.settled = true; return; }
+    if (atLeast(value, limits.maxOutputBytes) > limits.maxOutputBytes) {
+      state.code = "E_OUTPUT";
+      state.message = "the output is more than " + limits.maxOutputBytes + " bytes of JSON (the platform's response cap); return less";
+      state.settled = true;
+      return;
+    }
+    state.json = value === undefined ? "null" : JSON.stringify(value);
+    state.ok = true;
+    state.settled = true;
+  };
   try {
   const module = { exports: {} };
   const require = (name) => { throw new Error("cannot import \\"" + name + "\\" in the emulator: only self-contained transforms run here"); };
@@ -79,7 +117,7 @@ const RUNNER = `(() => {
   });
   Promise.resolve()
     .then(() => fn(trigger, ctx))
-    .then((value) => { state.json = value === undefined ? "null" : JSON.stringify(value); state.ok = true; state.settled = true; })
+    .then(finished)
     .catch(failed);
   } catch (error) {
     failed(error);
@@ -89,7 +127,7 @@ const RUNNER = `(() => {
 /** Reads the outcome inside the context, under the time limit, as one JSON string: the host never touches a context object. */
 const READ_STATE = `(() => {
   const s = globalThis.__cxdaState;
-  return JSON.stringify({ settled: s.settled === true, ok: s.ok === true, json: String(s.json), message: String(s.message), logs: Array.from(s.logs, String) });
+  return JSON.stringify({ settled: s.settled === true, ok: s.ok === true, json: String(s.json), message: String(s.message), code: String(s.code), logs: Array.from(s.logs, String) });
 })()`;
 
 /** The lines logged so far, read inside the context (after a throw or a timeout the state may be half-built). */
@@ -116,9 +154,10 @@ export async function runTransformSource(
   source: string,
   trigger: unknown,
   run: EmulatorRunContext,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; maxOutputBytes?: number; maxLogBytes?: number } = {},
 ): Promise<EmulatorRunResult> {
   const timeoutMs = options.timeoutMs ?? 2_000;
+  const maxOutputBytes = options.maxOutputBytes ?? 32_768;
   const logs: string[] = [];
   let code: string;
   try {
@@ -139,6 +178,8 @@ export async function runTransformSource(
   globals["__cxdaActionId"] = run.actionId;
   globals["__cxdaEnv"] = run.env;
   globals["__cxdaNowMs"] = run.nowMs;
+  // Primitives only, as everything the context receives (see the null-prototype global above): read as JSON inside.
+  globals["__cxdaLimitsJson"] = JSON.stringify({ maxOutputBytes, maxLogBytes: options.maxLogBytes ?? 65_536 });
   const fail = (error: unknown, logs: string[]): EmulatorRunResult => {
     // The runner catches what the transform throws, so what reaches here is Node's (a timeout) or a broken runner.
     // Only plain data properties of a native error are read: a getter or a proxy would run the transform's code again.
@@ -155,7 +196,7 @@ export async function runTransformSource(
   } catch (error) {
     return fail(error, readLogs(context, timeoutMs));
   }
-  let state: { settled: boolean; ok: boolean; json: string; message: string; logs: string[] };
+  let state: { settled: boolean; ok: boolean; json: string; message: string; code: string; logs: string[] };
   try {
     const text: unknown = new Script(READ_STATE, { filename: "cxda-emulator-state.js" }).runInContext(context, { timeout: timeoutMs });
     if (typeof text !== "string") throw new Error("the transform replaced the emulator's state");
@@ -168,6 +209,9 @@ export async function runTransformSource(
     // The context has no timers or I/O: a promise still pending after the microtasks ran can never settle.
     return { ok: false, code: "E_TIMEOUT", message: "the transform's promise never settles: it waits on something the emulator does not provide (timers, I/O)", logs };
   }
-  if (!state.ok) return { ok: false, code: "E_TRANSFORM", message: state.message, logs };
+  if (!state.ok) return { ok: false, code: state.code === "E_LOG" || state.code === "E_OUTPUT" ? state.code : "E_TRANSFORM", message: state.message, logs };
+  // The walk inside counted characters; the cap is in bytes of UTF-8.
+  const bytes = Buffer.byteLength(state.json);
+  if (bytes > maxOutputBytes) return { ok: false, code: "E_OUTPUT", message: `the output is ${bytes} bytes of JSON, over the ${maxOutputBytes}-byte limit (the platform's response cap); return less`, logs };
   return { ok: true, output: JSON.parse(state.json) as unknown, logs };
 }
