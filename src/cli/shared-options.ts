@@ -1,8 +1,11 @@
 // Options several commands share (--var, --env, --workers, --timeout, --memory) and their parsing.
 import { Option, type Command } from "commander";
+import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { CxdaError } from "../core/errors.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { WorkerPoolOptions } from "../executor/worker-pool.js";
+import type { SandboxIsolation } from "../executor/sandbox-arguments.js";
+import { escapeControls } from "../internal/control-characters.js";
 import type { DefinitionResolution } from "../runner/load-action.js";
 import type { RunCasesOptions } from "../runner/run-cases.js";
 import type { CommandOptions } from "./config-options.js";
@@ -12,11 +15,14 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Parses a positive integer flag, or throws E_USAGE naming the flag. */
-export function integerFlag(flag: string, min = 1) {
+/** Parses a whole-number flag within `[min, max]`, or throws E_USAGE naming the flag and the range. */
+export function integerFlag(flag: string, min = 1, max?: number) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < min) throw new CxdaError("E_USAGE", `${flag} must be a whole number >= ${min}, got "${value}"`);
+    if (!Number.isInteger(number) || number < min || (max !== undefined && number > max)) {
+      const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new CxdaError("E_USAGE", `${flag} must be a whole number ${range}, got "${value}"`, { context: { flag, min, ...(max === undefined ? {} : { max }) } });
+    }
     return number;
   };
 }
@@ -27,8 +33,10 @@ export function addRunOptions(command: Command): Command {
     .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
     .option("--env <name>", "ctx.env seen by the transform", "sandbox")
     .addOption(new Option("--workers <n>", "worker threads (default: the number of cores)").argParser(integerFlag("--workers")))
-    .addOption(new Option("--timeout <ms>", "per-case time limit in milliseconds").default(2000).argParser(integerFlag("--timeout")))
-    .addOption(new Option("--memory <mb>", "per-worker heap limit in MB").default(256).argParser(integerFlag("--memory", 16)))
+    .addOption(new Option("--timeout <ms>", `per-case time limit in milliseconds, at most ${MAX_TIMEOUT_MS}`).default(2000).argParser(integerFlag("--timeout", 1, MAX_TIMEOUT_MS)))
+    .addOption(
+      new Option("--memory <mb>", `per-worker heap limit in MB, ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}`).default(256).argParser(integerFlag("--memory", MIN_MEMORY_MB, MAX_MEMORY_MB)),
+    )
     .option("--cache-dir <dir>", "definitions cache, for actions without definition.json", ".cxda/cache")
     .option("--offline", "never pull a definition from the platform")
     .option("--allow-network", "let transforms use the network (fetch, http, net…)")
@@ -60,6 +68,7 @@ export function runnerOptions(options: CommandOptions, flags: { offline?: boolea
   return {
     ...options.run,
     definitions: { cacheDir: options.cacheDir, platform: options.platform, ...(flags.offline ? { offline: true } : {}) },
+    ...(process.argv.includes("--debug") ? { onIsolation: printIsolation } : {}),
   };
 }
 
@@ -84,5 +93,19 @@ export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Rec
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.allowNetwork ? { allowNetwork: true } : {}),
     ...(flags.allowFsWrite ? { allowFsWrite: true } : {}),
+    ...(process.argv.includes("--debug") ? { onIsolation: printIsolation } : {}),
   };
+}
+
+/** With `--debug`: how the transforms' sandbox is isolated, and what it lacks here. */
+export function printIsolation(isolation: SandboxIsolation): void {
+  const lines = [
+    isolation.permissionModel
+      ? "sandbox: empty environment; Node's permission model refuses file writes, processes, native addons and the inspector; the network is closed in the worker"
+      : "sandbox: empty environment; the network, processes and file writes are refused by module stand-ins and guards in the worker",
+    ...isolation.limits.map((limit) => `sandbox limit: ${limit}`),
+    `sandbox reads: ${isolation.permissionModel ? isolation.readable.join(", ") : "anything this account can read"}`,
+    ...(isolation.writable.length > 0 ? [`sandbox writes: ${isolation.writable.join(", ")}`] : []),
+  ];
+  process.stderr.write(`${lines.map((line) => `cxda: ${escapeControls(line)}`).join("\n")}\n`);
 }

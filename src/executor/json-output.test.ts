@@ -81,7 +81,27 @@ describe("toJsonOutput on huge arrays", () => {
   it("refuses an array too long for the limit before walking it, even when it is all holes", () => {
     const huge: string[] = [];
     huge[100_000_000] = "x";
-    expect(() => toJsonOutput({ a: huge }, 32768)).toThrow(/the output holds an array of 100000001 items at \/a, more than fits in the 32768-byte limit of JSON/);
+    expect(() => toJsonOutput({ a: huge }, 32768)).toThrow(/the output holds an array of 100000001 items at \/a, over the 32768-byte limit of JSON/);
+  });
+
+  it("refuses a string longer than the limit where it stands, without serialising the output", () => {
+    const stringify = JSON.stringify;
+    let serialised = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      serialised++;
+      return stringify(...args);
+    }) as typeof JSON.stringify;
+    try {
+      expect(() => toJsonOutput({ ok: "x", deep: [{ blob: "y".repeat(100_000) }] }, 32768)).toThrow(/a string of 100000 characters at \/deep\/0\/blob, over the 32768-byte limit/);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(serialised).toBe(0);
+  });
+
+  it("stops at the limit when many small strings and keys add up past it", () => {
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`key${i}`, "value"]));
+    expect(() => toJsonOutput(wide, 32768)).toThrow(/over the 32768-byte limit/);
   });
 });
 

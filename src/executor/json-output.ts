@@ -39,7 +39,7 @@ function outputTooLarge(size: string, maxBytes: number, context: Record<string, 
 const OUTPUT: JsonSubject = {
   code: "E_OUTPUT",
   tooLarge: (what, maxBytes) => {
-    throw new CxdaError("E_OUTPUT", `the output holds ${what}, more than fits in the ${maxBytes}-byte limit of JSON (the platform's response cap); return less, or raise maxOutputBytes`, {
+    throw new CxdaError("E_OUTPUT", `the output holds ${what}, over the ${maxBytes}-byte limit of JSON (the platform's response cap); return less, or raise maxOutputBytes`, {
       context: { maxBytes },
     });
   },

@@ -1,6 +1,7 @@
 // The Node options a sandbox process starts with: the permission model, and the few paths it may read.
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
 
 /** How the sandbox processes are isolated, and what is missing (shown with `--debug`, explained in the threat model). */
@@ -11,6 +12,8 @@ export interface SandboxIsolation {
   limits: string[];
   /** The paths transforms may read (folders end with `/*`). */
   readable: string[];
+  /** The paths transforms may write, when writes are allowed at all. */
+  writable: string[];
 }
 
 /** Options of {@link sandboxArguments}. */
@@ -21,6 +24,8 @@ export interface SandboxArgumentOptions {
   code: string[];
   /** Leave the permission model off so that the V8 inspector works (coverage, CPU profiles). */
   inspector: boolean;
+  /** Let transforms write in their readable folders and the temp folder (the config's `sandbox.fsWrite`). */
+  fsWrite: boolean;
 }
 
 /**
@@ -107,5 +112,11 @@ export function sandboxArguments(options: SandboxArgumentOptions): { execArgv: s
   } else {
     execArgv.push(flag, "--allow-worker", ...[...readable].map((path) => `--allow-fs-read=${path}`));
   }
-  return { execArgv, isolation: { permissionModel: execArgv.includes("--allow-worker"), limits, readable: [...readable] } };
+  const writable: string[] = [];
+  if (options.fsWrite && flag !== undefined && !options.inspector) {
+    // Writes were allowed on purpose: where a transform may read (its own folders), and the temp folder.
+    writable.push(...options.readPaths.flatMap(grantReadable), ...grant(tmpdir()));
+    execArgv.push(...writable.map((path) => `--allow-fs-write=${path}`), ...grant(tmpdir()).map((path) => `--allow-fs-read=${path}`));
+  }
+  return { execArgv, isolation: { permissionModel: execArgv.includes("--allow-worker"), limits, readable: [...readable], writable } };
 }

@@ -22,6 +22,8 @@ export interface WorkerPoolOptions {
   memoryMb?: number;
   /** Let transforms use the network (fetch, http, net…). @default false */
   allowNetwork?: boolean;
+  /** Let transforms write files: in their readable folders and the temp folder (see `readPaths`). @default false */
+  allowFsWrite?: boolean;
   /** Milliseconds a transform module may take to load (its top-level code) before its batch is given up. @default 10000 */
   loadTimeoutMs?: number;
   /** Largest output a transform may return, in bytes of JSON: the platform's response cap. @default 32768 */
@@ -33,6 +35,8 @@ export interface WorkerPoolOptions {
    * always readable, and nothing else is. @default [".cxda/build"]
    */
   readPaths?: string[];
+  /** Told once how the pool's sandbox is isolated, and what it lacks (what `--debug` prints). */
+  onIsolation?: (isolation: SandboxIsolation) => void;
   /**
    * Open the V8 inspector to the workers, for coverage and CPU profiles. Node 20's permission model refuses the
    * inspector, so such a pool's processes run without it (still with an empty environment and the module stand-ins).
@@ -50,6 +54,7 @@ export interface ResolvedWorkerPoolOptions {
   maxLogBytes: number;
   memoryMb: number;
   allowNetwork: boolean;
+  allowFsWrite: boolean;
   readPaths: string[];
   inspector: boolean;
 }
@@ -68,6 +73,7 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
     maxLogBytes: options.maxLogBytes ?? 65_536,
     memoryMb: options.memoryMb ?? 256,
     allowNetwork: options.allowNetwork ?? false,
+    allowFsWrite: options.allowFsWrite ?? false,
     readPaths: (options.readPaths ?? [join(".cxda", "build")]).map((path) => resolve(path)),
     inspector: options.inspector ?? false,
   };
@@ -230,7 +236,8 @@ function batchSize(cases: number, workers: number): number {
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
   const settings = resolveWorkerPoolOptions(options);
   const [workerEntry, hostEntry] = await Promise.all([resolveEntry("worker-entry"), resolveEntry("sandbox-process")]);
-  const sandbox = sandboxArguments({ readPaths: settings.readPaths, code: [workerEntry, hostEntry], inspector: settings.inspector });
+  const sandbox = sandboxArguments({ readPaths: settings.readPaths, code: [workerEntry, hostEntry], inspector: settings.inspector, fsWrite: settings.allowFsWrite });
+  options.onIsolation?.(sandbox.isolation);
   /** Whether the sandbox may read `file` (always, when the permission model is off). */
   const readable = (file: string): boolean =>
     !sandbox.isolation.permissionModel || sandbox.isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path));

@@ -22,8 +22,6 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   env?: string;
   /** Where bundled transforms are written. @default ".cxda/build" */
   buildDir?: string;
-  /** Let transforms write files. @default false */
-  allowFsWrite?: boolean;
   /** Run these cases instead of each action's case files (what `cxda run` does with one trigger). */
   cases?: CaseDefinition[];
   /** Keeps only the cases for which this returns true (`--filter`, `--shard`); `source` is the case's file#index. */
