@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatWithOptions } from "node:util";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { getHeapStatistics, promiseHooks, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { CaseExpectation, CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
@@ -109,6 +109,8 @@ for (const level of ["log", "info", "warn", "error", "debug"] as const) console[
 console.trace = capture("debug");
 
 const start = workerData as WorkerStartData;
+/** The real setImmediate, kept before timers are tracked: the harness's own turns of the event loop are not a case's. */
+const nextTurn = setImmediate;
 /** The real exit, kept for the harness before the guards replace it. */
 const exitWorker = installRuntimeGuards(start.allowNetwork);
 trackTimers();
@@ -116,8 +118,31 @@ captureStdio();
 
 // A transform may leave work behind (a timer that throws, a promise nobody awaits): record it on the running case
 // instead of letting it take the worker down.
-process.on("unhandledRejection", (reason) => capture("error")(`unhandled promise rejection in the transform: ${describeThrown(reason)}`));
-process.on("uncaughtException", (error) => capture("error")(`uncaught exception in the transform: ${describeThrown(error)}`));
+/** Counts cases, so that a promise knows which case made it. */
+let caseSeq = 0;
+/** Promises made so far: a case that made none has nothing left to settle after it returns. */
+let promisesMade = 0;
+const promiseOwner = new WeakMap<object, number>();
+promiseHooks.onInit((promise) => {
+  promisesMade++;
+  promiseOwner.set(promise, caseSeq);
+});
+process.on("unhandledRejection", (reason, promise) => {
+  const owner = promiseOwner.get(promise);
+  // A case waits for its own promises' rejections before it ends (see settleLeftovers); one that comes later belongs
+  // to a case that has ended, and is noted as such, never counted as the running case's.
+  if (owner !== undefined && owner !== caseSeq) capture("warn")(`a promise left by an earlier case in this worker rejected after that case ended: ${cut(describeThrown(reason))}`);
+  else capture("error")(`unhandled promise rejection in the transform: ${cut(describeThrown(reason))}`);
+});
+process.on("uncaughtException", (error) => capture("error")(`uncaught exception in the transform: ${cut(describeThrown(error))}`));
+
+/**
+ * Two turns of the event loop: Node reports unhandled rejections after the microtasks of a turn, so after the second
+ * turn begins, every rejection the case's promises made while it ran has been reported, on the case.
+ */
+function settleLeftovers(): Promise<void> {
+  return new Promise((resolve) => nextTurn(() => nextTurn(resolve)));
+}
 
 /** Stack frames of the harness are noise to a user: keep the transform's frames, with paths relative to the cwd. */
 function cleanStack(stack: string | undefined): string | undefined {
@@ -346,6 +371,7 @@ function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTransfor
   currentLogs = [];
   loggedChars = 0;
   logFault = undefined;
+  caseSeq++;
   const ref = input.generate;
   if (ref === undefined) return startCase(entry, input, input.trigger, transform, timings, at, detail);
   return triggerSource(entry).then((source) => startCase(entry, input, source(ref), transform, timings, at, detail));
@@ -374,10 +400,14 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
 
   startedAt = ended;
   let executeOutcome: StepOutcomes[number] = PLAIN_PASS[1]!;
+  /** When the transform returned or threw: waiting for its leftover promises is not part of the execute step. */
+  let executeEnded: number | undefined;
   const returnedValue = (value: unknown): void => {
+    executeEnded = now();
     output = toJsonOutput(value, start.maxOutputBytes);
   };
   const threw = (caught: unknown): void => {
+    executeEnded ??= now();
     const fault = isOutputError(caught) ? { code: "E_OUTPUT", message: caught.message, ownThrow: false } : classifyThrow(caught);
     output = undefined;
     if (fault.ownThrow) thrown = { message: cut(describeThrown(caught)) };
@@ -388,7 +418,7 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
 
   /** The steps after the transform has returned (or was skipped), and the result as it travels. */
   const finish = (): WireResult => {
-    ended = now();
+    ended = executeEnded ?? now();
     timings[at + 3] = startedAt;
     timings[at + 4] = ended - startedAt;
 
@@ -446,14 +476,17 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
   } else {
     const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: ctxLog });
     executed = true;
+    const made = promisesMade;
     try {
       const returned = transform(trigger, ctx);
-      // Only a promise is waited for: the rest of a case that returned a plain value runs straight on.
-      if (isThenable(returned)) return Promise.resolve(returned).then(returnedValue).catch(threw).then(finish);
+      // Only a promise is waited for: the rest of a case that returned a plain value runs straight on, unless it made
+      // promises, whose rejections must be reported on it before it ends.
+      if (isThenable(returned)) return Promise.resolve(returned).then(returnedValue).catch(threw).then(settleLeftovers).then(finish);
       returnedValue(returned);
     } catch (caught) {
       threw(caught);
     }
+    if (promisesMade !== made) return settleLeftovers().then(finish);
   }
   return finish();
 }

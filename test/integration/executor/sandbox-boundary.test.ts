@@ -60,6 +60,7 @@ const attacks: Attack[] = [
 const leaks = {
   interval: `export default (trigger, ctx) => { if (ctx.vars.first) setInterval(() => { throw new Error("late interval"); }, 1); return { id: trigger.triggerId }; };`,
   pollution: `export default (trigger, ctx) => { if (ctx.vars.first) Object.prototype.polluted = "yes"; return { polluted: ({}).polluted ?? null }; };`,
+  rejection: `export default (trigger, ctx) => { if (ctx.vars.first) Promise.reject(new Error("left behind")); return { id: trigger.triggerId }; };`,
   stdout: `export default (trigger) => { process.stdout.write("raw stdout\\n"); process.stderr.write("raw stderr\\n"); return { id: trigger.triggerId }; };`,
 };
 
@@ -132,6 +133,13 @@ describe("the sandbox boundary, attacked", () => {
     expect(got.map((r) => r.status)).toEqual(["pass", "pass"]);
     expect(got[0]?.logs.map((l) => l.message).join("\n")).toMatch(/left 1 timer\(s\) running/);
     expect(got[1]?.logs.map((l) => l.message).join("\n")).not.toMatch(/late interval/);
+  });
+
+  it("reports a promise a case left to reject on that case, never on the next", () => {
+    const got = results.get("leak-rejection") ?? [];
+    expect(got.map((r) => r.status)).toEqual(["pass", "pass"]);
+    expect(got[0]?.logs.map((l) => l.message)).toEqual(["unhandled promise rejection in the transform: left behind"]);
+    expect(got[1]?.logs).toEqual([]);
   });
 
   it("blames prototype pollution on the case that did it, and the next case never sees it", () => {
