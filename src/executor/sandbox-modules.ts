@@ -62,11 +62,11 @@ async function standInSource(name: string): Promise<string> {
   return lines.join("\n");
 }
 
-/** `open` reads are fine; any flag that writes, creates or truncates is refused. */
+/** `open` reads are fine; any flag that writes, creates, truncates or appends is refused (O_TRUNC truncates even read-only). */
 function openGuard(key: string, name: string, why: string): string {
   return `export const ${key} = function (path, flags, ...rest) {
   if (typeof flags === "string" && !/^(r|rs|sr)$/.test(flags)) __cxdaRefuse(${JSON.stringify(`${name}.${key}`)} + " with flags " + JSON.stringify(flags), ${JSON.stringify(why)})();
-  if (typeof flags === "number" && (flags & 3) !== 0) __cxdaRefuse(${JSON.stringify(`${name}.${key}`)} + " for writing", ${JSON.stringify(why)})();
+  if (typeof flags === "number" && (flags & (3 | real.constants.O_CREAT | real.constants.O_TRUNC | real.constants.O_APPEND)) !== 0) __cxdaRefuse(${JSON.stringify(`${name}.${key}`)} + " for writing", ${JSON.stringify(why)})();
   return real.${key}(path, flags, ...rest);
 };`;
 }

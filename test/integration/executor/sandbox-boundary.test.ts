@@ -30,7 +30,7 @@ const attacks: Attack[] = [
   { name: "project-dotenv", transform: `import { readFileSync } from "node:fs"; export default () => ({ env: readFileSync("PROJECT/.env", "utf8") });`, code: "E_SANDBOX", message: /\.env was refused/ },
   // Files
   { name: "promises-open-w", transform: `import { promises } from "node:fs"; export default async () => { const h = await promises.open("OUT", "w"); await h.close(); return {}; };`, code: "E_SANDBOX" },
-  { name: "numeric-trunc", transform: `import * as fs from "node:fs"; export default () => { fs.openSync("PROJECT/victim.txt", fs.constants.O_WRONLY | fs.constants.O_TRUNC); return {}; };`, code: "E_SANDBOX" },
+  { name: "numeric-trunc", transform: `import * as fs from "node:fs"; export default () => { fs.closeSync(fs.openSync("PROJECT/victim.txt", fs.constants.O_RDONLY | fs.constants.O_TRUNC)); return {}; };`, code: "E_SANDBOX" },
   { name: "write-stream", transform: `import * as fs from "node:fs"; export default async () => { const s = new fs.WriteStream("OUT"); await new Promise((r) => s.on("error", r)); return {}; };` },
   { name: "heap-snapshot", transform: `import * as v8 from "node:v8"; export default () => { v8.writeHeapSnapshot("OUT"); return {}; };`, code: "E_SANDBOX" },
   { name: "write-report", transform: `export default () => { process.report.writeReport("OUT"); return {}; };`, code: "E_SANDBOX" },
