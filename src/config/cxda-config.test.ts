@@ -113,8 +113,10 @@ describe("resolveCxdaConfig errors", () => {
   it.each([
     [{ workers: "4" }, '"workers" must be a whole number >= 1, got string "4"'],
     [{ workers: 0 }, '"workers" must be a whole number >= 1, got number 0'],
-    [{ timeoutMs: 1.5 }, '"timeoutMs" must be a whole number >= 1, got number 1.5'],
-    [{ memoryMb: 8 }, '"memoryMb" must be a whole number >= 16, got number 8'],
+    [{ timeoutMs: 1.5 }, '"timeoutMs" must be a whole number from 1 to 600000, got number 1.5'],
+    [{ timeoutMs: 600_001 }, '"timeoutMs" must be a whole number from 1 to 600000, got number 600001'],
+    [{ memoryMb: 8 }, '"memoryMb" must be a whole number from 16 to 32768, got number 8'],
+    [{ memoryMb: 1e9 }, '"memoryMb" must be a whole number from 16 to 32768, got number 1000000000'],
     [{ actions: ["actions", 3] }, '"actions[1]" must be a non-empty string, got number 3'],
     [{ actions: {} }, '"actions" must be a string or a list of strings, got object {}'],
     [{ env: "" }, '"env" must be a non-empty string, got string ""'],

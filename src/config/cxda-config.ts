@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { AuthMode, PlatformOptions } from "./platform-options.js";
+import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
 import {
   booleanAt,
   child,
@@ -225,13 +226,13 @@ export interface CxdaConfig {
    */
   reportsDir?: string;
   /**
-   * Milliseconds one case may run before its worker is stopped (`--timeout`).
+   * Milliseconds one case may run before its worker is stopped (`--timeout`), 1 to 600000.
    * @default 2000
    * @example 5000
    */
   timeoutMs?: number;
   /**
-   * Heap limit of each worker in MB (`--memory`).
+   * Heap limit of each worker in MB (`--memory`), 16 to 32768.
    * @default 256
    * @example 512
    */
@@ -433,8 +434,8 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     cacheDir: path("cacheDir", join(".cxda", "cache")),
     buildDir: join(rootDir, ".cxda", "build"),
     reportsDir,
-    timeoutMs: raw.timeoutMs === undefined ? 2000 : integerAt(at("timeoutMs"), raw.timeoutMs, 1),
-    memoryMb: raw.memoryMb === undefined ? 256 : integerAt(at("memoryMb"), raw.memoryMb, 16),
+    timeoutMs: raw.timeoutMs === undefined ? 2000 : integerAt(at("timeoutMs"), raw.timeoutMs, 1, MAX_TIMEOUT_MS),
+    memoryMb: raw.memoryMb === undefined ? 256 : integerAt(at("memoryMb"), raw.memoryMb, MIN_MEMORY_MB, MAX_MEMORY_MB),
     workers: raw.workers === undefined ? availableParallelism() : integerAt(at("workers"), raw.workers, 1),
     coverage: {
       enabled: coverage.enabled === undefined ? false : booleanAt(child(at("coverage"), "enabled"), coverage.enabled),

@@ -7,6 +7,7 @@ import { boundaryCases } from "./generate/boundary-cases.js";
 import { createGenerationRun } from "./generate/generation-run.js";
 import { validPayload } from "./generated-trigger.js";
 import { invalidMutations } from "./generate/invalid-mutations.js";
+import { MAX_GENERATED } from "./generate-limits.js";
 
 /** What to generate: valid instances, valid payloads at the schema's edges, or payloads that each break one rule. */
 export type GenerateMode = "valid" | "boundary" | "invalid";
@@ -49,8 +50,6 @@ export interface InvalidPayload {
   label: string;
 }
 
-/** Largest `count` accepted: generation is for test data, not for load. */
-export const MAX_GENERATED = 100_000;
 const MODES: readonly GenerateMode[] = ["valid", "boundary", "invalid"];
 
 /**

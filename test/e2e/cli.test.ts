@@ -78,6 +78,17 @@ describe("cxda test", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown option '--frobnicate'/);
   });
+
+  it.each([
+    [["--timeout", "600001"], "--timeout must be a whole number from 1 to 600000"],
+    [["--memory", "1000000"], "--memory must be a whole number from 16 to 32768"],
+    [["--generate", "100001"], "--generate must be a whole number from 0 to 100000"],
+  ])("exits 2 for %j, saying the range, before running anything", async (args, message) => {
+    const run = await cxda(["test", EXAMPLE_DIR, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cxda: E_USAGE ${message}`);
+    expect(run.stdout).toBe("");
+  });
 });
 
 describe("cxda run", () => {

@@ -3,7 +3,9 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "../../core/errors.js";
 import type { Terminal } from "../terminal.js";
+import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { registerGenerateCommand, runGenerateCommand } from "./generate.js";
+import { registerTestCommand } from "./test.js";
 
 const EXAMPLE = resolve(import.meta.dirname, "..", "..", "..", "examples", "billing-callback");
 
@@ -60,6 +62,24 @@ describe("cxda generate", () => {
     await expect(both).rejects.toSatisfy((error: unknown) => hasErrorCode(error, "E_USAGE"));
     const missing = runGenerateCommand(join(EXAMPLE, "cases"), { seed: "cxda" }, recorder());
     await expect(missing).rejects.toSatisfy((error: unknown) => hasErrorCode(error, "E_DEFINITION"));
+  });
+
+  it("takes the same upper bound for cxda test --generate as for cxda generate -n, and says the range", async () => {
+    const parse = async (args: string[]): Promise<unknown> => {
+      const program = new Command().exitOverride();
+      registerGenerateCommand(program, () => {});
+      registerTestCommand(program, () => {});
+      return program.parseAsync(["node", "cxda", ...args]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    };
+    const over = String(MAX_GENERATED + 1);
+    expect(await parse(["generate", EXAMPLE, "-n", over])).toMatchObject({ code: "E_USAGE", message: `-n must be a whole number from 1 to ${MAX_GENERATED}, got "${over}"` });
+    // A folder that does not exist: should the flag pass, the run stops at once instead of generating 100,001 cases.
+    expect(await parse(["test", "no-such-folder", "--generate", over])).toMatchObject({ code: "E_USAGE", message: `--generate must be a whole number from 0 to ${MAX_GENERATED}, got "${over}"` });
+    expect(await parse(["test", "no-such-folder", "--generate", "1e9"])).toMatchObject({ code: "E_USAGE", message: expect.stringContaining("--generate must be") });
+    expect(MAX_GENERATED).toBe(100_000);
   });
 
   it("rejects a count that is not a positive whole number while parsing the flags", async () => {

@@ -3,7 +3,8 @@ import { basename, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import { loadDefinition } from "../../definitions/load-definition.js";
-import { generatePayloads, MAX_GENERATED, type GeneratedPayload, type InvalidPayload } from "../../payloads/generate-payloads.js";
+import { generatePayloads, type GeneratedPayload, type InvalidPayload } from "../../payloads/generate-payloads.js";
+import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { EXIT } from "../exit-codes.js";
 import { integerFlag } from "../shared-options.js";
 import { paint, processTerminal, showJson, type Terminal } from "../terminal.js";
@@ -77,7 +78,7 @@ export function registerGenerateCommand(program: Command, setExit: (code: number
     .command("generate")
     .description("generate trigger payloads from an action's input schema: valid (default), boundary cases, or invalid mutations")
     .argument("<action-dir>", "the action folder (its definition.json is read)")
-    .addOption(new Option("-n, --count <n>", `how many (default: 5 valid payloads; every boundary case or mutation), at most ${MAX_GENERATED}`).argParser(integerFlag("-n")))
+    .addOption(new Option("-n, --count <n>", `how many (default: 5 valid payloads; every boundary case or mutation), at most ${MAX_GENERATED}`).argParser(integerFlag("-n", 1, MAX_GENERATED)))
     .option("--seed <seed>", "the same seed gives the same payloads on every machine", "cxda")
     .option("--invalid", "payloads that each break one rule of the schema, labelled with the rule and the path")
     .option("--boundary", "valid payloads at the schema's edges: min/max lengths and values, empty arrays, optional fields absent")

@@ -14,6 +14,7 @@ import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } fr
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { REPORTER_FILES } from "../../config/cxda-config.js";
+import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
 
 /** Reporters `--reporter` accepts. */
@@ -155,7 +156,11 @@ export function addTestOptions(command: Command): Command {
     .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
     .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
     .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
-    .addOption(new Option("--generate <n>", "add n schema-generated valid triggers per action (expect: valid output, no throw)").argParser(integerFlag("--generate", 0)))
+    .addOption(
+      new Option("--generate <n>", `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`).argParser(
+        integerFlag("--generate", 0, MAX_GENERATED),
+      ),
+    )
     .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", "cxda")
     .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
     .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/");
