@@ -80,6 +80,8 @@ export interface BatchMessage {
   detail: ResultDetail;
   /** Measure this batch; absent for an ordinary run. */
   instrument?: InstrumentOptions;
+  /** Check the built-ins after every case, not once per chunk: the batch is run again because one of its cases changed one. */
+  careful?: boolean;
 }
 
 /**
@@ -120,9 +122,10 @@ export interface ResultsMessage {
 /**
  * Worker → pool messages: `ready` once its modules have loaded; then results, in chunks, in order; `recycle` after the
  * last result it will send, when a case left something behind that later cases would meet (a changed built-in, memory
- * it holds on to): the pool replaces the worker and runs the rest elsewhere, blaming nobody.
+ * it holds on to): the pool replaces the worker and runs the rest elsewhere, blaming nobody. With `careful`, a chunk
+ * held a case that changed a built-in and was not sent: the rest runs again checking after every case.
  */
-export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle" };
+export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle"; careful?: boolean };
 
 /**
  * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can

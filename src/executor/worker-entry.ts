@@ -120,13 +120,23 @@ captureStdio();
 // instead of letting it take the worker down.
 /** Counts cases, so that a promise knows which case made it. */
 let caseSeq = 0;
-/** Promises made so far: a case that made none has nothing left to settle after it returns. */
+/** Promises made so far while a transform was being called: a case that made none has nothing left to settle. */
 let promisesMade = 0;
 const promiseOwner = new WeakMap<object, number>();
-promiseHooks.onInit((promise) => {
-  promisesMade++;
-  promiseOwner.set(promise, caseSeq);
-});
+/**
+ * Watches promise creation while a transform is being called, not all the time: a promise hook left on slows every
+ * promise of the worker (about a quarter of the throughput on cxda bench); turning it on and off costs about 0.3 µs.
+ */
+function watchPromises(): () => void {
+  let stop = promiseHooks.onInit((promise: Promise<unknown>) => {
+    promisesMade++;
+    promiseOwner.set(promise, caseSeq);
+  }) as (() => void) | undefined;
+  return () => {
+    stop?.();
+    stop = undefined;
+  };
+}
 process.on("unhandledRejection", (reason, promise) => {
   const owner = promiseOwner.get(promise);
   // A case waits for its own promises' rejections before it ends (see settleLeftovers); one that comes later belongs
@@ -300,6 +310,15 @@ const ctxLog = capture("log");
 /** Set when a case left the worker unfit for the next: it sends what it has, asks to be replaced, and stops. */
 let recycle = false;
 
+/**
+ * Whether the built-ins are checked after every case (a batch run again after a change was found in it), or once per
+ * chunk of results before they leave (every other batch: the check costs a few microseconds, more than a case).
+ */
+let checkEachCase = false;
+
+/** Set when a chunk's check found a changed built-in: the chunk was not sent and the worker waits to be replaced. */
+let polluted = false;
+
 const MB = 1024 * 1024;
 
 /**
@@ -340,7 +359,7 @@ function aftermath(executeMs: number): { code: string; message: string } | undef
   const timersLeft = endCaseTimers();
   if (timersLeft > 0) capture("warn")(`the transform left ${timersLeft} timer(s) running when it returned; they were cleared, since nothing after a case may run into the next`);
   if (logFault !== undefined) return logFault;
-  const changed = changedIntrinsic();
+  const changed = checkEachCase ? changedIntrinsic() : undefined;
   if (changed !== undefined) {
     recycle = true;
     return {
@@ -477,13 +496,16 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
     const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: ctxLog });
     executed = true;
     const made = promisesMade;
+    const unwatch = watchPromises();
     try {
       const returned = transform(trigger, ctx);
+      unwatch();
       // Only a promise is waited for: the rest of a case that returned a plain value runs straight on, unless it made
       // promises, whose rejections must be reported on it before it ends.
       if (isThenable(returned)) return Promise.resolve(returned).then(returnedValue).catch(threw).then(settleLeftovers).then(finish);
       returnedValue(returned);
     } catch (caught) {
+      unwatch();
       threw(caught);
     }
     if (promisesMade !== made) return settleLeftovers().then(finish);
@@ -586,8 +608,19 @@ class Outbox {
     if (this.wire.length >= CHUNK_CASES || Date.now() - this.flushedAt >= CHUNK_MS) this.flush();
   }
 
-  /** Sends what is waiting; with `done`, also tells the pool the batch is over. */
+  /**
+   * Sends what is waiting; with `done`, also tells the pool the batch is over. Unless each case was checked already,
+   * the built-ins are checked first: when a case of this chunk changed one, nothing of the chunk is sent, and the pool
+   * runs it again on a fresh worker that checks after every case, to find which one it was.
+   */
   flush(done?: ResultsMessage["done"]): void {
+    if (!checkEachCase && this.wire.length > 0 && changedIntrinsic() !== undefined) {
+      polluted = true;
+      this.wire = [];
+      mark(WORKER_PHASE.idle, 0);
+      port?.postMessage({ type: "recycle", careful: true } satisfies WorkerMessage);
+      return;
+    }
     if (this.wire.length > 0 || done !== undefined) {
       const timings = this.timings.subarray(0, this.wire.length * TIMING_SLOTS);
       const message: ResultsMessage = { type: "results", batchId: this.batchId, start: this.start, json: JSON.stringify(this.wire), timings };
@@ -602,6 +635,7 @@ class Outbox {
 }
 
 async function runBatch(message: BatchMessage): Promise<void> {
+  checkEachCase = message.careful === true;
   Atomics.store(state, WORKER_STATE.batchId, message.batchId);
   mark(WORKER_PHASE.loading, 0);
   for (const key of message.forget ?? []) actions.delete(key);
@@ -643,6 +677,7 @@ async function runBatch(message: BatchMessage): Promise<void> {
       result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
     }
     outbox.add(index, result);
+    if (polluted) return new Promise<void>(() => undefined);
     if (recycle) {
       // Everything up to this case leaves; the pool replaces this worker and runs the rest on a fresh one.
       mark(WORKER_PHASE.idle, 0);
@@ -655,6 +690,7 @@ async function runBatch(message: BatchMessage): Promise<void> {
   // Counts of a batch that did not ask for coverage must not leak into the next one that does.
   if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
   outbox.flush(measuring === undefined ? {} : { instrumentation: await measuring.finish() });
+  if (polluted) return new Promise<void>(() => undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

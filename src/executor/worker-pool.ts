@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { CxdaError, isCxdaError } from "../core/errors.js";
+import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { assertJsonData } from "./json-output.js";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, roundMs, timedDuration, timedSteps } from "./protocol.js";
 import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
@@ -59,8 +60,6 @@ export interface ResolvedWorkerPoolOptions {
   inspector: boolean;
 }
 
-/** The longest --timeout that makes sense for one case: ten minutes. */
-export const MAX_TIMEOUT_MS = 600_000;
 
 
 /** Applies defaults and rejects values that cannot work. */
@@ -83,10 +82,11 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
   positiveInteger("workers", resolved.workers, 1);
   positiveInteger("timeoutMs", resolved.timeoutMs, 1);
   if (resolved.timeoutMs > MAX_TIMEOUT_MS) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (ten minutes), got ${resolved.timeoutMs}`);
+  if (resolved.memoryMb > MAX_MEMORY_MB) throw new RangeError(`memoryMb must be at most ${MAX_MEMORY_MB}, got ${resolved.memoryMb}`);
   positiveInteger("loadTimeoutMs", resolved.loadTimeoutMs, 1);
   positiveInteger("maxOutputBytes", resolved.maxOutputBytes, 2);
   positiveInteger("maxLogBytes", resolved.maxLogBytes, 64);
-  positiveInteger("memoryMb", resolved.memoryMb, 16);
+  positiveInteger("memoryMb", resolved.memoryMb, MIN_MEMORY_MB);
   return resolved;
 }
 
@@ -140,6 +140,8 @@ interface Job {
   submission: Submission;
   /** Requeued after its worker died: its cases were announced as started already. */
   requeued?: boolean;
+  /** Run checking the built-ins after every case (see BatchMessage.careful). */
+  careful?: boolean;
   /** Set when the job is handed to a worker. */
   batchId: number;
   /** Index (within the job) of the first case whose result has not arrived. */
@@ -171,6 +173,8 @@ interface Slot {
   fault: HostFault | undefined;
   /** The worker asked to be replaced after its last result: nobody is to blame. */
   recycling: boolean;
+  /** The rest of its batches must run checking after every case. */
+  careful: boolean;
   /** The end of what the process wrote to stderr, to explain a process that died. */
   stderr: string;
 }
@@ -286,7 +290,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, stderr: "" };
+    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, careful: false, stderr: "" };
     // What the sandbox writes to its own stdout and stderr never reaches cxda's: a transform's output stays its own.
     child.stdout?.resume();
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
@@ -410,6 +414,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     slot.jobs.push(job);
     const actionKey = keyOf(job.action);
     const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: json, detail: job.submission.detail };
+    if (job.careful === true) message.careful = true;
     if (slot.known.has(actionKey)) {
       // Most recently used last: the oldest definition is the one a worker forgets first.
       slot.known.delete(actionKey);
@@ -493,7 +498,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       // A fault found by the sandbox process (with what the worker was doing), or a worker that wants replacing: the
       // process ends here, at once, whatever its thread is doing (even blocked in a native call).
       if (message.type === "fault") slot.fault ??= message;
-      else slot.recycling = true;
+      else {
+        slot.recycling = true;
+        slot.careful = message.careful === true;
+      }
       slot.process.kill("SIGKILL");
       return;
     }
@@ -562,7 +570,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
     const timing = reported !== undefined && started !== undefined ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since } : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
-      if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), positions: job.positions.slice(from, to), requeued: true, batchId: 0, next: 0 });
+      if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), positions: job.positions.slice(from, to), requeued: true, careful: slot.careful || job.careful === true, batchId: 0, next: 0 });
     };
     // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
     for (const job of [...slot.jobs].reverse()) {
