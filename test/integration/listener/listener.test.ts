@@ -298,3 +298,23 @@ describe("the listener recording triggers", () => {
     expect(recorded.data.customFields["note"]).toBe("customer read out [redacted] on the call");
   });
 });
+
+describe("the listener, given a transform that returns 100 MB", () => {
+  it("answers that request with E_OUTPUT and goes on answering (it used to die with the heap)", async () => {
+    const project = await createTempProject();
+    const definition = await exampleDefinition();
+    await project.addAction("huge", { definition, transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });` });
+    const listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 1 });
+    try {
+      const first = await post(listener, EXECUTE, await exampleTrigger());
+      expect(first.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(first.body)).toMatch(/E_OUTPUT/);
+      expect(JSON.stringify(first.body).length).toBeLessThan(100_000);
+      const health = await fetch(`${listener.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await listener.close();
+      await project.remove();
+    }
+  }, 60_000);
+});
