@@ -71,14 +71,19 @@ interface RoundFigures {
   cpuMicrosPerCase: number;
 }
 
-/** Runs `round` and measures it: wall time for the rate, the process's CPU time (all threads) for the cost per case. */
-async function measured(cases: number, round: () => Promise<void>): Promise<RoundFigures> {
+/**
+ * Runs `round` and measures it: wall time for the rate, CPU time for the cost per case: this process's (all threads)
+ * and, for the harness, its pool's sandbox processes'.
+ */
+async function measured(cases: number, round: () => Promise<void>, pool?: WorkerPool): Promise<RoundFigures> {
   const cpu = process.cpuUsage();
+  const poolCpu = pool?.cpuMicros() ?? 0;
   const started = performance.now();
   await round();
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  return { casesPerSec: cases / seconds, cpuMicrosPerCase: (used.user + used.system) / cases };
+  const poolUsed = (pool?.cpuMicros() ?? 0) - poolCpu;
+  return { casesPerSec: cases / seconds, cpuMicrosPerCase: (used.user + used.system + poolUsed) / cases };
 }
 
 function median(values: number[]): number {
@@ -154,7 +159,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         seen++;
       }
       if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
-    });
+    }, pool);
 
   // What crossing to a worker costs on these triggers, stage by stage.
   const batches: string[] = [];

@@ -1,6 +1,6 @@
 // A pool of sandboxed workers that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -130,6 +130,11 @@ export interface WorkerPool {
   readonly size: number;
   /** How the workers are isolated, for `--debug` and the threat model's limits. */
   readonly isolation: SandboxIsolation;
+  /**
+   * CPU time the pool's live sandbox processes have used, in µs (from `/proc`, so Linux only: undefined elsewhere). A
+   * process replaced since takes its time with it.
+   */
+  cpuMicros(): number | undefined;
 }
 
 interface Job {
@@ -220,6 +225,22 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
     entries.set(name, entry);
   }
   return entry;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat`'s times: 100 on every Linux that Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** User and system CPU time of a process, in µs, read from `/proc/<pid>/stat`; undefined where there is no `/proc`. */
+function processCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command name (which may hold spaces), from the state on: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1_000_000;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
@@ -648,5 +669,14 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       );
     },
     isolation: sandbox.isolation,
+    cpuMicros() {
+      let total = 0;
+      for (const slot of slots) {
+        const used = processCpuMicros(slot.process.pid);
+        if (used === undefined) return undefined;
+        total += used;
+      }
+      return total;
+    },
   };
 }
