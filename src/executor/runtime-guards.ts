@@ -82,6 +82,62 @@ function closeProcessDoors(): void {
   }
 }
 
+const DESCRIPTOR_WHY =
+  "a transform may write only to files it opened itself: the descriptors it did not open are the harness's (its channel to cxda, its output)";
+
+/**
+ * Writes through a file descriptor are allowed only on descriptors the transform opened itself. The permission model
+ * checks paths, not descriptors, and the sandbox process's descriptors include its channel to cxda (3): bytes
+ * written there would reach cxda as messages (a forged result, or a stream it can no longer read).
+ */
+function guardDescriptors(): void {
+  const fs = require("node:fs") as Record<string, (...args: unknown[]) => unknown>;
+  const own = new Set<number>();
+  const openSync = fs.openSync!;
+  seal(fs, "openSync", function (this: unknown, ...args: unknown[]) {
+    const fd = openSync.apply(this, args) as number;
+    own.add(fd);
+    return fd;
+  });
+  const open = fs.open!;
+  seal(fs, "open", function (this: unknown, ...args: unknown[]) {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = (error: unknown, fd: number) => {
+        if (error === null || error === undefined) own.add(fd);
+        return (callback as (error: unknown, fd: number) => unknown)(error, fd);
+      };
+    }
+    return open.apply(this, args);
+  });
+  const byDescriptor = (name: string, fdArgument: (args: unknown[]) => unknown): void => {
+    const real = fs[name];
+    if (typeof real !== "function") return;
+    seal(fs, name, function (this: unknown, ...args: unknown[]) {
+      const fd = fdArgument(args);
+      if (typeof fd === "number" && !own.has(fd)) throw sandboxError(`fs.${name} on descriptor ${fd}`, DESCRIPTOR_WHY);
+      return real.apply(this, args);
+    });
+  };
+  for (const name of ["write", "writeSync", "writev", "writevSync", "ftruncate", "ftruncateSync", "fsync", "fsyncSync", "fdatasync", "fdatasyncSync", "read", "readSync", "readv", "readvSync", "close", "closeSync"]) {
+    byDescriptor(name, (args) => args[0]);
+  }
+  // A number in place of the path is a descriptor: these write through it without calling fs.write.
+  for (const name of ["writeFile", "writeFileSync", "appendFile", "appendFileSync", "readFile", "readFileSync"]) byDescriptor(name, (args) => args[0]);
+  // A socket made on a descriptor (new net.Socket({ fd: 3 })) writes through its handle: not on the harness's.
+  const net = require("node:net") as { Socket: { prototype: Record<string, unknown> } };
+  for (const method of ["_writeGeneric", "_writev"]) {
+    const real = net.Socket.prototype[method] as ((...args: unknown[]) => unknown) | undefined;
+    if (typeof real !== "function") continue;
+    seal(net.Socket.prototype, method, function (this: { _handle?: { fd?: unknown } }, ...args: unknown[]) {
+      const fd = this._handle?.fd;
+      if (typeof fd === "number" && fd >= 0 && fd <= 3) throw sandboxError(`a socket on descriptor ${fd}`, DESCRIPTOR_WHY);
+      return real.apply(this, args);
+    });
+  }
+}
+
 /**
  * Installs every guard. Returns the real `process.exit`, kept for the harness. Imports of the real modules made
  * before this (the worker's own) see the changes too: `syncBuiltinESMExports` brings ES module views up to date.
@@ -89,6 +145,7 @@ function closeProcessDoors(): void {
 export function installRuntimeGuards(allowNetwork: boolean): (code: number) => never {
   const exit = process.exit.bind(process) as (code: number) => never;
   closeProcessDoors();
+  guardDescriptors();
   if (!allowNetwork) closeNetwork();
   syncBuiltinESMExports();
   return exit;

@@ -182,6 +182,8 @@ interface Slot {
   careful: boolean;
   /** The end of what the process wrote to stderr, to explain a process that died. */
   stderr: string;
+  /** When the process last sent anything, or was last handed a batch while idle (ms since the epoch). */
+  heard: number;
 }
 
 /**
@@ -311,7 +313,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, careful: false, stderr: "" };
+    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, careful: false, stderr: "", heard: Date.now() };
     // What the sandbox writes to its own stdout and stderr never reaches cxda's: a transform's output stays its own.
     child.stdout?.resume();
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
@@ -329,6 +331,27 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     setRef(slot, referenced);
     return slot;
   };
+
+  /**
+   * The last line of defence: a sandbox process that holds batches and has said nothing for longer than any case or
+   * module load may take is stopped. Its own watchdog normally reports first; this catches one whose main thread or
+   * channel to cxda a transform managed to break.
+   */
+  const silenceMs = Math.max(settings.timeoutMs, settings.loadTimeoutMs) + 5_000;
+  const backstop = setInterval(() => {
+    const now = Date.now();
+    for (const slot of slots) {
+      if (slot.jobs.length === 0 || slot.fault !== undefined || slot.recycling || now - slot.heard <= silenceMs) continue;
+      slot.fault = {
+        type: "fault",
+        fault: { code: "E_SANDBOX", message: `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)` },
+        state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
+        at: now - epoch,
+      };
+      slot.process.kill("SIGKILL");
+    }
+  }, 1_000);
+  backstop.unref();
 
   /** The batch the worker was on when its process reported a fault, when it is one of the slot's. */
   const faultedJob = (slot: Slot): Job | undefined => {
@@ -432,6 +455,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     if (job.cases.length === 0) return true;
     job.batchId = nextBatchId++;
     job.next = 0;
+    if (slot.jobs.length === 0) slot.heard = Date.now();
     slot.jobs.push(job);
     const actionKey = keyOf(job.action);
     const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: json, detail: job.submission.detail };
@@ -515,6 +539,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   const onMessage = (slot: Slot, message: HostMessage): void => {
+    slot.heard = Date.now();
     if (message.type === "fault" || message.type === "recycle") {
       // A fault found by the sandbox process (with what the worker was doing), or a worker that wants replacing: the
       // process ends here, at once, whatever its thread is doing (even blocked in a native call).
@@ -652,6 +677,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     },
     async close() {
       closed = true;
+      clearInterval(backstop);
       // Runs still going get no more results: they end with an error instead of waiting for ever.
       for (const submission of open) submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
       open.clear();

@@ -48,6 +48,12 @@ const attacks: Attack[] = [
   { name: "computed-child-process", transform: `export default async () => { const cp = await import(["node", "child_process"].join(":")); cp.execSync("touch OUT"); return {}; };`, code: "E_SANDBOX" },
   { name: "computed-worker", transform: `export default async () => { const wt = await import(["node", "worker_threads"].join(":")); new wt.Worker("1", { eval: true }); return {}; };`, code: "E_SANDBOX" },
   { name: "dlopen", transform: `export default () => { process.dlopen({ exports: {} }, "/nonexistent.node"); return {}; };`, code: "E_SANDBOX" },
+  // The sandbox's own channel to cxda (descriptor 3) and its output
+  { name: "channel-write", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeSync(3, "garbage that would stall cxda's reader"); return {}; };`, code: "E_SANDBOX", message: /fs.writeSync on descriptor 3 is blocked/ },
+  { name: "channel-write-file", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeFileSync(3, "garbage"); return {}; };`, code: "E_SANDBOX" },
+  { name: "channel-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); const s = new net.Socket({ fd: 3, readable: false, writable: true }); await new Promise((ok, fail) => { try { s.write("garbage", (e) => (e ? fail(e) : ok())); } catch (e) { fail(e); } }); return {}; };`, code: "E_SANDBOX" },
+  { name: "channel-read", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.readSync(3, Buffer.alloc(64)); return {}; };`, code: "E_SANDBOX" },
+  { name: "channel-close", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.closeSync(3); return {}; };`, code: "E_SANDBOX" },
   // Output and memory
   { name: "huge-string-output", transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });`, code: "E_OUTPUT", message: /a string of 104857600 characters at \/blob, over the 32768-byte limit/ },
   { name: "huge-log-line", transform: `export default () => { console.log("y".repeat(50 * 1024 * 1024)); return {}; };`, code: "E_LOG" },

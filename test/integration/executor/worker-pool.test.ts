@@ -160,6 +160,28 @@ describe("the worker pool", () => {
     expect(results[1]?.durationMs).toBeGreaterThanOrEqual(200);
   });
 
+  it("stops a sandbox process that says nothing for longer than any case may take, blames one case and carries on", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const dir = await project.addAction("slow", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 400)); return { n: t.n }; };` });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 1, timeoutMs: 1000, loadTimeoutMs: 100, readPaths: [`${project.root}/.build`] });
+    const results: WorkerCaseResult[] = [];
+    try {
+      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      // Freeze the sandbox process mid-case: its own watchdog stops with it, as if a transform had broken its main thread.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
+      const sandboxes = listing.split("\n").filter((line) => line.includes("sandbox-process")).map((line) => Number.parseInt(line.trim(), 10));
+      expect(sandboxes).toHaveLength(1);
+      for (const pid of sandboxes) process.kill(pid, "SIGSTOP");
+      await run;
+    } finally {
+      await pool.close();
+    }
+    expect(results.filter((r) => r.status === "error").map((r) => r.error?.message)).toEqual([expect.stringMatching(/stopped answering for \d+ ms/)]);
+    expect(results.filter((r) => r.status === "pass")).toHaveLength(2);
+  }, 30_000);
+
   it("times each step of a case", async () => {
     const [result] = await runAll(1, cases([undefined]));
     expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([
