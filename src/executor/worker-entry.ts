@@ -605,7 +605,8 @@ class Outbox {
   add(index: number, result: WireResult): void {
     if (this.wire.length === 0) this.start = index;
     this.wire.push(result);
-    if (this.wire.length >= CHUNK_CASES || Date.now() - this.flushedAt >= CHUNK_MS) this.flush();
+    // A careful batch sends each result at once: should the worker die, the pool knows exactly where.
+    if (checkEachCase || this.wire.length >= CHUNK_CASES || Date.now() - this.flushedAt >= CHUNK_MS) this.flush();
   }
 
   /**

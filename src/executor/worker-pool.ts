@@ -583,6 +583,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     };
   };
 
+  /** Why a sandbox process ended without reporting a fault, from how it ended and what it last wrote to stderr. */
+  const unexplainedExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): { code: string; message: string } => {
+    const how = signal ?? `exit code ${exitCode}`;
+    if (/heap limit|out of memory|allocation failed/i.test(slot.stderr)) {
+      return { code: "E_MEMORY", message: `the transform ran out of memory (one allocation larger than the ${settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)` };
+    }
+    return { code: "E_SANDBOX", message: `the sandbox process running the transform ended unexpectedly (${how})` };
+  };
+
   /** Every run still waiting ends with `error`: the pool cannot start a worker. */
   const breakPool = (error: Error): void => {
     broken = error;
@@ -609,10 +618,14 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       return;
     }
     slots[index] = spawn();
-    const fault = reported?.fault ?? { code: "E_SANDBOX", message: `the sandbox process running the transform ended unexpectedly (${signal ?? `exit code ${exitCode}`})` };
+    const fault = reported?.fault ?? unexplainedExit(slot, exitCode, signal);
     // When the worker died before it even marked a batch as begun, its oldest batch is the one to answer for it.
     const started = faultedJob(slot);
     const current = started ?? slot.jobs[0];
+    // A process that died without a word (V8 aborting on an allocation too large for the heap, say) left no state: its
+    // unsent results could hide which case it was on. Its batch runs again sending every result at once, so that a
+    // second death names the case exactly.
+    if (reported === undefined && !slot.recycling && current !== undefined && current.careful !== true) slot.careful = true;
     const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
     const timing = reported !== undefined && started !== undefined ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since } : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
@@ -620,7 +633,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     };
     // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
     for (const job of [...slot.jobs].reverse()) {
-      if (job !== current || slot.recycling) {
+      if (job !== current || slot.recycling || (reported === undefined && slot.careful && job.careful !== true)) {
         requeue(job, job.next, job.cases.length);
       } else if (reported?.loading === true || phase === WORKER_PHASE.loading) {
         for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault, i === job.next ? timing : undefined));

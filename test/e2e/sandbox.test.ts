@@ -22,8 +22,14 @@ describe("the sandbox, through the CLI", () => {
   const { writeSync } = await import(["node", "fs"].join(":"));
   process.stdout.write("not JSON {\\n");
   console.log("a log line");
-  writeSync(1, "straight to fd 1\\n");
-  return { id: trigger.triggerId, env: JSON.stringify(process.report.getReport().environmentVariables) };
+  let fd1;
+  try {
+    writeSync(1, "straight to fd 1\\n");
+    fd1 = "written";
+  } catch (error) {
+    fd1 = error.code;
+  }
+  return { id: trigger.triggerId, fd1, env: JSON.stringify(process.report.getReport().environmentVariables) };
 };`,
       cases: { "a.json": [{ name: "writes to stdout" }] },
     });
@@ -43,9 +49,11 @@ export default (trigger, ctx) => { if (ctx.vars.hang) readFileSync(${JSON.string
   it("keeps --json parseable when a transform writes to stdout, and gives the writes to the case's logs", async () => {
     const run = await cxda(["test", join(project.root, "noisy"), "--json"], { env: { CXONE_CLIENT_SECRET: SECRET } });
     expect(run.code).toBe(0);
-    const parsed = JSON.parse(run.stdout) as { results: Array<{ logs: Array<{ message: string }>; output: { env: string } }> };
+    const parsed = JSON.parse(run.stdout) as { results: Array<{ logs: Array<{ message: string }>; output: { env: string; fd1: string } }> };
     expect(parsed.results[0]?.logs.map((l) => l.message)).toEqual(["not JSON {", "a log line"]);
     expect(run.stdout).not.toContain("straight to fd 1");
+    // Descriptors the transform did not open are the harness's: writing to one is refused.
+    expect(parsed.results[0]?.output.fd1).toBe("E_SANDBOX");
     expect(run.stdout + run.stderr).not.toContain(SECRET);
     expect(JSON.parse(parsed.results[0]!.output.env)).toEqual({});
   });

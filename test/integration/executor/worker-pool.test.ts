@@ -182,6 +182,25 @@ describe("the worker pool", () => {
     expect(results.filter((r) => r.status === "pass")).toHaveLength(2);
   }, 30_000);
 
+  it("runs a batch again, blaming nobody, when its sandbox process dies without a word", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const dir = await project.addAction("slow-again", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 300)); return { n: t.n }; };` });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 1, readPaths: [`${project.root}/.build`] });
+    const results: WorkerCaseResult[] = [];
+    try {
+      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
+      for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process"))) process.kill(Number.parseInt(line.trim(), 10), "SIGKILL");
+      await run;
+    } finally {
+      await pool.close();
+    }
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
+  }, 30_000);
+
   it("times each step of a case", async () => {
     const [result] = await runAll(1, cases([undefined]));
     expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([
