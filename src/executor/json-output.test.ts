@@ -11,9 +11,31 @@ function codeAndMessage(value: unknown): { code: unknown; message: string } {
 }
 
 describe("toJsonOutput", () => {
-  it("returns plain JSON data unchanged", () => {
+  it("returns plain JSON data as an equal copy", () => {
     const value = { a: [1, "x", null, true, { b: 2 }], c: Object.create(null) as object };
-    expect(toJsonOutput(value)).toBe(value);
+    const copy = toJsonOutput(value);
+    expect(copy).toEqual(value);
+    expect(copy).not.toBe(value);
+  });
+
+  it("reads a getter once: what is validated is what leaves (regression: a getter grew to 50 MB after the check)", () => {
+    let reads = 0;
+    const value = {
+      get big() {
+        reads++;
+        return reads > 1 ? "y".repeat(50_000_000) : "small";
+      },
+    };
+    const copy = toJsonOutput(value, 32768);
+    expect(JSON.stringify(copy)).toBe('{"big":"small"}');
+    expect(reads).toBe(1);
+  });
+
+  it("keeps a __proto__ key as data, not as the copy's prototype", () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
+    const copy = toJsonOutput(value) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"polluted":true},"a":1}');
   });
 
   it("drops properties whose value is undefined, as JSON does", () => {
@@ -52,7 +74,7 @@ describe("toJsonOutput", () => {
 describe("toJsonOutput with a size limit", () => {
   it("passes an output within the limit without changing it", () => {
     const value = { note: "é".repeat(100) };
-    expect(toJsonOutput(value, 1000)).toBe(value);
+    expect(toJsonOutput(value, 1000)).toEqual(value);
   });
 
   it("refuses an output whose JSON is over the limit, in UTF-8 bytes", () => {

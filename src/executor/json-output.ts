@@ -48,17 +48,23 @@ const OUTPUT: JsonSubject = {
   rule: "a transform must return JSON data (objects, arrays, strings, finite numbers, booleans, null)",
 };
 
+/** Sets `key` on a copy as an own data property: `copy["__proto__"] = …` would set the copy's prototype instead. */
+function put(copy: Record<string, unknown>, key: string, item: unknown): void {
+  if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  else copy[key] = item;
+}
+
 /**
- * Walks `value`, failing at the first place that is not JSON data. Returns an upper bound of its JSON size in bytes,
- * and whether JSON would change it without losing anything (an `undefined` property dropped, a hole in an array
- * written as null).
+ * Walks `value`, failing at the first place that is not JSON data, and returns a copy of it as JSON would carry it:
+ * plain objects and arrays of the values read once each (a getter runs once, a Proxy's traps once, so what is
+ * validated is what leaves), `undefined` properties dropped and holes in arrays as null. Also returns an upper bound
+ * of its JSON size in bytes.
  */
-function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bound: number; changes: boolean } {
+function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bound: number; copy: unknown } {
   /** Objects on the way down from the root: a cycle is an object met again on its own path. */
   const ancestors = new Set<object>();
   /** The keys and indices from the root to where the walk is; read only to name the place of a problem. */
   const path: Array<string | number> = [];
-  let changes = false;
   // At most 6 bytes per UTF-16 unit of a string (a \uXXXX escape), 25 per number, plus quotes and punctuation.
   let bound = 0;
   // At least one byte per UTF-16 unit of a string or key: past `maxBytes` the walk stops there, so a 100 MB output is
@@ -68,20 +74,20 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
     const at = pointer(path);
     throw new CxdaError(subject.code, `${path.length === 0 ? subject.whole : subject.part(at)} ${what}; ${subject.rule}`, { context: { path: at } });
   };
-  const visit = (current: unknown): void => {
+  const visit = (current: unknown): unknown => {
     if (current === null || typeof current === "boolean") {
       bound += 5;
-      return;
+      return current;
     }
     if (typeof current === "string") {
       bound += current.length * 6 + 3;
       least += current.length + 2;
       if (least > maxBytes) subject.tooLarge(`a string of ${current.length} characters at ${pointer(path)}`, maxBytes);
-      return;
+      return current;
     }
     if (typeof current === "number") {
       bound += 25;
-      if (Number.isFinite(current)) return;
+      if (Number.isFinite(current)) return current;
       fail(`${describe(current)}, which JSON cannot carry`);
     }
     if (typeof current !== "object") fail(describe(current));
@@ -92,48 +98,54 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
     if (!plainArray && proto !== Object.prototype && proto !== null) fail(describe(object));
     ancestors.add(object);
     bound += 2;
+    let copy: unknown[] | Record<string, unknown>;
     if (plainArray) {
       const items = object as unknown[];
+      const length = items.length;
       // Every item takes at least a character and a comma: a huge (even sparse) array is refused before it is walked,
       // which could otherwise take longer than the case's time limit.
-      if (items.length * 2 > maxBytes) subject.tooLarge(`an array of ${items.length} items at ${pointer(path)}`, maxBytes);
-      for (let index = 0; index < items.length; index++) {
+      if (length * 2 > maxBytes) subject.tooLarge(`an array of ${length} items at ${pointer(path)}`, maxBytes);
+      const list = new Array<unknown>(length);
+      for (let index = 0; index < length; index++) {
         // A hole (`[, "x"]`) is written as null, as JSON.stringify writes it; an explicit undefined is a mistake.
         if (!(index in items)) {
           bound += 5;
-          changes = true;
+          list[index] = null;
           continue;
         }
         path.push(index);
-        visit(items[index]);
+        list[index] = visit(items[index]);
         path.pop();
       }
+      copy = list;
     } else {
       const record = object as Record<string, unknown>;
+      const fields: Record<string, unknown> = {};
       for (const key of Object.keys(record)) {
         const item = record[key];
-        if (item === undefined) changes = true;
-        else {
-          bound += key.length * 6 + 3;
-          least += key.length + 3;
-          if (least > maxBytes) subject.tooLarge(`more than ${maxBytes} bytes of keys and strings by ${pointer(path)}`, maxBytes);
-          path.push(key);
-          visit(item);
-          path.pop();
-        }
+        if (item === undefined) continue;
+        bound += key.length * 6 + 3;
+        least += key.length + 3;
+        if (least > maxBytes) subject.tooLarge(`more than ${maxBytes} bytes of keys and strings by ${pointer(path)}`, maxBytes);
+        path.push(key);
+        put(fields, key, visit(item));
+        path.pop();
       }
+      copy = fields;
     }
     ancestors.delete(object);
+    return copy;
   };
-  visit(value);
-  return { bound, changes };
+  const copy = visit(value);
+  return { bound, copy };
 }
 
 /**
  * Returns the output as the platform would receive it, or throws `E_OUTPUT` unless `value` is null, a boolean,
  * a finite number, a string, an array or a plain object of those, without cycles. Object properties whose value is
  * `undefined` are dropped and holes in arrays become null, as JSON serialisation does; anything else that JSON would
- * lose or change is an error.
+ * lose or change is an error. The result is a copy, read from `value` once: a getter that would answer differently
+ * later cannot change what was validated.
  *
  * With `maxBytes`, an output whose JSON is longer than that (in UTF-8 bytes) is `E_OUTPUT` too. The same walk keeps an
  * upper bound of the size, so only an output that might be too large is serialised to be measured exactly.
@@ -142,14 +154,13 @@ function walkJson(value: unknown, subject: JsonSubject, maxBytes: number): { bou
  * toJsonOutput({ at: new Date() });                      // E_OUTPUT: output /at is a Date
  */
 export function toJsonOutput(value: unknown, maxBytes = Infinity): unknown {
-  const { bound, changes } = walkJson(value, OUTPUT, maxBytes);
-  // Serialised at most once: to drop what JSON drops, or to measure an output that might be too large.
-  const text = changes || bound > maxBytes ? JSON.stringify(value) : undefined;
-  if (text !== undefined && bound > maxBytes) {
-    const bytes = Buffer.byteLength(text);
+  const { bound, copy } = walkJson(value, OUTPUT, maxBytes);
+  if (bound > maxBytes) {
+    // The copy holds plain data only: serialising it runs no code of the transform.
+    const bytes = Buffer.byteLength(JSON.stringify(copy));
     if (bytes > maxBytes) outputTooLarge(`${bytes} bytes`, maxBytes, { bytes });
   }
-  return changes ? (JSON.parse(text!) as unknown) : value;
+  return copy;
 }
 
 /** Largest JSON {@link assertJsonData} accepts: variables are settings, not payloads. */

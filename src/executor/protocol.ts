@@ -113,6 +113,11 @@ export interface ResultsMessage {
   start: number;
   /** A JSON array of {@link WireResult}, one per case. */
   json: string;
+  /**
+   * The same array as structured data, in place of `json` when a transform changed a built-in the worker could not
+   * put back (JSON in that worker is no longer to be trusted).
+   */
+  wire?: WireResult[];
   /** {@link TIMING_SLOTS} numbers per case, in the order of `json`. */
   timings: Float64Array;
   /** Present on the batch's last message: the batch is over (with what it measured, when it measured anything). */

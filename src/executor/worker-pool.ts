@@ -559,7 +559,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
     const job = slot.jobs.find((each) => each.batchId === message.batchId);
     if (job === undefined) return;
-    const wires = JSON.parse(message.json) as WireResult[];
+    const wires = message.wire ?? (JSON.parse(message.json) as WireResult[]);
     job.next = message.start + wires.length;
     for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;

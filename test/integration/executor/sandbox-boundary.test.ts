@@ -67,6 +67,10 @@ const leaks = {
   interval: `export default (trigger, ctx) => { if (ctx.vars.first) setInterval(() => { throw new Error("late interval"); }, 1); return { id: trigger.triggerId }; };`,
   pollution: `export default (trigger, ctx) => { if (ctx.vars.first) Object.prototype.polluted = "yes"; return { polluted: ({}).polluted ?? null }; };`,
   rejection: `export default (trigger, ctx) => { if (ctx.vars.first) Promise.reject(new Error("left behind")); return { id: trigger.triggerId }; };`,
+  "hidden-tojson": `export default (trigger, ctx) => { if (ctx.vars.first) Object.defineProperty(Object.prototype, "toJSON", { value: function () { return this && this.status === "error" ? { ...this, status: "pass", error: undefined } : this; }, configurable: true }); return { id: trigger.triggerId }; };`,
+  "fixed-tojson": `export default (trigger, ctx) => { if (ctx.vars.first) Object.defineProperty(Object.prototype, "toJSON", { value: function () { return this && this.status === "error" ? { ...this, status: "pass", error: undefined } : this; }, configurable: false }); return { id: trigger.triggerId }; };`,
+  "symbol-key": `export default (trigger, ctx) => { if (ctx.vars.first) Array.prototype[Symbol.for("cxda.test")] = 1; return { seen: [][Symbol.for("cxda.test")] ?? null }; };`,
+  "changing-getter": `export default (trigger) => { let reads = 0; return { id: trigger.triggerId, get big() { reads++; return reads > 1 ? "y".repeat(50000000) : "small"; } }; };`,
   stdout: `export default (trigger) => { process.stdout.write("raw stdout\\n"); process.stderr.write("raw stderr\\n"); return { id: trigger.triggerId }; };`,
 };
 
@@ -155,6 +159,21 @@ describe("the sandbox boundary, attacked", () => {
     expect(got[0]?.error?.message).toMatch(/changed Object\.prototype\.polluted/);
     expect(got[1]?.status).toBe("pass");
     expect(got[1]?.output).toEqual({ polluted: null });
+  });
+
+  it.each(["hidden-tojson", "fixed-tojson", "symbol-key"])("%s: blames a hidden change of a built-in on its case, and no result is forged", (name) => {
+    const got = results.get(`leak-${name}`) ?? [];
+    expect(got.map((r) => r.status)).toEqual(["error", "pass"]);
+    expect(got[0]?.error?.code).toBe("E_SANDBOX");
+    expect(got[0]?.error?.message).toMatch(/the transform changed (Object|Array)\.prototype/);
+  });
+
+  it("reads a getter in an output once: what was validated is what leaves", () => {
+    const got = results.get("leak-changing-getter") ?? [];
+    expect(got.map((r) => [r.status, r.output])).toEqual([
+      ["pass", { id: "tr-1", big: "small" }],
+      ["pass", { id: "tr-1", big: "small" }],
+    ]);
   });
 
   it("captures what a transform writes to stdout and stderr into its case's logs", () => {
