@@ -37,12 +37,12 @@ const NATIVE_WHY = "a transform may not load native code or reach the process un
  * through their prototypes: every client (http, https, http2, tls, fetch's undici) ends in `net.Socket#connect`.
  */
 const NETWORK_DOORS: Record<string, { functions: string[]; prototypes?: Record<string, string[]> }> = {
-  net: { functions: ["connect", "createConnection", "createServer"], prototypes: { Socket: ["connect"], Server: ["listen"] } },
+  net: { functions: ["connect", "createConnection", "createServer"], prototypes: { Socket: ["connect"], Server: ["listen", "_listen2"] } },
   tls: { functions: ["connect", "createServer"] },
   http: { functions: ["request", "get", "createServer"], prototypes: { Server: ["listen"] } },
   https: { functions: ["request", "get", "createServer"] },
   http2: { functions: ["connect", "createServer", "createSecureServer"] },
-  dgram: { functions: ["createSocket"], prototypes: { Socket: ["bind", "send", "connect"] } },
+  dgram: { functions: ["createSocket"], prototypes: { Socket: ["bind", "send", "sendto", "connect"] } },
   dns: {
     functions: ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"],
     prototypes: { Resolver: ["resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"] },
@@ -63,7 +63,11 @@ function closeNetwork(): void {
     }
   }
   const dns = require("node:dns") as { promises?: Record<string, unknown> };
-  if (dns.promises !== undefined) for (const fn of NETWORK_DOORS["dns/promises"]!.functions) if (typeof dns.promises[fn] === "function") seal(dns.promises, fn, refuse(`dns.promises.${fn}`, NETWORK_WHY));
+  const lookups = NETWORK_DOORS["dns/promises"]!.functions;
+  if (dns.promises !== undefined) for (const fn of lookups) if (typeof dns.promises[fn] === "function") seal(dns.promises, fn, refuse(`dns.promises.${fn}`, NETWORK_WHY));
+  // The promise API has a Resolver class of its own, as does dns/promises (the same object, sealed once).
+  const promiseResolver = (dns.promises?.Resolver as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  if (promiseResolver !== undefined) for (const fn of lookups) if (typeof promiseResolver[fn] === "function") seal(promiseResolver, fn, refuse(`dns.promises.Resolver#${fn}`, NETWORK_WHY));
   for (const name of ["fetch", "WebSocket", "EventSource"]) if (name in globalThis) seal(globalThis, name, refuse(name, NETWORK_WHY));
 }
 
@@ -71,15 +75,24 @@ function closeNetwork(): void {
 function closeProcessDoors(): void {
   const threads = require("node:worker_threads") as Record<string, unknown>;
   seal(threads, "Worker", refuse("worker_threads.Worker", THREAD_WHY));
+  // The harness's own channel and shared state (taken by worker-entry.ts before this runs) are no transform's business:
+  // a forged message or a rewritten phase would blame, time or pass cases falsely.
+  seal(threads, "parentPort", null);
+  seal(threads, "workerData", null);
+  // Module hooks run on a thread of their own, which these guards never reach.
+  const modules = require("node:module") as Record<string, unknown>;
+  for (const name of ["register", "registerHooks"]) if (typeof modules[name] === "function") seal(modules, name, refuse(`module.${name}`, THREAD_WHY));
   const cluster = require("node:cluster") as Record<string, unknown>;
   seal(cluster, "fork", refuse("cluster.fork", THREAD_WHY));
   process.exit = refuse("process.exit()", EXIT_WHY) as typeof process.exit;
   process.abort = refuse("process.abort()", EXIT_WHY) as typeof process.abort;
   process.kill = refuse("process.kill()", EXIT_WHY) as typeof process.kill;
   process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
-  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit"] as const) {
+  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit", "_kill", "_debugProcess", "_debugEnd", "_startProfilerIdleNotifier", "_stopProfilerIdleNotifier"]) {
     if (name in process) seal(process, name, refuse(`process.${name}()`, NATIVE_WHY));
   }
+  // Their answer includes the harness's message port.
+  for (const name of ["_getActiveHandles", "_getActiveRequests"]) if (name in process) seal(process, name, refuse(`process.${name}()`, "the harness's handles are not a transform's"));
 }
 
 const DESCRIPTOR_WHY =
@@ -127,7 +140,7 @@ function guardDescriptors(): void {
   for (const name of ["writeFile", "writeFileSync", "appendFile", "appendFileSync", "readFile", "readFileSync"]) byDescriptor(name, (args) => args[0]);
   // A socket made on a descriptor (new net.Socket({ fd: 3 })) writes through its handle: not on the harness's.
   const net = require("node:net") as { Socket: { prototype: Record<string, unknown> } };
-  for (const method of ["_writeGeneric", "_writev"]) {
+  for (const method of ["_writeGeneric", "_writev", "_read"]) {
     const real = net.Socket.prototype[method] as ((...args: unknown[]) => unknown) | undefined;
     if (typeof real !== "function") continue;
     seal(net.Socket.prototype, method, function (this: { _handle?: { fd?: unknown } }, ...args: unknown[]) {

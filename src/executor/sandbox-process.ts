@@ -87,7 +87,13 @@ function begin(start: HostStart): void {
   const watchdog = setInterval(watch, WATCH_INTERVAL_MS);
 
   worker.on("message", (message: WorkerMessage) => {
-    if (message.type === "ready") baseline = process.memoryUsage.rss();
+    // Only the harness's kinds of message pass; the pool checks their contents against the batch it sent.
+    const kind = typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (kind !== "ready" && kind !== "results" && kind !== "recycle") {
+      fault("E_SANDBOX", "the worker sent a message the harness never sends; it was stopped");
+      return;
+    }
+    if (kind === "ready") baseline = process.memoryUsage.rss();
     send(message);
   });
   worker.on("error", (error: Error & { code?: string }) => {

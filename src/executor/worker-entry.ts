@@ -642,7 +642,21 @@ class Outbox {
   }
 }
 
+/**
+ * What keeps an idle worker's event loop busy (its message port), counted when the first batch begins: more than this
+ * after a batch is left-over work.
+ */
+let idleResources: number | undefined;
+
+/** Timers, ports, requests and handles the event loop still has, except handles on their way to closing. */
+function pendingWork(): number {
+  let count = 0;
+  for (const kind of process.getActiveResourcesInfo()) if (kind !== "CloseReq") count++;
+  return count;
+}
+
 async function runBatch(message: BatchMessage): Promise<void> {
+  idleResources ??= pendingWork();
   checkEachCase = message.careful === true;
   Atomics.store(state, WORKER_STATE.batchId, message.batchId);
   mark(WORKER_PHASE.loading, 0);
@@ -699,6 +713,12 @@ async function runBatch(message: BatchMessage): Promise<void> {
   if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
   outbox.flush(measuring === undefined ? {} : { instrumentation: await measuring.finish() });
   if (polluted) return new Promise<void>(() => undefined);
+  if (pendingWork() > idleResources!) {
+    // Work the transform left that no case owns (an AbortSignal.timeout, a MessageChannel, a pending read): it must
+    // not run into another action's batch. The batch's results are out; a fresh worker takes what comes next.
+    port?.postMessage({ type: "recycle" } satisfies WorkerMessage);
+    return new Promise<void>(() => undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { CxdaError, isCxdaError } from "../core/errors.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { assertJsonData } from "./json-output.js";
 import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, roundMs, timedDuration, timedSteps } from "./protocol.js";
-import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, ResultsMessage, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
 import { sandboxArguments, type SandboxIsolation } from "./sandbox-arguments.js";
 
 /** Options of {@link createWorkerPool}. */
@@ -243,6 +243,24 @@ function processCpuMicros(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a result as it crossed (see WireResult) has the shape the runner relies on. */
+function wellFormed(wire: unknown): boolean {
+  if (wire === 0) return true;
+  if (typeof wire !== "object" || wire === null) return false;
+  if (!("result" in wire)) return (!("logs" in wire) || Array.isArray((wire as { logs?: unknown }).logs));
+  const result = (wire as { result: unknown }).result;
+  if (typeof result !== "object" || result === null) return false;
+  const fields = result as Record<string, unknown>;
+  return (
+    (fields.status === "pass" || fields.status === "fail" || fields.status === "error") &&
+    Array.isArray(fields.issues) &&
+    Array.isArray(fields.failures) &&
+    Array.isArray(fields.logs) &&
+    Array.isArray(fields.steps) &&
+    typeof fields.durationMs === "number"
+  );
 }
 
 /** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
@@ -527,6 +545,20 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     settle(submission);
   };
 
+  /** The results a message carries, when they are well formed and fit the batch; undefined otherwise. */
+  const readWires = (message: ResultsMessage, job: Job): WireResult[] | undefined => {
+    let wires: unknown;
+    try {
+      wires = message.wire ?? JSON.parse(message.json);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(wires) || message.start + wires.length > job.cases.length) return undefined;
+    if (!(message.timings instanceof Float64Array) || message.timings.length < wires.length * TIMING_SLOTS) return undefined;
+    for (const wire of wires as unknown[]) if (!wellFormed(wire)) return undefined;
+    return wires as WireResult[];
+  };
+
   /** A worker's result for a case, whole, from what crossed the thread boundary. */
   const unpack = (wire: WireResult, timings: Float64Array, at: number): WorkerCaseResult => {
     if (wire !== 0 && "result" in wire) return wire.result;
@@ -557,9 +589,20 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       if (!closed) dispatch();
       return;
     }
-    const job = slot.jobs.find((each) => each.batchId === message.batchId);
-    if (job === undefined) return;
-    const wires = message.wire ?? (JSON.parse(message.json) as WireResult[]);
+    // Results come for the oldest batch the worker holds, in order, each once: anything else is refused, never trusted
+    // (a transform that reached the channel could otherwise pass another action's case, or crash the run).
+    const job = slot.jobs[0];
+    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId && message.start === job.next ? readWires(message, job) : undefined;
+    if (job === undefined || wires === undefined) {
+      slot.fault ??= {
+        type: "fault",
+        fault: { code: "E_SANDBOX", message: "the sandbox process sent a message that is not a result of the batch it runs; it was stopped" },
+        state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
+        at: Date.now() - epoch,
+      };
+      slot.process.kill("SIGKILL");
+      return;
+    }
     job.next = message.start + wires.length;
     for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;

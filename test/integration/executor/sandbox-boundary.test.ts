@@ -54,6 +54,12 @@ const attacks: Attack[] = [
   { name: "channel-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); const s = new net.Socket({ fd: 3, readable: false, writable: true }); await new Promise((ok, fail) => { try { s.write("garbage", (e) => (e ? fail(e) : ok())); } catch (e) { fail(e); } }); return {}; };`, code: "E_SANDBOX" },
   { name: "channel-read", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.readSync(3, Buffer.alloc(64)); return {}; };`, code: "E_SANDBOX" },
   { name: "channel-close", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.closeSync(3); return {}; };`, code: "E_SANDBOX" },
+  { name: "channel-read-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Socket({ fd: 3, readable: true, writable: false }); return {}; };`, code: "E_SANDBOX" },
+  { name: "active-handles", transform: `export default () => { process._getActiveHandles(); return {}; };`, code: "E_SANDBOX" },
+  { name: "module-register", transform: `export default async () => { const m = await import(["node", "module"].join(":")); m.register("data:text/javascript,export {}"); return {}; };`, code: "E_SANDBOX" },
+  { name: "dns-promise-resolver", transform: `export default async () => { const d = await import(["node", "dns"].join(":")); await new d.promises.Resolver().resolve4("example.invalid"); return {}; };`, code: "E_SANDBOX" },
+  { name: "server-listen2", transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Server()._listen2("127.0.0.1", 0, 4, 511); return {}; };`, code: "E_SANDBOX" },
+  { name: "private-kill", transform: `export default () => { process._kill(process.ppid, 0); return {}; };`, code: "E_SANDBOX" },
   // Output and memory
   { name: "huge-string-output", transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });`, code: "E_OUTPUT", message: /a string of 104857600 characters at \/blob, over the 32768-byte limit/ },
   { name: "huge-log-line", transform: `export default () => { console.log("y".repeat(50 * 1024 * 1024)); return {}; };`, code: "E_LOG" },
@@ -71,6 +77,9 @@ const leaks = {
   "fixed-tojson": `export default (trigger, ctx) => { if (ctx.vars.first) Object.defineProperty(Object.prototype, "toJSON", { value: function () { return this && this.status === "error" ? { ...this, status: "pass", error: undefined } : this; }, configurable: false }); return { id: trigger.triggerId }; };`,
   "symbol-key": `export default (trigger, ctx) => { if (ctx.vars.first) Array.prototype[Symbol.for("cxda.test")] = 1; return { seen: [][Symbol.for("cxda.test")] ?? null }; };`,
   "changing-getter": `export default (trigger) => { let reads = 0; return { id: trigger.triggerId, get big() { reads++; return reads > 1 ? "y".repeat(50000000) : "small"; } }; };`,
+  "abort-signal": `export default (trigger, ctx) => { if (ctx.vars.first) AbortSignal.timeout(150).addEventListener("abort", () => { for (;;) {} }); return { id: trigger.triggerId }; };`,
+  "message-loop": `export default (trigger, ctx) => { if (ctx.vars.first) { const { port1, port2 } = new MessageChannel(); port1.onmessage = () => port2.postMessage(0); port2.onmessage = () => port1.postMessage(0); port1.postMessage(0); } return { id: trigger.triggerId }; };`,
+  "harness-port": `import { parentPort, workerData } from "node:worker_threads"; export default (trigger) => ({ id: trigger.triggerId, port: parentPort === null, state: workerData === null });`,
   stdout: `export default (trigger) => { process.stdout.write("raw stdout\\n"); process.stderr.write("raw stderr\\n"); return { id: trigger.triggerId }; };`,
 };
 
@@ -182,6 +191,19 @@ describe("the sandbox boundary, attacked", () => {
     expect(got[0]?.logs.map((l) => [l.level, l.message])).toEqual([
       ["log", "raw stdout"],
       ["error", "raw stderr"],
+    ]);
+  });
+
+  it("keeps work a case left outside its timers (an AbortSignal.timeout, a message loop) out of other actions' cases", () => {
+    for (const name of ["abort-signal", "message-loop"]) expect(results.get(`leak-${name}`)?.map((r) => r.status)).toEqual(["pass", "pass"]);
+    const timedOut = [...results.entries()].filter(([, got]) => got.some((r) => r.error?.code === "E_TIMEOUT")).map(([name]) => name);
+    expect(timedOut).toEqual([]);
+  });
+
+  it("gives a transform neither the harness's message port nor its shared state", () => {
+    expect(results.get("leak-harness-port")?.map((r) => r.output)).toEqual([
+      { id: "tr-1", port: true, state: true },
+      { id: "tr-1", port: true, state: true },
     ]);
   });
 
