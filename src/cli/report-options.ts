@@ -61,9 +61,9 @@ export function addReportOptions(command: Command): Command {
   command
     .option("--trace [detail]", "write reports/traces/<action>/<case>.json; --trace payloads adds each trigger and output (secrets redacted)")
     .option("--otel", "write the run's traces as OpenTelemetry OTLP/JSON (reports/traces.otlp.json)")
-    .option("--profile", "take a V8 CPU profile per action (reports/profiles/<action>.cpuprofile) and print its top functions")
+    .option("--profile", "take a V8 CPU profile per action (reports/profiles/<action>.cpuprofile) and print its top functions; runs transforms without Node's permission model (docs/threat-model.md)")
     .addOption(new Option("--profile.interval <us>", "CPU profile sampling interval in microseconds (default 250)").argParser((v) => Number(v)))
-    .option("--coverage", "measure coverage of the transforms (reports/coverage/: text, html, lcov, json-summary)");
+    .option("--coverage", "measure coverage of the transforms (reports/coverage/: text, html, lcov, json-summary); runs transforms without Node's permission model (docs/threat-model.md)");
   for (const metric of METRICS) {
     command.addOption(new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(percentFlag(`--coverage.${metric}`)));
   }

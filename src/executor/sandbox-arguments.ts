@@ -1,5 +1,5 @@
 // The Node options a sandbox process starts with: the permission model, and the few paths it may read.
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
@@ -29,10 +29,44 @@ export interface SandboxArgumentOptions {
 }
 
 /**
- * Files that hold credentials by convention. A folder that directly holds one is opened entry by entry, leaving them
- * out: an action folder at a project's root must not make its `.env` readable.
+ * Files and folders that hold credentials by convention. A folder that holds one, directly or a few levels down, is
+ * opened entry by entry, leaving them out: an action folder at a project's root must not make its `.env`, `.envrc` or
+ * `.git` (whose config may carry a token in a remote's URL) readable.
  */
-const SECRET_FILE = /^(\.env(\..*)?|\.npmrc|\.netrc|\.git-credentials|\.pgpass|credentials(\.json)?)$/i;
+const SECRET_FILE = /^(\.env(\..*)?|\.envrc|\.npmrc|\.netrc|\.git-credentials|\.pgpass|\.git|\.ssh|\.aws|\.docker|credentials(\.json)?|id_(rsa|ed25519|ecdsa|dsa))$/i;
+
+/** How deep under a readable folder credential files are looked for (node_modules is not searched). */
+const SECRET_DEPTH = 4;
+
+/**
+ * Whether an entry is left out of what transforms may read: a credential file, or a symbolic link that leads out of
+ * the folder granted (Node's permission model follows links, so a link could reach a file it would refuse by name).
+ */
+function leftOut(dir: string, entry: Dirent, top: string): boolean {
+  if (SECRET_FILE.test(entry.name)) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    const target = realpathSync(join(dir, entry.name));
+    return target !== top && !target.startsWith(`${top}${sep}`);
+  } catch {
+    return true;
+  }
+}
+
+/** Whether `dir` holds an entry left out within `depth` levels; a folder that cannot be read counts as no. */
+function holdsSecrets(dir: string, depth: number, top: string): boolean {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (leftOut(dir, entry, top)) return true;
+    if (depth > 1 && entry.isDirectory() && entry.name !== "node_modules" && holdsSecrets(join(dir, entry.name), depth - 1, top)) return true;
+  }
+  return false;
+}
 
 /** The packages cxda's worker imports at run time: their `node_modules` folders must be readable. */
 const WORKER_PACKAGES = ["ajv", "ajv-formats", "ajv-draft-04"];
@@ -45,8 +79,12 @@ function permissionFlag(): string | undefined {
   return undefined;
 }
 
-/** `path` as the permission model takes it: a folder (existing or not yet made) as `folder/*`, a file as itself. */
-function grant(path: string): string[] {
+/**
+ * `path` as the permission model takes it: a folder (existing or not yet made) as `folder/*`, a file as itself. With
+ * `resolved`, its real path too (a root given through a symbolic link); never for an entry of a folder opened entry by
+ * entry, whose link could point at the very file left out.
+ */
+function grant(path: string, resolved = true): string[] {
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
@@ -54,24 +92,50 @@ function grant(path: string): string[] {
     // Not made yet (the bundles' folder before the first bundle): granted as a folder.
   }
   const forms = new Set([path]);
-  try {
-    forms.add(realpathSync(path));
-  } catch {
-    // Absent: only the path as given.
+  if (resolved) {
+    try {
+      forms.add(realpathSync(path));
+    } catch {
+      // Absent: only the path as given.
+    }
   }
   return [...forms].map((each) => (isFile ? each : `${each.endsWith(sep) ? each.slice(0, -1) : each}/*`));
 }
 
-/** A readable path, opened entry by entry when it directly holds a file of credentials. */
-function grantReadable(path: string): string[] {
-  let names: string[];
+/**
+ * A readable path, opened entry by entry (and so on down) where it holds files of credentials or links leading out.
+ * @param top the real path of the folder first granted: links may lead anywhere under it
+ */
+function grantReadable(path: string, depth = SECRET_DEPTH, top?: string): string[] {
+  let real: string;
   try {
-    names = statSync(path).isDirectory() ? readdirSync(path) : [];
+    real = top ?? realpathSync(path);
   } catch {
-    names = [];
+    return grant(path);
   }
-  if (!names.some((name) => SECRET_FILE.test(name))) return grant(path);
-  return names.filter((name) => !SECRET_FILE.test(name)).flatMap((name) => grant(join(path, name)));
+  if (!holdsSecrets(path, depth, real)) return grant(path, top === undefined);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => !leftOut(path, entry, real))
+    .flatMap((entry) => (entry.isDirectory() && entry.name !== "node_modules" && depth > 1 ? grantReadable(join(path, entry.name), depth - 1, real) : grant(join(path, entry.name), false)));
+}
+
+/**
+ * The `node_modules` folders cxda's code resolves packages from: every one from its own folder up, as Node searches
+ * them, under the path Node sees (a symbolic link, as pnpm and `npm link` make) and its real path.
+ */
+function moduleFolders(code: string): string[] {
+  const found: string[] = [];
+  for (let dir = dirname(code); ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules");
+    if (existsSync(candidate)) found.push(candidate);
+    if (dirname(dir) === dir) return found;
+  }
 }
 
 /** The `node_modules` folder a package resolves from, seen from cxda's own code. */
@@ -101,12 +165,15 @@ export function sandboxArguments(options: SandboxArgumentOptions): { execArgv: s
     const root = packageRoot(name);
     if (root !== undefined && existsSync(root)) for (const each of grant(root)) readable.add(each);
   }
+  for (const file of options.code) for (const folder of moduleFolders(file)) for (const each of grant(folder)) readable.add(each);
   const limits: string[] = [];
   // Node's own warnings about the experimental model would only fill the sandbox's stderr.
   const execArgv = ["--no-warnings"];
   const flag = permissionFlag();
   if (options.inspector) {
-    limits.push("the run measures coverage or a CPU profile, and Node's permission model refuses the V8 inspector: the sandbox runs without it, so only the module stand-ins refuse file writes and processes");
+    limits.push(
+      "the run measures coverage or a CPU profile, and Node's permission model refuses the V8 inspector they need: the sandbox runs without it, so a transform can read any file this account can (cxda's own environment in /proc included) and start processes; measure only transforms you trust",
+    );
   } else if (flag === undefined) {
     limits.push(`Node ${process.version} has no permission model: only the module stand-ins refuse file writes and processes, and files can be read`);
   } else {
@@ -115,7 +182,7 @@ export function sandboxArguments(options: SandboxArgumentOptions): { execArgv: s
   const writable: string[] = [];
   if (options.fsWrite && flag !== undefined && !options.inspector) {
     // Writes were allowed on purpose: where a transform may read (its own folders), and the temp folder.
-    writable.push(...options.readPaths.flatMap(grantReadable), ...grant(tmpdir()));
+    writable.push(...options.readPaths.flatMap((path) => grantReadable(path)), ...grant(tmpdir()));
     execArgv.push(...writable.map((path) => `--allow-fs-write=${path}`), ...grant(tmpdir()).map((path) => `--allow-fs-read=${path}`));
   }
   return { execArgv, isolation: { permissionModel: execArgv.includes("--allow-worker"), limits, readable: [...readable], writable } };

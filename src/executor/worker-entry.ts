@@ -45,6 +45,9 @@ let loggedChars = 0;
 /** Set when the running case logged more than the limits allow; the case ends as this error. */
 let logFault: { code: string; message: string } | undefined;
 
+/** What a log line costs beyond its text (level, time, framing), counted against the budget. */
+const LOG_LINE_OVERHEAD = 32;
+
 /** A case may log this many times `maxLogBytes` in all. */
 const LOG_LINES_BUDGET = 16;
 
@@ -55,13 +58,15 @@ function capture(level: LogEntry["level"]) {
   return (...args: unknown[]): void => {
     if (logFault !== undefined) return;
     const atMs = roundMs(performance.now() - caseStartedAt);
-    const primitive = args.every((arg) => typeof arg !== "object" || arg === null);
+    // Functions are formatted at once too: their names can be of any length.
+    const primitive = args.every((arg) => arg === null || (typeof arg !== "object" && typeof arg !== "function"));
     // Measured before anything is formatted: a line of 100 MB is refused, never copied.
     let size = 0;
     for (const arg of args) size += typeof arg === "string" ? arg.length : 8;
     const message = primitive || size > start.maxLogBytes ? undefined : formatWithOptions(INSPECT_LIMITS, ...args);
     if (message !== undefined) size = message.length;
-    loggedChars += size;
+    // Each line costs something, however short: 600,000 empty lines are a flood too.
+    loggedChars += size + LOG_LINE_OVERHEAD;
     if (size > start.maxLogBytes) {
       logFault = { code: "E_LOG", message: `the transform logged a line of ${size} characters, over the ${start.maxLogBytes}-byte limit of one log line; log less (a summary, not the whole value), or raise maxLogBytes` };
     } else if (loggedChars > start.maxLogBytes * LOG_LINES_BUDGET) {

@@ -42,4 +42,8 @@ describe("escapeControls", () => {
     // A second call with the same global expression starts from the beginning again.
     expect(escapeControls("\u001b[31mred\u001b[39m \u001b[2J", keep)).toBe("\u001b[31mred\u001b[39m \\u001b[2J");
   });
+
+  it("shows bidirectional controls, which would reorder the rest of the line", () => {
+    expect(escapeControls("ok \u202Eliaf\u202C done \u2066x\u2069")).toBe("ok \\u202eliaf\\u202c done \\u2066x\\u2069");
+  });
 });

@@ -5,8 +5,10 @@
  * hyperlink sequences; a bare CR overwrites the line; BS, BEL…), DEL, and the C1 controls (U+0080–U+009F, where
  * U+009B is a one-character CSI). A CR right before a newline is only a line ending and stays.
  */
+// Also the bidirectional controls (U+200E/F, U+202A–E, U+2066–9): they reorder what follows them on the line, so a case
+// name could make a failure read as something else ("Trojan Source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 function escapeOne(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;

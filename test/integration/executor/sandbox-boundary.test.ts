@@ -63,6 +63,8 @@ const attacks: Attack[] = [
   // Output and memory
   { name: "huge-string-output", transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });`, code: "E_OUTPUT", message: /a string of 104857600 characters at \/blob, over the 32768-byte limit/ },
   { name: "huge-log-line", transform: `export default () => { console.log("y".repeat(50 * 1024 * 1024)); return {}; };`, code: "E_LOG" },
+  { name: "empty-log-flood", transform: `export default () => { for (let i = 0; i < 600000; i++) console.log(); return {}; };`, code: "E_LOG" },
+  { name: "long-function-name", transform: `export default () => { const f = function () {}; Object.defineProperty(f, "name", { value: "n".repeat(30000000) }); console.log(f); return {}; };`, code: "E_LOG" },
   { name: "huge-error", transform: `export default () => { throw new Error("z".repeat(50 * 1024 * 1024)); };`, code: "E_TRANSFORM", message: /more characters cut/ },
   { name: "array-buffers", transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024)); return { n: hoard.length }; };`, code: "E_MEMORY" },
   { name: "filled-buffers", transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024).fill(1)); return { n: hoard.length }; };`, code: "E_MEMORY" },
