@@ -553,7 +553,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     } catch {
       return undefined;
     }
-    if (!Array.isArray(wires) || message.start + wires.length > job.cases.length) return undefined;
+    // A chunk continues where the last one ended (an empty one, the batch's end, may carry any start).
+    if (!Array.isArray(wires) || (wires.length > 0 && message.start !== job.next) || message.start + wires.length > job.cases.length) return undefined;
     if (!(message.timings instanceof Float64Array) || message.timings.length < wires.length * TIMING_SLOTS) return undefined;
     for (const wire of wires as unknown[]) if (!wellFormed(wire)) return undefined;
     return wires as WireResult[];
@@ -592,7 +593,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     // Results come for the oldest batch the worker holds, in order, each once: anything else is refused, never trusted
     // (a transform that reached the channel could otherwise pass another action's case, or crash the run).
     const job = slot.jobs[0];
-    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId && message.start === job.next ? readWires(message, job) : undefined;
+    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId ? readWires(message, job) : undefined;
     if (job === undefined || wires === undefined) {
       slot.fault ??= {
         type: "fault",
@@ -603,7 +604,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       slot.process.kill("SIGKILL");
       return;
     }
-    job.next = message.start + wires.length;
+    if (wires.length > 0) job.next = message.start + wires.length;
     for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;
     slot.jobs.splice(slot.jobs.indexOf(job), 1);

@@ -201,6 +201,25 @@ describe("the worker pool", () => {
     expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
   }, 30_000);
 
+  it("takes a batch's end that comes after its last results were sent (regression: it was refused and the batch's measurements lost)", async () => {
+    // Cases slower than the worker's 25 ms chunk time: each result leaves on its own, and the end comes alone.
+    const dir = await project.addAction("chunked", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 40)); return { n: t.n }; };` });
+    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const pool = await createWorkerPool({ workers: 1, inspector: true, readPaths: [`${project.root}/.build`] });
+    const measured: unknown[] = [];
+    const results: WorkerCaseResult[] = [];
+    try {
+      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result), {
+        measure: { instrument: { profile: { samplingIntervalUs: 1000 } }, onInstrumentation: (data) => measured.push(data) },
+      });
+    } finally {
+      await pool.close();
+    }
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
+    expect(measured).toHaveLength(1);
+    expect(measured[0]).toHaveProperty("profile");
+  });
+
   it("times each step of a case", async () => {
     const [result] = await runAll(1, cases([undefined]));
     expect(result?.steps.map((s) => [s.step, s.ok])).toEqual([
