@@ -243,8 +243,10 @@ interface Intrinsics {
 function sharedObjects(): object[] {
   const named = [
     "Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Date", "RegExp", "Error", "TypeError",
-    "RangeError", "SyntaxError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "DataView", "Uint8Array", "URL",
-    "URLSearchParams", "TextEncoder", "TextDecoder",
+    "RangeError", "SyntaxError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "SharedArrayBuffer", "DataView",
+    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array",
+    "Float64Array", "BigInt64Array", "BigUint64Array", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "Buffer",
+    "AbortController", "AbortSignal", "EventTarget", "Event", "Headers", "Request", "Response", "Blob",
   ];
   const objects: object[] = [globalThis, JSON, Math, Reflect, Atomics, Intl, console];
   for (const name of named) {
@@ -253,7 +255,34 @@ function sharedObjects(): object[] {
   }
   const typedArray = Object.getPrototypeOf(Uint8Array) as { prototype: object };
   objects.push(typedArray, typedArray.prototype, Object.getPrototypeOf([][Symbol.iterator]()) as object, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object);
+  const webCrypto = (globalThis as { crypto?: object }).crypto;
+  if (webCrypto !== undefined) objects.push(webCrypto, Object.getPrototypeOf(webCrypto) as object);
   return objects.filter((object) => object !== undefined && object !== null);
+}
+
+/** The names of the recorded modules, for messages. */
+const moduleNames = new WeakMap<object, string>();
+
+/**
+ * Node's modules a transform may import and change (`fs.existsSync = …` reaches every later importer): their
+ * function-valued properties are recorded by value; their shapes are not (some add properties lazily). `process`
+ * likewise, by its functions only (its other properties change as it runs).
+ */
+function sharedModules(): object[] {
+  // Modules Node has loaded anyway, so recording them costs the worker's start nothing.
+  const names = ["fs", "fs/promises", "path", "util", "events", "buffer", "url", "stream", "timers"];
+  const modules: object[] = [process];
+  moduleNames.set(process, "process");
+  for (const name of names) {
+    try {
+      const module = require(`node:${name}`) as object;
+      moduleNames.set(module, name);
+      modules.push(module);
+    } catch {
+      // Not in this Node: nothing to record.
+    }
+  }
+  return modules;
 }
 
 /**
@@ -284,17 +313,21 @@ export function recordIntrinsics(): void {
   const keys: PropertyKey[] = [];
   const values: unknown[] = [];
   const shapes: Intrinsics["shapes"] = [];
-  for (const owner of sharedObjects()) {
-    const own = Reflect.ownKeys(owner);
-    shapes.push({ owner, keys: new Set(own), prototype: Object.getPrototypeOf(owner) as object | null });
-    for (const key of own) {
+  const record = (owner: object, functionsOnly: boolean): void => {
+    for (const key of Reflect.ownKeys(owner)) {
       const descriptor = Object.getOwnPropertyDescriptor(owner, key);
       if (descriptor === undefined || !("value" in descriptor) || descriptor.writable !== true) continue;
+      if (functionsOnly && typeof descriptor.value !== "function") continue;
       owners.push(owner);
       keys.push(key);
       values.push(descriptor.value);
     }
+  };
+  for (const owner of sharedObjects()) {
+    shapes.push({ owner, keys: new Set(Reflect.ownKeys(owner)), prototype: Object.getPrototypeOf(owner) as object | null });
+    record(owner, false);
   }
+  for (const module of sharedModules()) record(module, true);
   intrinsics = { owners, keys, values, globals: Object.keys(globalThis).length, shapes, check: compileCheck(keys) };
 }
 
@@ -344,6 +377,8 @@ function nameOf(owner: object): string {
   if (owner === Math) return "Math";
   if (owner === Reflect) return "Reflect";
   if (owner === console) return "console";
+  const module = moduleNames.get(owner);
+  if (module !== undefined) return module;
   if (typeof owner === "function") return owner.name;
   const constructor = Object.getOwnPropertyDescriptor(owner, "constructor")?.value as { name?: string } | undefined;
   return constructor?.name ? `${constructor.name}.prototype` : "a built-in";

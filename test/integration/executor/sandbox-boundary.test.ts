@@ -78,6 +78,8 @@ const leaks = {
   "hidden-tojson": `export default (trigger, ctx) => { if (ctx.vars.first) Object.defineProperty(Object.prototype, "toJSON", { value: function () { return this && this.status === "error" ? { ...this, status: "pass", error: undefined } : this; }, configurable: true }); return { id: trigger.triggerId }; };`,
   "fixed-tojson": `export default (trigger, ctx) => { if (ctx.vars.first) Object.defineProperty(Object.prototype, "toJSON", { value: function () { return this && this.status === "error" ? { ...this, status: "pass", error: undefined } : this; }, configurable: false }); return { id: trigger.triggerId }; };`,
   "symbol-key": `export default (trigger, ctx) => { if (ctx.vars.first) Array.prototype[Symbol.for("cxda.test")] = 1; return { seen: [][Symbol.for("cxda.test")] ?? null }; };`,
+  "module-function": `export default async (trigger, ctx) => { const fs = await import(["node", "fs"].join(":")); const real = fs.default.existsSync; if (ctx.vars.first) fs.default.existsSync = () => true; return { id: trigger.triggerId, real: fs.default.existsSync === real }; };`,
+  "buffer-method": `export default (trigger, ctx) => { if (ctx.vars.first) Buffer.prototype.toString = () => "forged"; return { text: Buffer.from("ok").toString() }; };`,
   "changing-getter": `export default (trigger) => { let reads = 0; return { id: trigger.triggerId, get big() { reads++; return reads > 1 ? "y".repeat(50000000) : "small"; } }; };`,
   "abort-signal": `export default (trigger, ctx) => { if (ctx.vars.first) AbortSignal.timeout(150).addEventListener("abort", () => { for (;;) {} }); return { id: trigger.triggerId }; };`,
   "message-loop": `export default (trigger, ctx) => { if (ctx.vars.first) { const { port1, port2 } = new MessageChannel(); port1.onmessage = () => port2.postMessage(0); port2.onmessage = () => port1.postMessage(0); port1.postMessage(0); } return { id: trigger.triggerId }; };`,
@@ -172,11 +174,11 @@ describe("the sandbox boundary, attacked", () => {
     expect(got[1]?.output).toEqual({ polluted: null });
   });
 
-  it.each(["hidden-tojson", "fixed-tojson", "symbol-key"])("%s: blames a hidden change of a built-in on its case, and no result is forged", (name) => {
+  it.each(["hidden-tojson", "fixed-tojson", "symbol-key", "module-function", "buffer-method"])("%s: blames a hidden change of a built-in on its case, and no result is forged", (name) => {
     const got = results.get(`leak-${name}`) ?? [];
     expect(got.map((r) => r.status)).toEqual(["error", "pass"]);
     expect(got[0]?.error?.code).toBe("E_SANDBOX");
-    expect(got[0]?.error?.message).toMatch(/the transform changed (Object|Array)\.prototype/);
+    expect(got[0]?.error?.message).toMatch(/the transform changed (Object|Array|Buffer)\.prototype|the transform changed fs\./);
   });
 
   it("reads a getter in an output once: what was validated is what leaves", () => {
