@@ -60,8 +60,6 @@ export interface ResolvedWorkerPoolOptions {
   inspector: boolean;
 }
 
-
-
 /** Applies defaults and rejects values that cannot work. */
 export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): ResolvedWorkerPoolOptions {
   const resolved = {
@@ -323,6 +321,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     for (const slot of slots) setRef(slot, busy);
   };
 
+  /**
+   * Ends a sandbox process for a fault the pool found itself (the process said nothing of what its worker was doing):
+   * the first case without a result answers for it (see onExit).
+   */
+  const stopSlot = (slot: Slot, message: string): void => {
+    slot.fault ??= { type: "fault", fault: { code: "E_SANDBOX", message }, state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 }, at: Date.now() - epoch };
+    slot.process.kill("SIGKILL");
+  };
+
   const spawn = (): Slot => {
     const child = fork(hostEntry, [], {
       execArgv: sandbox.execArgv,
@@ -340,10 +347,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     (child.stdout as { unref?: () => void } | null)?.unref?.();
     (child.stderr as { unref?: () => void } | null)?.unref?.();
     child.on("message", (message: HostMessage) => onMessage(slot, message));
-    child.on("error", (error) => {
-      slot.fault ??= { type: "fault", fault: { code: "E_SANDBOX", message: `the sandbox process could not be started or reached: ${error.message}` }, state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 }, at: Date.now() - epoch };
-      child.kill("SIGKILL");
-    });
+    child.on("error", (error) => stopSlot(slot, `the sandbox process could not be started or reached: ${error.message}`));
     child.on("exit", (code, signal) => onExit(slot, code, signal));
     child.send(start);
     setRef(slot, referenced);
@@ -360,13 +364,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const now = Date.now();
     for (const slot of slots) {
       if (slot.jobs.length === 0 || slot.fault !== undefined || slot.recycling || now - slot.heard <= silenceMs) continue;
-      slot.fault = {
-        type: "fault",
-        fault: { code: "E_SANDBOX", message: `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)` },
-        state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
-        at: now - epoch,
-      };
-      slot.process.kill("SIGKILL");
+      stopSlot(slot, `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)`);
     }
   }, 1_000);
   backstop.unref();
@@ -595,13 +593,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const job = slot.jobs[0];
     const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId ? readWires(message, job) : undefined;
     if (job === undefined || wires === undefined) {
-      slot.fault ??= {
-        type: "fault",
-        fault: { code: "E_SANDBOX", message: "the sandbox process sent a message that is not a result of the batch it runs; it was stopped" },
-        state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
-        at: Date.now() - epoch,
-      };
-      slot.process.kill("SIGKILL");
+      stopSlot(slot, "the sandbox process sent a message that is not a result of the batch it runs; it was stopped");
       return;
     }
     if (wires.length > 0) job.next = message.start + wires.length;
@@ -667,9 +659,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const started = faultedJob(slot);
     const current = started ?? slot.jobs[0];
     // A process that died without a word (V8 aborting on an allocation too large for the heap, say) left no state: its
-    // unsent results could hide which case it was on. Its batch runs again sending every result at once, so that a
-    // second death names the case exactly.
-    if (reported === undefined && !slot.recycling && current !== undefined && current.careful !== true) slot.careful = true;
+    // unsent results could hide which case it was on. Its batch runs again sending every result at once, blaming
+    // nobody, so that a second death names the case exactly.
+    const rerunCarefully = reported === undefined && !slot.recycling && current !== undefined && current.careful !== true;
+    if (rerunCarefully) slot.careful = true;
     const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
     const timing = reported !== undefined && started !== undefined ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since } : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
@@ -677,7 +670,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     };
     // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
     for (const job of [...slot.jobs].reverse()) {
-      if (job !== current || slot.recycling || (reported === undefined && slot.careful && job.careful !== true)) {
+      if (job !== current || slot.recycling || rerunCarefully) {
         requeue(job, job.next, job.cases.length);
       } else if (reported?.loading === true || phase === WORKER_PHASE.loading) {
         for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault, i === job.next ? timing : undefined));
