@@ -317,7 +317,7 @@ let recycle = false;
 
 /**
  * Whether the built-ins are checked after every case (a batch run again after a change was found in it), or once per
- * chunk of results before they leave (every other batch: the check costs a few microseconds, more than a case).
+ * chunk of results before they leave (every other batch: the check costs about 40 µs, more than most cases).
  */
 let checkEachCase = false;
 
@@ -326,6 +326,15 @@ let polluted = false;
 
 /** Set when a changed built-in could not be put back: the last results leave as structured data, not JSON. */
 let unclean = false;
+
+/** What a retired worker's batches wait on: the pool kills it, and nothing after this may run. */
+const RETIRED = new Promise<void>(() => undefined);
+
+/** Asks the pool for a replacement, after the last result this worker will send (`careful`: see WorkerMessage). */
+function retire(careful = false): Promise<void> {
+  port?.postMessage(careful ? { type: "recycle", careful } : { type: "recycle" });
+  return RETIRED;
+}
 
 const MB = 1024 * 1024;
 
@@ -629,7 +638,7 @@ class Outbox {
       polluted = true;
       this.wire = [];
       mark(WORKER_PHASE.idle, 0);
-      port?.postMessage({ type: "recycle", careful: true } satisfies WorkerMessage);
+      void retire(true);
       return;
     }
     if (this.wire.length > 0 || done !== undefined) {
@@ -704,26 +713,22 @@ async function runBatch(message: BatchMessage): Promise<void> {
       result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
     }
     outbox.add(index, result);
-    if (polluted) return new Promise<void>(() => undefined);
+    if (polluted) return RETIRED;
     if (recycle) {
       // Everything up to this case leaves; the pool replaces this worker and runs the rest on a fresh one.
       mark(WORKER_PHASE.idle, 0);
       outbox.flush();
-      port?.postMessage({ type: "recycle" } satisfies WorkerMessage);
-      return new Promise<void>(() => undefined);
+      return retire();
     }
   }
   mark(WORKER_PHASE.idle, 0);
   // Counts of a batch that did not ask for coverage must not leak into the next one that does.
   if (coverage.started && message.instrument?.coverage !== true) coverage.dirty = true;
   outbox.flush(measuring === undefined ? {} : { instrumentation: await measuring.finish() });
-  if (polluted) return new Promise<void>(() => undefined);
-  if (pendingWork() > idleResources!) {
-    // Work the transform left that no case owns (an AbortSignal.timeout, a MessageChannel, a pending read): it must
-    // not run into another action's batch. The batch's results are out; a fresh worker takes what comes next.
-    port?.postMessage({ type: "recycle" } satisfies WorkerMessage);
-    return new Promise<void>(() => undefined);
-  }
+  if (polluted) return RETIRED;
+  // Work the transform left that no case owns (an AbortSignal.timeout, a MessageChannel, a pending read) must not run
+  // into another action's batch. The batch's results are out; a fresh worker takes what comes next.
+  if (pendingWork() > idleResources!) return retire();
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
