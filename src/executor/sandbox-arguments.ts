@@ -1,6 +1,5 @@
 // The Node options a sandbox process starts with: the permission model, and the few paths it may read.
 import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
 
@@ -67,9 +66,6 @@ function holdsSecrets(dir: string, depth: number, top: string): boolean {
   }
   return false;
 }
-
-/** The packages cxda's worker imports at run time: their `node_modules` folders must be readable. */
-const WORKER_PACKAGES = ["ajv", "ajv-formats", "ajv-draft-04"];
 
 /** The permission flag this Node knows: `--permission` from Node 22.13/23.5, `--experimental-permission` before. */
 function permissionFlag(): string | undefined {
@@ -138,17 +134,6 @@ function moduleFolders(code: string): string[] {
   }
 }
 
-/** The `node_modules` folder a package resolves from, seen from cxda's own code. */
-function packageRoot(name: string): string | undefined {
-  try {
-    const resolved = createRequire(import.meta.url).resolve(`${name}/package.json`);
-    const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
-    return at < 0 ? dirname(dirname(resolved)) : resolved.slice(0, at + `${sep}node_modules`.length);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The `execArgv` of a sandbox process. With the permission model the process may read only `readPaths` (files of
  * credentials left out), cxda's own modules and the packages they import; it may start worker threads (its one worker)
@@ -161,10 +146,7 @@ export function sandboxArguments(options: SandboxArgumentOptions): { execArgv: s
   for (const path of options.readPaths) for (const each of grantReadable(path)) readable.add(each);
   // cxda's compiled modules live in one folder tree (dist/, or node_modules/.cache/cxda when run from its sources).
   for (const file of options.code) for (const each of grant(dirname(dirname(file)))) readable.add(each);
-  for (const name of WORKER_PACKAGES) {
-    const root = packageRoot(name);
-    if (root !== undefined && existsSync(root)) for (const each of grant(root)) readable.add(each);
-  }
+  // The packages that code imports (ajv and its own), wherever Node resolves them from.
   for (const file of options.code) for (const folder of moduleFolders(file)) for (const each of grant(folder)) readable.add(each);
   const limits: string[] = [];
   // Node's own warnings about the experimental model would only fill the sandbox's stderr.
