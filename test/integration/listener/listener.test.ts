@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCases } from "../../../src/cases/load-cases.js";
 import type { CaseResult } from "../../../src/core/types.js";
-import { startListener, type Listener, type ListenerRequest } from "../../../src/listener/listener.js";
+import { startListener, type Listener, type ListenerOptions, type ListenerRequest } from "../../../src/listener/listener.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../../helpers/temp-project.js";
 
@@ -17,6 +17,14 @@ async function exampleAction(project: TempProject, name = "billing-callback"): P
     definition: await exampleDefinition(),
     transform: await readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8"),
   });
+}
+
+/** A temp project holding the example action, and a listener (one worker unless told) serving it. */
+async function serveExample(options: Omit<ListenerOptions, "actions">): Promise<{ project: TempProject; listener: Listener }> {
+  const project = await createTempProject();
+  await exampleAction(project);
+  const listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 1, ...options });
+  return { project, listener };
 }
 
 /** The reference trigger, loosely typed so tests can break it. */
@@ -79,9 +87,7 @@ describe("the listener", () => {
   const log: ListenerRequest[] = [];
 
   beforeAll(async () => {
-    project = await createTempProject();
-    await exampleAction(project);
-    listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 2, onRequest: (entry) => log.push(entry) });
+    ({ project, listener } = await serveExample({ workers: 2, onRequest: (entry) => log.push(entry) }));
   });
   afterAll(async () => {
     await listener.close();
@@ -193,9 +199,7 @@ describe("the listener with a slow client", () => {
   let project: TempProject;
   let listener: Listener;
   beforeAll(async () => {
-    project = await createTempProject();
-    await exampleAction(project);
-    listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 1, bodyTimeoutMs: 200 });
+    ({ project, listener } = await serveExample({ bodyTimeoutMs: 200 }));
   });
   afterAll(async () => {
     await listener.close();
@@ -215,9 +219,7 @@ describe("the listener behind a tunnel that keeps its own Host (allowedHosts)", 
   let listener: Listener;
   const log: ListenerRequest[] = [];
   beforeAll(async () => {
-    project = await createTempProject();
-    await exampleAction(project);
-    listener = await startListener({ actions: [project.root], buildDir: join(project.root, ".build"), workers: 1, allowedHosts: ["Tunnel.Example"], onRequest: (entry) => log.push(entry) });
+    ({ project, listener } = await serveExample({ allowedHosts: ["Tunnel.Example"], onRequest: (entry) => log.push(entry) }));
   });
   afterAll(async () => {
     await listener.close();
