@@ -1,8 +1,7 @@
 // Turns a case definition into a prepared case: the full trigger, the variables and the fixed clock.
-import { CxdaError } from "../core/errors.js";
 import type { CaseDefinition, GeneratedCase, GeneratedTriggerRef, PreparedCase } from "../core/types.js";
 import { createPayload } from "../payloads/create-payload.js";
-import { setPath, unsetPath } from "../payloads/dotted-path.js";
+import { applyCaseChanges } from "./case-trigger.js";
 import { DEFAULT_CASE_NOW, triggerClock } from "./case-clock.js";
 
 /** What a case is prepared against. */
@@ -48,19 +47,13 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
   // nothing on this side writes to it.
   const changes = (definition.set !== undefined && Object.keys(definition.set).length > 0) || (definition.unset?.length ?? 0) > 0;
   const given = definition.payload ?? context.defaultTrigger;
-  const trigger: Record<string, unknown> =
+  const base: Record<string, unknown> =
     given !== undefined
       ? changes
         ? structuredClone(given)
         : given
       : (createPayload({}, { seed: definition.name, now: definition.now ?? DEFAULT_CASE_NOW, dataActionId: context.actionId }) as Record<string, unknown>);
-  try {
-    for (const [path, value] of Object.entries(definition.set ?? {})) setPath(trigger, path, structuredClone(value));
-    for (const path of definition.unset ?? []) unsetPath(trigger, path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CxdaError("E_CASE", `${where}: cannot apply set/unset: ${reason}`, { cause: error });
-  }
+  const trigger = changes ? applyCaseChanges(base, { set: definition.set, unset: definition.unset }, where, { copyValues: true }) : base;
   const now = definition.now !== undefined ? Date.parse(definition.now) : triggerClock(trigger);
   const prepared: PreparedCase = {
     name: definition.name,

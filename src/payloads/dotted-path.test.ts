@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "../core/errors.js";
-import { getPath, parseAssignment, setPath, unsetPath } from "./dotted-path.js";
+import { deepFreeze } from "../internal/deep-freeze.js";
+import { getPath, parseAssignment, removePath, setPath, unsetPath } from "./dotted-path.js";
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -100,6 +101,52 @@ describe("unsetPath", () => {
     expect(unsetPath(target, "tags.0")).toBe(false);
     expect(unsetPath(target, "a.toString")).toBe(false);
     expect(target).toEqual({ a: { b: 1 }, tags: [] });
+  });
+});
+
+describe("copy on write of frozen parts", () => {
+  const frozenBase = () =>
+    deepFreeze({ contact: { id: "c-1", attributes: { tier: "premium" } }, interaction: { id: "i-1" }, tags: ["a", "b", "c"] }) as Record<string, unknown>;
+
+  it("setPath copies only the containers on the way to a frozen value's change, and shares the rest", () => {
+    const base = frozenBase();
+    const changed = setPath(base, "contact.attributes.tier", "standard") as { contact: { attributes: unknown; id: string }; interaction: unknown };
+    expect(changed).not.toBe(base);
+    expect(getPath(base, "contact.attributes.tier")).toBe("premium");
+    expect(getPath(changed, "contact.attributes.tier")).toBe("standard");
+    expect(changed.interaction).toBe(base.interaction);
+    expect(JSON.stringify(changed)).toBe('{"contact":{"id":"c-1","attributes":{"tier":"standard"}},"interaction":{"id":"i-1"},"tags":["a","b","c"]}');
+  });
+
+  it("setPath changes an unfrozen target in place and returns it", () => {
+    const target: Record<string, unknown> = { a: { b: 1 } };
+    expect(setPath(target, "a.c", 2)).toBe(target);
+    expect(target).toEqual({ a: { b: 1, c: 2 } });
+  });
+
+  it("setPath into a frozen array copies the array", () => {
+    const base = frozenBase();
+    const changed = setPath(base, "tags.1", "x");
+    expect(changed.tags).toEqual(["a", "x", "c"]);
+    expect(base.tags).toEqual(["a", "b", "c"]);
+  });
+
+  it("a key named __proto__ stays data in the copies", () => {
+    const base = deepFreeze(JSON.parse('{"__proto__":{"x":1},"a":{"b":1}}') as Record<string, unknown>);
+    const changed = setPath(base, "a.b", 2);
+    expect(Object.getPrototypeOf(changed)).toBe(Object.prototype);
+    expect(JSON.stringify(changed)).toBe('{"__proto__":{"x":1},"a":{"b":2}}');
+  });
+
+  it("removePath copies on write, and copies nothing when the path is not there", () => {
+    const base = frozenBase();
+    const removed = removePath(base, "contact.attributes");
+    expect(removed).toBeDefined();
+    expect(JSON.stringify(removed)).toBe('{"contact":{"id":"c-1"},"interaction":{"id":"i-1"},"tags":["a","b","c"]}');
+    expect(getPath(base, "contact.attributes.tier")).toBe("premium");
+    expect(removePath(base, "contact.nothing.here")).toBeUndefined();
+    expect(removePath(base, "tags.7")).toBeUndefined();
+    expect(removePath(base, "tags.1")?.tags).toEqual(["a", "c"]);
   });
 });
 

@@ -49,17 +49,30 @@ function assign(container: Container, segment: string, value: unknown, path: str
 }
 
 /**
+ * A container to change: itself, or a shallow copy when it is frozen. A frozen part is shared (a base trigger that
+ * many cases start from, frozen once), so a change goes to a copy of it and of every container above it: copy on
+ * write. Spread and `slice` define own properties, so a key named `__proto__` stays data, and holes stay holes.
+ */
+function writable<T extends Container>(container: T): T {
+  if (!Object.isFrozen(container)) return container;
+  return (Array.isArray(container) ? container.slice() : { ...container }) as T;
+}
+
+/**
  * Sets `value` at a dotted `path` inside `target`, creating intermediate objects where nothing is.
  * A numeric segment indexes an array when the container there is an array; otherwise it is a property name.
+ * Unfrozen containers are changed in place; frozen ones are copied first, so a frozen `target` is never changed.
+ * @returns the root holding the change: `target` itself, or its copy when `target` is frozen.
  * @throws CxdaError `E_USAGE` for an empty path or segment, a `__proto__`/`constructor`/`prototype` segment,
  * a non-index segment on an array, or a path that runs through a string, number, boolean or null.
  * @example
  * const trigger = { contact: { id: "c-1" } };
  * setPath(trigger, "contact.attributes.tier", "standard"); // trigger.contact.attributes = { tier: "standard" }
  */
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const segments = splitPath(path);
-  let current: Container = target;
+  const root = writable(target);
+  let current: Container = root;
   for (let i = 0; i < segments.length - 1; i++) {
     const segment = segments[i] as string;
     let next = childOf(current, segment);
@@ -71,10 +84,14 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
       throw new CxdaError("E_USAGE", `cannot set "${path}": "${where}" holds ${next === null ? "null" : `a ${typeof next}`}, not an object`, {
         context: { path, at: where },
       });
+    } else if (Object.isFrozen(next)) {
+      next = writable(next as Container);
+      assign(current, segment, next, path);
     }
     current = next as Container;
   }
   assign(current, segments[segments.length - 1] as string, value, path);
+  return root;
 }
 
 /**
@@ -93,7 +110,43 @@ export function getPath(target: unknown, path: string): unknown {
 }
 
 /**
- * Removes the value at a dotted `path`; an array item is spliced out (later items move up).
+ * Removes the value at a dotted `path`; an array item is spliced out (later items move up). Unfrozen containers are
+ * changed in place; frozen ones on the way are copied first (see {@link setPath}).
+ * @returns the root without the value (`target`, or its copy when `target` is frozen), or undefined when the path did
+ * not exist (nothing changed).
+ * @throws CxdaError `E_USAGE` for an empty path or segment, or a prototype-reaching segment.
+ * @example
+ * const trigger = { contact: { id: "c-1", attributes: { tier: "premium" } } };
+ * removePath(trigger, "contact.attributes"); // trigger; trigger.contact is { id: "c-1" }
+ */
+export function removePath(target: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
+  const segments = splitPath(path);
+  const last = segments[segments.length - 1] as string;
+  // Nothing is copied unless there is something to remove.
+  let parent: unknown = target;
+  for (const segment of segments.slice(0, -1)) {
+    if (!isContainer(parent)) return undefined;
+    parent = childOf(parent, segment);
+  }
+  if (!isContainer(parent)) return undefined;
+  if (Array.isArray(parent) ? !ARRAY_INDEX.test(last) || Number(last) >= parent.length : !Object.hasOwn(parent, last)) return undefined;
+  const root = writable(target);
+  let current: Container = root;
+  for (const segment of segments.slice(0, -1)) {
+    let next = childOf(current, segment) as Container;
+    if (Object.isFrozen(next)) {
+      next = writable(next);
+      assign(current, segment, next, path);
+    }
+    current = next;
+  }
+  if (Array.isArray(current)) current.splice(Number(last), 1);
+  else delete current[last];
+  return root;
+}
+
+/**
+ * Removes the value at a dotted `path` in place (see {@link removePath}).
  * @returns true when something was removed, false when the path did not exist.
  * @throws CxdaError `E_USAGE` for an empty path or segment, or a prototype-reaching segment.
  * @example
@@ -101,18 +154,7 @@ export function getPath(target: unknown, path: string): unknown {
  * unsetPath(trigger, "contact.attributes"); // true; trigger.contact is { id: "c-1" }
  */
 export function unsetPath(target: Record<string, unknown>, path: string): boolean {
-  const segments = splitPath(path);
-  const parent = segments.length === 1 ? target : getPath(target, segments.slice(0, -1).join("."));
-  const last = segments[segments.length - 1] as string;
-  if (!isContainer(parent)) return false;
-  if (Array.isArray(parent)) {
-    if (!ARRAY_INDEX.test(last) || Number(last) >= parent.length) return false;
-    parent.splice(Number(last), 1);
-    return true;
-  }
-  if (!Object.hasOwn(parent, last)) return false;
-  delete parent[last];
-  return true;
+  return removePath(target, path) !== undefined;
 }
 
 /**
