@@ -1,25 +1,28 @@
-// cxda bench: the bare-loop limit against the full harness on the same triggers, as cases per second and their ratio.
+// cxda bench: the bare-loop limit against the full harness on the same cases, as cases per second and their ratio.
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CxdaError } from "../core/errors.js";
-import type { CaseDefinition } from "../core/types.js";
+import type { ActionDefinition, CaseDefinition } from "../core/types.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import { toJsonOutput } from "../executor/json-output.js";
-import { createPayload } from "../payloads/create-payload.js";
-import { findActionDirs, loadAction } from "../runner/load-action.js";
+import { findActionDirs, loadAction, type LoadedAction } from "../runner/load-action.js";
 import { runCases } from "../runner/run-cases.js";
 import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
 import type { ResultDetail } from "../executor/protocol.js";
 import { createValidator } from "../validation/create-validator.js";
-import { deepFreeze } from "../internal/deep-freeze.js";
+import { BENCH_SOURCES, createBenchMode, type BenchMode, type BenchSource, type CrossingMicros } from "./bench-sources.js";
+
+export { BENCH_SOURCES, buildTriggers, type BenchSource } from "./bench-sources.js";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /** The action folder. */
   action: string;
-  /** Triggers per round. @default 10000 */
+  /** Where the cases come from (see {@link BenchSource}). @default "triggers" */
+  source?: BenchSource;
+  /** Cases per round. @default 10000 */
   cases?: number;
-  /** Seed of the triggers. @default "bench" */
+  /** Seed of the cases. @default "bench" */
   seed?: string;
   /** Workers for the harness. @default 1 */
   workers?: number;
@@ -29,13 +32,21 @@ export interface BenchOptions {
   buildDir?: string;
 }
 
+/** {@link BenchOptions} with every default applied. */
+export type ResolvedBenchOptions = Required<BenchOptions>;
+
 /** What `cxda bench` measured. */
 export interface BenchReport {
   action: string;
+  /** Where the cases came from. */
+  source: BenchSource;
   cases: number;
   workers: number;
   rounds: number;
-  /** Median cases per second of the bare loop: transform called directly, validators precompiled, no isolation. */
+  /**
+   * Median cases per second of the bare loop: transform called directly, validators precompiled, no isolation. For the
+   * `cases` and `generated` sources each case's trigger is also built and frozen here, as the worker does.
+   */
   limitCasesPerSec: number;
   /**
    * Median cases per second of the full pipeline as `cxda test` runs it with its default reporter: passing cases
@@ -56,11 +67,18 @@ export interface BenchReport {
    */
   cpuMicrosPerCase: { limit: number; harness: number; harnessFull: number };
   /**
-   * What moving these triggers to a worker costs per case, in microseconds, measured here on one thread: serialising
-   * on the main thread, parsing a batch in the worker, freezing it there. No design that runs the transform in
-   * another thread avoids them, so together with the limit's own time they bound the harness (decision 5).
+   * What moving these cases to a worker and making their triggers there costs per case, in microseconds, measured here
+   * on one thread. No design that runs the transform in another thread avoids them, so together with the limit's own
+   * time they bound the harness (decision 5).
+   * - `triggers`: `serialise` (JSON.stringify of each trigger, on the main thread), `parse` (JSON.parse of batches of
+   *   256, in the worker), `freeze` (deepFreeze of each parsed trigger).
+   * - `cases`: `serialise` (JSON.stringify of each case's `{ set }`), `parse` (JSON.parse of those in batches of 256),
+   *   `build` (applyCaseChanges on the base trigger frozen once, or on the base generated for the case when the action
+   *   has no trigger.json), `freeze` (deepFreeze of the built trigger).
+   * - `generated`: `serialise` and `parse` of each `{ seed, index }` (as above; small), `build` (drawing the trigger
+   *   from the input schema), `freeze` (deepFreeze of it).
    */
-  crossingMicrosPerCase: { serialise: number; parse: number; freeze: number };
+  crossingMicrosPerCase: CrossingMicros;
   /** Every round's cases per second, for the curious. */
   samples: { limit: number[]; harness: number[]; harnessFull: number[] };
 }
@@ -69,6 +87,35 @@ export interface BenchReport {
 interface RoundFigures {
   casesPerSec: number;
   cpuMicrosPerCase: number;
+}
+
+type Transform = (trigger: unknown, ctx: unknown) => unknown;
+
+/**
+ * Applies the defaults of {@link runBench} and rejects bad values.
+ * @throws CxdaError `E_USAGE` for a source that is not one of {@link BENCH_SOURCES}, or a count, worker count or
+ * number of rounds that is not a whole number from 1.
+ * @example
+ * resolveBenchOptions({ action: "examples/billing-callback", source: "cases" }); // { cases: 10000, rounds: 5, … }
+ */
+export function resolveBenchOptions(options: BenchOptions): ResolvedBenchOptions {
+  const source = options.source ?? "triggers";
+  if (!BENCH_SOURCES.includes(source)) {
+    throw new CxdaError("E_USAGE", `source must be one of ${BENCH_SOURCES.join(", ")}, got ${JSON.stringify(source)}`, { context: { source } });
+  }
+  const resolved = {
+    action: options.action,
+    source,
+    cases: options.cases ?? 10_000,
+    seed: options.seed ?? "bench",
+    workers: options.workers ?? 1,
+    rounds: options.rounds ?? 5,
+    buildDir: resolve(options.buildDir ?? join(".cxda", "build")),
+  };
+  for (const key of ["cases", "workers", "rounds"] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new CxdaError("E_USAGE", `${key} must be a whole number >= 1, got ${String(resolved[key])}`);
+  }
+  return resolved;
 }
 
 /**
@@ -92,46 +139,22 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/**
- * The bench's triggers: varied (tiers, categories and scores change with the index) and the same for every
- * measurement, here and in benchmarks/case-costs.mjs.
- */
-export function buildTriggers(count: number, seed: string, dataActionId: string): Array<Record<string, unknown>> {
-  const categories = ["billing", "technical", "account", "general"];
-  return Array.from({ length: count }, (_, i) =>
-    createPayload(
-      { contact: { attributes: { tier: i % 3 === 0 ? "premium" : "standard" } }, data: { customFields: { issueCategory: categories[i % 4], resolutionScore: i % 101 } } },
-      { seed: `${seed}-${i}`, now: Date.UTC(2026, 0, 1) + i * 1000, dataActionId },
-    ) as Record<string, unknown>,
-  );
+/** The one action in `folder`, with a definition and a transform to measure. */
+async function loadBenchAction(folder: string): Promise<{ dir: string; action: LoadedAction & { definition: ActionDefinition; transform: NonNullable<LoadedAction["transform"]> } }> {
+  const dirs = await findActionDirs([folder]);
+  if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${folder}: holds ${dirs.length} actions; bench takes one action folder`);
+  const action = await loadAction(dirs[0]!);
+  if (action.definition === undefined) throw new CxdaError("E_DEFINITION", action.definitionError?.message ?? `${folder}: no definition`);
+  if (action.transform === undefined) throw new CxdaError("E_TRANSFORM", `${folder}: no transform to measure`);
+  return { dir: dirs[0]!, action: { ...action, definition: action.definition, transform: action.transform } };
 }
 
-type Transform = (trigger: unknown, ctx: unknown) => unknown;
-
-/** Triggers per batch when measuring the crossing, as the pool sends them. */
-const CROSSING_BATCH = 256;
-
 /**
- * Measures the bare-loop limit and the harness on the same triggers, in one process, warm-up first.
- * @example
- * const report = await runBench({ action: "examples/billing-callback", cases: 10000, workers: 2 });
- * report.ratio; // harness / limit
+ * The limit's round: the compiled transform called directly on this thread, validators compiled up front, each case's
+ * trigger made as the mode says (taken as built, or built and frozen as the worker would).
  */
-export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const count = options.cases ?? 10_000;
-  const rounds = options.rounds ?? 5;
-  const workers = options.workers ?? 1;
-  const seed = options.seed ?? "bench";
-  const dirs = await findActionDirs([options.action]);
-  if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${options.action}: holds ${dirs.length} actions; bench takes one action folder`);
-  const action = await loadAction(dirs[0]!);
-  if (action.definition === undefined) throw new CxdaError("E_DEFINITION", action.definitionError?.message ?? `${options.action}: no definition`);
-  if (action.transform === undefined) throw new CxdaError("E_TRANSFORM", `${options.action}: no transform to measure`);
-  const definition = action.definition;
-  const triggers = buildTriggers(count, seed, definition.id);
-
-  // The limit: the compiled transform called directly on the main thread, validators compiled up front.
-  const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
+async function createLimitRound(action: Awaited<ReturnType<typeof loadBenchAction>>["action"], mode: BenchMode, buildDir: string): Promise<() => Promise<RoundFigures>> {
+  const { definition } = action;
   const bundle = await bundleTransform(action.transform, { buildDir, allow: { network: false, fsWrite: false } });
   const module = (await import(pathToFileURL(bundle.file).href)) as { default?: Transform; transform?: Transform };
   const transform = module.default ?? module.transform;
@@ -139,55 +162,68 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
   const output = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
   const ctx = Object.freeze({ actionId: definition.id, env: "sandbox", vars: Object.freeze({}), now: () => new Date(Date.UTC(2026, 0, 1)), log: () => undefined });
-  const limitRound = (): Promise<RoundFigures> =>
+  const count = mode.cases.length;
+  return () =>
     measured(count, async () => {
-      for (const trigger of triggers) {
+      for (let i = 0; i < count; i++) {
+        const trigger = mode.triggerOf(i);
         if (input.validate(trigger).length > 0) continue;
         const result = toJsonOutput(await transform(trigger, ctx));
         output.validate(result);
       }
     });
+}
 
-  // The harness: the full pipeline, as `cxda test` runs it, on the same triggers. The pool is started once, like a
-  // run's, and kept warm across rounds; its start-up is reported on its own.
-  const cases: CaseDefinition[] = triggers.map((payload, i) => ({ name: `bench #${i}`, payload, expect: {} }));
-  const harnessRound = (pool: WorkerPool, passDetail: ResultDetail, slice = cases): Promise<RoundFigures> =>
+/** The harness's round: the full pipeline, as `cxda test` runs it, on the mode's cases (or the first few). */
+function createHarnessRound(dir: string, buildDir: string, cases: CaseDefinition[]) {
+  return (pool: WorkerPool, passDetail: ResultDetail, slice = cases): Promise<RoundFigures> =>
     measured(slice.length, async () => {
       let seen = 0;
-      for await (const result of runCases({ actions: dirs, cases: slice, pool, buildDir, passDetail })) {
+      for await (const result of runCases({ actions: [dir], cases: slice, pool, buildDir, passDetail })) {
         if (result.status === "error") throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
         seen++;
       }
       if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
     }, pool);
+}
 
-  // What crossing to a worker costs on these triggers, stage by stage.
-  const batches: string[] = [];
-  for (let i = 0; i < count; i += CROSSING_BATCH) batches.push(JSON.stringify(triggers.slice(i, i + CROSSING_BATCH)));
-  const crossingRound = (): { serialise: number; parse: number; freeze: number } => {
-    const micros = (started: number): number => ((performance.now() - started) * 1000) / count;
-    let started = performance.now();
-    for (const trigger of triggers) JSON.stringify(trigger);
-    const serialise = micros(started);
-    started = performance.now();
-    const parsed = batches.map((batch) => JSON.parse(batch) as unknown[]);
-    const parse = micros(started);
-    started = performance.now();
-    for (const batch of parsed) for (const trigger of batch) deepFreeze(trigger);
-    return { serialise, parse, freeze: micros(started) };
-  };
-  crossingRound();
-  const crossing = Array.from({ length: rounds }, crossingRound);
-  // Let the batches go before the harness runs: the main thread's heap should be what `cxda test` has.
-  batches.length = 0;
+/** The median of each crossing step over `rounds`, to 0.01 µs. */
+function medianCrossing(rounds: CrossingMicros[]): CrossingMicros {
+  const step = (key: keyof CrossingMicros): number => Math.round(median(rounds.map((round) => round[key] ?? 0)) * 100) / 100;
+  const crossing: CrossingMicros = { serialise: step("serialise"), parse: step("parse"), freeze: step("freeze") };
+  if (rounds[0]?.build !== undefined) crossing.build = step("build");
+  return crossing;
+}
+
+/**
+ * Measures the bare-loop limit and the harness on the same cases, in one process, warm-up first.
+ * @throws CxdaError `E_USAGE` for bad options or a folder of several actions; `E_DEFINITION`, `E_TRANSFORM` when the
+ * action cannot be measured; `E_SCHEMA` for `source: "cases"` on an input schema with nothing to set.
+ * @example
+ * const report = await runBench({ action: "examples/billing-callback", source: "cases", cases: 10000, workers: 2 });
+ * report.ratio; // harness / limit
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const { source, cases: count, seed, workers, rounds, buildDir } = resolveBenchOptions(options);
+  const { dir, action } = await loadBenchAction(options.action);
+  const { definition } = action;
+  // Setting up the cases (drawing values, building triggers) is not measured.
+  const mode = createBenchMode(source, { definition, defaultTrigger: action.defaultTrigger, count, seed });
+  const limitRound = await createLimitRound(action, mode, buildDir);
+  // The pool is started once, like a run's, and kept warm across rounds; its start-up is reported on its own.
+  const harnessRound = createHarnessRound(dir, buildDir, mode.cases);
+
+  mode.crossing();
+  const crossing = Array.from({ length: rounds }, () => mode.crossing());
+  mode.release();
 
   const poolStarted = performance.now();
-  const pool = await createWorkerPool({ workers, readPaths: [...dirs, buildDir] });
+  const pool = await createWorkerPool({ workers, readPaths: [dir, buildDir] });
   const samples = { limit: [] as RoundFigures[], harness: [] as RoundFigures[], harnessFull: [] as RoundFigures[] };
   let poolStartMs: number;
   try {
     // The first case of each worker loads the transform and compiles the validators: that is the pool's start-up.
-    await harnessRound(pool, "summary", cases.slice(0, workers));
+    await harnessRound(pool, "summary", mode.cases.slice(0, workers));
     poolStartMs = performance.now() - poolStarted;
     await limitRound();
     await harnessRound(pool, "summary");
@@ -206,6 +242,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const harnessCasesPerSec = rate(samples.harness);
   return {
     action: definition.id,
+    source,
     cases: count,
     workers,
     rounds,
@@ -216,11 +253,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ratio: Math.round((harnessCasesPerSec / limitCasesPerSec) * 1000) / 1000,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     cpuMicrosPerCase: { limit: cpu(samples.limit), harness: cpu(samples.harness), harnessFull: cpu(samples.harnessFull) },
-    crossingMicrosPerCase: {
-      serialise: Math.round(median(crossing.map((c) => c.serialise)) * 100) / 100,
-      parse: Math.round(median(crossing.map((c) => c.parse)) * 100) / 100,
-      freeze: Math.round(median(crossing.map((c) => c.freeze)) * 100) / 100,
-    },
+    crossingMicrosPerCase: medianCrossing(crossing),
     samples: {
       limit: samples.limit.map((f) => Math.round(f.casesPerSec)),
       harness: samples.harness.map((f) => Math.round(f.casesPerSec)),
