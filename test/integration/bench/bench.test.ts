@@ -6,6 +6,7 @@ import { buildSetCases, type SetCase } from "../../../src/bench/set-cases.js";
 import { getPath } from "../../../src/payloads/dotted-path.js";
 import { loadAction } from "../../../src/runner/load-action.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
+import { cxda } from "../../helpers/run-cli.js";
 import { createTempProject, EXAMPLE_DIR, exampleDefinition } from "../../helpers/temp-project.js";
 
 /** Every rate and cost of `report` is a finite positive number. */
@@ -99,5 +100,14 @@ describe("runBench", () => {
     } finally {
       await project.remove();
     }
+  });
+});
+
+describe("cxda bench", () => {
+  it("exits 2 for an unknown --source, naming the sources it takes, before measuring anything", async () => {
+    const run = await cxda(["bench", EXAMPLE_DIR, "--source", "files"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cxda: E_USAGE --source must be one of triggers, cases, generated, got "files"');
+    expect(run.stdout).toBe("");
   });
 });
