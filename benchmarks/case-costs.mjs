@@ -1,11 +1,16 @@
-// What one case costs, stage by stage, on the example action and the same triggers `cxda bench` uses: the stages of
-// the bare-loop limit, and those the harness adds to cross a thread (serialise on the main thread, parse and freeze
-// in the worker). Single thread, medians of several rounds, microseconds per case. Runs the built package:
-// `npm run build` first. Usage: node benchmarks/case-costs.mjs [cases]
+// What one case costs, stage by stage, on the example action and the same cases `cxda bench` uses: the stages of
+// the bare-loop limit, those the harness adds to cross a thread with whole triggers (serialise on the main thread,
+// parse and freeze in the worker), and what the worker does to build a trigger itself: from a case file's `set` on
+// the frozen base trigger (`--source cases`), or drawn from the input schema (`--source generated`). Single thread,
+// medians of several rounds, microseconds per case. Runs the built package: `npm run build` first.
+// Usage: node benchmarks/case-costs.mjs [cases]
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { bundleTransform, createValidator, loadAction } from "../dist/index.js";
 import { buildTriggers } from "../dist/bench/run-bench.js";
+import { buildSetCases } from "../dist/bench/set-cases.js";
+import { applyCaseChanges } from "../dist/cases/case-trigger.js";
+import { createTriggerSource } from "../dist/payloads/generated-trigger.js";
 import { toJsonOutput } from "../dist/executor/json-output.js";
 import { deepFreeze } from "../dist/internal/deep-freeze.js";
 
@@ -25,6 +30,12 @@ const ctx = Object.freeze({ actionId: definition.id, env: "sandbox", vars: Objec
 const outputs = triggers.map((trigger) => transform(trigger, ctx));
 const batches = [];
 for (let i = 0; i < count; i += BATCH) batches.push(JSON.stringify(triggers.slice(i, i + BATCH)));
+// `--source cases`: the base trigger as the worker receives it and holds it (parsed, frozen once), and each case's `set`.
+const frozenBase = deepFreeze(JSON.parse(JSON.stringify(action.defaultTrigger)));
+const setCases = buildSetCases(definition, action.defaultTrigger, count, "bench").cases;
+const buildCase = ({ name, set }) => applyCaseChanges(frozenBase, { set }, name);
+// `--source generated`: each worker draws its triggers from the input schema.
+const triggerOf = createTriggerSource(definition.inputSchema, { draft: definition.meta.inputDraft, dataActionId: definition.id });
 
 /** Median microseconds per case of `round`, which handles every case once. */
 function perCase(round) {
@@ -53,6 +64,18 @@ const rows = [
         output.validate(toJsonOutput(transform(deepFreeze(trigger), ctx), 32768));
       }
     }
+  }],
+  ["cases, worker: applyCaseChanges on the frozen base", () => setCases.forEach(buildCase)],
+  ["cases, worker: build + freeze", () => setCases.forEach((c) => deepFreeze(buildCase(c)))],
+  ["cases, worker: build + freeze + limit's stages", () => {
+    for (const c of setCases) {
+      const trigger = deepFreeze(buildCase(c));
+      if (input.validate(trigger).length > 0) continue;
+      output.validate(toJsonOutput(transform(trigger, ctx), 32768));
+    }
+  }],
+  ["generated, worker: draw + freeze", () => {
+    for (let index = 0; index < count; index++) deepFreeze(triggerOf({ seed: "bench", index }));
   }],
 ];
 console.log(`cases ${count}, trigger ${JSON.stringify(triggers[0]).length} bytes of JSON, median of ${ROUNDS} rounds`);
