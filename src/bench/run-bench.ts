@@ -190,9 +190,8 @@ function createHarnessRound(dir: string, buildDir: string, cases: CaseDefinition
 /** The median of each crossing step over `rounds`, to 0.01 µs. */
 function medianCrossing(rounds: CrossingMicros[]): CrossingMicros {
   const step = (key: keyof CrossingMicros): number => Math.round(median(rounds.map((round) => round[key] ?? 0)) * 100) / 100;
-  const crossing: CrossingMicros = { serialise: step("serialise"), parse: step("parse"), freeze: step("freeze") };
-  if (rounds[0]?.build !== undefined) crossing.build = step("build");
-  return crossing;
+  const build = rounds[0]?.build === undefined ? {} : { build: step("build") };
+  return { serialise: step("serialise"), parse: step("parse"), ...build, freeze: step("freeze") };
 }
 
 /**
