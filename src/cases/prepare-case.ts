@@ -1,5 +1,6 @@
 // Turns a case definition into a prepared case: the full trigger, the variables and the fixed clock.
-import type { CaseDefinition, GeneratedCase, GeneratedTriggerRef, PreparedCase } from "../core/types.js";
+import type { CaseDefinition, ChangedCase, GeneratedCase, GeneratedTriggerRef, PreparedCase, TriggerChanges } from "../core/types.js";
+import { isJsonData } from "../internal/json-data.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { applyCaseChanges } from "./case-trigger.js";
 import { DEFAULT_CASE_NOW, triggerClock } from "./case-clock.js";
@@ -64,4 +65,28 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
   };
   if (definition.source !== undefined) prepared.source = definition.source;
   return prepared;
+}
+
+/**
+ * A case that crosses to the worker as its changes, for the worker to build its trigger from (see {@link ChangedCase}):
+ * what `prepareCase` would build, without building it here. A case whose `set` values or payload are not plain JSON
+ * data (a Date, a function…) is prepared here instead, so that it meets exactly today's rules and errors.
+ * @param context.defaultTrigger must be the base trigger the worker holds for the action
+ * @example
+ * referenceCase({ name: "standard tier", set: { "contact.attributes.tier": "standard" } }, { actionId: "da-1", vars: {}, defaultTrigger });
+ */
+export function referenceCase(definition: CaseDefinition, context: CaseContext): ChangedCase | PreparedCase {
+  const { set, unset, payload, now } = definition;
+  if (now !== undefined && Number.isNaN(Date.parse(now))) return prepareCase(definition, context);
+  if (payload !== undefined && !isJsonData(payload)) return prepareCase(definition, context);
+  if (set !== undefined) for (const path of Object.keys(set)) if (!isJsonData(set[path])) return prepareCase(definition, context);
+  const changes: TriggerChanges = {};
+  if (set !== undefined && Object.keys(set).length > 0) changes.set = set;
+  if (unset !== undefined && unset.length > 0) changes.unset = unset;
+  if (payload !== undefined) changes.payload = payload;
+  else if (context.defaultTrigger === undefined) changes.seededAt = now ?? DEFAULT_CASE_NOW;
+  const referenced: ChangedCase = { name: definition.name, changes, vars: caseVars(definition, context), expect: definition.expect ?? {} };
+  if (now !== undefined) referenced.now = Date.parse(now);
+  if (definition.source !== undefined) referenced.source = definition.source;
+  return referenced;
 }

@@ -149,6 +149,32 @@ export interface GeneratedCase {
   source?: string;
 }
 
+/**
+ * What a worker applies to build a case's trigger (see {@link ChangedCase}): `set` then `unset`, over `payload`, else
+ * the action's base trigger, else a trigger seeded by the case's name at `seededAt` (an action without a base trigger).
+ */
+export interface TriggerChanges {
+  set?: Record<string, unknown>;
+  unset?: string[];
+  payload?: Record<string, unknown>;
+  /** The clock of a seeded trigger (ISO date-time), when there is neither a payload nor a base trigger. */
+  seededAt?: string;
+}
+
+/**
+ * A case whose trigger the worker running it builds from its changes: only they cross to the worker, which holds the
+ * action's base trigger. The trigger is the same, byte for byte, as a {@link PreparedCase}'s.
+ */
+export interface ChangedCase {
+  name: string;
+  changes: TriggerChanges;
+  vars: Record<string, unknown>;
+  /** Epoch milliseconds of the injected clock; when absent, the trigger's timestamp. */
+  now?: number;
+  expect: CaseExpectation;
+  source?: string;
+}
+
 /** The names of the steps a case passes through, in order. */
 export type TraceStepName = "load-definition" | "validate-input" | "execute" | "validate-output" | "compare";
 

@@ -1,6 +1,7 @@
 // The messages passed between the worker pool and its workers.
 import type { Profiler } from "node:inspector";
-import type { CaseExpectation, CaseResult, GeneratedCase, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
+import type { CaseResult, ChangedCase, GeneratedCase, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
+import type { WireResult } from "./wire.js";
 
 /** Everything a worker needs to run an action's cases. */
 export interface WorkerAction {
@@ -12,6 +13,11 @@ export interface WorkerAction {
   outputSchema: JsonSchema;
   inputDraft: SchemaDraft;
   outputDraft: SchemaDraft;
+  /**
+   * The trigger the action's cases start from (its `trigger.json`), when it has one: sent to each worker once, with
+   * the definition, so that a case crosses as its changes alone ({@link ChangedCase}).
+   */
+  baseTrigger?: Record<string, unknown>;
 }
 
 /** What to measure inside the worker while a batch runs; absent means nothing (and no extra work). */
@@ -44,24 +50,6 @@ export interface BatchInstrumentation {
  */
 export type ResultDetail = "full" | "summary";
 
-/**
- * A batch's cases as they cross to a worker (as JSON, in {@link BatchMessage.cases}), column by column: one array of
- * triggers parses faster than as many small objects around them, and variables and expectations, mostly shared, are
- * listed once.
- */
-export interface WireBatch {
-  vars: Array<Record<string, unknown>>;
-  expects: CaseExpectation[];
-  /** Three numbers per case: its index in `vars`, its index in `expects`, its clock (null: the trigger's timestamp). */
-  meta: Array<number | null>;
-  /** One per case; a placeholder where `generated` or `absent` says otherwise. */
-  triggers: unknown[];
-  /** Cases whose trigger the worker generates: `[case index, seed, payload index]`. */
-  generated: Array<[number, string, number]>;
-  /** Cases whose trigger is `undefined` (which JSON cannot hold in an array). */
-  absent: number[];
-}
-
 /** Pool → worker: run these cases, in order. */
 export interface BatchMessage {
   type: "batch";
@@ -73,8 +61,8 @@ export interface BatchMessage {
   /** Keys of actions the worker may drop (the pool will send their definitions again if it needs them). */
   forget?: number[];
   /**
-   * A {@link WireBatch} as JSON text: triggers are JSON data by contract, and one string that the worker parses costs
-   * about half of what structured clone of the same objects does.
+   * The cases as JSON text (see wire.ts): triggers are JSON data by contract, and one string that the worker parses
+   * costs about half of what structured clone of the same objects does.
    */
   cases: string;
   detail: ResultDetail;
@@ -90,21 +78,11 @@ export interface BatchMessage {
  */
 export type WorkerCaseResult = Omit<CaseResult, "action" | "case" | "source" | "trace"> & { steps: TraceStep[] };
 
-/** A case as the pool takes it: prepared on the main thread, or with a trigger the worker generates. */
-export type PoolCase = PreparedCase | GeneratedCase;
-
 /**
- * Numbers per case in {@link ResultsMessage.timings}: the case's duration, then start and duration of its four steps
- * (validate input, execute, validate output, compare), all in milliseconds; starts are epoch based.
+ * A case as the pool takes it: with its trigger prepared on the main thread, or with one the worker builds from the
+ * case's changes, or generates.
  */
-export const TIMING_SLOTS = 9;
-
-/**
- * How each case of a chunk travels in {@link ResultsMessage.json}: `0` for a plain pass (every step ok, no issues; its
- * steps are rebuilt from the timings) in `summary` detail; `{ output, logs }` for a plain pass in `full` detail; and
- * `{ result }` (whole) for anything else.
- */
-export type WireResult = 0 | { output?: unknown; logs?: CaseResult["logs"] } | { result: WorkerCaseResult };
+export type PoolCase = PreparedCase | ChangedCase | GeneratedCase;
 
 /** Worker → pool: results of consecutive cases of a batch, from `start`; `done` on the batch's last message. */
 export interface ResultsMessage {
@@ -118,7 +96,7 @@ export interface ResultsMessage {
    * put back (JSON in that worker is no longer to be trusted).
    */
   wire?: WireResult[];
-  /** {@link TIMING_SLOTS} numbers per case, in the order of `json`. */
+  /** A row of timings per case (see `TIMING_SLOTS` in wire.ts), in the order of `json`. */
   timings: Float64Array;
   /** Present on the batch's last message: the batch is over (with what it measured, when it measured anything). */
   done?: { instrumentation?: BatchInstrumentation };
@@ -131,23 +109,6 @@ export interface ResultsMessage {
  * held a case that changed a built-in and was not sent: the rest runs again checking after every case.
  */
 export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle"; careful?: boolean };
-
-/**
- * What a worker is doing, in memory shared with the pool (an Int32Array over a SharedArrayBuffer), so the pool can
- * time a case and name it when the worker must be stopped, without a message per case.
- */
-export const WORKER_STATE = {
-  /** Slots of the Int32Array. */
-  batchId: 0,
-  index: 1,
-  phase: 2,
-  /** Milliseconds since the pool's epoch when the current phase began. */
-  since: 3,
-  length: 4,
-} as const;
-
-/** Values of the `phase` slot. */
-export const WORKER_PHASE = { idle: 0, loading: 1, running: 2 } as const;
 
 /** What a worker receives at start. */
 export interface WorkerStartData {
@@ -173,7 +134,7 @@ export interface HostStart extends Omit<WorkerStartData, "state"> {
   loadTimeoutMs: number;
 }
 
-/** What a worker was doing when its sandbox process reported a fault: the {@link WORKER_STATE} slots. */
+/** What a worker was doing when its sandbox process reported a fault: the `WORKER_STATE` slots of wire.ts. */
 export interface WorkerSnapshot {
   batchId: number;
   index: number;
@@ -196,42 +157,3 @@ export interface HostFault {
 
 /** Sandbox process → pool: everything a worker sends, or a fault. */
 export type HostMessage = WorkerMessage | HostFault;
-
-const STEP_NAMES = [
-  ["validate-input", "validate input"],
-  ["execute", "execute transform"],
-  ["validate-output", "validate output"],
-  ["compare", "compare with expectations"],
-] as const;
-
-/** What each of a case's four worker steps found: `ok` and `detail` as in {@link TraceStep}. */
-export type StepOutcomes = ReadonlyArray<readonly [ok: boolean | null, detail: Record<string, unknown> | undefined]>;
-
-/** The outcomes of a plain pass: every step ok, no issues, no failures. */
-export const PLAIN_PASS: StepOutcomes = [
-  [true, { issues: 0 }],
-  [true, undefined],
-  [true, { issues: 0 }],
-  [true, { failures: 0 }],
-];
-
-/** Milliseconds to the microsecond, as every duration and time in a result is given. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
-
-/** Builds a case's four worker steps from its row of {@link ResultsMessage.timings} (starting at `at`). */
-export function timedSteps(timings: Float64Array, at: number, outcomes: StepOutcomes): TraceStep[] {
-  return STEP_NAMES.map(([step, name], i) => {
-    const [ok, detail] = outcomes[i]!;
-    const entry: TraceStep = { step, name, ok, startedAt: roundMs(timings[at + 1 + 2 * i]!), durationMs: roundMs(timings[at + 2 + 2 * i]!) };
-    // Each step gets its own detail object: a consumer may annotate one result's trace without touching another's.
-    if (detail !== undefined) entry.detail = { ...detail };
-    return entry;
-  });
-}
-
-/** A case's duration from its timings row, rounded like every duration in a result. */
-export function timedDuration(timings: Float64Array, at: number): number {
-  return roundMs(timings[at]!);
-}

@@ -233,8 +233,8 @@ interface Intrinsics {
   keys: PropertyKey[];
   values: unknown[];
   globals: number;
-  /** Each shared object once, with its own keys and prototype as recorded. */
-  shapes: Array<{ owner: object; keys: Set<PropertyKey>; prototype: object | null }>;
+  /** Each shared object once, with its own keys (in order, and as a set) and prototype as recorded. */
+  shapes: Array<{ owner: object; order: PropertyKey[]; keys: Set<PropertyKey>; prototype: object | null }>;
   /** Returns the index of the first property whose value changed, or -1 (see {@link compileCheck}). */
   check: (owners: object[], values: unknown[]) => number;
 }
@@ -324,7 +324,8 @@ export function recordIntrinsics(): void {
     }
   };
   for (const owner of sharedObjects()) {
-    shapes.push({ owner, keys: new Set(Reflect.ownKeys(owner)), prototype: Object.getPrototypeOf(owner) as object | null });
+    const order = Reflect.ownKeys(owner);
+    shapes.push({ owner, order, keys: new Set(order), prototype: Object.getPrototypeOf(owner) as object | null });
     record(owner, false);
   }
   for (const module of sharedModules()) record(module, true);
@@ -345,11 +346,20 @@ export function changedIntrinsic(): string | undefined {
   for (const shape of intrinsics.shapes) {
     if (Object.getPrototypeOf(shape.owner) !== shape.prototype) return `the prototype of ${nameOf(shape.owner)}`;
     const now = Reflect.ownKeys(shape.owner);
+    if (sameKeys(now, shape.order)) continue;
+    // The same keys in another order (one deleted and put back) are the same shape.
     if (now.length === shape.keys.size && now.every((key) => shape.keys.has(key))) continue;
     const added = now.find((key) => !shape.keys.has(key));
     return added !== undefined ? `${nameOf(shape.owner)}.${String(added)}` : `${nameOf(shape.owner)} (a property was deleted)`;
   }
   return undefined;
+}
+
+/** Whether two lists of keys are equal, item by item: the usual answer, found without hashing a key. */
+function sameKeys(now: PropertyKey[], recorded: PropertyKey[]): boolean {
+  if (now.length !== recorded.length) return false;
+  for (let i = 0; i < now.length; i++) if (now[i] !== recorded[i]) return false;
+  return true;
 }
 
 /**

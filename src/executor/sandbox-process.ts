@@ -7,7 +7,8 @@
 // also ends a thread stuck in a native call. The process reads only the paths the pool allowed, and cannot write
 // files, start processes or load native code: Node refuses those, whatever module the transform reaches them through.
 import { Worker } from "node:worker_threads";
-import { WORKER_PHASE, WORKER_STATE, type HostFault, type HostMessage, type HostStart, type WorkerMessage, type WorkerStartData } from "./protocol.js";
+import type { HostFault, HostMessage, HostStart, WorkerMessage, WorkerStartData } from "./protocol.js";
+import { WORKER_PHASE, createWorkerState, readWorkerState } from "./wire.js";
 
 const MB = 1024 * 1024;
 
@@ -19,7 +20,7 @@ function send(message: HostMessage): void {
 }
 
 function begin(start: HostStart): void {
-  const state = new Int32Array(new SharedArrayBuffer(WORKER_STATE.length * Int32Array.BYTES_PER_ELEMENT));
+  const state = createWorkerState();
   const workerData: WorkerStartData = {
     state: state.buffer as SharedArrayBuffer,
     epoch: start.epoch,
@@ -45,12 +46,7 @@ function begin(start: HostStart): void {
     if (faulted) return;
     faulted = true;
     clearInterval(watchdog);
-    const snapshot = {
-      batchId: Atomics.load(state, WORKER_STATE.batchId),
-      index: Atomics.load(state, WORKER_STATE.index),
-      phase: Atomics.load(state, WORKER_STATE.phase),
-      since: Atomics.load(state, WORKER_STATE.since),
-    };
+    const snapshot = readWorkerState(state);
     // The pool kills this process when it reads the fault.
     send({ type: "fault", fault: { code, message }, state: snapshot, at: Date.now() - start.epoch, ...extra });
   };
@@ -60,9 +56,8 @@ function begin(start: HostStart): void {
   const limitBytes = start.memoryMb * MB;
 
   const watch = (): void => {
-    const now = Date.now() - start.epoch;
-    const phase = Atomics.load(state, WORKER_STATE.phase);
-    const elapsed = now - Atomics.load(state, WORKER_STATE.since);
+    const { phase, since } = readWorkerState(state);
+    const elapsed = Date.now() - start.epoch - since;
     if (phase === WORKER_PHASE.running && elapsed > start.timeoutMs) {
       fault(
         "E_TIMEOUT",

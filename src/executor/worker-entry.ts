@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { formatWithOptions } from "node:util";
 import { getHeapStatistics, promiseHooks, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { CaseExpectation, CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
+import type { CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
 import { describeThrown } from "../core/errors.js";
@@ -16,8 +16,9 @@ import { toJsonOutput } from "./json-output.js";
 import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, restoreIntrinsics, trackTimers } from "./runtime-guards.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, StepOutcomes, WireBatch, WireResult, WorkerAction, WorkerCaseResult, WorkerMessage } from "./protocol.js";
-import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, WORKER_STATE, roundMs, timedDuration, timedSteps, type WorkerStartData } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
+import { PLAIN_PASS, STEP, TIMING_SLOTS, WORKER_PHASE, clearTimings, decodeBatch, encodeResults, markBatch, markPhase, recordDuration, recordStep, roundMs, stepDuration, timedDuration, timedSteps, triggerOf } from "./wire.js";
+import type { DecodedCase, StepOutcomes, WireResult } from "./wire.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
 
@@ -269,19 +270,10 @@ interface ActionEntry {
   action: WorkerAction;
   input: Validator | { fault: unknown };
   output: Validator | { fault: unknown };
+  /** The action's base trigger, frozen once: each case's trigger shares every part its changes do not touch. */
+  base: Record<string, unknown> | undefined;
   /** Builds generated triggers; loaded with the generator on the first generated case. */
   triggerOf?: Promise<(ref: GeneratedTriggerRef) => unknown>;
-}
-
-/** One case as the worker runs it, decoded from its batch. */
-interface CaseInput {
-  /** Absent when `generate` says how to build it. */
-  trigger: unknown;
-  generate: GeneratedTriggerRef | undefined;
-  vars: Readonly<Record<string, unknown>>;
-  expect: CaseExpectation;
-  /** The injected clock; null for the trigger's own timestamp. */
-  now: number | null;
 }
 
 /** The generator is loaded only by a worker that meets a generated case: an ordinary run never pays for it. */
@@ -405,17 +397,17 @@ function aftermath(executeMs: number): { code: string; message: string } | undef
  * transform returns a plain value (and whose trigger is given, not generated) completes without a promise: most cases
  * cost no turn of the microtask queue.
  */
-function runCase(entry: ActionEntry, input: CaseInput, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
+function runCase(entry: ActionEntry, input: DecodedCase, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
   currentLogs = [];
   loggedChars = 0;
   logFault = undefined;
   caseSeq++;
-  const ref = input.generate;
-  if (ref === undefined) return startCase(entry, input, input.trigger, transform, timings, at, detail);
-  return triggerSource(entry).then((source) => startCase(entry, input, source(ref), transform, timings, at, detail));
+  const spec = input.trigger;
+  if (spec.kind !== "generated") return startCase(entry, input, triggerOf(spec, entry.base, entry.action.actionId), transform, timings, at, detail);
+  return triggerSource(entry).then((source) => startCase(entry, input, source(spec.ref), transform, timings, at, detail));
 }
 
-function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
+function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
   const { action } = entry;
   const { vars } = input;
   // Frozen before validation, not just before the transform: validating the frozen objects is a little faster (the
@@ -432,8 +424,7 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
   let startedAt = began;
   const inputIssues = validatorOf(entry.input).validate(trigger);
   let ended = now();
-  timings[at + 1] = startedAt;
-  timings[at + 2] = ended - startedAt;
+  recordStep(timings, at, STEP.validateInput, startedAt, ended - startedAt);
   let issues: ValidationIssue[] = inputIssues;
 
   startedAt = ended;
@@ -457,8 +448,7 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
   /** The steps after the transform has returned (or was skipped), and the result as it travels. */
   const finish = (): WireResult => {
     ended = executeEnded ?? now();
-    timings[at + 3] = startedAt;
-    timings[at + 4] = ended - startedAt;
+    recordStep(timings, at, STEP.execute, startedAt, ended - startedAt);
 
     startedAt = ended;
     let outputOutcome: StepOutcomes[number];
@@ -469,19 +459,17 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
       outputOutcome = [null, { skipped: "no output" }];
     }
     ended = now();
-    timings[at + 5] = startedAt;
-    timings[at + 6] = ended - startedAt;
+    recordStep(timings, at, STEP.validateOutput, startedAt, ended - startedAt);
 
     startedAt = ended;
     const failures = evaluateExpectations(input.expect, thrown ? { executed, output, issues, thrown } : { executed, output, issues });
     ended = now();
-    timings[at + 7] = startedAt;
-    timings[at + 8] = ended - startedAt;
-    timings[at] = ended - began;
+    recordStep(timings, at, STEP.compare, startedAt, ended - startedAt);
+    recordDuration(timings, at, ended - began);
 
     // What the case left behind is its own fault, whatever it returned: a log over the limits, a changed built-in,
     // memory outside the heap over the limit. Its timers end here.
-    const left = executed ? aftermath(timings[at + 4]!) : undefined;
+    const left = executed ? aftermath(stepDuration(timings, at, STEP.execute)) : undefined;
     if (left !== undefined) {
       error = left;
       thrown = undefined;
@@ -502,7 +490,7 @@ function startCase(entry: ActionEntry, input: CaseInput, given: unknown, transfo
     if (output !== undefined) result.output = output;
     if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
     // A generated trigger exists only here: a case that did not pass brings it back, to be shown or saved.
-    if (input.generate !== undefined && status !== "pass") result.trigger = trigger;
+    if (input.trigger.kind === "generated" && status !== "pass") result.trigger = trigger;
     return { result };
   };
 
@@ -592,15 +580,13 @@ function isOutputError(value: unknown): value is Error & { code: "E_OUTPUT" } {
 
 const state = new Int32Array(start.state);
 
-/** Tells the pool (through shared memory) what this worker is doing from now on. */
+/** Tells the watchdog (through shared memory) what this worker is doing from now on. */
 function mark(phase: number, index: number): void {
-  Atomics.store(state, WORKER_STATE.index, index);
-  Atomics.store(state, WORKER_STATE.since, Date.now() - start.epoch);
-  Atomics.store(state, WORKER_STATE.phase, phase);
+  markPhase(state, start.epoch, phase, index);
 }
 
 /** Results wait here and leave in chunks: one message per case would cost more than most cases do. */
-const CHUNK_CASES = 128;
+const CHUNK_CASES = 256;
 const CHUNK_MS = 25;
 
 /** A batch's results on their way out: consecutive cases, their wire forms and a row of timings each. */
@@ -643,9 +629,7 @@ class Outbox {
     }
     if (this.wire.length > 0 || done !== undefined) {
       const timings = this.timings.subarray(0, this.wire.length * TIMING_SLOTS);
-      const message: ResultsMessage = unclean
-        ? { type: "results", batchId: this.batchId, start: this.start, json: "", wire: this.wire, timings }
-        : { type: "results", batchId: this.batchId, start: this.start, json: JSON.stringify(this.wire), timings };
+      const message = encodeResults(this.batchId, this.start, this.wire, timings, unclean);
       if (done !== undefined) message.done = done;
       // Copied, not transferred: detaching a buffer made each message cost about 0.2 ms on the worker's side
       // (measured on cxda bench), ten times a copy of these few kilobytes.
@@ -672,32 +656,27 @@ function pendingWork(): number {
 async function runBatch(message: BatchMessage): Promise<void> {
   idleResources ??= pendingWork();
   checkEachCase = message.careful === true;
-  Atomics.store(state, WORKER_STATE.batchId, message.batchId);
+  markBatch(state, message.batchId);
   mark(WORKER_PHASE.loading, 0);
   for (const key of message.forget ?? []) actions.delete(key);
   let entry = actions.get(message.actionKey);
   if (entry === undefined) {
     const action = message.action!;
     // Both validators are compiled before the first case, so its timings measure the case, not the set-up.
-    entry = { action, input: compiled(action.inputSchema, "input", action.inputDraft), output: compiled(action.outputSchema, "output", action.outputDraft) };
+    entry = {
+      action,
+      input: compiled(action.inputSchema, "input", action.inputDraft),
+      output: compiled(action.outputSchema, "output", action.outputDraft),
+      base: action.baseTrigger === undefined ? undefined : deepFreeze(action.baseTrigger),
+    };
     actions.set(message.actionKey, entry);
   }
   const measuring = message.instrument === undefined ? undefined : await startMeasuring(message.instrument, entry.action);
   const transform = await loadTransform(entry.action, measuring?.suffix);
-  const batch = JSON.parse(message.cases) as WireBatch;
-  const vars = batch.vars.map((each) => deepFreeze(each));
-  const generated = new Map(batch.generated.map(([at, seed, index]) => [at, { seed, index }]));
-  const absent = new Set(batch.absent);
+  const cases = decodeBatch(message.cases, deepFreeze);
   const outbox = new Outbox(message.batchId);
-  for (let index = 0; index < batch.triggers.length; index++) {
-    const meta = index * 3;
-    const input: CaseInput = {
-      trigger: absent.has(index) ? undefined : batch.triggers[index],
-      generate: generated.get(index),
-      vars: vars[batch.meta[meta]!]!,
-      expect: batch.expects[batch.meta[meta + 1]!]!,
-      now: batch.meta[meta + 2]!,
-    };
+  for (let index = 0; index < cases.length; index++) {
+    const input = cases[index]!;
     mark(WORKER_PHASE.running, index);
     const at = outbox.row;
     let result: WireResult;
@@ -708,8 +687,8 @@ async function runBatch(message: BatchMessage): Promise<void> {
       // Only the harness can get here (a schema that will not compile, a trigger that cannot be generated): report it
       // on the case, keep the batch going.
       const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
-      const secrets = secretValues(input.trigger, input.vars);
-      outbox.buffer.fill(0, at, at + TIMING_SLOTS);
+      const secrets = secretValues(input.trigger.kind === "given" ? input.trigger.trigger : undefined, input.vars);
+      clearTimings(outbox.buffer, at);
       result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
     }
     outbox.add(index, result);

@@ -6,11 +6,10 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { CxdaError, isCxdaError } from "../core/errors.js";
+import { CxdaError } from "../core/errors.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
-import { assertJsonData } from "./json-output.js";
-import { PLAIN_PASS, TIMING_SLOTS, WORKER_PHASE, roundMs, timedDuration, timedSteps } from "./protocol.js";
-import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, ResultsMessage, WireResult, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import { BatchEncoder, TIMING_SLOTS, WORKER_PHASE, decodeResults, resultOf, roundMs, type CaseFault } from "./wire.js";
 import { sandboxArguments, type SandboxIsolation } from "./sandbox-arguments.js";
 
 /** Options of {@link createWorkerPool}. */
@@ -243,24 +242,6 @@ function processCpuMicros(pid: number | undefined): number | undefined {
   }
 }
 
-/** Whether a result as it crossed (see WireResult) has the shape the runner relies on. */
-function wellFormed(wire: unknown): boolean {
-  if (wire === 0) return true;
-  if (typeof wire !== "object" || wire === null) return false;
-  if (!("result" in wire)) return (!("logs" in wire) || Array.isArray((wire as { logs?: unknown }).logs));
-  const result = (wire as { result: unknown }).result;
-  if (typeof result !== "object" || result === null) return false;
-  const fields = result as Record<string, unknown>;
-  return (
-    (fields.status === "pass" || fields.status === "fail" || fields.status === "error") &&
-    Array.isArray(fields.issues) &&
-    Array.isArray(fields.failures) &&
-    Array.isArray(fields.logs) &&
-    Array.isArray(fields.steps) &&
-    typeof fields.durationMs === "number"
-  );
-}
-
 /** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
 function batchSize(cases: number, workers: number): number {
   return Math.max(1, Math.min(256, Math.ceil(cases / workers)));
@@ -392,75 +373,13 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     return key;
   };
 
-  /** Variables objects already found to be JSON data: most runs share one object across every batch. */
-  const checkedVars = new WeakSet<object>();
-  const checkVars = (vars: object): void => {
-    if (checkedVars.has(vars)) return;
-    assertJsonData(vars, "vars");
-    checkedVars.add(vars);
-  };
-
-  /**
-   * The job's cases as the worker reads them (see BatchMessage.cases), the indices of the cases that text holds, and
-   * the faults of those it cannot hold (a trigger JSON cannot carry, vars that are not JSON data), to be answered by
-   * the caller.
-   */
-  const encode = (job: Job): { json: string; kept: number[]; faults: Array<[index: number, fault: { code: string; message: string }]> } => {
-    const varsSeen = new Map<object, number>();
-    const expectsSeen = new Map<object, number>();
-    const batch: { vars: string[]; expects: string[]; meta: string[]; triggers: string[]; generated: string[]; absent: number[] } = { vars: [], expects: [], meta: [], triggers: [], generated: [], absent: [] };
-    /** The index of `value` in a list of distinct objects, adding it (as JSON) when it is new. */
-    const listed = (seen: Map<object, number>, list: string[], value: object, check?: (value: object) => void): number => {
-      let index = seen.get(value);
-      if (index === undefined) {
-        check?.(value);
-        const json = JSON.stringify(value);
-        seen.set(value, (index = list.length));
-        list.push(json);
-      }
-      return index;
-    };
-    const kept: number[] = [];
-    const faults: Array<[number, { code: string; message: string }]> = [];
-    job.cases.forEach((poolCase, i) => {
-      const at = kept.length;
-      let trigger: string | undefined;
-      let vars: number;
-      let expect: number;
-      try {
-        vars = listed(varsSeen, batch.vars, poolCase.vars, checkVars);
-        expect = listed(expectsSeen, batch.expects, poolCase.expect);
-        if (!("generate" in poolCase)) trigger = JSON.stringify(poolCase.trigger) as string | undefined;
-      } catch (error) {
-        const where = poolCase.source ?? poolCase.name;
-        const message = isCxdaError(error)
-          ? `${where}: ${error.message}`
-          : `${where}: the trigger cannot be sent as JSON (${error instanceof Error ? error.message : String(error)}); a trigger is JSON data, as the platform sends it`;
-        faults.push([i, { code: "E_CASE", message }]);
-        return;
-      }
-      if ("generate" in poolCase) batch.generated.push(JSON.stringify([at, poolCase.generate.seed, poolCase.generate.index]));
-      else if (trigger === undefined) batch.absent.push(at);
-      batch.triggers.push(trigger ?? "0");
-      batch.meta.push(`${vars},${expect},${poolCase.now === undefined || Number.isNaN(poolCase.now) ? "null" : poolCase.now}`);
-      kept.push(i);
-    });
-    // One join over every piece copies the batch's text once; joining each list first and then the lists would copy
-    // the triggers twice (the larger part of the main thread's cost per case after serialising them).
-    const parts: string[] = [];
-    for (const [name, items] of Object.entries(batch) as Array<[string, Array<string | number>]>) {
-      parts.push(parts.length === 0 ? `{"${name}":[` : `],"${name}":[`);
-      items.forEach((item, i) => parts.push(i === 0 ? String(item) : `,${item}`));
-    }
-    parts.push("]}");
-    return { json: parts.join(""), kept, faults };
-  };
+  const encoder = new BatchEncoder();
 
   /** Hands one queued job to `slot`'s worker; false when the queue is empty. */
   const handOut = (slot: Slot): boolean => {
     const job = queue.shift();
     if (job === undefined) return false;
-    const { json, kept, faults } = encode(job);
+    const { text, kept, faults } = encoder.encode(job.cases);
     if (!job.requeued) job.submission.onStart?.(job.positions);
     // Cases JSON cannot carry are answered after they were announced, like any other, and leave the batch.
     for (const [index, fault] of faults) deliver(job, index, faultResult(fault));
@@ -474,7 +393,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     if (slot.jobs.length === 0) slot.heard = Date.now();
     slot.jobs.push(job);
     const actionKey = keyOf(job.action);
-    const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: json, detail: job.submission.detail };
+    const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: text, detail: job.submission.detail };
     if (job.careful === true) message.careful = true;
     if (slot.known.has(actionKey)) {
       // Most recently used last: the oldest definition is the one a worker forgets first.
@@ -543,32 +462,6 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     settle(submission);
   };
 
-  /** The results a message carries, when they are well formed and fit the batch; undefined otherwise. */
-  const readWires = (message: ResultsMessage, job: Job): WireResult[] | undefined => {
-    let wires: unknown;
-    try {
-      wires = message.wire ?? JSON.parse(message.json);
-    } catch {
-      return undefined;
-    }
-    // A chunk continues where the last one ended (an empty one, the batch's end, may carry any start).
-    if (!Array.isArray(wires) || (wires.length > 0 && message.start !== job.next) || message.start + wires.length > job.cases.length) return undefined;
-    if (!(message.timings instanceof Float64Array) || message.timings.length < wires.length * TIMING_SLOTS) return undefined;
-    for (const wire of wires as unknown[]) if (!wellFormed(wire)) return undefined;
-    return wires as WireResult[];
-  };
-
-  /** A worker's result for a case, whole, from what crossed the thread boundary. */
-  const unpack = (wire: WireResult, timings: Float64Array, at: number): WorkerCaseResult => {
-    if (wire !== 0 && "result" in wire) return wire.result;
-    const result: WorkerCaseResult = { status: "pass", issues: [], failures: [], logs: [], steps: timedSteps(timings, at, PLAIN_PASS), durationMs: timedDuration(timings, at) };
-    if (wire !== 0) {
-      if (wire.output !== undefined) result.output = wire.output;
-      if (wire.logs !== undefined) result.logs = wire.logs;
-    }
-    return result;
-  };
-
   const onMessage = (slot: Slot, message: HostMessage): void => {
     slot.heard = Date.now();
     if (message.type === "fault" || message.type === "recycle") {
@@ -591,13 +484,13 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     // Results come for the oldest batch the worker holds, in order, each once: anything else is refused, never trusted
     // (a transform that reached the channel could otherwise pass another action's case, or crash the run).
     const job = slot.jobs[0];
-    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId ? readWires(message, job) : undefined;
+    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId ? decodeResults(message, job.next, job.cases.length) : undefined;
     if (job === undefined || wires === undefined) {
       stopSlot(slot, "the sandbox process sent a message that is not a result of the batch it runs; it was stopped");
       return;
     }
     if (wires.length > 0) job.next = message.start + wires.length;
-    for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, unpack(wires[i]!, message.timings, i * TIMING_SLOTS));
+    for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, resultOf(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;
     slot.jobs.splice(slot.jobs.indexOf(job), 1);
     batchEnded(job, message.done.instrumentation);
@@ -605,7 +498,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   /** An error result for a case the worker could not finish; `timing` when it is known when the case began. */
-  const faultResult = (fault: { code: string; message: string }, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult => {
+  const faultResult = (fault: CaseFault, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult => {
     const startedAt = timing?.startedAt ?? Date.now();
     const durationMs = roundMs(timing?.durationMs ?? 0);
     return {
@@ -620,7 +513,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 
   /** Why a sandbox process ended without reporting a fault, from how it ended and what it last wrote to stderr. */
-  const unexplainedExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): { code: string; message: string } => {
+  const unexplainedExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): CaseFault => {
     const how = signal ?? `exit code ${exitCode}`;
     if (/heap limit|out of memory|allocation failed/i.test(slot.stderr)) {
       return { code: "E_MEMORY", message: `the transform ran out of memory (one allocation larger than the ${settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)` };

@@ -3,7 +3,7 @@ import { join, relative, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { CxdaError } from "../core/errors.js";
 import type { ActionDefinition, CaseDefinition, CaseResult, GeneratedTriggerRef, RunSummary } from "../core/types.js";
-import { prepareCase, prepareGeneratedCase } from "../cases/prepare-case.js";
+import { prepareCase, prepareGeneratedCase, referenceCase } from "../cases/prepare-case.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, resolveWorkerPoolOptions, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
@@ -201,6 +201,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
     outputSchema: definition.outputSchema,
     inputDraft: definition.meta.inputDraft,
     outputDraft: definition.meta.outputDraft,
+    ...(action.defaultTrigger !== undefined ? { baseTrigger: action.defaultTrigger } : {}),
   };
 }
 
@@ -325,10 +326,13 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
       const context = { actionId: run.action.actionId, vars, ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}) };
       const measurement = measureFor(run.action);
       let triggerOf: ((ref: GeneratedTriggerRef) => unknown) | undefined;
-      /** Prepares a case; only a generated trigger built on this side needs to wait (for the generator to load). */
+      /**
+       * Prepares a case; only a generated trigger built on this side needs to wait (for the generator to load). A case
+       * from a file crosses as its changes, for the worker to build its trigger, unless this side needs the trigger.
+       */
       const prepare = (definition: CaseDefinition): PoolCase | Promise<PoolCase> => {
         const ref = definition.generate;
-        if (ref === undefined) return prepareCase(definition, context);
+        if (ref === undefined) return buildHere ? prepareCase(definition, context) : referenceCase(definition, context);
         if (!buildHere && definition.payload === undefined && definition.set === undefined && definition.unset === undefined) {
           return prepareGeneratedCase({ ...definition, generate: ref }, context);
         }
