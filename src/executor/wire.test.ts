@@ -21,6 +21,7 @@ import {
   resultOf,
   timedSteps,
   triggerOf,
+  type TriggerSpec,
   type WireResult,
 } from "./wire.js";
 
@@ -85,7 +86,7 @@ describe("batches", () => {
   it("builds a changed case's trigger over the shared base without touching it", () => {
     const base = deepFreeze({ contact: { id: "c-1" }, interaction: { id: "i-1" }, data: { x: 1 } });
     const [decoded] = decodeBatch(new BatchEncoder().encode([changed]).text);
-    const trigger = triggerOf(decoded!.trigger as Exclude<typeof decoded.trigger, { kind: "generated" }>, base, "da-1") as typeof base;
+    const trigger = triggerOf(decoded!.trigger as Exclude<TriggerSpec, { kind: "generated" }>, base, "da-1") as typeof base;
     expect(trigger).toEqual({ contact: { id: "c-2" }, data: { x: 1 } });
     expect(trigger.data).toBe(base.data);
     expect(base.contact.id).toBe("c-1");

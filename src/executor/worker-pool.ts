@@ -136,6 +136,8 @@ export interface WorkerPool {
 
 interface Job {
   action: WorkerAction;
+  /** The action's key in the pool (see keyOf). */
+  key: number;
   cases: PoolCase[];
   /** Position of each case in the submitted list. */
   positions: number[];
@@ -242,9 +244,26 @@ function processCpuMicros(pid: number | undefined): number | undefined {
   }
 }
 
-/** How many cases go to a worker in one message: enough to amortise messaging, small enough to spread work. */
-function batchSize(cases: number, workers: number): number {
-  return Math.max(1, Math.min(256, Math.ceil(cases / workers)));
+/**
+ * Cases in one batch at most. Each batch costs a few hundred microseconds that do not depend on its size (its messages
+ * both ways, the built-ins check, the relay through the sandbox process): about 1 µs per case at 256 cases, a fifth of
+ * a quick case's cost (decision 5).
+ */
+const MAX_BATCH = 1024;
+
+/** A batch's size before an action's cases have been timed. */
+const FIRST_BATCH = 256;
+
+/**
+ * How long a batch should take once an action's cases are timed: long enough to spread its fixed cost, short enough
+ * that slow cases still spread evenly over the workers.
+ */
+const BATCH_TARGET_MS = 20;
+
+/** How many cases go to a worker in one message, given the average time of the action's cases so far. */
+function batchSize(cases: number, workers: number, caseMs: number | undefined): number {
+  const byTime = caseMs === undefined ? FIRST_BATCH : Math.floor(BATCH_TARGET_MS / Math.max(caseMs, 0.001));
+  return Math.max(1, Math.min(MAX_BATCH, byTime, Math.ceil(cases / workers)));
 }
 
 /**
@@ -392,7 +411,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     job.next = 0;
     if (slot.jobs.length === 0) slot.heard = Date.now();
     slot.jobs.push(job);
-    const actionKey = keyOf(job.action);
+    const actionKey = job.key;
     const message: BatchMessage = { type: "batch", batchId: job.batchId, actionKey, cases: text, detail: job.submission.detail };
     if (job.careful === true) message.careful = true;
     if (slot.known.has(actionKey)) {
@@ -447,7 +466,12 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
   };
 
+  /** The average duration of each action's cases so far (a moving average, by action key): what sizes its batches. */
+  const caseMs = new Map<number, number>();
+
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
+    const average = caseMs.get(job.key);
+    caseMs.set(job.key, average === undefined ? result.durationMs : average + (result.durationMs - average) * 0.05);
     job.submission.onResult(job.positions[index]!, result);
     job.submission.remaining--;
     settle(job.submission);
@@ -610,10 +634,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, reject, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
         open.add(submission);
         updateRefs();
-        const size = batchSize(cases.length, slots.length);
+        const key = keyOf(action);
+        const size = batchSize(cases.length, slots.length, caseMs.get(key));
         for (let offset = 0; offset < cases.length; offset += size) {
           const slice = cases.slice(offset, offset + size);
-          queue.push({ action, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
+          queue.push({ action, key, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
         }
         dispatch();
       });

@@ -116,7 +116,7 @@ class ResultRow {
 }
 
 /** Cases prepared and handed to the pool at a time. */
-const FEED_CHUNK = 256;
+const FEED_CHUNK = 1024;
 /** Cases prepared but not yet yielded, at most: the bound that keeps a long run's memory flat. */
 const MAX_OUTSTANDING = 8192;
 

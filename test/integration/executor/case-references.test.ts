@@ -128,7 +128,8 @@ describe("a case's trigger built from its changes in the worker", () => {
         const [trigger] = generatePayloads(definition.inputSchema, { count: 1, seed: file });
         const defaultTrigger = (typeof trigger === "object" && trigger !== null && !Array.isArray(trigger) ? trigger : { value: trigger }) as Record<string, unknown>;
         // A schema without a leaf to set (an empty input, say) gets a case that adds a path instead.
-        const leaves = Object.keys(definition.inputSchema.properties ?? {}).length > 0;
+        const schema = definition.inputSchema as { properties?: Record<string, unknown> };
+        const leaves = Object.keys(schema.properties ?? {}).length > 0;
         const cases = leaves ? buildSetCases(definition, defaultTrigger, 40, file).cases : [{ name: "adds a path", set: { "added.path": "value" } }];
         const unsets = cases.map((c, i) => ({ ...c, name: `unset ${i}`, unset: Object.keys(c.set).slice(0, 1) }));
         const context = { actionId: definition.id, vars: {}, defaultTrigger };
