@@ -200,16 +200,16 @@ const START_FAILURES = 3;
 const entries = new Map<string, Promise<string>>();
 
 /**
- * The compiled modules sit beside this file in `dist/`. When cxda runs from its TypeScript sources (its own tests),
- * each is bundled once with esbuild into node_modules/.cache so that packages still resolve.
+ * The compiled modules sit beside this file in `dist/`, each also bundled into one file by the build (`.bundle.js`,
+ * which starts faster: scripts/bundle-sandbox.mjs). When cxda runs from its TypeScript sources (its own tests), each is
+ * bundled once with esbuild into node_modules/.cache so that packages still resolve.
  */
 function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string> {
   let entry = entries.get(name);
   if (entry === undefined) {
     entry = (async () => {
       const here = dirname(fileURLToPath(import.meta.url));
-      const compiled = join(here, `${name}.js`);
-      if (existsSync(compiled)) return compiled;
+      for (const compiled of [join(here, `${name}.bundle.js`), join(here, `${name}.js`)]) if (existsSync(compiled)) return compiled;
       const source = join(here, `${name}.ts`);
       const { build } = await import("esbuild");
       const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });

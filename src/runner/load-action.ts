@@ -1,6 +1,5 @@
 // Finds action folders and loads each one: its definition, its transform and its cases.
-import { readdir, stat } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CxdaError } from "../core/errors.js";
 import type { ActionDefinition, TraceStep } from "../core/types.js";
@@ -9,6 +8,9 @@ import type { PlatformOptions } from "../config/platform-options.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { loadCases, type LoadedCase } from "../cases/load-cases.js";
 import type { TransformSource } from "../executor/bundle-transform.js";
+import { exists } from "./find-action-dirs.js";
+
+export { findActionDirs } from "./find-action-dirs.js";
 
 /** Everything known about one action folder before its cases run. */
 export interface LoadedAction {
@@ -37,41 +39,6 @@ export interface DefinitionResolution {
   offline?: boolean;
   /** Replaces the whole lookup (the demo reads the example's definition from the cache it just pulled into). */
   resolve?: (dir: string) => Promise<ResolvedDefinition>;
-}
-
-const MARKERS = ["definition.json", "transform.ts", "transform.js", "transform.mts", "transform.mjs", "cases"];
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
-}
-
-async function isActionDir(dir: string): Promise<boolean> {
-  for (const marker of MARKERS) if (await exists(join(dir, marker))) return true;
-  return false;
-}
-
-/**
- * Expands the given paths into action folders: a path that is an action folder (it holds `definition.json`,
- * a transform or `cases/`) counts as itself, any other folder contributes its action subfolders.
- * A path that does not exist, or holds no action, is an `E_USAGE` error.
- */
-export async function findActionDirs(paths: string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (info === undefined) throw new CxdaError("E_USAGE", `${path}: no such folder; pass an action folder (with definition.json, transform.ts and cases/) or a folder of them`);
-    if (!info.isDirectory()) throw new CxdaError("E_USAGE", `${path}: not a folder; pass an action folder or a folder of them`);
-    if (await isActionDir(path)) {
-      found.push(resolve(path));
-      continue;
-    }
-    const children = (await readdir(path, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => join(path, entry.name)).sort();
-    const actions: string[] = [];
-    for (const child of children) if (await isActionDir(child)) actions.push(resolve(child));
-    if (actions.length === 0) throw new CxdaError("E_USAGE", `${path}: no action folders found (an action folder holds definition.json, a transform and cases/)`);
-    found.push(...actions);
-  }
-  return [...new Set(found)];
 }
 
 function errorOf(error: unknown, fallback: string): { code: string; message: string } {

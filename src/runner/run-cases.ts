@@ -9,7 +9,8 @@ import { bundleTransform } from "../executor/bundle-transform.js";
 import { createWorkerPool, resolveWorkerPoolOptions, type RunMeasurement, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { BatchInstrumentation, InstrumentOptions, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
-import { findActionDirs, loadAction, type DefinitionResolution, type LoadedAction } from "./load-action.js";
+import { findActionDirs } from "./find-action-dirs.js";
+import type { DefinitionResolution, LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity, type ParityOptions } from "./parity.js";
 
 /** Options of {@link runCases}. */
@@ -115,6 +116,8 @@ class ResultRow {
   }
 }
 
+/** Runs of fewer cases than this use one worker (see where the pool grows). */
+const SMALL_RUN = 64;
 /** Cases prepared and handed to the pool at a time. */
 const FEED_CHUNK = 1024;
 /** Cases prepared but not yet yielded, at most: the bound that keeps a long run's memory flat. */
@@ -239,6 +242,9 @@ function sandboxOptions(options: RunCasesOptions, dirs: string[]): Pick<WorkerPo
 }
 
 async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promise<WorkerPool> | undefined): AsyncGenerator<CaseResult, void, undefined> {
+  // Definitions (and the schema compiler they load) come after the first sandbox has been started: its start-up is the
+  // longest wait of a small run, and it no longer waits for them.
+  const { loadAction } = await import("./load-action.js");
   const actions = await Promise.all(dirs.map((dir) => loadAction(dir, options.definitions)));
   const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
   const vars = options.vars ?? {};
@@ -297,7 +303,9 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
   const estimate = options.extraCases !== undefined && options.cases === undefined ? Infinity : known;
   const pool = options.pool ?? (runs.length > 0 ? await early : undefined);
-  if (early !== undefined && runs.length > 0) pool!.grow(Math.max(1, Math.min(options.workers ?? availableParallelism(), estimate)));
+  // A small run stays on the worker that started early: a second sandbox costs about 130 ms of CPU to start, on a
+  // machine that is starting cxda and the first sandbox at the same time, more than such a run's cases usually take.
+  if (early !== undefined && runs.length > 0) pool!.grow(estimate < SMALL_RUN ? 1 : Math.min(options.workers ?? availableParallelism(), estimate));
 
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
