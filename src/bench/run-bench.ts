@@ -59,7 +59,10 @@ export interface BenchReport {
   poolStartMs: number;
   /** harness / limit. */
   ratio: number;
-  /** Peak resident set size of the process (workers included), in MB. */
+  /**
+   * Peak resident set size in MB: cxda's process and its sandbox processes, each at its own peak, summed (an upper
+   * bound of what the run held at once; Linux: elsewhere cxda's process alone).
+   */
   peakRssMb: number;
   /**
    * Median CPU time per case, in microseconds, over every thread of the process (main and workers): what a case costs
@@ -220,6 +223,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const pool = await createWorkerPool({ workers, readPaths: [dir, buildDir] });
   const samples = { limit: [] as RoundFigures[], harness: [] as RoundFigures[], harnessFull: [] as RoundFigures[] };
   let poolStartMs: number;
+  /** The sandbox processes' peaks, read before they end. */
+  let sandboxPeakBytes: number;
   try {
     // The first case of each worker loads the transform and compiles the validators: that is the pool's start-up.
     await harnessRound(pool, "summary", mode.cases.slice(0, workers));
@@ -232,6 +237,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       samples.harness.push(await harnessRound(pool, "summary"));
       samples.harnessFull.push(await harnessRound(pool, "full"));
     }
+    sandboxPeakBytes = pool.peakRssBytes() ?? 0;
   } finally {
     await pool.close();
   }
@@ -250,7 +256,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     harnessFullCasesPerSec: rate(samples.harnessFull),
     poolStartMs: Math.round(poolStartMs),
     ratio: Math.round((harnessCasesPerSec / limitCasesPerSec) * 1000) / 1000,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024 + sandboxPeakBytes) / (1024 * 1024)),
     cpuMicrosPerCase: { limit: cpu(samples.limit), harness: cpu(samples.harness), harnessFull: cpu(samples.harnessFull) },
     crossingMicrosPerCase: medianCrossing(crossing),
     samples: {

@@ -244,6 +244,26 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(temp, file);
 }
 
+/** esbuild builds under way. */
+let builds = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** How long esbuild's service may sit idle before it is stopped (a watch-mode rerun within this reuses it). */
+const BUNDLER_IDLE_MS = 1_000;
+
+/**
+ * One build is over: once none has run for a second, esbuild's service process is stopped, so the 12 MB it holds are
+ * not kept through a long run of cases.
+ */
+function releaseBundler(): void {
+  builds--;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (builds === 0) void import("esbuild").then(({ stop }) => stop());
+  }, BUNDLER_IDLE_MS);
+  idleTimer.unref();
+}
+
 /**
  * Bundles the transform with esbuild (ESM, Node 20, inline source map) behind the sandbox plugin
  * and writes it under `buildDir`, named by content hash so an unchanged transform is written once. When the files
@@ -268,6 +288,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   let code: string;
   const inputs: Record<string, string> = {};
   const packages: Array<{ resolveDir: string; specifier: string }> = [];
+  builds++;
   try {
     const { build } = await import("esbuild");
     const result = await build({
@@ -288,7 +309,9 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
     const output = result.outputFiles[0];
     if (output === undefined) throw new Error("esbuild produced no output");
     code = output.text;
+    releaseBundler();
   } catch (error) {
+    releaseBundler();
     const failure = error as Partial<BuildFailure>;
     const details = failure.errors?.map(describeMessage).join("\n  ") ?? (error instanceof Error ? error.message : String(error));
     throw new CxdaError("E_TRANSFORM", `${label}: the transform does not compile:\n  ${details}`, { cause: error, context: { file: label } });

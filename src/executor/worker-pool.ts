@@ -132,6 +132,11 @@ export interface WorkerPool {
    * process replaced since takes its time with it.
    */
   cpuMicros(): number | undefined;
+  /**
+   * The highest resident size each live sandbox process has reached, in bytes, summed (from `/proc`, so Linux only:
+   * undefined elsewhere): with cxda's own peak, an upper bound of what a run held at once.
+   */
+  peakRssBytes(): number | undefined;
 }
 
 interface Job {
@@ -239,6 +244,17 @@ function processCpuMicros(pid: number | undefined): number | undefined {
     // The fields after the command name (which may hold spaces), from the state on: utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1_000_000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The peak resident size of a process, in bytes, from `/proc/<pid>/status` (VmHWM); undefined where there is none. */
+function processPeakRss(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return peak === null ? undefined : Number(peak[1]) * 1024;
   } catch {
     return undefined;
   }
@@ -669,6 +685,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         const used = processCpuMicros(slot.process.pid);
         if (used === undefined) return undefined;
         total += used;
+      }
+      return total;
+    },
+    peakRssBytes() {
+      let total = 0;
+      for (const slot of slots) {
+        const peak = processPeakRss(slot.process.pid);
+        if (peak === undefined) return undefined;
+        total += peak;
       }
       return total;
     },
