@@ -10,6 +10,8 @@ import { bundleTransform, createValidator, loadAction } from "../dist/index.js";
 import { buildTriggers } from "../dist/bench/run-bench.js";
 import { buildSetCases } from "../dist/bench/set-cases.js";
 import { applyCaseChanges } from "../dist/cases/case-trigger.js";
+import { referenceCase } from "../dist/cases/prepare-case.js";
+import { BatchEncoder, decodeBatch } from "../dist/executor/wire.js";
 import { createTriggerSource } from "../dist/payloads/generated-trigger.js";
 import { toJsonOutput } from "../dist/executor/json-output.js";
 import { deepFreeze } from "../dist/internal/deep-freeze.js";
@@ -34,6 +36,11 @@ for (let i = 0; i < count; i += BATCH) batches.push(JSON.stringify(triggers.slic
 const frozenBase = deepFreeze(JSON.parse(JSON.stringify(action.defaultTrigger)));
 const setCases = buildSetCases(definition, action.defaultTrigger, count, "bench").cases;
 const buildCase = ({ name, set }) => applyCaseChanges(frozenBase, { set }, name);
+// How those cases cross: encoded on the main thread as the pool does, in batches of 1024, decoded in the worker.
+const references = setCases.map((c) => referenceCase(c, { actionId: definition.id, vars: {}, defaultTrigger: action.defaultTrigger }));
+const encoder = new BatchEncoder();
+const encoded = [];
+for (let i = 0; i < count; i += 1024) encoded.push(encoder.encode(references.slice(i, i + 1024)).text);
 // `--source generated`: each worker draws its triggers from the input schema.
 const triggerOf = createTriggerSource(definition.inputSchema, { draft: definition.meta.inputDraft, dataActionId: definition.id });
 
@@ -65,6 +72,9 @@ const rows = [
       }
     }
   }],
+  ["cases, main: referenceCase", () => setCases.forEach((c) => referenceCase(c, { actionId: definition.id, vars: {}, defaultTrigger: action.defaultTrigger }))],
+  ["cases, main: encode the batch (BatchEncoder)", () => { for (let i = 0; i < count; i += 1024) encoder.encode(references.slice(i, i + 1024)); }],
+  ["cases, worker: decode the batch (decodeBatch)", () => encoded.forEach((text) => decodeBatch(text))],
   ["cases, worker: applyCaseChanges on the frozen base", () => setCases.forEach(buildCase)],
   ["cases, worker: build + freeze", () => setCases.forEach((c) => deepFreeze(buildCase(c)))],
   ["cases, worker: build + freeze + limit's stages", () => {

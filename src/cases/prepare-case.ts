@@ -1,5 +1,5 @@
 // Turns a case definition into a prepared case: the full trigger, the variables and the fixed clock.
-import type { CaseDefinition, ChangedCase, GeneratedCase, GeneratedTriggerRef, PreparedCase, TriggerChanges } from "../core/types.js";
+import type { CaseDefinition, CaseExpectation, ChangedCase, GeneratedCase, GeneratedTriggerRef, PreparedCase, TriggerChanges } from "../core/types.js";
 import { isJsonData } from "../internal/json-data.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { applyCaseChanges } from "./case-trigger.js";
@@ -13,6 +13,9 @@ export interface CaseContext {
   /** Variables of the whole run; a case's own `vars` win. */
   vars: Record<string, unknown>;
 }
+
+/** The expectations of a case that has none: one object for every such case, so a batch lists it once. */
+const NO_EXPECTATIONS: CaseExpectation = Object.freeze({});
 
 /** The run's variables with the case's over them; a case without its own shares the run's object (sent once per batch). */
 function caseVars(definition: CaseDefinition, context: CaseContext): Record<string, unknown> {
@@ -29,7 +32,7 @@ export function prepareGeneratedCase(definition: CaseDefinition & { generate: Ge
     name: definition.name,
     generate: definition.generate,
     vars: caseVars(definition, context),
-    expect: definition.expect ?? {},
+    expect: definition.expect ?? NO_EXPECTATIONS,
   };
   if (definition.now !== undefined) prepared.now = Date.parse(definition.now);
   if (definition.source !== undefined) prepared.source = definition.source;
@@ -61,7 +64,7 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
     trigger,
     vars: caseVars(definition, context),
     now,
-    expect: definition.expect ?? {},
+    expect: definition.expect ?? NO_EXPECTATIONS,
   };
   if (definition.source !== undefined) prepared.source = definition.source;
   return prepared;
@@ -85,7 +88,7 @@ export function referenceCase(definition: CaseDefinition, context: CaseContext):
   if (unset !== undefined && unset.length > 0) changes.unset = unset;
   if (payload !== undefined) changes.payload = payload;
   else if (context.defaultTrigger === undefined) changes.seededAt = now ?? DEFAULT_CASE_NOW;
-  const referenced: ChangedCase = { name: definition.name, changes, vars: caseVars(definition, context), expect: definition.expect ?? {} };
+  const referenced: ChangedCase = { name: definition.name, changes, vars: caseVars(definition, context), expect: definition.expect ?? NO_EXPECTATIONS };
   if (now !== undefined) referenced.now = Date.parse(now);
   if (definition.source !== undefined) referenced.source = definition.source;
   return referenced;
