@@ -626,6 +626,17 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     dispatch();
   };
 
+  /** A figure read from `/proc` for each live sandbox process, summed; undefined when any cannot be read. */
+  const sumOverSandboxes = (read: (pid: number | undefined) => number | undefined): number | undefined => {
+    let total = 0;
+    for (const slot of slots) {
+      const value = read(slot.process.pid);
+      if (value === undefined) return undefined;
+      total += value;
+    }
+    return total;
+  };
+
   for (let i = 0; i < settings.workers; i++) slots.push(spawn());
 
   return {
@@ -679,23 +690,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       );
     },
     isolation: sandbox.isolation,
-    cpuMicros() {
-      let total = 0;
-      for (const slot of slots) {
-        const used = processCpuMicros(slot.process.pid);
-        if (used === undefined) return undefined;
-        total += used;
-      }
-      return total;
-    },
-    peakRssBytes() {
-      let total = 0;
-      for (const slot of slots) {
-        const peak = processPeakRss(slot.process.pid);
-        if (peak === undefined) return undefined;
-        total += peak;
-      }
-      return total;
-    },
+    cpuMicros: () => sumOverSandboxes(processCpuMicros),
+    peakRssBytes: () => sumOverSandboxes(processPeakRss),
   };
 }
