@@ -33,6 +33,15 @@ describe("buildSetCases", () => {
   });
 
   it("refuses an input schema with nothing to set", () => {
-    expect(() => buildSetCases(definitionOf(true), undefined, 10, "t")).toThrow(/no string, number, integer, boolean or enum property to set/);
+    expect(() => buildSetCases(definitionOf(true), undefined, 10, "t")).toThrow(/no string, number, integer, boolean or enum property that values could be drawn for/);
+  });
+
+  it("leaves out a leaf that runs through a null in the base trigger (regression: a nullable object stopped the bench)", () => {
+    const definition = definitionOf({
+      type: "object",
+      properties: { contact: { type: ["object", "null"], properties: { tier: { type: "string" } } }, channel: { type: "string" } },
+    });
+    const { paths } = buildSetCases(definition, { contact: null, channel: "voice" }, 10, "t");
+    expect(paths).toEqual(["channel"]);
   });
 });

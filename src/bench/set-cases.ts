@@ -127,14 +127,28 @@ export function buildSetCases(definition: ActionDefinition, defaultTrigger: Reco
     .map((leaf) => ({ path: leaf.path, values: drawValues(leaf, definition, seed) }))
     .filter((pool) => pool.values.length > 0);
   if (pools.length === 0) {
-    throw new CxdaError("E_SCHEMA", `${definition.id}: the input schema has no string, number, integer, boolean or enum property to set; use --source triggers or generated`);
+    throw new CxdaError("E_SCHEMA", `${definition.id}: the input schema has no string, number, integer, boolean or enum property that values could be drawn for (none, or none the generator can satisfy); use --source triggers or generated`);
   }
   const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
   const bases = Array.from({ length: defaultTrigger === undefined ? CHECKED_BASES : 1 }, (_, i) => deepFreeze(structuredClone(caseBase(benchCaseName(i), definition, defaultTrigger))));
-  const keepsValid = (pool: { path: string; values: unknown[] }): boolean =>
-    bases.every((base) => pool.values.every((value) => input.validate(applyCaseChanges(base, { set: { [pool.path]: value } }, pool.path)).length === 0));
-  const valid = pools.filter(keepsValid);
-  const chosen = valid.length > 0 ? valid : pools;
+  /** Whether every drawn value of a leaf can be set on every base (not through a null, say) and keeps it valid. */
+  const applies = (pool: { path: string; values: unknown[] }, valid: boolean): boolean =>
+    bases.every((base) =>
+      pool.values.every((value) => {
+        try {
+          const issues = input.validate(applyCaseChanges(base, { set: { [pool.path]: value } }, pool.path));
+          return !valid || issues.length === 0;
+        } catch {
+          return false;
+        }
+      }),
+    );
+  const settable = pools.filter((pool) => applies(pool, false));
+  if (settable.length === 0) {
+    throw new CxdaError("E_SCHEMA", `${definition.id}: no leaf of the input schema can be set on the base trigger (each runs through a null or a value that is not an object); use --source triggers or generated`);
+  }
+  const valid = settable.filter((pool) => applies(pool, true));
+  const chosen = valid.length > 0 ? valid : settable;
   const cases = Array.from({ length: count }, (_, index): SetCase => {
     const next = createRandomInt(`${seed}\u0000case ${index}`);
     const order = chosen.map((_, i) => i);

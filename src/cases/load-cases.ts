@@ -75,6 +75,12 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   if (raw.unset !== undefined && (!Array.isArray(raw.unset) || raw.unset.some((p) => typeof p !== "string"))) {
     throw new CxdaError("E_CASE", `${where}.unset: must be an array of dotted paths such as "contact.attributes"`);
   }
+  // A path nests too: a path of many segments builds a trigger as deep as a deeply nested value.
+  const set = (raw.set ?? {}) as Record<string, unknown>;
+  for (const path of [...Object.keys(set), ...((raw.unset as string[] | undefined) ?? [])]) {
+    const depth = path.split(".").length + (Object.hasOwn(set, path) ? nestingDepth(set[path], MAX_CASE_DEPTH) : 0);
+    if (depth > MAX_CASE_DEPTH) throw new CxdaError("E_CASE", `${where}: the path "${path.slice(0, 80)}${path.length > 80 ? "…" : ""}" (with its value) nests more than ${MAX_CASE_DEPTH} levels deep; a case may nest values up to that depth`);
+  }
   if (raw.now !== undefined && (typeof raw.now !== "string" || Number.isNaN(Date.parse(raw.now)))) {
     throw new CxdaError("E_CASE", `${where}.now: must be an ISO date-time such as "2026-11-20T10:00:00Z"`);
   }

@@ -79,7 +79,9 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
  * referenceCase({ name: "standard tier", set: { "contact.attributes.tier": "standard" } }, { actionId: "da-1", vars: {}, defaultTrigger });
  */
 export function referenceCase(definition: CaseDefinition, context: CaseContext): ChangedCase | PreparedCase {
-  const { set, unset, payload, now } = definition;
+  const { set, unset, now } = definition;
+  // A null payload means none, as in prepareCase.
+  const payload = definition.payload ?? undefined;
   if (now !== undefined && Number.isNaN(Date.parse(now))) return prepareCase(definition, context);
   if (payload !== undefined && !isJsonData(payload)) return prepareCase(definition, context);
   if (set !== undefined) for (const path of Object.keys(set)) if (!isJsonData(set[path])) return prepareCase(definition, context);

@@ -32,7 +32,7 @@ export function addRunOptions(command: Command): Command {
   return command
     .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
     .option("--env <name>", "ctx.env seen by the transform", "sandbox")
-    .addOption(new Option("--workers <n>", "worker threads (default: the number of cores)").argParser(integerFlag("--workers")))
+    .addOption(new Option("--workers <n>", "at most this many sandboxed workers (default: the number of cores); a run of under 64 quick cases uses one").argParser(integerFlag("--workers")))
     .addOption(new Option("--timeout <ms>", `per-case time limit in milliseconds, at most ${MAX_TIMEOUT_MS}`).default(2000).argParser(integerFlag("--timeout", 1, MAX_TIMEOUT_MS)))
     .addOption(
       new Option("--memory <mb>", `per-worker heap limit in MB, ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}`).default(256).argParser(integerFlag("--memory", MIN_MEMORY_MB, MAX_MEMORY_MB)),

@@ -14,10 +14,11 @@ export interface WorkerAction {
   inputDraft: SchemaDraft;
   outputDraft: SchemaDraft;
   /**
-   * The trigger the action's cases start from (its `trigger.json`), when it has one: sent to each worker once, with
-   * the definition, so that a case crosses as its changes alone ({@link ChangedCase}).
+   * The trigger the action's cases start from (its `trigger.json`), as JSON text, when it has one: sent to each worker
+   * once, with the definition, so that a case crosses as its changes alone ({@link ChangedCase}). Text, so that the
+   * worker reads it as JSON, exactly as a trigger built on the main thread arrives (`1e400` as null, not Infinity).
    */
-  baseTrigger?: Record<string, unknown>;
+  baseTrigger?: string;
 }
 
 /** What to measure inside the worker while a batch runs; absent means nothing (and no extra work). */

@@ -246,9 +246,9 @@ function sharedObjects(): object[] {
     "RangeError", "SyntaxError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "SharedArrayBuffer", "DataView",
     "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array",
     "Float64Array", "BigInt64Array", "BigUint64Array", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "Buffer",
-    "AbortController", "AbortSignal", "EventTarget", "Event", "Headers", "Request", "Response", "Blob",
+    "AbortController", "AbortSignal", "EventTarget", "Event", "Headers", "Request", "Response", "Blob", "Performance",
   ];
-  const objects: object[] = [globalThis, JSON, Math, Reflect, Atomics, Intl, console];
+  const objects: object[] = [globalThis, JSON, Math, Reflect, Atomics, Intl, console, performance];
   for (const name of named) {
     const value = (globalThis as Record<string, unknown>)[name];
     if (typeof value === "function") objects.push(value, value.prototype as object);
@@ -387,6 +387,7 @@ function nameOf(owner: object): string {
   if (owner === Math) return "Math";
   if (owner === Reflect) return "Reflect";
   if (owner === console) return "console";
+  if (owner === performance) return "performance";
   const module = moduleNames.get(owner);
   if (module !== undefined) return module;
   if (typeof owner === "function") return owner.name;

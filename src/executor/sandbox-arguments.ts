@@ -150,9 +150,9 @@ export function sandboxArguments(options: SandboxArgumentOptions): { execArgv: s
   for (const file of options.code) for (const folder of moduleFolders(file)) for (const each of grant(folder)) readable.add(each);
   const limits: string[] = [];
   // Node's own warnings about the experimental model would only fill the sandbox's stderr.
-  // The sandbox process's own thread only relays messages and watches: a young generation of 1 MB a half is plenty,
-  // and saves about 10 MB per sandbox (its worker thread's heap has limits of its own: sandbox-process.ts).
-  const execArgv = ["--no-warnings", "--max-semi-space-size=1"];
+  // No V8 heap flags here: they hold for every isolate of the process, the worker thread's too (a smaller young
+  // generation for the relay halved the speed of transforms that allocate).
+  const execArgv = ["--no-warnings"];
   const flag = permissionFlag();
   if (options.inspector) {
     limits.push(

@@ -119,6 +119,12 @@ describe("results", () => {
   const timings = new Float64Array(3 * TIMING_SLOTS);
   const wires: WireResult[] = [0, { output: { ok: 1 }, logs: [{ level: "log", message: "hi", atMs: 0 }] }, { result: { status: "fail", issues: [], failures: [], logs: [], steps: [], durationMs: 2 } }];
 
+  it("takes the batch's end with its last result, or alone after it", () => {
+    expect(decodeResults({ ...encodeResults(7, 3, wires, timings), done: {} }, 3, 6)).toEqual(wires);
+    expect(decodeResults({ ...encodeResults(7, 3, [], new Float64Array(0)), done: {} }, 6, 6)).toEqual([]);
+    expect(decodeResults({ ...encodeResults(7, 3, [], new Float64Array(0)), done: {} }, 5, 6)).toBeUndefined();
+  });
+
   it.each([false, true])("round-trips a chunk (structured: %s)", (structured) => {
     const message = encodeResults(7, 3, wires, timings, structured);
     const decoded = decodeResults(message, 3, 10);
@@ -135,6 +141,8 @@ describe("results", () => {
     ["too few timings", (m) => ({ ...m, timings: new Float64Array(TIMING_SLOTS) }), 3, 10],
     ["a result without its fields", (m) => ({ ...m, json: '[{"result":{"status":"pass"}}]' }), 3, 10],
     ["a status that does not exist", (m) => ({ ...m, json: '[{"result":{"status":"won","issues":[],"failures":[],"logs":[],"steps":[],"durationMs":1}}]' }), 3, 10],
+    ["a timing that is not a number (regression: NaN durations hung the run)", (m) => ({ ...m, timings: new Float64Array(3 * TIMING_SLOTS).fill(Number.NaN) }), 3, 10],
+    ["the batch's end before its last result", (m) => ({ ...m, done: {} }), 3, 10],
   ])("refuses %s", (_name, change, next, length) => {
     expect(decodeResults(change(encodeResults(7, 3, wires, timings)), next, length)).toBeUndefined();
   });

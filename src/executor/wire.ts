@@ -3,7 +3,7 @@
 // The messages themselves are described in protocol.ts; this module decides the bytes inside them. Each pair here is
 // used by both sides (the pool and the worker), so a change is made once, and wire.test.ts round-trips every pair.
 import { applyCaseChanges } from "../cases/case-trigger.js";
-import { isCxdaError } from "../core/errors.js";
+import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { CaseExpectation, GeneratedTriggerRef, TraceStep } from "../core/types.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { assertJsonData } from "./json-output.js";
@@ -196,7 +196,7 @@ function decodeTrigger(kind: number, entry: unknown): TriggerSpec {
 export function triggerOf(spec: Exclude<TriggerSpec, { kind: "generated" }>, base: Record<string, unknown> | undefined, actionId: string): unknown {
   if (spec.kind === "given") return spec.trigger;
   const from = spec.payload ?? (spec.seeded === undefined ? base : (createPayload({}, { seed: spec.seeded.name, now: spec.seeded.now, dataActionId: actionId }) as Record<string, unknown>));
-  if (from === undefined) throw new Error(`${spec.where}: the case has no payload and the action no base trigger`);
+  if (from === undefined) throw new CxdaError("E_CASE", `${spec.where}: the case has no payload and the action no trigger.json to start from`);
   return applyCaseChanges(from, { set: spec.set, unset: spec.unset }, spec.where);
 }
 
@@ -305,7 +305,10 @@ export function decodeResults(message: ResultsMessage, next: number, length: num
   }
   // A chunk continues where the last one ended (an empty one, the batch's end, may carry any start).
   if (!Array.isArray(wires) || (wires.length > 0 && message.start !== next) || message.start + wires.length > length) return undefined;
+  // The batch's last message comes with or after its last result.
+  if (message.done !== undefined && (wires.length > 0 ? message.start + wires.length : next) !== length) return undefined;
   if (!(message.timings instanceof Float64Array) || message.timings.length < wires.length * TIMING_SLOTS) return undefined;
+  for (let i = 0; i < wires.length * TIMING_SLOTS; i++) if (!Number.isFinite(message.timings[i])) return undefined;
   for (const wire of wires as unknown[]) if (!wellFormed(wire)) return undefined;
   return wires as WireResult[];
 }

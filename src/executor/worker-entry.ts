@@ -26,6 +26,15 @@ const port = parentPort;
 if (port === null) throw new Error("worker-entry.ts must run in a worker thread");
 process.setSourceMapsEnabled(true);
 
+/** Epoch milliseconds of this thread's performance clock origin, read once (it is a getter). */
+const TIME_ORIGIN = performance.timeOrigin;
+
+/**
+ * The harness's clock: `performance.now` as it is before any transform loads. A transform that replaces it changes a
+ * built-in (and its worker is replaced), but never the harness's timings.
+ */
+const harnessClock = performance.now.bind(performance);
+
 /**
  * A line the running case logged. Arguments that are all primitives are kept as they are and formatted only if the
  * line leaves the worker (most passing cases' logs never do); an object is formatted at once, since the transform
@@ -58,7 +67,7 @@ const INSPECT_LIMITS = { depth: 4, maxArrayLength: 100, maxStringLength: 4096, b
 function capture(level: LogEntry["level"]) {
   return (...args: unknown[]): void => {
     if (logFault !== undefined) return;
-    const atMs = roundMs(performance.now() - caseStartedAt);
+    const atMs = roundMs(harnessClock() - caseStartedAt);
     // Functions are formatted at once too: their names can be of any length.
     const primitive = args.every((arg) => arg === null || (typeof arg !== "object" && typeof arg !== "function"));
     // Measured before anything is formatted: a line of 100 MB is refused, never copied.
@@ -259,11 +268,8 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
   return withStack({ code: "E_TRANSFORM", message: `the transform threw ${name}${message}`, ownThrow: true });
 }
 
-/** Epoch milliseconds of this thread's performance clock origin, read once (it is a getter). */
-const TIME_ORIGIN = performance.timeOrigin;
-
 function now(): number {
-  return TIME_ORIGIN + performance.now();
+  return TIME_ORIGIN + harnessClock();
 }
 
 /** What a worker keeps per action: the definition and its validators, compiled once. */
@@ -415,7 +421,7 @@ function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, trans
   // validators then meet one kind of object), and a trigger is read-only in every step anyway.
   const trigger = deepFreeze(given);
   const clock = input.now ?? triggerClock(trigger);
-  caseStartedAt = performance.now();
+  caseStartedAt = harnessClock();
   const began = TIME_ORIGIN + caseStartedAt;
   let error: WorkerCaseResult["error"];
   let output: unknown;
@@ -626,11 +632,11 @@ class Outbox {
       return;
     }
     if (this.wire.length > 0 || done !== undefined) {
-      const timings = this.timings.subarray(0, this.wire.length * TIMING_SLOTS);
+      // The rows in use, copied (a view would carry the whole 72 KB buffer), and not transferred: detaching a buffer
+      // made each message cost about 0.2 ms on the worker's side (measured on cxda bench), far more than the copy.
+      const timings = this.timings.slice(0, this.wire.length * TIMING_SLOTS);
       const message = encodeResults(this.batchId, this.start, this.wire, timings, unclean);
       if (done !== undefined) message.done = done;
-      // Copied, not transferred: detaching a buffer made each message cost about 0.2 ms on the worker's side
-      // (measured on cxda bench), ten times a copy of these few kilobytes.
       port?.postMessage(message);
     }
     this.wire = [];
@@ -651,6 +657,16 @@ function pendingWork(): number {
   return count;
 }
 
+/** A fault of the harness on one case, as its error: a trigger too deep to freeze is the case's, named by it. */
+function harnessFault(fault: unknown, input: DecodedCase): { code: string; message: string } {
+  if (fault instanceof RangeError && /call stack/.test(fault.message)) {
+    const where = input.trigger.kind === "changed" ? `${input.trigger.where}: ` : "";
+    return { code: "E_CASE", message: `${where}the case's trigger is nested too deeply to be frozen for the transform (${fault.message}); keep it within 256 levels` };
+  }
+  const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
+  return { code, message: describeThrown(fault) };
+}
+
 async function runBatch(message: BatchMessage): Promise<void> {
   idleResources ??= pendingWork();
   checkEachCase = message.careful === true;
@@ -665,7 +681,7 @@ async function runBatch(message: BatchMessage): Promise<void> {
       action,
       input: compiled(action.inputSchema, "input", action.inputDraft),
       output: compiled(action.outputSchema, "output", action.outputDraft),
-      base: action.baseTrigger === undefined ? undefined : deepFreeze(action.baseTrigger),
+      base: action.baseTrigger === undefined ? undefined : deepFreeze(JSON.parse(action.baseTrigger) as Record<string, unknown>),
     };
     actions.set(message.actionKey, entry);
   }
@@ -686,10 +702,10 @@ async function runBatch(message: BatchMessage): Promise<void> {
       } catch (fault) {
         // Only the harness can get here (a schema that will not compile, a trigger that cannot be generated): report it
         // on the case, keep the batch going.
-        const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
+        const { code, message: said } = harnessFault(fault, input);
         const secrets = secretValues(input.trigger.kind === "given" ? input.trigger.trigger : undefined, input.vars);
         clearTimings(outbox.buffer, at);
-        result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: describeThrown(fault) }, secrets) } };
+        result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: said }, secrets) } };
       }
       outbox.add(index, result);
       if (polluted) return RETIRED;

@@ -1,6 +1,6 @@
 // A pool of sandboxed workers that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -214,7 +214,11 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
   if (entry === undefined) {
     entry = (async () => {
       const here = dirname(fileURLToPath(import.meta.url));
-      for (const compiled of [join(here, `${name}.bundle.js`), join(here, `${name}.js`)]) if (existsSync(compiled)) return compiled;
+      const [bundled, compiled] = [join(here, `${name}.bundle.js`), join(here, `${name}.js`)];
+      // A bundle older than tsc's output (tsc run alone, in a watch loop) would run yesterday's code.
+      const modified = (file: string): number => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+      if (modified(bundled) >= modified(compiled) && modified(bundled) >= 0) return bundled;
+      if (existsSync(compiled)) return compiled;
       const source = join(here, `${name}.ts`);
       const { build } = await import("esbuild");
       const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
@@ -276,10 +280,16 @@ const FIRST_BATCH = 256;
  */
 const BATCH_TARGET_MS = 20;
 
-/** How many cases go to a worker in one message, given the average time of the action's cases so far. */
-function batchSize(cases: number, workers: number, caseMs: number | undefined): number {
-  const byTime = caseMs === undefined ? FIRST_BATCH : Math.floor(BATCH_TARGET_MS / Math.max(caseMs, 0.001));
-  return Math.max(1, Math.min(MAX_BATCH, byTime, Math.ceil(cases / workers)));
+/**
+ * How many cases go to a worker in one message, given the average time of the action's cases so far. Before they are
+ * timed, a submission is cut into at least four batches per worker, so that a worker added while they run (a small run
+ * that turns out slow) finds some still queued; unless it is measured, since each measured batch starts and stops the
+ * profiler or takes coverage (milliseconds each).
+ */
+function batchSize(cases: number, workers: number, caseMs: number | undefined, measured: boolean): number {
+  const timed = caseMs !== undefined && Number.isFinite(caseMs);
+  const byTime = timed ? Math.floor(BATCH_TARGET_MS / Math.max(caseMs, 0.001)) : FIRST_BATCH;
+  return Math.max(1, Math.min(MAX_BATCH, byTime, Math.ceil(cases / (timed || measured ? workers : workers * 4))));
 }
 
 /**
@@ -487,7 +497,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
   const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
     const average = caseMs.get(job.key);
-    caseMs.set(job.key, average === undefined ? result.durationMs : average + (result.durationMs - average) * 0.05);
+    const took = result.durationMs;
+    // A duration that is not a time (a transform cannot forge one, but a fault may leave none) never sizes a batch.
+    if (Number.isFinite(took) && took >= 0) caseMs.set(job.key, average === undefined ? took : average + (took - average) * 0.05);
     job.submission.onResult(job.positions[index]!, result);
     job.submission.remaining--;
     settle(job.submission);
@@ -662,7 +674,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         open.add(submission);
         updateRefs();
         const key = keyOf(action);
-        const size = batchSize(cases.length, slots.length, caseMs.get(key));
+        const size = batchSize(cases.length, slots.length, caseMs.get(key), options.measure !== undefined);
         for (let offset = 0; offset < cases.length; offset += size) {
           const slice = cases.slice(offset, offset + size);
           queue.push({ action, key, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });

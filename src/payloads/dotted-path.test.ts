@@ -104,6 +104,19 @@ describe("unsetPath", () => {
   });
 });
 
+describe("setPath past the end of an array", () => {
+  it("fills the items it skips with null, so the array has no holes", () => {
+    const target: Record<string, unknown> = { tags: ["a"] };
+    setPath(target, "tags.3", "d");
+    expect(target.tags).toEqual(["a", null, null, "d"]);
+    expect(1 in (target.tags as unknown[])).toBe(true);
+  });
+
+  it("refuses an index far past the end instead of building a huge array", () => {
+    expect(() => setPath({ tags: ["a"] }, "tags.4294967294", 1)).toThrow(/index 4294967294 is far past the end of the array there \(1 items\)/);
+  });
+});
+
 describe("copy on write of frozen parts", () => {
   const frozenBase = () =>
     deepFreeze({ contact: { id: "c-1", attributes: { tier: "premium" } }, interaction: { id: "i-1" }, tags: ["a", "b", "c"] }) as Record<string, unknown>;

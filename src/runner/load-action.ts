@@ -6,7 +6,8 @@ import type { ActionDefinition, TraceStep } from "../core/types.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import type { PlatformOptions } from "../config/platform-options.js";
 import { readJsonFile } from "../internal/json-file.js";
-import { loadCases, type LoadedCase } from "../cases/load-cases.js";
+import { MAX_CASE_DEPTH, loadCases, type LoadedCase } from "../cases/load-cases.js";
+import { nestingDepth } from "../internal/nesting-depth.js";
 import type { TransformSource } from "../executor/bundle-transform.js";
 import { exists } from "./find-action-dirs.js";
 
@@ -103,6 +104,9 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
     try {
       const trigger = await readJsonFile(join(dir, "trigger.json"), "E_CASE");
       if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger)) throw new CxdaError("E_CASE", `${shown}/trigger.json: the default trigger must be a JSON object`);
+      if (nestingDepth(trigger, MAX_CASE_DEPTH) > MAX_CASE_DEPTH) {
+        throw new CxdaError("E_CASE", `${shown}/trigger.json: nested more than ${MAX_CASE_DEPTH} levels deep; a trigger may nest values up to that depth`);
+      }
       action.defaultTrigger = trigger as Record<string, unknown>;
     } catch (error) {
       // A broken default trigger breaks every case that relies on it; say so on each of them.

@@ -116,8 +116,10 @@ class ResultRow {
   }
 }
 
-/** Runs of fewer cases than this use one worker (see where the pool grows). */
+/** Runs of fewer cases than this start on one worker (see where the pool grows). */
 const SMALL_RUN = 64;
+/** A small run gets its other workers once its cases left look like taking longer than this (ms). */
+const GROW_AFTER_MS = 150;
 /** Cases prepared and handed to the pool at a time. */
 const FEED_CHUNK = 1024;
 /** Cases prepared but not yet yielded, at most: the bound that keeps a long run's memory flat. */
@@ -204,14 +206,16 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
     outputSchema: definition.outputSchema,
     inputDraft: definition.meta.inputDraft,
     outputDraft: definition.meta.outputDraft,
-    ...(action.defaultTrigger !== undefined ? { baseTrigger: action.defaultTrigger } : {}),
+    ...(action.defaultTrigger !== undefined ? { baseTrigger: JSON.stringify(action.defaultTrigger) } : {}),
   };
 }
 
 /**
  * Runs every case of the given actions in worker threads and yields each `CaseResult` as soon as it and all results
  * before it are known: actions in folder order, cases in file order. Broken definitions, case files and transforms
- * become error results; the other cases still run. Throws `E_USAGE` only when a path holds no action.
+ * become error results; the other cases still run. Throws `E_USAGE` only when a path holds no action. A run's own
+ * pool grows to at most `workers` sandboxes; a run of fewer than 64 cases keeps to one unless its first case shows the
+ * rest will take longer than about 150 ms.
  * @example
  * for await (const result of runCases({ actions: ["examples/billing-callback"] })) console.log(result.case, result.status);
  */
@@ -303,9 +307,20 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
   const estimate = options.extraCases !== undefined && options.cases === undefined ? Infinity : known;
   const pool = options.pool ?? (runs.length > 0 ? await early : undefined);
-  // A small run stays on the worker that started early: a second sandbox costs about 130 ms of CPU to start, on a
-  // machine that is starting cxda and the first sandbox at the same time, more than such a run's cases usually take.
-  if (early !== undefined && runs.length > 0) pool!.grow(estimate < SMALL_RUN ? 1 : Math.min(options.workers ?? availableParallelism(), estimate));
+  // A small run starts on the worker that started early, alone: a second sandbox costs about 130 ms of CPU to start,
+  // on a machine that is starting cxda and the first sandbox at the same time, more than such a run's quick cases take.
+  // Once its first case says the rest will take longer than that, the pool grows after all (see growIfSlow).
+  const workersWanted = Math.min(options.workers ?? availableParallelism(), estimate);
+  // A measured run starts every worker it may use: its batches are not cut small enough for a late worker to share.
+  let grown = early === undefined || estimate >= SMALL_RUN || measuring;
+  if (early !== undefined && runs.length > 0) pool!.grow(grown ? workersWanted : 1);
+  let received = 0;
+  const growIfSlow = (durationMs: number): void => {
+    received++;
+    if (grown || !(durationMs * (known - received) > GROW_AFTER_MS)) return;
+    grown = true;
+    pool!.grow(workersWanted);
+  };
 
   // The feeder prepares cases a chunk at a time and hands each chunk to the pool, so workers start on the first chunk
   // while the next is prepared; it pauses while too many cases wait to be yielded, so memory stays flat however many
@@ -391,6 +406,7 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
           run.action,
           cases,
           (index, result) => {
+            growIfSlow(result.durationMs);
             const position = positions[index]!;
             const ran = cases[index]!;
             const caseResult = toCaseResult(action, ran, result);

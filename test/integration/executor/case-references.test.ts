@@ -21,20 +21,23 @@ import { EXAMPLE_DIR, REPO_ROOT, createTempProject, type TempProject } from "../
 const CORPUS = resolve(REPO_ROOT, "..", "shared", "corpus", "genesys");
 const corpusFiles = existsSync(CORPUS) ? readdirSync(CORPUS).filter((name) => name.endsWith(".json")).sort() : [];
 
-/** The JSON of the trigger a case's batch entry makes, or the fault or error that stops the case. */
-function crossed(poolCase: () => PoolCase, build: (spec: Exclude<TriggerSpec, { kind: "generated" }>) => unknown): string {
+/**
+ * The trigger a case's batch entry makes in the worker (compared as a value: holes, -0 and Infinity are not lost as in
+ * JSON), or the fault or error that stops the case.
+ */
+function crossed(poolCase: () => PoolCase, build: (spec: Exclude<TriggerSpec, { kind: "generated" }>) => unknown): unknown {
   try {
     const { text, faults } = new BatchEncoder().encode([poolCase()]);
     if (faults.length > 0) return `fault: ${faults[0]![1].message}`;
     const [decoded] = decodeBatch(text);
-    return JSON.stringify(build(decoded!.trigger as Exclude<TriggerSpec, { kind: "generated" }>));
+    return build(decoded!.trigger as Exclude<TriggerSpec, { kind: "generated" }>);
   } catch (error) {
     return `error: ${(error as Error).message}`;
   }
 }
 
 /** What a case runs on when its trigger is built on the main thread (today's path, still used with a bus or parity). */
-function onMainThread(definition: CaseDefinition, context: CaseContext): string {
+function onMainThread(definition: CaseDefinition, context: CaseContext): unknown {
   return crossed(
     () => prepareCase(definition, context),
     (spec) => (spec.kind === "given" ? spec.trigger : "not given"),
@@ -42,9 +45,9 @@ function onMainThread(definition: CaseDefinition, context: CaseContext): string 
 }
 
 /** The same, when the case crosses as its changes and the worker builds its trigger (the base frozen once, as there). */
-function inWorker(definition: CaseDefinition, context: CaseContext, frozenBase: Record<string, unknown> | undefined): { json: string; referenced: boolean } {
+function inWorker(definition: CaseDefinition, context: CaseContext, frozenBase: Record<string, unknown> | undefined): { trigger: unknown; referenced: boolean } {
   let referenced = false;
-  const json = crossed(
+  const trigger = crossed(
     () => {
       // A case whose values are not JSON data is prepared on the main thread by referenceCase itself, errors included.
       const poolCase = referenceCase(definition, context);
@@ -53,15 +56,18 @@ function inWorker(definition: CaseDefinition, context: CaseContext, frozenBase: 
     },
     (spec) => triggerOf(spec, frozenBase, context.actionId),
   );
-  return { json, referenced };
+  return { trigger, referenced };
 }
 
 function expectSameTriggers(cases: CaseDefinition[], context: CaseContext): number {
-  const frozenBase = context.defaultTrigger === undefined ? undefined : deepFreeze(structuredClone(context.defaultTrigger));
+  // As the worker holds it: read from the JSON text the pool sends, then frozen.
+  const frozenBase = context.defaultTrigger === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(context.defaultTrigger)) as Record<string, unknown>);
   let referenced = 0;
   for (const definition of cases) {
     const built = inWorker(definition, context, frozenBase);
-    expect(built.json, definition.source ?? definition.name).toBe(onMainThread(definition, context));
+    const expected = onMainThread(definition, context);
+    expect(built.trigger, definition.source ?? definition.name).toStrictEqual(expected);
+    expect(JSON.stringify(built.trigger)).toBe(JSON.stringify(expected));
     if (built.referenced) referenced++;
   }
   return referenced;
@@ -73,6 +79,9 @@ const base = {
   interaction: { id: "i-1", channel: "voice", legs: [{ n: 1 }, { n: 2 }] },
   nothing: null,
   "1": "numeric key",
+  // What JSON cannot carry arrives as JSON carries it, on both sides: null and 0.
+  huge: Infinity,
+  negativeZero: -0,
   data: { customFields: { resolutionScore: 87 } },
 };
 
@@ -83,6 +92,7 @@ const hostile: CaseDefinition[] = [
   { name: "deep new path", set: { "a.b.c.d.e": { f: [1, { g: null }] } } },
   { name: "replace then go deeper", set: { contact: { fresh: true }, "contact.more": 1 } },
   { name: "array index past the end", set: { "contact.attributes.tags.6": "x" } },
+  { name: "array index far past the end", set: { "contact.attributes.tags.4294967294": "x" } },
   { name: "array item removed", unset: ["contact.attributes.tags.0", "interaction.legs.1"] },
   { name: "unset what is not there", unset: ["no.such.path", "contact.attributes.tags.9", "nothing.x"] },
   { name: "unset then set", set: { "interaction.channel": "chat" }, unset: ["interaction"] },
@@ -177,7 +187,7 @@ describe("through real sandboxed workers", () => {
       if (!entry.ok) continue;
       const expected = onMainThread(entry.case, { actionId: "da-echo", vars: {}, defaultTrigger: action.defaultTrigger! });
       const got = referenced.get(entry.case.name)!;
-      expect(got, entry.case.name).toBe(expected.startsWith("error: ") ? `error: ${expected.slice("error: ".length)}` : expected);
+      expect(got, entry.case.name).toBe(typeof expected === "string" && expected.startsWith("error: ") ? expected : JSON.stringify(expected));
     }
   });
 });
