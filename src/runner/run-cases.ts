@@ -311,13 +311,13 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
   // on a machine that is starting cxda and the first sandbox at the same time, more than such a run's quick cases take.
   // Once its first case says the rest will take longer than that, the pool grows after all (see growIfSlow).
   const workersWanted = Math.min(options.workers ?? availableParallelism(), estimate);
-  // A measured run starts every worker it may use: its batches are not cut small enough for a late worker to share.
-  let grown = early === undefined || estimate >= SMALL_RUN || measuring;
+  let grown = early === undefined || estimate >= SMALL_RUN;
   if (early !== undefined && runs.length > 0) pool!.grow(grown ? workersWanted : 1);
   let received = 0;
   const growIfSlow = (durationMs: number): void => {
     received++;
-    if (grown || !(durationMs * (known - received) > GROW_AFTER_MS)) return;
+    // A measured run's batches are not cut small enough for a late worker to share (see batchSize): it stays as it is.
+    if (grown || measuring || !(durationMs * (known - received) > GROW_AFTER_MS)) return;
     grown = true;
     pool!.grow(workersWanted);
   };

@@ -44,8 +44,16 @@ describe("coverage of the fixture with six branch points, half their sides taken
   });
 
   it("gives the same answer with two workers, merging their batches", async () => {
-    const one = await measure({ actions: [FIXTURE], workers: 1, buildDir: join(project.root, "build") });
-    const two = await measure({ actions: [FIXTURE], workers: 2, buildDir: join(project.root, "build") });
+    const buildDir = join(project.root, "build");
+    const one = await measure({ actions: [FIXTURE], workers: 1, buildDir });
+    // A pool of two given to the run: a run's own pool keeps a run this small on one worker.
+    const pool = await createWorkerPool({ workers: 2, inspector: true, readPaths: [FIXTURE, buildDir] });
+    let two: Awaited<ReturnType<typeof measure>>;
+    try {
+      two = await measure({ actions: [FIXTURE], pool, buildDir });
+    } finally {
+      await pool.close();
+    }
     expect(two.batches).toBe(2);
     expect(summariseCoverage(two.coverage.map)).toEqual(summariseCoverage(one.coverage.map));
     // Hit counts add up across the workers: every case ran the function once.

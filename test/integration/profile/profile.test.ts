@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CpuProfile } from "../../../src/executor/protocol.js";
 import { createProfileCollector, writeProfiles, type ActionProfile } from "../../../src/profile/profile-collector.js";
+import { createWorkerPool } from "../../../src/executor/worker-pool.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
 
@@ -62,8 +63,15 @@ describe("a CPU profile of an action with a hot helper", () => {
     source = join(dir, "transform.ts");
     const collector = createProfileCollector();
     const statuses: string[] = [];
-    for await (const result of runCases({ actions: [dir], workers: 2, buildDir: join(project.root, "build"), instrument: { profile: { samplingIntervalUs: 100 } }, onInstrumentation: collector.add })) {
-      statuses.push(result.status);
+    // A pool of two given to the run: a run's own pool keeps a run this small on one worker.
+    const buildDir = join(project.root, "build");
+    const pool = await createWorkerPool({ workers: 2, inspector: true, readPaths: [dir, buildDir] });
+    try {
+      for await (const result of runCases({ actions: [dir], pool, buildDir, instrument: { profile: { samplingIntervalUs: 100 } }, onInstrumentation: collector.add })) {
+        statuses.push(result.status);
+      }
+    } finally {
+      await pool.close();
     }
     expect(statuses).toEqual(Array.from({ length: 6 }, () => "pass"));
     const profiles = await collector.toProfiles();

@@ -120,8 +120,15 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
       const result = await runLoad({ ...target, requests: loadRequests, connections: loadConnections });
       expect(result).toMatchObject({ requests: loadRequests, answered: loadRequests, unanswered: 0, errors: 0, errorSamples: [] });
       expect(Object.keys(result.statuses).every((status) => Number(status) >= 200 && Number(status) < 300)).toBe(true);
-      collectGarbage();
-      expect((process.memoryUsage().heapUsed - baseline) / 1048576).toBeLessThan(heapSlackMb);
+      // Sockets and their buffers are let go over a few turns of the event loop after the last answer (under load, more
+      // than one): collect after each turn, up to ten, and judge the lowest. A leak stays whatever the number of turns.
+      let grownMb = Infinity;
+      for (let turn = 0; turn < 10 && grownMb >= heapSlackMb; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        collectGarbage();
+        grownMb = Math.min(grownMb, (process.memoryUsage().heapUsed - baseline) / 1048576);
+      }
+      expect(grownMb).toBeLessThan(heapSlackMb);
     });
 
     it("answers malformed JSON with 400 and keeps serving", async () => {
