@@ -130,6 +130,27 @@ const nextTurn = setImmediate;
 const exitWorker = installRuntimeGuards(start.allowNetwork);
 trackTimers();
 captureStdio();
+trackDeferred();
+
+/**
+ * Callbacks transforms have queued with `queueMicrotask` or `process.nextTick`. A case that returns a plain value runs
+ * straight into the next case of its batch, so a callback it queued would run during a later case (its log or throw
+ * landing there): a case that queued any settles them before it ends, as it does its promises.
+ */
+let deferredMade = 0;
+
+function trackDeferred(): void {
+  const queue = globalThis.queueMicrotask;
+  const nextTick = process.nextTick;
+  globalThis.queueMicrotask = function queueMicrotask(callback: () => void): void {
+    deferredMade++;
+    queue(callback);
+  };
+  process.nextTick = function tick(this: unknown, ...args: Parameters<typeof nextTick>): void {
+    deferredMade++;
+    nextTick.apply(process, args);
+  } as typeof nextTick;
+}
 
 // A transform may leave work behind (a timer that throws, a promise nobody awaits): record it on the running case
 // instead of letting it take the worker down.
@@ -510,6 +531,7 @@ function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, trans
     const ctx = Object.freeze({ actionId: action.actionId, env: action.env, vars, now: () => new Date(clock), log: ctxLog });
     executed = true;
     const made = promisesMade;
+    const deferred = deferredMade;
     try {
       const returned = transform(trigger, ctx);
       // Only a promise is waited for: the rest of a case that returned a plain value runs straight on, unless it made
@@ -519,7 +541,7 @@ function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, trans
     } catch (caught) {
       threw(caught);
     }
-    if (promisesMade !== made) return settleLeftovers().then(finish);
+    if (promisesMade !== made || deferredMade !== deferred) return settleLeftovers().then(finish);
   }
   return finish();
 }

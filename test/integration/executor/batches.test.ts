@@ -73,4 +73,23 @@ describe("batches", () => {
     const [result] = await run(dir, 1);
     expect(result).toMatchObject({ status: "error", error: { code: "E_CASE", message: expect.stringMatching(/one\.json#0 \(case "deep"\): the path "a\.a\.a.*" \(with its value\) nests more than 256 levels deep/) } });
   });
+
+  it("keeps what a case queued with queueMicrotask or process.nextTick on that case (regression: it landed on a later case)", async () => {
+    const dir = await project.addAction("deferred", {
+      definition,
+      transform: [
+        "export default function t(trigger) {",
+        "  if (trigger.n === 0) queueMicrotask(() => console.log('late from case 0'));",
+        "  if (trigger.n === 1) process.nextTick(() => { throw new Error('thrown later by case 1'); });",
+        "  return { n: trigger.n };",
+        "}",
+      ].join("\n"),
+      cases: { "few.json": numbered(80) },
+    });
+    const results = await run(dir, 1);
+    const logsOf = (n: number): string => results[n]!.logs.map((entry) => entry.message).join("\n");
+    expect(logsOf(0)).toContain("late from case 0");
+    expect(logsOf(1)).toMatch(/uncaught exception in the transform: thrown later by case 1/);
+    expect(results.slice(2).every((result) => result.logs.length === 0)).toBe(true);
+  });
 });
