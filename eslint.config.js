@@ -9,7 +9,9 @@ export default tseslint.config(
   {
     // Plain JavaScript scripts run on Node: its globals are known.
     files: ["**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" },
+    },
   },
   {
     rules: {

@@ -64,29 +64,46 @@ const rows = [
   ["harness, main: JSON.stringify trigger", () => triggers.forEach((t) => JSON.stringify(t))],
   ["harness, worker: JSON.parse batch", () => batches.forEach((b) => JSON.parse(b))],
   ["harness, worker: JSON.parse batch + deepFreeze", () => batches.forEach((b) => JSON.parse(b).forEach(deepFreeze))],
-  ["harness, worker: parse + freeze + limit's stages", () => {
-    for (const text of batches) {
-      for (const trigger of JSON.parse(text)) {
-        if (input.validate(trigger).length > 0) continue;
-        output.validate(toJsonOutput(transform(deepFreeze(trigger), ctx), 32768));
+  [
+    "harness, worker: parse + freeze + limit's stages",
+    () => {
+      for (const text of batches) {
+        for (const trigger of JSON.parse(text)) {
+          if (input.validate(trigger).length > 0) continue;
+          output.validate(toJsonOutput(transform(deepFreeze(trigger), ctx), 32768));
+        }
       }
-    }
-  }],
-  ["cases, main: referenceCase", () => setCases.forEach((c) => referenceCase(c, { actionId: definition.id, vars: {}, defaultTrigger: action.defaultTrigger }))],
-  ["cases, main: encode the batch (BatchEncoder)", () => { for (let i = 0; i < count; i += 1024) encoder.encode(references.slice(i, i + 1024)); }],
+    },
+  ],
+  [
+    "cases, main: referenceCase",
+    () => setCases.forEach((c) => referenceCase(c, { actionId: definition.id, vars: {}, defaultTrigger: action.defaultTrigger })),
+  ],
+  [
+    "cases, main: encode the batch (BatchEncoder)",
+    () => {
+      for (let i = 0; i < count; i += 1024) encoder.encode(references.slice(i, i + 1024));
+    },
+  ],
   ["cases, worker: decode the batch (decodeBatch)", () => encoded.forEach((text) => decodeBatch(text))],
   ["cases, worker: applyCaseChanges on the frozen base", () => setCases.forEach(buildCase)],
   ["cases, worker: build + freeze", () => setCases.forEach((c) => deepFreeze(buildCase(c)))],
-  ["cases, worker: build + freeze + limit's stages", () => {
-    for (const c of setCases) {
-      const trigger = deepFreeze(buildCase(c));
-      if (input.validate(trigger).length > 0) continue;
-      output.validate(toJsonOutput(transform(trigger, ctx), 32768));
-    }
-  }],
-  ["generated, worker: draw + freeze", () => {
-    for (let index = 0; index < count; index++) deepFreeze(triggerOf({ seed: "bench", index }));
-  }],
+  [
+    "cases, worker: build + freeze + limit's stages",
+    () => {
+      for (const c of setCases) {
+        const trigger = deepFreeze(buildCase(c));
+        if (input.validate(trigger).length > 0) continue;
+        output.validate(toJsonOutput(transform(trigger, ctx), 32768));
+      }
+    },
+  ],
+  [
+    "generated, worker: draw + freeze",
+    () => {
+      for (let index = 0; index < count; index++) deepFreeze(triggerOf({ seed: "bench", index }));
+    },
+  ],
 ];
 console.log(`cases ${count}, trigger ${JSON.stringify(triggers[0]).length} bytes of JSON, median of ${ROUNDS} rounds`);
 for (const [label, round] of rows) console.log(`${label.padEnd(50)} ${perCase(round).toFixed(2).padStart(6)} µs/case`);

@@ -10,7 +10,10 @@ const runs = Number(process.argv[2] ?? 10);
 
 const commands = {
   "cxda test": [process.execPath, [join(root, "dist", "cli", "main.js"), "test", "examples/billing-callback"]],
-  "vitest run + cxda/vitest": [process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", join(root, "benchmarks", "vitest-example")]],
+  "vitest run + cxda/vitest": [
+    process.execPath,
+    [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", join(root, "benchmarks", "vitest-example")],
+  ],
 };
 
 /** Wall milliseconds of one run; a failing run stops the benchmark (a fast failure is not a result). */
@@ -26,6 +29,9 @@ const samples = Object.fromEntries(Object.keys(commands).map((label) => [label, 
 for (const [label, command] of Object.entries(commands)) timed(label, command); // warm the disk cache and bundles
 for (let i = 0; i < runs; i++) for (const [label, command] of Object.entries(commands)) samples[label].push(timed(label, command));
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-for (const [label, values] of Object.entries(samples)) console.log(`${label.padEnd(26)} median ${Math.round(median(values))} ms (min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))}) over ${runs} runs`);
+for (const [label, values] of Object.entries(samples))
+  console.log(
+    `${label.padEnd(26)} median ${Math.round(median(values))} ms (min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))}) over ${runs} runs`,
+  );
 const [cxda, vitest] = Object.values(samples).map(median);
 console.log(`vitest / cxda: ${(vitest / cxda).toFixed(2)}x`);

@@ -40,7 +40,9 @@ async function measure(label, definition) {
   const validator = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
   const valid = payloads.filter((p) => validator.validate(p.payload).length === 0).length;
   rounds.sort((a, b) => a - b);
-  console.log(`${label.padEnd(60)} ${Math.round(rounds[1]).toLocaleString("en-US").padStart(9)} payloads/s (median of 3 × ${count})   valid ${((valid / payloads.length) * 100).toFixed(1)}%`);
+  console.log(
+    `${label.padEnd(60)} ${Math.round(rounds[1]).toLocaleString("en-US").padStart(9)} payloads/s (median of 3 × ${count})   valid ${((valid / payloads.length) * 100).toFixed(1)}%`,
+  );
 }
 
 await measure("examples/billing-callback (input schema)", await loadDefinition(join(root, "examples", "billing-callback")));

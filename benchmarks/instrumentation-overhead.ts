@@ -28,7 +28,14 @@ const repo = findRepo(dirname(fileURLToPath(import.meta.url)));
 const cli = join(repo, "dist", "cli", "main.js");
 const example = join(repo, "examples", "billing-callback");
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, warmup: { type: "string", default: "2" }, workers: { type: "string" }, variant: { type: "string", multiple: true } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "15" },
+    warmup: { type: "string", default: "2" },
+    workers: { type: "string" },
+    variant: { type: "string", multiple: true },
+  },
+});
 const rounds = Number(values.rounds);
 const warmup = Number(values.warmup);
 
@@ -41,12 +48,14 @@ interface Variant {
 }
 
 /** `--variant="--profile --profile.interval 500"` adds a variant (repeatable); plain, --coverage and --profile always run. */
-const variants: Variant[] = [[], ["--coverage"], ["--profile"], ...(values.variant ?? []).map((v) => v.split(/\s+/).filter(Boolean))].map((flags) => ({
-  name: flags.length === 0 ? "plain" : flags.join(" "),
-  flags,
-  wall: [],
-  run: [],
-}));
+const variants: Variant[] = [[], ["--coverage"], ["--profile"], ...(values.variant ?? []).map((v) => v.split(/\s+/).filter(Boolean))].map(
+  (flags) => ({
+    name: flags.length === 0 ? "plain" : flags.join(" "),
+    flags,
+    wall: [],
+    run: [],
+  }),
+);
 
 const reports = mkdtempSync(join(tmpdir(), "cxda-bench-"));
 
@@ -90,7 +99,9 @@ try {
       `${variant.name.padEnd(width)} ${wall.toFixed(0).padStart(9)} ${(wall / baseWall).toFixed(2).padStart(6)}× ${run.toFixed(0).padStart(8)} ${(run / baseRun).toFixed(2).padStart(6)}×`,
     );
   }
-  console.log("wall: the whole process; run: what the CLI reports as '13 cases in N ms' (workers, cases and measuring, without process start and report writing)");
+  console.log(
+    "wall: the whole process; run: what the CLI reports as '13 cases in N ms' (workers, cases and measuring, without process start and report writing)",
+  );
   console.log("goal: --coverage ≤ 1.3×, --profile ≤ 1.2× the plain wall time");
 } finally {
   rmSync(reports, { recursive: true, force: true });

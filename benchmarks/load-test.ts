@@ -180,7 +180,8 @@ type ServerMessage = { ready: { url: string; apiUrl: string; env: Record<string,
 async function serve(): Promise<void> {
   const root = findRepoRoot(import.meta.dirname);
   const definition = JSON.parse(readFileSync(join(root, "examples", "billing-callback", "definition.json"), "utf8")) as Record<string, unknown>;
-  const source = "export default function transform(t, ctx) { return { recordId: 'rec-' + t.interaction.id, processedAt: ctx.now().toISOString() }; }";
+  const source =
+    "export default function transform(t, ctx) { return { recordId: 'rec-' + t.interaction.id, processedAt: ctx.now().toISOString() }; }";
   const emulator = await startEmulator({ definitions: { "da-test-12345": { ...definition, transform: { language: "javascript", source } } } });
   process.on("message", (message: string) => {
     if (message === "gc") collectGarbage();
@@ -222,10 +223,18 @@ async function main(args: string[]): Promise<number> {
     });
   });
   try {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: ready.env["CXONE_CLIENT_ID"] ?? "", client_secret: ready.env["CXONE_CLIENT_SECRET"] ?? "" });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: ready.env["CXONE_CLIENT_ID"] ?? "",
+      client_secret: ready.env["CXONE_CLIENT_SECRET"] ?? "",
+    });
     const token = (await (await fetch(`${ready.apiUrl}/oauth/token`, { method: "POST", body: form })).json()) as { access_token: string };
     const trigger = readFileSync(join(findRepoRoot(import.meta.dirname), "examples", "billing-callback", "trigger.json"), "utf8");
-    const target = { url: `${ready.apiUrl}/data-actions/da-test-12345/execute`, headers: { authorization: `Bearer ${token.access_token}`, "content-type": "application/json" }, body: trigger };
+    const target = {
+      url: `${ready.apiUrl}/data-actions/da-test-12345/execute`,
+      headers: { authorization: `Bearer ${token.access_token}`, "content-type": "application/json" },
+      body: trigger,
+    };
     // Warm up (JIT, esbuild's compiled transform) before the baseline, so the baseline is the server at rest.
     await runLoad({ ...target, requests: 200, connections: 10 });
     child.send("clear-log");

@@ -11,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({ options: { actions: { type: "string", default: "10" }, generate: { type: "string", default: "100000" }, workers: { type: "string", default: "2" } } });
+const { values } = parseArgs({
+  options: { actions: { type: "string", default: "10" }, generate: { type: "string", default: "100000" }, workers: { type: "string", default: "2" } },
+});
 const actions = Number(values.actions);
 
 // Copies of the example without its case files: every case is generated.
@@ -43,7 +45,11 @@ function tree(pid) {
 }
 
 const started = performance.now();
-const child = spawn(process.execPath, [join(root, "dist", "cli", "main.js"), "test", project, "--generate", values.generate, "--workers", values.workers], { cwd: project, stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(
+  process.execPath,
+  [join(root, "dist", "cli", "main.js"), "test", project, "--generate", values.generate, "--workers", values.workers],
+  { cwd: project, stdio: ["ignore", "pipe", "inherit"] },
+);
 let tail = "";
 child.stdout.setEncoding("utf8").on("data", (text) => (tail = (tail + text).slice(-400)));
 let peak = 0;
@@ -61,6 +67,8 @@ clearInterval(sampler);
 rmSync(project, { recursive: true, force: true });
 const mb = (bytes) => Math.round(bytes / (1024 * 1024));
 console.log(tail.trim().split("\n").slice(-2).join("\n"));
-console.log(`exit ${code}, ${((performance.now() - started) / 1000).toFixed(1)} s, ${actions} actions × ${values.generate} generated cases, ${values.workers} workers`);
+console.log(
+  `exit ${code}, ${((performance.now() - started) / 1000).toFixed(1)} s, ${actions} actions × ${values.generate} generated cases, ${values.workers} workers`,
+);
 console.log(`peak resident size, every process together: ${mb(peak)} MB (cxda, then each child: ${atPeak.map(mb).join(" + ")} MB)`);
 if (code !== 0) process.exitCode = 1;

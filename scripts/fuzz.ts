@@ -113,29 +113,172 @@ export function createRandom(seed: string): () => number {
 }
 
 const INTERESTING_KEYS = [
-  "__proto__", "constructor", "prototype", "toString", "valueOf", "toJSON", "hasOwnProperty", "length", "", " ", "$ref", "$schema", "$id", "id", "$defs", "definitions",
-  "type", "format", "pattern", "required", "properties", "patternProperties", "additionalProperties", "items", "prefixItems", "enum", "const",
-  "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "multipleOf", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-  "dependencies", "dependentRequired", "propertyNames", "contains", "unevaluatedProperties", "schema", "contract", "input", "output", "response",
-  "inputSchema", "outputSchema", "successSchema", "transform", "source", "language", "name", "version", "expect", "set", "unset", "payload",
-  "vars", "now", "errors", "match", "throws", "valid", "path", "keyword", "side", "description", "contact.attributes.tier", "a.b.c",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "valueOf",
+  "toJSON",
+  "hasOwnProperty",
+  "length",
+  "",
+  " ",
+  "$ref",
+  "$schema",
+  "$id",
+  "id",
+  "$defs",
+  "definitions",
+  "type",
+  "format",
+  "pattern",
+  "required",
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "enum",
+  "const",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "minLength",
+  "maxLength",
+  "multipleOf",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "dependencies",
+  "dependentRequired",
+  "propertyNames",
+  "contains",
+  "unevaluatedProperties",
+  "schema",
+  "contract",
+  "input",
+  "output",
+  "response",
+  "inputSchema",
+  "outputSchema",
+  "successSchema",
+  "transform",
+  "source",
+  "language",
+  "name",
+  "version",
+  "expect",
+  "set",
+  "unset",
+  "payload",
+  "vars",
+  "now",
+  "errors",
+  "match",
+  "throws",
+  "valid",
+  "path",
+  "keyword",
+  "side",
+  "description",
+  "contact.attributes.tier",
+  "a.b.c",
 ];
 
 const SCHEMA_URIS = [
-  "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#", "http://json-schema.org/draft-07/schema#",
-  "https://json-schema.org/draft/2019-09/schema", "https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#",
-  "http://json-schema.org/schema#", "http://example.com/unknown", "",
+  "http://json-schema.org/draft-04/schema#",
+  "http://json-schema.org/draft-06/schema#",
+  "http://json-schema.org/draft-07/schema#",
+  "https://json-schema.org/draft/2019-09/schema",
+  "https://json-schema.org/draft/2020-12/schema",
+  "https://json-schema.org/draft/2020-12/schema#",
+  "http://json-schema.org/schema#",
+  "http://example.com/unknown",
+  "",
 ];
 
 const INTERESTING_STRINGS = [
-  "", " ", "a", "string", "object", "array", "integer", "number", "boolean", "null", "date-time", "email", "uri", "uuid", "no-such-format",
-  "#", "#/", "#/definitions/x", "#/properties/a", "#/$defs/a", "other.json", "http://127.0.0.1:9/x.json", "(", "[", "a{1,99999}", "(a+)+$",
-  "^[a-z]+$", "\\", "\u0000", "\ud800", "\u2028", "\ufeff", "../../etc/passwd", "__proto__", "constructor", "x".repeat(5000), "2026-11-20T10:00:00Z",
-  "not a date", "javascript", "python", "export default (t) => t", "input", "output", "/", "/priority", "~", "~1", "..", "a..b", ".a", "a.",
-  "contact.attributes.tier", "interaction.0", "data.customFields.__proto__", "💥", ...SCHEMA_URIS,
+  "",
+  " ",
+  "a",
+  "string",
+  "object",
+  "array",
+  "integer",
+  "number",
+  "boolean",
+  "null",
+  "date-time",
+  "email",
+  "uri",
+  "uuid",
+  "no-such-format",
+  "#",
+  "#/",
+  "#/definitions/x",
+  "#/properties/a",
+  "#/$defs/a",
+  "other.json",
+  "http://127.0.0.1:9/x.json",
+  "(",
+  "[",
+  "a{1,99999}",
+  "(a+)+$",
+  "^[a-z]+$",
+  "\\",
+  "\u0000",
+  "\ud800",
+  "\u2028",
+  "\ufeff",
+  "../../etc/passwd",
+  "__proto__",
+  "constructor",
+  "x".repeat(5000),
+  "2026-11-20T10:00:00Z",
+  "not a date",
+  "javascript",
+  "python",
+  "export default (t) => t",
+  "input",
+  "output",
+  "/",
+  "/priority",
+  "~",
+  "~1",
+  "..",
+  "a..b",
+  ".a",
+  "a.",
+  "contact.attributes.tier",
+  "interaction.0",
+  "data.customFields.__proto__",
+  "💥",
+  ...SCHEMA_URIS,
 ];
 
-const INTERESTING_NUMBERS = [0, -0, 1, -1, 0.5, 2, 3, 100, 1e-300, 1e308, -1e308, 2 ** 31, 2 ** 32, 2 ** 53 + 2, -(2 ** 53), Number.MIN_VALUE, 4294967295];
+const INTERESTING_NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  2,
+  3,
+  100,
+  1e-300,
+  1e308,
+  -1e308,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  Number.MIN_VALUE,
+  4294967295,
+];
 
 /** A mutator over JSON values and text, drawing from one seeded random source. */
 class Mutator {
@@ -187,7 +330,9 @@ class Mutator {
         return out;
       }
       default:
-        return this.chance(0.1) ? this.deep(this.pick([50, 500, 3_000, 20_000])) : { type: this.pick(["string", "object", "array", "integer", "bogus"]) };
+        return this.chance(0.1)
+          ? this.deep(this.pick([50, 500, 3_000, 20_000]))
+          : { type: this.pick(["string", "object", "array", "integer", "bogus"]) };
     }
   }
 
@@ -288,7 +433,10 @@ class Mutator {
           text = text.slice(0, at) + text.slice(at + 1 + this.int(8));
           break;
         case 2:
-          text = text.slice(0, at) + this.pick(["{", "}", "[", "]", '"', ",", ":", "\\", "\u0000", "\n", "\ud800", "\u2028", "NaN", "-", "1e999", "//"]) + text.slice(at);
+          text =
+            text.slice(0, at) +
+            this.pick(["{", "}", "[", "]", '"', ",", ":", "\\", "\u0000", "\n", "\ud800", "\u2028", "NaN", "-", "1e999", "//"]) +
+            text.slice(at);
           break;
         case 3: {
           const from = this.int(text.length + 1);
@@ -315,7 +463,13 @@ function defineKey(target: Record<string, Json>, key: string, value: Json): void
 export function isCleanCxdaError(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const error = value as { name?: unknown; code?: unknown; message?: unknown };
-  return error.name === "CxdaError" && typeof error.code === "string" && /^E_[A-Z_]+$/.test(error.code) && typeof error.message === "string" && error.message !== "";
+  return (
+    error.name === "CxdaError" &&
+    typeof error.code === "string" &&
+    /^E_[A-Z_]+$/.test(error.code) &&
+    typeof error.message === "string" &&
+    error.message !== ""
+  );
 }
 
 function describeInput(input: unknown): string {
@@ -331,7 +485,12 @@ function describeInput(input: unknown): string {
 function describeThrownValue(value: unknown): FuzzFinding["thrown"] {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(code === undefined ? {} : { code }), ...(value.stack === undefined ? {} : { stack: value.stack }) };
+    return {
+      name: value.name,
+      message: value.message,
+      ...(code === undefined ? {} : { code }),
+      ...(value.stack === undefined ? {} : { stack: value.stack }),
+    };
   }
   return { name: typeof value, message: describeInput(value) };
 }
@@ -434,7 +593,9 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
             await writeFile(file, text);
             await attempt(i, "loadDefinition", text, () => loadDefinition(file, mutator.chance(0.5) ? { fallbackId: "fuzz" } : {}));
           } else {
-            await attempt(i, "normaliseDefinition", raw, () => normaliseDefinition(raw, mutator.chance(0.5) ? { fallbackId: "fuzz", file: "fuzz.json" } : {}));
+            await attempt(i, "normaliseDefinition", raw, () =>
+              normaliseDefinition(raw, mutator.chance(0.5) ? { fallbackId: "fuzz", file: "fuzz.json" } : {}),
+            );
           }
           break;
         }
@@ -472,7 +633,11 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
           if (parsed !== undefined) {
             const definition = parsed;
             // trigger.json is read and checked by runner/load-action.ts, outside these targets: the reference one stands in for it.
-            const context = { actionId: "fuzz", vars: { region: "eu" }, ...(mutator.chance(0.5) ? { defaultTrigger: trigger as Record<string, unknown> } : {}) };
+            const context = {
+              actionId: "fuzz",
+              vars: { region: "eu" },
+              ...(mutator.chance(0.5) ? { defaultTrigger: trigger as Record<string, unknown> } : {}),
+            };
             await attempt(i, "prepareCase", { case: raw, context }, () => prepareCase(definition, context));
           }
           break;
@@ -521,14 +686,20 @@ async function main(args: string[]): Promise<number> {
     count: number("count", 100_000),
     timeMs: number("time", 600) * 1000,
     ...(corpusDir === undefined ? {} : { corpusDir }),
-    onFinding: (finding) => process.stderr.write(`finding #${finding.iteration} in ${finding.target}: ${finding.thrown.name}: ${finding.thrown.message}\n  input: ${finding.input.slice(0, 300)}\n`),
+    onFinding: (finding) =>
+      process.stderr.write(
+        `finding #${finding.iteration} in ${finding.target}: ${finding.thrown.name}: ${finding.thrown.message}\n  input: ${finding.input.slice(0, 300)}\n`,
+      ),
   });
   const { findings, ...summary } = report;
   process.stdout.write(`${JSON.stringify({ ...summary, findings: findings.length }, null, 2)}\n`);
   if (findings.length > 0) {
     const unique = new Map(findings.map((f) => [`${f.target}: ${f.thrown.name}: ${f.thrown.message.slice(0, 120)}`, f]));
     process.stdout.write(`\n${unique.size} distinct finding(s):\n`);
-    for (const [key, finding] of unique) process.stdout.write(`- ${key}\n  input: ${finding.input.slice(0, 500)}\n  ${finding.thrown.stack?.split("\n").slice(1, 4).join("\n  ") ?? ""}\n`);
+    for (const [key, finding] of unique)
+      process.stdout.write(
+        `- ${key}\n  input: ${finding.input.slice(0, 500)}\n  ${finding.thrown.stack?.split("\n").slice(1, 4).join("\n  ") ?? ""}\n`,
+      );
   }
   return findings.length === 0 ? 0 : 1;
 }

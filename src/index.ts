@@ -18,7 +18,16 @@ export { findActionDirs, loadAction, type LoadedAction } from "./runner/load-act
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./executor/worker-pool.js";
 export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";
 export { createBus, type RunnableBus } from "./bus/create-bus.js";
-export { createEventBus, type EventBus, type BusEvent, type BusEventMap, type BusEventName, type Interception, type DeliveredTrigger, type PublishOptions } from "./bus/event-bus.js";
+export {
+  createEventBus,
+  type EventBus,
+  type BusEvent,
+  type BusEventMap,
+  type BusEventName,
+  type Interception,
+  type DeliveredTrigger,
+  type PublishOptions,
+} from "./bus/event-bus.js";
 
 export { createClientCredentialsTokenProvider } from "./auth/client-credentials.js";
 export { createAccessKeyTokenProvider, discoverTenant } from "./auth/access-key.js";
@@ -27,11 +36,52 @@ export type { TokenProvider } from "./auth/token-provider.js";
 export { Secret, redact } from "./auth/secret.js";
 export { createApiClient, type ApiClient, type ApiClientOptions, type DataActionResponse, type ExecuteResult } from "./client/api-client.js";
 export { type RetryOptions } from "./client/retry-policy.js";
-export { resolvePlatformOptions, hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions, type ResolvedPlatformOptions, type AuthMode } from "./config/platform-options.js";
+export {
+  resolvePlatformOptions,
+  hasPlatformCredentials,
+  PLATFORM_ENV,
+  type PlatformOptions,
+  type ResolvedPlatformOptions,
+  type AuthMode,
+} from "./config/platform-options.js";
 export { createDefinitionsCache, type DefinitionsCache, type CachedDefinition, type CacheWarning } from "./definitions/definitions-cache.js";
-export { resolveDefinition, pullDefinition, type ResolvedDefinition, type DefinitionSource, type PullResult } from "./definitions/resolve-definition.js";
-export { defineConfig, resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig, type AuthConfig, type CoverageConfig, type CoverageThresholds, type SandboxConfig, type ReporterConfig, type ReporterName, type ResolvedReporter } from "./config/cxda-config.js";
+export {
+  resolveDefinition,
+  pullDefinition,
+  type ResolvedDefinition,
+  type DefinitionSource,
+  type PullResult,
+} from "./definitions/resolve-definition.js";
+export {
+  defineConfig,
+  resolveCxdaConfig,
+  type CxdaConfig,
+  type ResolvedCxdaConfig,
+  type AuthConfig,
+  type CoverageConfig,
+  type CoverageThresholds,
+  type SandboxConfig,
+  type ReporterConfig,
+  type ReporterName,
+  type ResolvedReporter,
+} from "./config/cxda-config.js";
 export { loadConfig, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from "./config/load-config.js";
-export { startListener, resolveListenerOptions, type Listener, type ListenerOptions, type ResolvedListenerOptions, type ListenerAction, type ListenerRequest } from "./listener/listener.js";
+export {
+  startListener,
+  resolveListenerOptions,
+  type Listener,
+  type ListenerOptions,
+  type ResolvedListenerOptions,
+  type ListenerAction,
+  type ListenerRequest,
+} from "./listener/listener.js";
 export { createTriggerSource } from "./payloads/generated-trigger.js";
-export { generatePayloads, resolveGeneratePayloadsOptions, type ResolvedGeneratePayloadsOptions, type GeneratePayloadsOptions, type GeneratedPayload, type InvalidPayload, type GenerateMode } from "./payloads/generate-payloads.js";
+export {
+  generatePayloads,
+  resolveGeneratePayloadsOptions,
+  type ResolvedGeneratePayloadsOptions,
+  type GeneratePayloadsOptions,
+  type GeneratedPayload,
+  type InvalidPayload,
+  type GenerateMode,
+} from "./payloads/generate-payloads.js";

@@ -70,7 +70,11 @@ function urlField(body: Record<string, unknown>, field: string, source: string):
     throw new CxdaError("E_HTTP", `${source}: "${field}" is missing or not a URL`, { context: { url: source } });
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && url.host !== new URL(source).host) {
-    throw new CxdaError("E_HTTP", `${source}: "${field}" points to plain http on another host (${url.host}); cxda will not send credentials there in clear`, { context: { url: source } });
+    throw new CxdaError(
+      "E_HTTP",
+      `${source}: "${field}" points to plain http on another host (${url.host}); cxda will not send credentials there in clear`,
+      { context: { url: source } },
+    );
   }
   return trimSlash(url.toString());
 }

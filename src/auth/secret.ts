@@ -47,7 +47,10 @@ export function redact(text: string, secrets: ReadonlyArray<Secret | string | un
     // Very short values would redact ordinary words; real credentials are longer than this.
     if (value === undefined || value.length < 4) continue;
     // A server that echoes the request shows a secret as it was sent: URL-encoded, or form-encoded in a token request body.
-    forms.add(value).add(encodeURIComponent(value)).add(new URLSearchParams([["", value]]).toString().slice(1));
+    forms
+      .add(value)
+      .add(encodeURIComponent(value))
+      .add(new URLSearchParams([["", value]]).toString().slice(1));
   }
   let out = text;
   // Longest first, so a secret inside another one (or inside its encoding) cannot leave a fragment behind.

@@ -59,11 +59,16 @@ const CROSSING_BATCH = 256;
  */
 export function buildTriggers(count: number, seed: string, dataActionId: string): Array<Record<string, unknown>> {
   const categories = ["billing", "technical", "account", "general"];
-  return Array.from({ length: count }, (_, i) =>
-    createPayload(
-      { contact: { attributes: { tier: i % 3 === 0 ? "premium" : "standard" } }, data: { customFields: { issueCategory: categories[i % 4], resolutionScore: i % 101 } } },
-      { seed: `${seed}-${i}`, now: Date.UTC(2026, 0, 1) + i * 1000, dataActionId },
-    ) as Record<string, unknown>,
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      createPayload(
+        {
+          contact: { attributes: { tier: i % 3 === 0 ? "premium" : "standard" } },
+          data: { customFields: { issueCategory: categories[i % 4], resolutionScore: i % 101 } },
+        },
+        { seed: `${seed}-${i}`, now: Date.UTC(2026, 0, 1) + i * 1000, dataActionId },
+      ) as Record<string, unknown>,
   );
 }
 
@@ -143,7 +148,12 @@ function casesMode({ definition, defaultTrigger, count, seed }: BenchModeInput):
     const { name, set } = cases[index]!;
     return applyCaseChanges(frozenBase ?? caseBase(name, definition, undefined), { set }, name);
   };
-  return builtInWorker("cases", cases, cases.map(({ set }) => ({ set })), build);
+  return builtInWorker(
+    "cases",
+    cases,
+    cases.map(({ set }) => ({ set })),
+    build,
+  );
 }
 
 /** Generated cases: a seed and an index cross, and the worker draws the trigger from the input schema. */

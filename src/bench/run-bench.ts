@@ -116,7 +116,8 @@ export function resolveBenchOptions(options: BenchOptions): ResolvedBenchOptions
     buildDir: resolve(options.buildDir ?? join(".cxda", "build")),
   };
   for (const key of ["cases", "workers", "rounds"] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new CxdaError("E_USAGE", `${key} must be a whole number >= 1, got ${String(resolved[key])}`);
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new CxdaError("E_USAGE", `${key} must be a whole number >= 1, got ${String(resolved[key])}`);
   }
   return resolved;
 }
@@ -143,7 +144,9 @@ function median(values: number[]): number {
 }
 
 /** The one action in `folder`, with a definition and a transform to measure. */
-async function loadBenchAction(folder: string): Promise<{ dir: string; action: LoadedAction & { definition: ActionDefinition; transform: NonNullable<LoadedAction["transform"]> } }> {
+async function loadBenchAction(
+  folder: string,
+): Promise<{ dir: string; action: LoadedAction & { definition: ActionDefinition; transform: NonNullable<LoadedAction["transform"]> } }> {
   const dirs = await findActionDirs([folder]);
   if (dirs.length !== 1) throw new CxdaError("E_USAGE", `${folder}: holds ${dirs.length} actions; bench takes one action folder`);
   const action = await loadAction(dirs[0]!);
@@ -156,7 +159,11 @@ async function loadBenchAction(folder: string): Promise<{ dir: string; action: L
  * The limit's round: the compiled transform called directly on this thread, validators compiled up front, each case's
  * trigger made as the mode says (taken as built, or built and frozen as the worker would).
  */
-async function createLimitRound(action: Awaited<ReturnType<typeof loadBenchAction>>["action"], mode: BenchMode, buildDir: string): Promise<() => Promise<RoundFigures>> {
+async function createLimitRound(
+  action: Awaited<ReturnType<typeof loadBenchAction>>["action"],
+  mode: BenchMode,
+  buildDir: string,
+): Promise<() => Promise<RoundFigures>> {
   const { definition } = action;
   const bundle = await bundleTransform(action.transform, { buildDir, allow: { network: false, fsWrite: false } });
   const module = (await import(pathToFileURL(bundle.file).href)) as { default?: Transform; transform?: Transform };
@@ -164,7 +171,13 @@ async function createLimitRound(action: Awaited<ReturnType<typeof loadBenchActio
   if (typeof transform !== "function") throw new CxdaError("E_TRANSFORM", `${bundle.label}: no default export function to measure`);
   const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
   const output = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
-  const ctx = Object.freeze({ actionId: definition.id, env: "sandbox", vars: Object.freeze({}), now: () => new Date(Date.UTC(2026, 0, 1)), log: () => undefined });
+  const ctx = Object.freeze({
+    actionId: definition.id,
+    env: "sandbox",
+    vars: Object.freeze({}),
+    now: () => new Date(Date.UTC(2026, 0, 1)),
+    log: () => undefined,
+  });
   const count = mode.cases.length;
   return () =>
     measured(count, async () => {
@@ -180,14 +193,19 @@ async function createLimitRound(action: Awaited<ReturnType<typeof loadBenchActio
 /** The harness's round: the full pipeline, as `cxda test` runs it, on the mode's cases (or the first few). */
 function createHarnessRound(dir: string, buildDir: string, cases: CaseDefinition[]) {
   return (pool: WorkerPool, passDetail: ResultDetail, slice = cases): Promise<RoundFigures> =>
-    measured(slice.length, async () => {
-      let seen = 0;
-      for await (const result of runCases({ actions: [dir], cases: slice, pool, buildDir, passDetail })) {
-        if (result.status === "error") throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
-        seen++;
-      }
-      if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
-    }, pool);
+    measured(
+      slice.length,
+      async () => {
+        let seen = 0;
+        for await (const result of runCases({ actions: [dir], cases: slice, pool, buildDir, passDetail })) {
+          if (result.status === "error")
+            throw new CxdaError("E_TRANSFORM", `bench: case ${result.case} ended in ${result.error?.code}: ${result.error?.message}`);
+          seen++;
+        }
+        if (seen !== slice.length) throw new Error(`bench: expected ${slice.length} results, got ${seen}`);
+      },
+      pool,
+    );
 }
 
 /** The median of each crossing step over `rounds`, to 0.01 µs. */

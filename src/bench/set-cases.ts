@@ -122,15 +122,25 @@ export function benchCaseName(index: number): string {
  * const { cases } = buildSetCases(definition, action.defaultTrigger, 1000, "bench");
  * cases[0]; // { name: "bench #0", set: { "interaction.channel": "…" }, expect: {} }
  */
-export function buildSetCases(definition: ActionDefinition, defaultTrigger: Record<string, unknown> | undefined, count: number, seed: string): SetCasesPlan {
+export function buildSetCases(
+  definition: ActionDefinition,
+  defaultTrigger: Record<string, unknown> | undefined,
+  count: number,
+  seed: string,
+): SetCasesPlan {
   const pools = schemaLeaves(definition.inputSchema)
     .map((leaf) => ({ path: leaf.path, values: drawValues(leaf, definition, seed) }))
     .filter((pool) => pool.values.length > 0);
   if (pools.length === 0) {
-    throw new CxdaError("E_SCHEMA", `${definition.id}: the input schema has no string, number, integer, boolean or enum property that values could be drawn for (none, or none the generator can satisfy); use --source triggers or generated`);
+    throw new CxdaError(
+      "E_SCHEMA",
+      `${definition.id}: the input schema has no string, number, integer, boolean or enum property that values could be drawn for (none, or none the generator can satisfy); use --source triggers or generated`,
+    );
   }
   const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
-  const bases = Array.from({ length: defaultTrigger === undefined ? CHECKED_BASES : 1 }, (_, i) => deepFreeze(structuredClone(caseBase(benchCaseName(i), definition, defaultTrigger))));
+  const bases = Array.from({ length: defaultTrigger === undefined ? CHECKED_BASES : 1 }, (_, i) =>
+    deepFreeze(structuredClone(caseBase(benchCaseName(i), definition, defaultTrigger))),
+  );
   /** Whether every drawn value of a leaf can be set on every base (not through a null, say) and keeps it valid. */
   const applies = (pool: { path: string; values: unknown[] }, valid: boolean): boolean =>
     bases.every((base) =>
@@ -145,7 +155,10 @@ export function buildSetCases(definition: ActionDefinition, defaultTrigger: Reco
     );
   const settable = pools.filter((pool) => applies(pool, false));
   if (settable.length === 0) {
-    throw new CxdaError("E_SCHEMA", `${definition.id}: no leaf of the input schema can be set on the base trigger (each runs through a null or a value that is not an object); use --source triggers or generated`);
+    throw new CxdaError(
+      "E_SCHEMA",
+      `${definition.id}: no leaf of the input schema can be set on the base trigger (each runs through a null or a value that is not an object); use --source triggers or generated`,
+    );
   }
   const valid = settable.filter((pool) => applies(pool, true));
   const chosen = valid.length > 0 ? valid : settable;

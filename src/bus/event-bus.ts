@@ -124,13 +124,17 @@ export function createEventBus(deliver?: Deliver): EventBus {
       routes.set(actionId, actionDir);
     },
     async publish(trigger, options = {}) {
-      if (deliver === undefined) throw new CxdaError("E_USAGE", "this bus cannot publish: create it with createBus() from the package, which can run actions");
+      if (deliver === undefined)
+        throw new CxdaError("E_USAGE", "this bus cannot publish: create it with createBus() from the package, which can run actions");
       const target = options.to ?? (typeof trigger.dataActionId === "string" ? trigger.dataActionId : undefined);
       if (target === undefined) throw new CxdaError("E_USAGE", "the trigger has no dataActionId; set it, or pass { to: actionId }");
       const dir = routes.get(target);
       if (dir === undefined) {
         const known = [...routes.keys()];
-        throw new CxdaError("E_USAGE", `no action is subscribed for "${target}"; subscribed: ${known.length > 0 ? known.join(", ") : "none (call bus.subscribe(id, dir) first)"}`);
+        throw new CxdaError(
+          "E_USAGE",
+          `no action is subscribed for "${target}"; subscribed: ${known.length > 0 ? known.join(", ") : "none (call bus.subscribe(id, dir) first)"}`,
+        );
       }
       published++;
       const single: CaseDefinition = { name: options.name ?? `published #${published}`, payload: trigger, expect: options.expect ?? {} };

@@ -3,11 +3,18 @@ import { hasErrorCode } from "../core/errors.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
 import { applyCaseChanges } from "./case-trigger.js";
 
-const base = () => ({ contact: { id: "c-1", attributes: { tier: "premium" } }, interaction: { id: "i-1", channel: "voice" }, data: { list: [1, 2] } });
+const base = () => ({
+  contact: { id: "c-1", attributes: { tier: "premium" } },
+  interaction: { id: "i-1", channel: "voice" },
+  data: { list: [1, 2] },
+});
 
 describe("applyCaseChanges", () => {
   it("builds from a frozen base the same trigger as from a copy of it, leaving the base as it was", () => {
-    const changes = { set: { "contact.attributes.tier": "standard", "data.list.3": 9, "new.deep.key": { v: true } }, unset: ["interaction.channel", "data.list.0"] };
+    const changes = {
+      set: { "contact.attributes.tier": "standard", "data.list.3": 9, "new.deep.key": { v: true } },
+      unset: ["interaction.channel", "data.list.0"],
+    };
     const frozen = deepFreeze(base()) as Record<string, unknown>;
     const before = JSON.stringify(frozen);
     const shared = applyCaseChanges(frozen, structuredClone(changes), "case #0");
@@ -36,6 +43,8 @@ describe("applyCaseChanges", () => {
       thrown = error;
     }
     expect(hasErrorCode(thrown, "E_CASE")).toBe(true);
-    expect((thrown as Error).message).toMatch(/^cases\/tiers\.json#2: cannot apply set\/unset: cannot set "contact\.id\.deeper": "contact\.id" holds a string/);
+    expect((thrown as Error).message).toMatch(
+      /^cases\/tiers\.json#2: cannot apply set\/unset: cannot set "contact\.id\.deeper": "contact\.id" holds a string/,
+    );
   });
 });

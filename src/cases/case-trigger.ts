@@ -21,11 +21,17 @@ export interface CaseChanges {
  * @example
  * const trigger = applyCaseChanges(deepFreeze(base), { set: { "contact.attributes.tier": "standard" } }, "tiers.json#0");
  */
-export function applyCaseChanges(base: Record<string, unknown>, changes: CaseChanges, where: string, options: { copyValues?: boolean } = {}): Record<string, unknown> {
+export function applyCaseChanges(
+  base: Record<string, unknown>,
+  changes: CaseChanges,
+  where: string,
+  options: { copyValues?: boolean } = {},
+): Record<string, unknown> {
   let trigger = base;
   try {
     const { set } = changes;
-    if (set !== undefined) for (const path of Object.keys(set)) trigger = setPath(trigger, path, options.copyValues === true ? structuredClone(set[path]) : set[path]);
+    if (set !== undefined)
+      for (const path of Object.keys(set)) trigger = setPath(trigger, path, options.copyValues === true ? structuredClone(set[path]) : set[path]);
     for (const path of changes.unset ?? []) trigger = removePath(trigger, path) ?? trigger;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -23,7 +23,7 @@ describe("diffValues", () => {
     expect(diffValues({ a: [1, 2] }, { a: [1] }, { partial: true })).toEqual([{ path: "/a", expected: [1, 2], actual: [1] }]);
   });
 
-  it("tells 87 from \"87\"", () => {
+  it('tells 87 from "87"', () => {
     expect(diffValues(87, "87", { partial: false })).toEqual([{ path: "/", expected: 87, actual: "87" }]);
   });
 

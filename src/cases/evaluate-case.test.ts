@@ -18,11 +18,15 @@ describe("evaluateExpectations", () => {
 
   it("fails a run with issues when nothing was expected, listing each issue", () => {
     const failures = evaluateExpectations({}, { executed: true, output: {}, issues: [typeIssue] });
-    expect(failures).toEqual([expect.objectContaining({ expectation: "issues", message: 'output /resolutionScore: must be integer, got string "87"', actual: "87" })]);
+    expect(failures).toEqual([
+      expect.objectContaining({ expectation: "issues", message: 'output /resolutionScore: must be integer, got string "87"', actual: "87" }),
+    ]);
   });
 
   it("passes when the expected errors are exactly the issues", () => {
-    expect(evaluateExpectations({ errors: [{ path: "/resolutionScore", keyword: "type" }] }, { executed: true, output: {}, issues: [typeIssue] })).toEqual([]);
+    expect(
+      evaluateExpectations({ errors: [{ path: "/resolutionScore", keyword: "type" }] }, { executed: true, output: {}, issues: [typeIssue] }),
+    ).toEqual([]);
   });
 
   it("fails when an expected error is absent, and when an extra issue appears", () => {
@@ -34,13 +38,20 @@ describe("evaluateExpectations", () => {
   });
 
   it("checks the side of an expected error when it is given", () => {
-    expect(evaluateExpectations({ errors: [{ side: "input", path: "/resolutionScore", keyword: "type" }] }, { executed: true, output: {}, issues: [typeIssue] })).toHaveLength(2);
+    expect(
+      evaluateExpectations(
+        { errors: [{ side: "input", path: "/resolutionScore", keyword: "type" }] },
+        { executed: true, output: {}, issues: [typeIssue] },
+      ),
+    ).toHaveLength(2);
   });
 
   it("checks valid: true and valid: false", () => {
     expect(evaluateExpectations({ valid: false }, { executed: true, output: {}, issues: [typeIssue] })).toEqual([]);
     expect(evaluateExpectations({ valid: false }, { executed: true, output: {}, issues: [] })[0]?.expectation).toBe("valid");
-    expect(evaluateExpectations({ valid: true }, { executed: true, output: {}, issues: [typeIssue] })[0]?.message).toMatch(/expected valid, but output \/resolutionScore/);
+    expect(evaluateExpectations({ valid: true }, { executed: true, output: {}, issues: [typeIssue] })[0]?.message).toMatch(
+      /expected valid, but output \/resolutionScore/,
+    );
   });
 
   it("compares output exactly and match partially", () => {
@@ -57,7 +68,9 @@ describe("evaluateExpectations", () => {
 
   it("checks throws by substring", () => {
     expect(evaluateExpectations({ throws: "no tier" }, { executed: true, issues: [], thrown: { message: "contact has no tier" } })).toEqual([]);
-    expect(evaluateExpectations({ throws: "no tier" }, { executed: true, issues: [], thrown: { message: "boom" } })[0]?.message).toBe('expected a throw containing "no tier", got "boom"');
+    expect(evaluateExpectations({ throws: "no tier" }, { executed: true, issues: [], thrown: { message: "boom" } })[0]?.message).toBe(
+      'expected a throw containing "no tier", got "boom"',
+    );
     expect(evaluateExpectations({ throws: "no tier" }, { executed: true, output: {}, issues: [] })[0]?.message).toMatch(/but it returned/);
   });
 });

@@ -81,7 +81,10 @@ export function evaluateExpectations(expect: CaseExpectation, outcome: CaseOutco
     }
   }
 
-  for (const [expectation, partial] of [["output", false], ["match", true]] as const) {
+  for (const [expectation, partial] of [
+    ["output", false],
+    ["match", true],
+  ] as const) {
     const wanted = expect[expectation];
     if (wanted === undefined) continue;
     if (!outcome.executed || outcome.thrown !== undefined) {

@@ -5,7 +5,15 @@ import { loadCases, parseCase } from "./load-cases.js";
 describe("parseCase", () => {
   it("accepts every documented key", () => {
     const parsed = parseCase(
-      { name: "n", payload: {}, set: { "a.b": 1 }, unset: ["c"], vars: { v: 1 }, now: "2026-11-20T10:00:00Z", expect: { output: {}, match: {}, valid: true, errors: [{ path: "/a", keyword: "type", side: "output" }], throws: "x" } },
+      {
+        name: "n",
+        payload: {},
+        set: { "a.b": 1 },
+        unset: ["c"],
+        vars: { v: 1 },
+        now: "2026-11-20T10:00:00Z",
+        expect: { output: {}, match: {}, valid: true, errors: [{ path: "/a", keyword: "type", side: "output" }], throws: "x" },
+      },
       "cases/a.json",
       "a",
     );
@@ -14,7 +22,9 @@ describe("parseCase", () => {
   });
 
   it("rejects an unknown expect key with a suggestion", () => {
-    expect(() => parseCase({ name: "n", expect: { outptu: {} } }, "cases/a.json", "a")).toThrow(/cases\/a.json \(case "n"\)\.expect: unknown key "outptu" \(did you mean "output"\?\)/);
+    expect(() => parseCase({ name: "n", expect: { outptu: {} } }, "cases/a.json", "a")).toThrow(
+      /cases\/a.json \(case "n"\)\.expect: unknown key "outptu" \(did you mean "output"\?\)/,
+    );
   });
 
   it("rejects an unknown case key", () => {

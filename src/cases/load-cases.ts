@@ -9,9 +9,7 @@ import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 
 /** A case as read from disk: either a checked definition or the reason it could not be used. */
-export type LoadedCase =
-  | { ok: true; case: CaseDefinition }
-  | { ok: false; name: string; source: string; error: { code: string; message: string } };
+export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: { code: string; message: string } };
 
 const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect"] as const;
 const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
@@ -36,7 +34,8 @@ function checkExpect(raw: unknown, where: string): CaseExpectation {
   if (!isObject(raw)) throw new CxdaError("E_CASE", `${where}.expect: must be an object with any of ${EXPECT_KEYS.join(", ")}`);
   unknownKeys(raw, EXPECT_KEYS, `${where}.expect`);
   if (raw.valid !== undefined && typeof raw.valid !== "boolean") throw new CxdaError("E_CASE", `${where}.expect.valid: must be true or false`);
-  if (raw.throws !== undefined && typeof raw.throws !== "string") throw new CxdaError("E_CASE", `${where}.expect.throws: must be a string (a part of the expected message)`);
+  if (raw.throws !== undefined && typeof raw.throws !== "string")
+    throw new CxdaError("E_CASE", `${where}.expect.throws: must be a string (a part of the expected message)`);
   if (raw.errors !== undefined) {
     if (!Array.isArray(raw.errors)) throw new CxdaError("E_CASE", `${where}.expect.errors: must be an array of { path, keyword, side? }`);
     raw.errors.forEach((entry: unknown, i) => {
@@ -44,9 +43,12 @@ function checkExpect(raw: unknown, where: string): CaseExpectation {
       if (!isObject(entry)) throw new CxdaError("E_CASE", `${at}: must be an object { path, keyword, side? }`);
       unknownKeys(entry, ERROR_KEYS, at);
       if (typeof entry.path !== "string") throw new CxdaError("E_CASE", `${at}.path: must be a JSON Pointer string such as "/priority"`);
-      if (entry.path !== "" && !entry.path.startsWith("/")) throw new CxdaError("E_CASE", `${at}.path: "${entry.path}" is not a JSON Pointer; write "/${entry.path.replace(/\./g, "/")}"`);
-      if (typeof entry.keyword !== "string") throw new CxdaError("E_CASE", `${at}.keyword: must be a JSON Schema keyword such as "type" or "required"`);
-      if (entry.side !== undefined && entry.side !== "input" && entry.side !== "output") throw new CxdaError("E_CASE", `${at}.side: must be "input" or "output"`);
+      if (entry.path !== "" && !entry.path.startsWith("/"))
+        throw new CxdaError("E_CASE", `${at}.path: "${entry.path}" is not a JSON Pointer; write "/${entry.path.replace(/\./g, "/")}"`);
+      if (typeof entry.keyword !== "string")
+        throw new CxdaError("E_CASE", `${at}.keyword: must be a JSON Schema keyword such as "type" or "required"`);
+      if (entry.side !== undefined && entry.side !== "input" && entry.side !== "output")
+        throw new CxdaError("E_CASE", `${at}.side: must be "input" or "output"`);
     });
   }
   return raw as CaseExpectation;
@@ -79,7 +81,11 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   const set = (raw.set ?? {}) as Record<string, unknown>;
   for (const path of [...Object.keys(set), ...((raw.unset as string[] | undefined) ?? [])]) {
     const depth = path.split(".").length + (Object.hasOwn(set, path) ? nestingDepth(set[path], MAX_CASE_DEPTH) : 0);
-    if (depth > MAX_CASE_DEPTH) throw new CxdaError("E_CASE", `${where}: the path "${path.slice(0, 80)}${path.length > 80 ? "…" : ""}" (with its value) nests more than ${MAX_CASE_DEPTH} levels deep; a case may nest values up to that depth`);
+    if (depth > MAX_CASE_DEPTH)
+      throw new CxdaError(
+        "E_CASE",
+        `${where}: the path "${path.slice(0, 80)}${path.length > 80 ? "…" : ""}" (with its value) nests more than ${MAX_CASE_DEPTH} levels deep; a case may nest values up to that depth`,
+      );
   }
   if (raw.now !== undefined && (typeof raw.now !== "string" || Number.isNaN(Date.parse(raw.now)))) {
     throw new CxdaError("E_CASE", `${where}.now: must be an ISO date-time such as "2026-11-20T10:00:00Z"`);

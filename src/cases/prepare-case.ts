@@ -1,5 +1,13 @@
 // Turns a case definition into a prepared case: the full trigger, the variables and the fixed clock.
-import type { CaseDefinition, CaseExpectation, ChangedCase, GeneratedCase, GeneratedTriggerRef, PreparedCase, TriggerChanges } from "../core/types.js";
+import type {
+  CaseDefinition,
+  CaseExpectation,
+  ChangedCase,
+  GeneratedCase,
+  GeneratedTriggerRef,
+  PreparedCase,
+  TriggerChanges,
+} from "../core/types.js";
 import { isJsonData } from "../internal/json-data.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { applyCaseChanges } from "./case-trigger.js";
@@ -56,7 +64,10 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
       ? changes
         ? structuredClone(given)
         : given
-      : (createPayload({}, { seed: definition.name, now: definition.now ?? DEFAULT_CASE_NOW, dataActionId: context.actionId }) as Record<string, unknown>);
+      : (createPayload({}, { seed: definition.name, now: definition.now ?? DEFAULT_CASE_NOW, dataActionId: context.actionId }) as Record<
+          string,
+          unknown
+        >);
   const trigger = changes ? applyCaseChanges(base, { set: definition.set, unset: definition.unset }, where, { copyValues: true }) : base;
   const now = definition.now !== undefined ? Date.parse(definition.now) : triggerClock(trigger);
   const prepared: PreparedCase = {
@@ -90,7 +101,12 @@ export function referenceCase(definition: CaseDefinition, context: CaseContext):
   if (unset !== undefined && unset.length > 0) changes.unset = unset;
   if (payload !== undefined) changes.payload = payload;
   else if (context.defaultTrigger === undefined) changes.seededAt = now ?? DEFAULT_CASE_NOW;
-  const referenced: ChangedCase = { name: definition.name, changes, vars: caseVars(definition, context), expect: definition.expect ?? NO_EXPECTATIONS };
+  const referenced: ChangedCase = {
+    name: definition.name,
+    changes,
+    vars: caseVars(definition, context),
+    expect: definition.expect ?? NO_EXPECTATIONS,
+  };
   if (now !== undefined) referenced.now = Date.parse(now);
   if (definition.source !== undefined) referenced.source = definition.source;
   return referenced;

@@ -12,7 +12,19 @@ const configOf = (config: CxdaConfig = {}) => resolveCxdaConfig(config, { file: 
 
 describe("resolveCommandOptions", () => {
   it("takes every setting from the config when no flag is given", () => {
-    const options = resolveCommandOptions({}, configOf({ actions: ["a", "b"], vars: { region: "eu" }, env: "production", workers: 2, timeoutMs: 5000, memoryMb: 512, sandbox: { fsWrite: true } }), { cwd: CWD });
+    const options = resolveCommandOptions(
+      {},
+      configOf({
+        actions: ["a", "b"],
+        vars: { region: "eu" },
+        env: "production",
+        workers: 2,
+        timeoutMs: 5000,
+        memoryMb: 512,
+        sandbox: { fsWrite: true },
+      }),
+      { cwd: CWD },
+    );
     expect(options.run).toEqual({
       actions: [join(ROOT, "a"), join(ROOT, "b")],
       vars: { region: "eu" },
@@ -40,7 +52,10 @@ describe("resolveCommandOptions", () => {
   });
 
   it("puts --api-url over the config's auth and keeps the rest of it", () => {
-    const options = resolveCommandOptions({ apiUrl: "http://127.0.0.1:1/api/v2" }, configOf({ auth: { clientId: "id", apiUrl: "https://x/api/v2" } }));
+    const options = resolveCommandOptions(
+      { apiUrl: "http://127.0.0.1:1/api/v2" },
+      configOf({ auth: { clientId: "id", apiUrl: "https://x/api/v2" } }),
+    );
     expect(options.platform).toEqual({ cwd: ROOT, clientId: "id", apiUrl: "http://127.0.0.1:1/api/v2" });
   });
 
@@ -78,13 +93,18 @@ describe("resolveCommandOptions reporters", () => {
   });
 
   it.each([
-    [{ reporter: ["junt"] }, "--reporter junt: unknown reporter (did you mean \"junit\"?); use default, json, junit, html"],
-    [{ reporter: ["junit", "json"], outputFile: ["x.xml"] }, "--output-file x.xml: with several file reporters, write reporter=path (like junit=reports/junit.xml)"],
+    [{ reporter: ["junt"] }, '--reporter junt: unknown reporter (did you mean "junit"?); use default, json, junit, html'],
+    [
+      { reporter: ["junit", "json"], outputFile: ["x.xml"] },
+      "--output-file x.xml: with several file reporters, write reporter=path (like junit=reports/junit.xml)",
+    ],
     [{ reporter: ["default"], outputFile: ["x.xml"] }, "--output-file x.xml: with no file reporter, write reporter=path"],
     [{ outputFile: ["html=r.html"] }, "--output-file html=r.html: the html reporter is not in use; add --reporter html"],
     [{ outputFile: ["default=r.txt"] }, "--output-file default=r.txt: the default reporter prints to the terminal and writes no file"],
   ])("rejects %j with E_USAGE", (flags, message) => {
-    expect(() => resolveCommandOptions(flags, config)).toThrow(expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining(message) }));
+    expect(() => resolveCommandOptions(flags, config)).toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining(message) }),
+    );
   });
 });
 
@@ -92,9 +112,11 @@ describe("explicitFlags", () => {
   function parse(argv: string[]): { flags: Partial<CommandFlags>; all: Record<string, unknown> } {
     let captured: { flags: Partial<CommandFlags>; all: Record<string, unknown> } | undefined;
     const program = new Command().exitOverride();
-    addConfigOption(addRunOptions(program.command("test").argument("[paths...]"))).action((_paths: string[], all: Record<string, unknown>, command: Command) => {
-      captured = { flags: explicitFlags(command), all };
-    });
+    addConfigOption(addRunOptions(program.command("test").argument("[paths...]"))).action(
+      (_paths: string[], all: Record<string, unknown>, command: Command) => {
+        captured = { flags: explicitFlags(command), all };
+      },
+    );
     program.parse(["node", "cxda", "test", ...argv]);
     return captured!;
   }

@@ -85,7 +85,10 @@ function shown(path: string, cwd: string): string {
 }
 
 function reporterNames(flags: string[]): ReporterName[] {
-  const names = flags.flatMap((entry) => entry.split(",")).map((name) => name.trim()).filter((name) => name !== "");
+  const names = flags
+    .flatMap((entry) => entry.split(","))
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   for (const name of names) {
     if (!(REPORTER_NAMES as readonly string[]).includes(name)) {
       throw new CxdaError("E_USAGE", `--reporter ${name}: unknown reporter${didYouMean(name, REPORTER_NAMES)}; use ${REPORTER_NAMES.join(", ")}`);
@@ -100,12 +103,16 @@ function mergeReporters(flags: CommandFlags, config: ResolvedCxdaConfig, cwd: st
   const reporters: ResolvedReporter[] =
     fromFlags.length === 0
       ? config.reporters.map((reporter) => ({ ...reporter }))
-      : fromFlags.map((name) => ({ name, outputFile: name === "default" ? undefined : (configured.get(name) ?? resolve(config.reportsDir, REPORTER_FILES[name])) }));
+      : fromFlags.map((name) => ({
+          name,
+          outputFile: name === "default" ? undefined : (configured.get(name) ?? resolve(config.reportsDir, REPORTER_FILES[name])),
+        }));
   const fileReporters = reporters.filter((reporter) => reporter.name !== "default");
   for (const entry of flags.outputFile ?? []) {
     const pair = /^([a-z]+)=(.+)$/.exec(entry);
     const named = pair !== null && (REPORTER_NAMES as readonly string[]).includes(pair[1]!) ? (pair[1] as ReporterName) : undefined;
-    const target = named !== undefined ? reporters.find((reporter) => reporter.name === named) : fileReporters.length === 1 ? fileReporters[0] : undefined;
+    const target =
+      named !== undefined ? reporters.find((reporter) => reporter.name === named) : fileReporters.length === 1 ? fileReporters[0] : undefined;
     if (named === "default") throw new CxdaError("E_USAGE", `--output-file ${entry}: the default reporter prints to the terminal and writes no file`);
     if (target === undefined) {
       throw new CxdaError(
@@ -117,7 +124,10 @@ function mergeReporters(flags: CommandFlags, config: ResolvedCxdaConfig, cwd: st
     }
     target.outputFile = resolve(cwd, named !== undefined ? pair![2]! : entry);
   }
-  return reporters.map((reporter) => ({ name: reporter.name, outputFile: reporter.outputFile === undefined ? undefined : shown(reporter.outputFile, cwd) }));
+  return reporters.map((reporter) => ({
+    name: reporter.name,
+    outputFile: reporter.outputFile === undefined ? undefined : shown(reporter.outputFile, cwd),
+  }));
 }
 
 /**

@@ -64,7 +64,10 @@ export function generatedCases(request: GenerateRequest, keepPayloads?: Map<stri
  * regression case; returns the file written.
  */
 export async function saveGeneratedFailure(dir: string, result: CaseResult, payload: unknown): Promise<string> {
-  const slug = result.case.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+  const slug = result.case
+    .replace(/[^\w.-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
   const folder = join(dir, result.action.replace(/[^\w.-]+/g, "_"), "cases");
   await mkdir(folder, { recursive: true });
   const file = join(folder, `${slug}.json`);

@@ -43,7 +43,10 @@ async function main(argv: string[]): Promise<number> {
     .description("Test and debug contact-center data actions offline.")
     .version(version)
     .option("--debug", "print stacks with errors")
-    .addHelpText("after", "\nStart with: cxda demo (the bundled example end to end), then cxda <command> --help.\nExit codes: 0 passed, 1 a case failed, 2 usage or config error, 3 platform error.")
+    .addHelpText(
+      "after",
+      "\nStart with: cxda demo (the bundled example end to end), then cxda <command> --help.\nExit codes: 0 passed, 1 a case failed, 2 usage or config error, 3 platform error.",
+    )
     .exitOverride()
     // Commander quotes the arguments it rejects, and an argument can hold escape sequences.
     .configureOutput({ writeErr: (text) => process.stderr.write(escapeControls(text)) })

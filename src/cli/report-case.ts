@@ -14,14 +14,24 @@ function ms(value: number): string {
 
 /** One line for the case, then indented reasons when it did not pass. */
 export function caseLines(terminal: Terminal, raw: CaseResult): string[] {
-  if (raw.status === "pass") return [`${paint(terminal, "green", "✓")} ${shown(`${raw.action} › ${raw.case}`)} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
+  if (raw.status === "pass")
+    return [`${paint(terminal, "green", "✓")} ${shown(`${raw.action} › ${raw.case}`)} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
   const result = redactResult(raw);
-  const mark = result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
+  const mark =
+    result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
   const title = shown(`${result.action} › ${result.case}`);
-  const lines = [`${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`];
+  const lines = [
+    `${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`,
+  ];
   if (result.status === "pass") return lines;
   if (result.error) lines.push(`    ${paint(terminal, "red", shown(result.error.code))} ${shown(result.error.message).split("\n").join("\n    ")}`);
-  if (result.error?.stack) lines.push(...result.error.stack.split("\n").slice(1, 6).map((l) => paint(terminal, "dim", `    ${shown(l.trim())}`)));
+  if (result.error?.stack)
+    lines.push(
+      ...result.error.stack
+        .split("\n")
+        .slice(1, 6)
+        .map((l) => paint(terminal, "dim", `    ${shown(l.trim())}`)),
+    );
   for (const failure of result.failures) lines.push(`    ${shown(failure.message)}`);
   if (result.source) lines.push(paint(terminal, "dim", `    at ${shown(result.source)}`));
   return lines;
@@ -53,7 +63,13 @@ export function caseDetailLines(terminal: Terminal, raw: CaseResult, input?: unk
   for (const issue of result.issues) lines.push(`  ${paint(terminal, "red", shown(formatIssue(issue)))}`);
   if (result.error) {
     lines.push("", paint(terminal, "cyan", "Error"), `  ${shown(`${result.error.code} ${result.error.message}`)}`);
-    if (result.error.stack) lines.push(...result.error.stack.split("\n").slice(1).map((l) => `  ${shown(l.trim())}`));
+    if (result.error.stack)
+      lines.push(
+        ...result.error.stack
+          .split("\n")
+          .slice(1)
+          .map((l) => `  ${shown(l.trim())}`),
+      );
   }
   lines.push("", paint(terminal, "cyan", "Trace"), ...traceLines(terminal, result.trace.steps));
   if (result.logs.length > 0) {

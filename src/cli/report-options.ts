@@ -47,7 +47,8 @@ const METRICS: CoverageMetricName[] = ["branches", "lines", "functions", "statem
 function percentFlag(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > 100) throw new CxdaError("E_USAGE", `${flag} must be a percentage from 0 to 100, got "${value}"`);
+    if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > 100)
+      throw new CxdaError("E_USAGE", `${flag} must be a percentage from 0 to 100, got "${value}"`);
     return number;
   };
 }
@@ -61,11 +62,21 @@ export function addReportOptions(command: Command): Command {
   command
     .option("--trace [detail]", "write reports/traces/<action>/<case>.json; --trace payloads adds each trigger and output (secrets redacted)")
     .option("--otel", "write the run's traces as OpenTelemetry OTLP/JSON (reports/traces.otlp.json)")
-    .option("--profile", "take a V8 CPU profile per action (reports/profiles/<action>.cpuprofile) and print its top functions; runs transforms without Node's permission model (docs/threat-model.md)")
+    .option(
+      "--profile",
+      "take a V8 CPU profile per action (reports/profiles/<action>.cpuprofile) and print its top functions; runs transforms without Node's permission model (docs/threat-model.md)",
+    )
     .addOption(new Option("--profile.interval <us>", "CPU profile sampling interval in microseconds (default 250)").argParser((v) => Number(v)))
-    .option("--coverage", "measure coverage of the transforms (reports/coverage/: text, html, lcov, json-summary); runs transforms without Node's permission model (docs/threat-model.md)");
+    .option(
+      "--coverage",
+      "measure coverage of the transforms (reports/coverage/: text, html, lcov, json-summary); runs transforms without Node's permission model (docs/threat-model.md)",
+    );
   for (const metric of METRICS) {
-    command.addOption(new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(percentFlag(`--coverage.${metric}`)));
+    command.addOption(
+      new Option(`--coverage.${metric} <pct>`, `fail when a file's ${metric} coverage is below this percentage (implies --coverage)`).argParser(
+        percentFlag(`--coverage.${metric}`),
+      ),
+    );
   }
   return command
     .option("--html", "write a self-contained HTML report (reports/report.html)")
@@ -83,7 +94,8 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
   let trace: ReportRequest["trace"];
   if (flags.trace === true || flags.trace === "steps") trace = { payloads: false };
   else if (flags.trace === "payloads") trace = { payloads: true };
-  else if (flags.trace !== undefined && flags.trace !== false) throw new CxdaError("E_USAGE", `--trace ${flags.trace}: use --trace (steps only) or --trace payloads`);
+  else if (flags.trace !== undefined && flags.trace !== false)
+    throw new CxdaError("E_USAGE", `--trace ${flags.trace}: use --trace (steps only) or --trace payloads`);
 
   const thresholds: Partial<Record<CoverageMetricName, number>> = {};
   for (const metric of METRICS) {
@@ -139,7 +151,12 @@ function shown(path: string): string {
  * for await (const r of runCases({ actions, ...reporting.runOptions })) await reporting.onResult(r);
  * const code = await reporting.finish(results, summary);
  */
-export async function startReporting(request: ReportRequest, terminal: Terminal, print: (line?: string) => void, bus?: EventBus): Promise<RunReporting> {
+export async function startReporting(
+  request: ReportRequest,
+  terminal: Terminal,
+  print: (line?: string) => void,
+  bus?: EventBus,
+): Promise<RunReporting> {
   const needTriggers = request.html !== undefined || request.trace?.payloads === true;
   const runBus = needTriggers ? (bus ?? createEventBus()) : bus;
   const triggers = needTriggers && runBus ? (await import("../trace/trigger-recorder.js")).recordTriggers(runBus) : undefined;
@@ -208,13 +225,33 @@ export async function startReporting(request: ReportRequest, terminal: Terminal,
         for (const profile of all) {
           const file = files.find((f) => f.action === profile.action)?.file;
           print();
-          print(paint(terminal, "bold", `Profile of ${profile.action}: ${profile.sampledMs} ms sampled in ${profile.batches} batch${profile.batches === 1 ? "" : "es"}${file ? ` (${shown(file)})` : ""}`));
-          if (profile.top.self.length === 0) print(paint(terminal, "dim", "  no sample landed in the transform's own code (it ran too briefly for the sampling interval)"));
+          print(
+            paint(
+              terminal,
+              "bold",
+              `Profile of ${profile.action}: ${profile.sampledMs} ms sampled in ${profile.batches} batch${profile.batches === 1 ? "" : "es"}${file ? ` (${shown(file)})` : ""}`,
+            ),
+          );
+          if (profile.top.self.length === 0)
+            print(paint(terminal, "dim", "  no sample landed in the transform's own code (it ran too briefly for the sampling interval)"));
           else {
             for (const line of formatTopFunctions(profile.top.self)) print(`  ${line}`);
-            print(paint(terminal, "dim", `  the transform's own code took ${profile.transform.ms} ms (${profile.transform.pct}%); the rest is cxda's harness (loading, validation, comparison) and V8`));
+            print(
+              paint(
+                terminal,
+                "dim",
+                `  the transform's own code took ${profile.transform.ms} ms (${profile.transform.pct}%); the rest is cxda's harness (loading, validation, comparison) and V8`,
+              ),
+            );
           }
-          profileData.push({ action: profile.action, sampledMs: profile.sampledMs, batches: profile.batches, transform: profile.transform, top: profile.top.self, ...(file ? { href: href(file) } : {}) });
+          profileData.push({
+            action: profile.action,
+            sampledMs: profile.sampledMs,
+            batches: profile.batches,
+            transform: profile.transform,
+            top: profile.top.self,
+            ...(file ? { href: href(file) } : {}),
+          });
         }
       }
 

@@ -40,7 +40,10 @@ function hash(text: string): number {
  * Builds the runner's `select` from --filter (a substring of "action › case", or /regex/flags) and --shard.
  * A case's shard depends only on its action, name and file, so adding a case never moves the others.
  */
-export function caseSelector(options: { filter?: string; shard?: Shard }): ((action: string, caseName: string, source: string) => boolean) | undefined {
+export function caseSelector(options: {
+  filter?: string;
+  shard?: Shard;
+}): ((action: string, caseName: string, source: string) => boolean) | undefined {
   const { filter, shard } = options;
   if (filter === undefined && shard === undefined) return undefined;
   let matches: (title: string) => boolean = () => true;
@@ -61,6 +64,8 @@ export function caseSelector(options: { filter?: string; shard?: Shard }): ((act
   }
   return (action, caseName, source) => {
     if (!matches(`${action} › ${caseName}`)) return false;
-    return shard === undefined || hash(`${action}\u0000${caseName}\u0000${source.replace(/^.*?([^/]+\/cases\/)/, "$1")}`) % shard.total === shard.index - 1;
+    return (
+      shard === undefined || hash(`${action}\u0000${caseName}\u0000${source.replace(/^.*?([^/]+\/cases\/)/, "$1")}`) % shard.total === shard.index - 1
+    );
   };
 }

@@ -21,7 +21,9 @@ export function integerFlag(flag: string, min = 1, max?: number) {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min || (max !== undefined && number > max)) {
       const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
-      throw new CxdaError("E_USAGE", `${flag} must be a whole number ${range}, got "${value}"`, { context: { flag, min, ...(max === undefined ? {} : { max }) } });
+      throw new CxdaError("E_USAGE", `${flag} must be a whole number ${range}, got "${value}"`, {
+        context: { flag, min, ...(max === undefined ? {} : { max }) },
+      });
     }
     return number;
   };
@@ -32,10 +34,21 @@ export function addRunOptions(command: Command): Command {
   return command
     .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
     .option("--env <name>", "ctx.env seen by the transform", "sandbox")
-    .addOption(new Option("--workers <n>", "at most this many sandboxed workers (default: the number of cores); a run of under 64 quick cases uses one").argParser(integerFlag("--workers")))
-    .addOption(new Option("--timeout <ms>", `per-case time limit in milliseconds, at most ${MAX_TIMEOUT_MS}`).default(2000).argParser(integerFlag("--timeout", 1, MAX_TIMEOUT_MS)))
     .addOption(
-      new Option("--memory <mb>", `per-worker heap limit in MB, ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}`).default(256).argParser(integerFlag("--memory", MIN_MEMORY_MB, MAX_MEMORY_MB)),
+      new Option(
+        "--workers <n>",
+        "at most this many sandboxed workers (default: the number of cores); a run of under 64 quick cases uses one",
+      ).argParser(integerFlag("--workers")),
+    )
+    .addOption(
+      new Option("--timeout <ms>", `per-case time limit in milliseconds, at most ${MAX_TIMEOUT_MS}`)
+        .default(2000)
+        .argParser(integerFlag("--timeout", 1, MAX_TIMEOUT_MS)),
+    )
+    .addOption(
+      new Option("--memory <mb>", `per-worker heap limit in MB, ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}`)
+        .default(256)
+        .argParser(integerFlag("--memory", MIN_MEMORY_MB, MAX_MEMORY_MB)),
     )
     .option("--cache-dir <dir>", "definitions cache, for actions without definition.json", ".cxda/cache")
     .option("--offline", "never pull a definition from the platform")
@@ -73,14 +86,19 @@ export function runnerOptions(options: CommandOptions, flags: { offline?: boolea
 }
 
 /** Turns the flags alone into runner options (no config file: the demo and embedders). */
-export function runOptionsFrom(flags: RunFlags): WorkerPoolOptions & { vars: Record<string, unknown>; env: string; definitions: DefinitionResolution } {
+export function runOptionsFrom(
+  flags: RunFlags,
+): WorkerPoolOptions & { vars: Record<string, unknown>; env: string; definitions: DefinitionResolution } {
   const vars: Record<string, unknown> = {};
   for (const text of flags.var) {
     const [key, value] = parseAssignment(text, "--var");
     vars[key] = value;
   }
   const definitions: DefinitionResolution = {
-    platform: { ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) },
+    platform: {
+      ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}),
+      ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}),
+    },
     ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
     ...(flags.offline ? { offline: true } : {}),
   };

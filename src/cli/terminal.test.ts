@@ -18,7 +18,11 @@ const hostile: CaseResult = {
   durationMs: 3,
   issues: [],
   failures: [{ expectation: "output", message: "expected \u009b2J", path: "/x" }],
-  error: { code: "E_TRANSFORM", message: "the transform threw Error: \u001b[2Jboom", stack: "Error: x\n    at t (/tmp/\u001b]0;title\u0007/transform.ts:1:1)" },
+  error: {
+    code: "E_TRANSFORM",
+    message: "the transform threw Error: \u001b[2Jboom",
+    stack: "Error: x\n    at t (/tmp/\u001b]0;title\u0007/transform.ts:1:1)",
+  },
   logs: [{ level: "log", message: "\u001b]0;pwned\u0007", atMs: 1 }],
   trace: { steps: [] },
   source: "/tmp/\u001b[2J/cases/a.json",

@@ -112,7 +112,9 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
   const correlationHeader = (options.correlationHeader ?? DEFAULT_CORRELATION_HEADER).toLowerCase();
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) {
-    throw new CxdaError("E_CONFIG", `maxResponseBytes must be a positive whole number, got ${String(options.maxResponseBytes)}`, { context: { setting: "maxResponseBytes" } });
+    throw new CxdaError("E_CONFIG", `maxResponseBytes must be a positive whole number, got ${String(options.maxResponseBytes)}`, {
+      context: { setting: "maxResponseBytes" },
+    });
   }
   const tokenProvider =
     options.tokenProvider ??
@@ -187,7 +189,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const apiUrl = (): Promise<string> => {
     if (platform.apiUrl !== undefined) return Promise.resolve(platform.apiUrl);
     if (auth.mode !== "access-key" || auth.tenantId === undefined) {
-      return Promise.reject(new CxdaError("E_CONFIG", "no API base URL: set CXONE_API_URL or CXONE_TENANT_ID", { context: { setting: "CXONE_API_URL" } }));
+      return Promise.reject(
+        new CxdaError("E_CONFIG", "no API base URL: set CXONE_API_URL or CXONE_TENANT_ID", { context: { setting: "CXONE_API_URL" } }),
+      );
     }
     discovered ??= discoverTenant(auth.issuerUrl, auth.tenantId, {
       fetch: transport.fetch,
@@ -202,7 +206,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 
   /** Sends with a bearer token; on a 401, invalidates that token and tries once more with a fresh one. */
-  const send = async (method: "GET" | "POST", url: string, headers: Record<string, string>, body?: string, repeatable = true): Promise<{ request: HttpRequest; response: HttpResponse; secrets: HttpTransport["secrets"] }> => {
+  const send = async (
+    method: "GET" | "POST",
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+    repeatable = true,
+  ): Promise<{ request: HttpRequest; response: HttpResponse; secrets: HttpTransport["secrets"] }> => {
     for (let authAttempt = 1; ; authAttempt++) {
       const token = await tokenProvider.getToken();
       const request: HttpRequest = {
@@ -231,7 +241,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const failFor = (request: HttpRequest, response: HttpResponse, id: string, scope: string, secrets: HttpTransport["secrets"]): never => {
     const where = describeResponse(request, response);
     if (response.status === 403) {
-      throw responseError("E_SCOPE", request, response, `${where}: the token lacks the "${scope}" scope; grant that scope to the platform client you authenticate as (${auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint})`);
+      throw responseError(
+        "E_SCOPE",
+        request,
+        response,
+        `${where}: the token lacks the "${scope}" scope; grant that scope to the platform client you authenticate as (${auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint})`,
+      );
     }
     if (response.status === 404) {
       throw responseError("E_NOT_FOUND", request, response, `${where}: no data action with id "${id}"; check the id and the API base URL`);

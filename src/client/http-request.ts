@@ -235,7 +235,8 @@ export async function sendWithRetry(request: HttpRequest, transport: HttpTranspo
       const error = responseError("E_RATE_LIMIT", request, response, `${where}: ${statusLine(response)}, rate limited${detail}`);
       return retryAfterMs === undefined ? { kind: "retry", error } : { kind: "retry", error, retryAfterMs };
     }
-    if (!repeatable && !notActedOn(response)) throw responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}; ${notRetried}`);
+    if (!repeatable && !notActedOn(response))
+      throw responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}; ${notRetried}`);
     return { kind: "retry", error: responseError("E_HTTP", request, response, `${where}: ${statusLine(response)}${detail}`) };
   }, transport.retry);
 }

@@ -45,10 +45,16 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("soon", 0)).toBeUndefined();
   });
 
-  const garbage = ["-5", "-1", "+5", "-0", "abc", "1e999", "", "   ", "5 abc", "foo 12", "1.", "Infinity", "March 7"].map((value) => ({ label: value === "" ? "(empty)" : value, value }));
-  it.each([...garbage, { label: "400 nines", value: "9".repeat(400) }])("ignores a negative or garbage value ($label) instead of reading it as a date", ({ value }) => {
-    expect(parseRetryAfter(value, Date.parse("2026-01-01T00:00:00Z"))).toBeUndefined();
-  });
+  const garbage = ["-5", "-1", "+5", "-0", "abc", "1e999", "", "   ", "5 abc", "foo 12", "1.", "Infinity", "March 7"].map((value) => ({
+    label: value === "" ? "(empty)" : value,
+    value,
+  }));
+  it.each([...garbage, { label: "400 nines", value: "9".repeat(400) }])(
+    "ignores a negative or garbage value ($label) instead of reading it as a date",
+    ({ value }) => {
+      expect(parseRetryAfter(value, Date.parse("2026-01-01T00:00:00Z"))).toBeUndefined();
+    },
+  );
 
   it("reads the three HTTP date forms (IMF-fixdate, RFC 850, asctime) as GMT", () => {
     const now = Date.parse("1994-11-06T08:49:30Z");
@@ -92,7 +98,10 @@ describe("runWithRetry", () => {
     const time = fakeTime();
     const retry = resolveRetryOptions({ ...time, random: () => 0.5 });
     let calls = 0;
-    const value = await runWithRetry(async () => (++calls < 3 ? rateLimited(parseRetryAfter("-5", time.now())) : { kind: "done", value: "ok" }), retry);
+    const value = await runWithRetry(
+      async () => (++calls < 3 ? rateLimited(parseRetryAfter("-5", time.now())) : { kind: "done", value: "ok" }),
+      retry,
+    );
     expect(value).toBe("ok");
     expect(time.sleeps).toEqual([backoffDelay(1, retry), backoffDelay(2, retry)]);
     expect(time.sleeps).toEqual([188, 375]);
@@ -112,10 +121,13 @@ describe("runWithRetry", () => {
   it("gives up after maxAttempts with the attempts in the message", async () => {
     const time = fakeTime();
     let calls = 0;
-    const failure = runWithRetry(async () => {
-      calls++;
-      return serverError();
-    }, resolveRetryOptions({ ...time, maxAttempts: 3 }));
+    const failure = runWithRetry(
+      async () => {
+        calls++;
+        return serverError();
+      },
+      resolveRetryOptions({ ...time, maxAttempts: 3 }),
+    );
     await expect(failure).rejects.toMatchObject({ code: "E_HTTP", message: expect.stringMatching(/503.*gave up after 3 attempts/) });
     expect(calls).toBe(3);
   });
@@ -130,10 +142,13 @@ describe("runWithRetry", () => {
   it("stops backing off when the time budget is spent", async () => {
     const time = fakeTime();
     let calls = 0;
-    const failure = runWithRetry(async () => {
-      calls++;
-      return serverError();
-    }, resolveRetryOptions({ ...time, maxAttempts: 100, maxElapsedMs: 1_000, baseDelayMs: 200, random: () => 1 }));
+    const failure = runWithRetry(
+      async () => {
+        calls++;
+        return serverError();
+      },
+      resolveRetryOptions({ ...time, maxAttempts: 100, maxElapsedMs: 1_000, baseDelayMs: 200, random: () => 1 }),
+    );
     await expect(failure).rejects.toMatchObject({ code: "E_HTTP", message: expect.stringMatching(/budget of 1.0 s is spent/) });
     // Waits of 200 + 400 fit the 1 s budget; the next (800) would not.
     expect(time.sleeps).toEqual([200, 400]);
@@ -142,9 +157,12 @@ describe("runWithRetry", () => {
 
   it("passes a non-retryable error straight through", async () => {
     const time = fakeTime();
-    const failure = runWithRetry(async () => {
-      throw new CxdaError("E_NOT_FOUND", "no such action");
-    }, resolveRetryOptions({ ...time }));
+    const failure = runWithRetry(
+      async () => {
+        throw new CxdaError("E_NOT_FOUND", "no such action");
+      },
+      resolveRetryOptions({ ...time }),
+    );
     await expect(failure).rejects.toMatchObject({ code: "E_NOT_FOUND" });
     expect(time.sleeps).toEqual([]);
   });
@@ -152,10 +170,13 @@ describe("runWithRetry", () => {
   it("tells each attempt how much of the budget is left", async () => {
     const time = fakeTime();
     const seen: number[] = [];
-    await runWithRetry(async ({ remainingMs }) => {
-      seen.push(remainingMs);
-      return seen.length < 2 ? rateLimited(400) : { kind: "done", value: "ok" };
-    }, resolveRetryOptions({ ...time, maxElapsedMs: 1_000 }));
+    await runWithRetry(
+      async ({ remainingMs }) => {
+        seen.push(remainingMs);
+        return seen.length < 2 ? rateLimited(400) : { kind: "done", value: "ok" };
+      },
+      resolveRetryOptions({ ...time, maxElapsedMs: 1_000 }),
+    );
     expect(seen).toEqual([1_000, 600]);
   });
 });

@@ -22,7 +22,9 @@ export function child(at: ConfigLocation, key: string | number): ConfigLocation 
 export function wrongType(at: ConfigLocation, expected: string, value: unknown): never {
   const subject = at.path === "" ? "the config" : `"${at.path}"`;
   // A wrong value under a secret-looking key is still a secret: say what kind of value it is, never the value.
-  const got = isSecretPath(at.path) ? `${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`} (value hidden)` : describeValue(value);
+  const got = isSecretPath(at.path)
+    ? `${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`} (value hidden)`
+    : describeValue(value);
   throw new CxdaError("E_CONFIG", `${at.file}: ${subject} must be ${expected}, got ${got}`, {
     context: { file: at.file, key: at.path },
   });
@@ -81,9 +83,13 @@ export function numberAt(at: ConfigLocation, value: unknown, min: number, max: n
 export function oneOfAt<T extends string>(at: ConfigLocation, value: unknown, allowed: readonly T[]): T {
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   if (typeof value === "string") {
-    throw new CxdaError("E_CONFIG", `${at.file}: "${at.path}" must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got "${value}"${didYouMean(value, allowed)}`, {
-      context: { file: at.file, key: at.path },
-    });
+    throw new CxdaError(
+      "E_CONFIG",
+      `${at.file}: "${at.path}" must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got "${value}"${didYouMean(value, allowed)}`,
+      {
+        context: { file: at.file, key: at.path },
+      },
+    );
   }
   return wrongType(at, `one of ${allowed.map((a) => `"${a}"`).join(", ")}`, value);
 }

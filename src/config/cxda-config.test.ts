@@ -76,7 +76,9 @@ describe("resolveCxdaConfig", () => {
   });
 
   it("gives the html reporter report.html in the reports folder", () => {
-    expect(resolveCxdaConfig({ reporters: ["html"] }, { file: FILE }).reporters).toEqual([{ name: "html", outputFile: join(ROOT, "reports", "report.html") }]);
+    expect(resolveCxdaConfig({ reporters: ["html"] }, { file: FILE }).reporters).toEqual([
+      { name: "html", outputFile: join(ROOT, "reports", "report.html") },
+    ]);
   });
 
   it("defineConfig returns its argument unchanged", () => {
@@ -104,7 +106,10 @@ describe("resolveCxdaConfig errors", () => {
   it.each([
     [{ auth: { clientSecert: "x" } }, 'unknown key "auth.clientSecert" (did you mean "auth.clientSecret"?)'],
     [{ coverage: { thresholds: { line: 80 } } }, 'unknown key "coverage.thresholds.line" (did you mean "coverage.thresholds.lines"?)'],
-    [{ reporters: ["default", { name: "junit", outputfile: "x.xml" }] }, 'unknown key "reporters[1].outputfile" (did you mean "reporters[1].outputFile"?)'],
+    [
+      { reporters: ["default", { name: "junit", outputfile: "x.xml" }] },
+      'unknown key "reporters[1].outputfile" (did you mean "reporters[1].outputFile"?)',
+    ],
     [{ zzzzzz: 1 }, 'unknown key "zzzzzz"; the config allows'],
   ])("reports %j as: %s", (config, expected) => {
     expect(errorOf(config).message).toContain(expected);
@@ -142,12 +147,14 @@ describe("resolveCxdaConfig errors", () => {
   });
 
   it("rejects a config that is not an object", () => {
-    expect(errorOf([1]).message).toBe("cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, got array [1]");
+    expect(errorOf([1]).message).toBe(
+      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, got array [1]",
+    );
   });
 });
 
 describe("config errors and secrets", () => {
-  it("never print a secret's value, even a wrong one (regression: got array [\"supersecret-abc\"])", () => {
+  it('never print a secret\'s value, even a wrong one (regression: got array ["supersecret-abc"])', () => {
     let message = "";
     try {
       resolveCxdaConfig({ auth: { clientSecret: ["supersecret-abc"] } } as unknown as CxdaConfig, { file: FILE, label: "cxda.config.ts" });

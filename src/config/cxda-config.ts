@@ -326,14 +326,31 @@ export function defineConfig(config: CxdaConfig): CxdaConfig {
   return config;
 }
 
-const CONFIG_KEYS = ["actions", "auth", "cacheDir", "reportsDir", "timeoutMs", "memoryMb", "workers", "coverage", "reporters", "vars", "env", "sandbox"] as const satisfies ReadonlyArray<keyof CxdaConfig>;
+const CONFIG_KEYS = [
+  "actions",
+  "auth",
+  "cacheDir",
+  "reportsDir",
+  "timeoutMs",
+  "memoryMb",
+  "workers",
+  "coverage",
+  "reporters",
+  "vars",
+  "env",
+  "sandbox",
+] as const satisfies ReadonlyArray<keyof CxdaConfig>;
 const COVERAGE_KEYS = ["enabled", "thresholds"] as const satisfies ReadonlyArray<keyof CoverageConfig>;
 const THRESHOLD_KEYS = ["branches", "lines", "functions", "statements"] as const satisfies ReadonlyArray<keyof CoverageThresholds>;
 const SANDBOX_KEYS = ["network", "fsWrite"] as const satisfies ReadonlyArray<keyof SandboxConfig>;
 const REPORTER_KEYS = ["name", "outputFile"] as const satisfies ReadonlyArray<keyof ReporterConfig>;
 
 /** Default output file of each file reporter, inside `reportsDir`. */
-export const REPORTER_FILES: Readonly<Record<Exclude<ReporterName, "default">, string>> = { json: "run.json", junit: "junit.xml", html: "report.html" };
+export const REPORTER_FILES: Readonly<Record<Exclude<ReporterName, "default">, string>> = {
+  json: "run.json",
+  junit: "junit.xml",
+  html: "report.html",
+};
 
 type AuthReaders = { [K in keyof Required<AuthConfig>]: (at: ConfigLocation, value: unknown) => AuthConfig[K] };
 
@@ -370,7 +387,8 @@ function readAuth(at: ConfigLocation, value: unknown, rootDir: string): Platform
 }
 
 function readReporters(at: ConfigLocation, value: unknown, rootDir: string, reportsDir: string): ResolvedReporter[] {
-  if (!Array.isArray(value) || value.length === 0) return wrongType(at, `a non-empty list of reporters (${REPORTER_NAMES.join(", ")}, or { name, outputFile })`, value);
+  if (!Array.isArray(value) || value.length === 0)
+    return wrongType(at, `a non-empty list of reporters (${REPORTER_NAMES.join(", ")}, or { name, outputFile })`, value);
   const seen = new Set<ReporterName>();
   return value.map((entry: unknown, i) => {
     const where = child(at, i);
@@ -417,7 +435,8 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
   const coverage = raw.coverage === undefined ? {} : objectAt(at("coverage"), raw.coverage, COVERAGE_KEYS);
   const thresholdsAt = child(at("coverage"), "thresholds");
   const thresholds = coverage.thresholds === undefined ? {} : objectAt(thresholdsAt, coverage.thresholds, THRESHOLD_KEYS);
-  const threshold = (key: keyof CoverageThresholds): number => (thresholds[key] === undefined ? 0 : numberAt(child(thresholdsAt, key), thresholds[key], 0, 100));
+  const threshold = (key: keyof CoverageThresholds): number =>
+    thresholds[key] === undefined ? 0 : numberAt(child(thresholdsAt, key), thresholds[key], 0, 100);
   const sandbox = raw.sandbox === undefined ? {} : objectAt(at("sandbox"), raw.sandbox, SANDBOX_KEYS);
   const allowed = (key: keyof SandboxConfig): boolean => (sandbox[key] === undefined ? false : booleanAt(child(at("sandbox"), key), sandbox[key]));
   let vars: Record<string, unknown> = {};
@@ -439,9 +458,15 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     workers: raw.workers === undefined ? availableParallelism() : integerAt(at("workers"), raw.workers, 1),
     coverage: {
       enabled: coverage.enabled === undefined ? false : booleanAt(child(at("coverage"), "enabled"), coverage.enabled),
-      thresholds: { branches: threshold("branches"), lines: threshold("lines"), functions: threshold("functions"), statements: threshold("statements") },
+      thresholds: {
+        branches: threshold("branches"),
+        lines: threshold("lines"),
+        functions: threshold("functions"),
+        statements: threshold("statements"),
+      },
     },
-    reporters: raw.reporters === undefined ? [{ name: "default", outputFile: undefined }] : readReporters(at("reporters"), raw.reporters, rootDir, reportsDir),
+    reporters:
+      raw.reporters === undefined ? [{ name: "default", outputFile: undefined }] : readReporters(at("reporters"), raw.reporters, rootDir, reportsDir),
     vars,
     env: raw.env === undefined ? "sandbox" : stringAt(at("env"), raw.env),
     sandbox: { network: allowed("network"), fsWrite: allowed("fsWrite") },

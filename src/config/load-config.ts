@@ -68,7 +68,8 @@ function shownPath(file: string, cwd: string): string {
 
 function compileError(error: unknown, file: string, shown: string, cwd: string): CxdaError {
   const first = (error as Partial<BuildFailure>).errors?.[0];
-  if (first === undefined) return new CxdaError("E_CONFIG", `${shown}: cannot compile the config: ${describeThrown(error)}`, { cause: error, context: { file: shown } });
+  if (first === undefined)
+    return new CxdaError("E_CONFIG", `${shown}: cannot compile the config: ${describeThrown(error)}`, { cause: error, context: { file: shown } });
   const location = first.location;
   // esbuild names files relative to its working folder (the config's folder); show them relative to the user's.
   const where = location ? `${shownPath(resolve(dirname(file), location.file), cwd)}:${location.line}:${location.column + 1}` : shown;
@@ -120,7 +121,10 @@ async function importCodeConfig(file: string, shown: string, cwd: string): Promi
   try {
     loaded = (await import(/* @vite-ignore */ pathToFileURL(temp).href)) as { default?: unknown };
   } catch (error) {
-    throw new CxdaError("E_CONFIG", `${shown}: the config failed while loading: ${describeThrown(error)}`, { cause: error, context: { file: shown } });
+    throw new CxdaError("E_CONFIG", `${shown}: the config failed while loading: ${describeThrown(error)}`, {
+      cause: error,
+      context: { file: shown },
+    });
   } finally {
     await rm(temp, { force: true });
   }
@@ -129,9 +133,13 @@ async function importCodeConfig(file: string, shown: string, cwd: string): Promi
   }
   const value = await loaded.default;
   if (typeof value === "function") {
-    throw new CxdaError("E_CONFIG", `${shown}: the default export is a function; export the config object itself (\`export default defineConfig({ … })\`)`, {
-      context: { file: shown },
-    });
+    throw new CxdaError(
+      "E_CONFIG",
+      `${shown}: the default export is a function; export the config object itself (\`export default defineConfig({ … })\`)`,
+      {
+        context: { file: shown },
+      },
+    );
   }
   return value;
 }
@@ -153,13 +161,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const shown = shownPath(file, cwd);
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) throw new CxdaError("E_CONFIG", `${shown}: config file not found`, { context: { file: shown } });
-  if (!info.isFile()) throw new CxdaError("E_CONFIG", `${shown}: not a file; pass a config file such as cxda.config.ts`, { context: { file: shown } });
+  if (!info.isFile())
+    throw new CxdaError("E_CONFIG", `${shown}: not a file; pass a config file such as cxda.config.ts`, { context: { file: shown } });
   const extension = extname(file);
   let raw: unknown;
   if (extension === ".json") raw = parseJsonText(await readFile(file, "utf8"), shown, "E_CONFIG");
   else if (CODE_EXTENSIONS.includes(extension)) raw = await importCodeConfig(file, shown, cwd);
   else {
-    throw new CxdaError("E_CONFIG", `${shown}: unsupported config file type "${extension}"; use .ts, .mts, .mjs, .js or .json`, { context: { file: shown } });
+    throw new CxdaError("E_CONFIG", `${shown}: unsupported config file type "${extension}"; use .ts, .mts, .mjs, .js or .json`, {
+      context: { file: shown },
+    });
   }
   return resolveCxdaConfig(raw as CxdaConfig, { file, label: shown });
 }

@@ -24,7 +24,10 @@ describe("resolvePlatformOptions", () => {
   });
 
   it("derives both URLs from CXONE_ENVIRONMENT", () => {
-    const resolved = resolvePlatformOptions({ ...base, env: { CXONE_ENVIRONMENT: "api-eu-1.cxone.com", CXONE_CLIENT_ID: "id", CXONE_CLIENT_SECRET: "s" } });
+    const resolved = resolvePlatformOptions({
+      ...base,
+      env: { CXONE_ENVIRONMENT: "api-eu-1.cxone.com", CXONE_CLIENT_ID: "id", CXONE_CLIENT_SECRET: "s" },
+    });
     expect(resolved.apiUrl).toBe("https://api-eu-1.cxone.com/api/v2");
     expect(resolved.auth).toMatchObject({ tokenUrl: "https://api-eu-1.cxone.com/api/v2/oauth/token" });
   });
@@ -51,7 +54,7 @@ describe("resolvePlatformOptions", () => {
   });
 
   it("reads .env in the working folder, below the process environment", async () => {
-    await writeFile(join(dir, ".env"), "# local\nCXONE_CLIENT_ID=from-file\nCXONE_CLIENT_SECRET=\"file secret\"\nCXONE_DATA_ACTION_ID=da-1, da-2\n");
+    await writeFile(join(dir, ".env"), '# local\nCXONE_CLIENT_ID=from-file\nCXONE_CLIENT_SECRET="file secret"\nCXONE_DATA_ACTION_ID=da-1, da-2\n');
     const resolved = resolvePlatformOptions({ cwd: dir, env: { CXONE_CLIENT_ID: "from-env" } });
     expect(resolved.auth).toMatchObject({ clientId: "from-env" });
     expect(resolved.auth.clientSecret.reveal()).toBe("file secret");
@@ -69,10 +72,12 @@ describe("resolvePlatformOptions", () => {
   it("accepts plain http on loopback and refuses it elsewhere unless allowed", () => {
     const creds = { CXONE_CLIENT_ID: "i", CXONE_CLIENT_SECRET: "s" };
     expect(resolvePlatformOptions({ ...base, env: { ...creds, CXONE_API_URL: "http://[::1]:8080/api/v2" } }).apiUrl).toBe("http://[::1]:8080/api/v2");
-    expect(() => resolvePlatformOptions({ ...base, env: { ...creds, CXONE_API_URL: "http://example.com/api/v2" } })).toThrow(/CXONE_API_URL uses plain http/);
-    expect(resolvePlatformOptions({ ...base, env: { ...creds, CXONE_API_URL: "http://stand-in:8080/api/v2", CXONE_ALLOW_INSECURE_HTTP: "1" } }).apiUrl).toBe(
-      "http://stand-in:8080/api/v2",
+    expect(() => resolvePlatformOptions({ ...base, env: { ...creds, CXONE_API_URL: "http://example.com/api/v2" } })).toThrow(
+      /CXONE_API_URL uses plain http/,
     );
+    expect(
+      resolvePlatformOptions({ ...base, env: { ...creds, CXONE_API_URL: "http://stand-in:8080/api/v2", CXONE_ALLOW_INSECURE_HTTP: "1" } }).apiUrl,
+    ).toBe("http://stand-in:8080/api/v2");
     expect(() => resolvePlatformOptions({ ...base, env: { ...creds, CXONE_TOKEN_URL: "not a url" } })).toThrow(/CXONE_TOKEN_URL is not a valid URL/);
     // A malformed setting is an error even when asking whether credentials exist.
     expect(() => hasPlatformCredentials({ ...base, env: { ...creds, CXONE_API_URL: "ftp://x" } })).toThrow(/http\(s\)/);

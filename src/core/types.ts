@@ -7,12 +7,7 @@ export type JsonSchema = Record<string, unknown> | boolean;
 export type SchemaDraft = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "2020-12";
 
 /** Which on-disk or on-the-wire shape a definition arrived in. */
-export type DefinitionShape =
-  | "schema.input/output"
-  | "schema.input/response"
-  | "schema-as-output"
-  | "inputSchema/outputSchema"
-  | "genesys-contract";
+export type DefinitionShape = "schema.input/output" | "schema.input/response" | "schema-as-output" | "inputSchema/outputSchema" | "genesys-contract";
 
 /** A data action after normalisation: whatever shape it arrived in, this is what the rest of cxda sees. */
 export interface ActionDefinition {

@@ -55,7 +55,10 @@ describe("createDefinitionsCache", () => {
     const text = await readFile(cache.fileFor("da-1"), "utf8");
     await writeFile(cache.fileFor("da-1"), text.slice(0, Math.floor(text.length / 2)));
     const found = await cache.read("da-1");
-    expect(found).toMatchObject({ status: "corrupt", warning: { code: "cache-corrupt", id: "da-1", message: expect.stringMatching(/truncated or malformed/) } });
+    expect(found).toMatchObject({
+      status: "corrupt",
+      warning: { code: "cache-corrupt", id: "da-1", message: expect.stringMatching(/truncated or malformed/) },
+    });
     expect("entry" in found).toBe(false);
   });
 

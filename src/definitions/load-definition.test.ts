@@ -31,8 +31,16 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { code?: st
 
 /** Every shape a definition can arrive in, built around the same pair of schemas. */
 const shapes: Array<{ shape: DefinitionShape; raw: Record<string, unknown>; expectedInput: JsonSchema }> = [
-  { shape: "schema.input/output", raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, output: outputSchema } }, expectedInput: inputSchema },
-  { shape: "schema.input/response", raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, response: outputSchema } }, expectedInput: inputSchema },
+  {
+    shape: "schema.input/output",
+    raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, output: outputSchema } },
+    expectedInput: inputSchema,
+  },
+  {
+    shape: "schema.input/response",
+    raw: { id: "da-1", name: "Billing", version: 3, schema: { input: inputSchema, response: outputSchema } },
+    expectedInput: inputSchema,
+  },
   { shape: "schema-as-output", raw: { id: "da-1", name: "Billing", version: 3, schema: outputSchema }, expectedInput: true },
   { shape: "inputSchema/outputSchema", raw: { id: "da-1", name: "Billing", version: 3, inputSchema, outputSchema }, expectedInput: inputSchema },
   {
@@ -83,7 +91,11 @@ describe.each(shapes)("a definition in the $shape shape", ({ shape, raw, expecte
 
 describe("normaliseDefinition", () => {
   it("keeps a javascript transform", () => {
-    const definition = normaliseDefinition({ id: "a", schema: outputSchema, transform: { language: "javascript", source: "export default () => ({})" } });
+    const definition = normaliseDefinition({
+      id: "a",
+      schema: outputSchema,
+      transform: { language: "javascript", source: "export default () => ({})" },
+    });
     expect(definition.transform).toEqual({ language: "javascript", source: "export default () => ({})" });
   });
 
@@ -116,7 +128,10 @@ describe("normaliseDefinition", () => {
   });
 
   it.each([
-    [{ id: "a" }, "no output schema found: expected schema.output, schema.response, schema (the output schema itself), outputSchema or contract.output.successSchema"],
+    [
+      { id: "a" },
+      "no output schema found: expected schema.output, schema.response, schema (the output schema itself), outputSchema or contract.output.successSchema",
+    ],
     [{ id: "a", schema: { input: inputSchema } }, "schema.input is present but no output schema found"],
     [{ id: "a", inputSchema }, "inputSchema is present but no output schema found"],
     [{ id: "a", contract: { input: { inputSchema } } }, "no output schema found at contract.output.successSchema"],
@@ -159,7 +174,9 @@ describe("normaliseDefinition", () => {
       normaliseDefinition({ id: "a", schema: { output: { $schema: "http://json-schema.org/draft-03/schema#" } } }, { file: "d.json" }),
     );
     expect(error.code).toBe("E_SCHEMA");
-    expect(error.message).toMatch(/^d\.json: schema\.output: \$schema "http:\/\/json-schema\.org\/draft-03\/schema#" is not a JSON Schema draft cxda supports/);
+    expect(error.message).toMatch(
+      /^d\.json: schema\.output: \$schema "http:\/\/json-schema\.org\/draft-03\/schema#" is not a JSON Schema draft cxda supports/,
+    );
     expect(error.message).toContain("https://json-schema.org/draft/2020-12/schema");
   });
 
@@ -170,10 +187,15 @@ describe("normaliseDefinition", () => {
     expect(error.message).toMatch(
       /^actions\/a\/definition\.json: the output schema at schema\.output is invalid at #\/properties\/score\/type: must be equal to one of the allowed values/,
     );
-    expect(error.context).toMatchObject({ file: "actions/a/definition.json", path: "schema.output", side: "output", schemaPath: "#/properties/score/type" });
+    expect(error.context).toMatchObject({
+      file: "actions/a/definition.json",
+      path: "schema.output",
+      side: "output",
+      schemaPath: "#/properties/score/type",
+    });
   });
 
-  it("loads a definition whose schema recurses through the root with $ref \"#\"", () => {
+  it('loads a definition whose schema recurses through the root with $ref "#"', () => {
     const tree = { type: "object", properties: { name: { type: "string" }, parent: { $ref: "#" } } };
     const definition = normaliseDefinition({ id: "a", inputSchema: tree, outputSchema: tree });
     const validator = createValidator(definition.inputSchema, { side: "input" });
@@ -239,7 +261,11 @@ describe("loadDefinition", () => {
 const repoRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const corpusDir = path.resolve(repoRoot, "../shared/corpus/genesys");
 const haveCorpus = existsSync(corpusDir);
-const corpusFiles = haveCorpus ? readdirSync(corpusDir).filter((f) => f.endsWith(".json")).sort() : [];
+const corpusFiles = haveCorpus
+  ? readdirSync(corpusDir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+  : [];
 
 /** The smallest instance of a schema's declared type, to show a validator runs on it. */
 function trivialInstance(schema: JsonSchema): unknown {

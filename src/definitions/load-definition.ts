@@ -74,12 +74,17 @@ function findSchemas(raw: Record<string, unknown>, label: string, file: string |
       if (!isRecord(contract)) throw definitionError(label, `contract must be an object, got ${kindOf(contract)}`, { file, path: "contract" });
       const input = contract["input"];
       const output = contract["output"];
-      if (input !== undefined && !isRecord(input)) throw definitionError(label, `contract.input must be an object, got ${kindOf(input)}`, { file, path: "contract.input" });
+      if (input !== undefined && !isRecord(input))
+        throw definitionError(label, `contract.input must be an object, got ${kindOf(input)}`, { file, path: "contract.input" });
       if (!isRecord(output) || output["successSchema"] === undefined) {
-        throw definitionError(label, `no output schema found at contract.output.successSchema; a Genesys export needs contract.output.successSchema`, {
-          file,
-          path: "contract.output.successSchema",
-        });
+        throw definitionError(
+          label,
+          `no output schema found at contract.output.successSchema; a Genesys export needs contract.output.successSchema`,
+          {
+            file,
+            path: "contract.output.successSchema",
+          },
+        );
       }
       return {
         shape: "genesys-contract",
@@ -111,7 +116,10 @@ function findSchemas(raw: Record<string, unknown>, label: string, file: string |
     }
     case "inputSchema/outputSchema": {
       if (raw["outputSchema"] === undefined) {
-        throw definitionError(label, "inputSchema is present but no output schema found: expected outputSchema next to it", { file, path: "outputSchema" });
+        throw definitionError(label, "inputSchema is present but no output schema found: expected outputSchema next to it", {
+          file,
+          path: "outputSchema",
+        });
       }
       return {
         shape: "inputSchema/outputSchema",
@@ -150,7 +158,8 @@ function resolveId(raw: Record<string, unknown>, label: string, file: string | u
 
 function resolveTransform(value: unknown, label: string, file: string | undefined): ActionDefinition["transform"] {
   if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) throw definitionError(label, `transform must be an object { language, source }, got ${kindOf(value)}`, { file, path: "transform" });
+  if (!isRecord(value))
+    throw definitionError(label, `transform must be an object { language, source }, got ${kindOf(value)}`, { file, path: "transform" });
   const language = value["language"] ?? "javascript";
   if (language !== "javascript") {
     throw definitionError(label, `transform.language ${JSON.stringify(language)} is not supported; only "javascript" transforms can run`, {
@@ -159,7 +168,8 @@ function resolveTransform(value: unknown, label: string, file: string | undefine
     });
   }
   const source = value["source"];
-  if (typeof source !== "string") throw definitionError(label, `transform.source must be a string of JavaScript, got ${kindOf(source)}`, { file, path: "transform.source" });
+  if (typeof source !== "string")
+    throw definitionError(label, `transform.source must be a string of JavaScript, got ${kindOf(source)}`, { file, path: "transform.source" });
   return { language, source };
 }
 
@@ -169,7 +179,10 @@ function draftOf(located: Located, label: string, file: string | undefined): Sch
     return detectDraft(located.schema);
   } catch (error) {
     if (!isCxdaError(error)) throw error;
-    throw new CxdaError("E_SCHEMA", `${label}: ${located.path}: ${error.message}`, { cause: error, context: { ...error.context, file, path: located.path } });
+    throw new CxdaError("E_SCHEMA", `${label}: ${located.path}: ${error.message}`, {
+      cause: error,
+      context: { ...error.context, file, path: located.path },
+    });
   }
 }
 
@@ -208,7 +221,8 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
   const found = findSchemas(raw, label, file);
   const id = resolveId(raw, label, file, fallbackId);
   const name = raw["name"];
-  if (name !== undefined && name !== null && typeof name !== "string") throw definitionError(label, `name must be a string, got ${kindOf(name)}`, { file, path: "name" });
+  if (name !== undefined && name !== null && typeof name !== "string")
+    throw definitionError(label, `name must be a string, got ${kindOf(name)}`, { file, path: "name" });
   const version = raw["version"] ?? null;
   if (version !== null && typeof version !== "string" && typeof version !== "number") {
     throw definitionError(label, `version must be a string or a number, got ${kindOf(version)}`, { file, path: "version" });

@@ -156,7 +156,10 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
       text = await readFile(file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new CxdaError("E_DEFINITION", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error, context: { file } });
+        throw new CxdaError("E_DEFINITION", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+          cause: error,
+          context: { file },
+        });
       }
     }
     if (text !== undefined) {

@@ -63,9 +63,17 @@ async function bundleTransform(file: string): Promise<{ source?: string; error?:
   const stamp = `${info.mtimeMs}:${info.size}`;
   const known = bundles.get(file);
   if (known?.stamp === stamp) return known.result;
-  const result = build({ entryPoints: [file], bundle: true, format: "esm", platform: "node", target: "node20", write: false, logLevel: "silent" }).then(
+  const result = build({
+    entryPoints: [file],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "silent",
+  }).then(
     (out) => ({ source: out.outputFiles[0]?.text ?? "" }),
-    (error: unknown) => ({ error: `cannot bundle ${file}: ${error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)}` }),
+    (error: unknown) => ({ error: `cannot bundle ${file}: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}` }),
   );
   bundles.set(file, { stamp, result });
   return result;

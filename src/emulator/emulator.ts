@@ -206,9 +206,13 @@ function wholeNumber(name: string, value: number | undefined, fallback: number):
  */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CxdaError("E_CONFIG", `emulator port must be 0–65535, got ${String(options.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CxdaError("E_CONFIG", `emulator port must be 0–65535, got ${String(options.port)}`);
   const secret = (): string => randomBytes(18).toString("base64url");
-  const clients = (options.clients ?? [{ clientId: "cxda-emulator", clientSecret: `emu-cs-${secret()}` }]).map((c) => ({ ...c, scopes: c.scopes ?? [...EMULATOR_SCOPES] }));
+  const clients = (options.clients ?? [{ clientId: "cxda-emulator", clientSecret: `emu-cs-${secret()}` }]).map((c) => ({
+    ...c,
+    scopes: c.scopes ?? [...EMULATOR_SCOPES],
+  }));
   const accessKeys = (options.accessKeys ?? [{ accessKeyId: "emulator-access-key", accessKeySecret: `emu-ak-${secret()}` }]).map((k) => ({
     ...k,
     scopes: k.scopes ?? [...EMULATOR_SCOPES],
@@ -346,12 +350,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const clientId = basic?.id ?? form.get("client_id") ?? undefined;
     if (grantType !== "client_credentials") return oauthError(400, "unsupported_grant_type", "only client_credentials is supported here");
     const client = findClient(clientId, basic?.secret ?? form.get("client_secret") ?? undefined);
-    if (client === undefined) return oauthError(401, "invalid_client", "unknown client or wrong secret", { "www-authenticate": 'Basic realm="cxda-emulator"' });
+    if (client === undefined)
+      return oauthError(401, "invalid_client", "unknown client or wrong secret", { "www-authenticate": 'Basic realm="cxda-emulator"' });
     const requested = (form.get("scope") ?? "").split(/\s+/).filter((s) => s !== "");
     const unknown = requested.filter((scope) => !client.scopes.includes(scope));
     if (unknown.length > 0) return oauthError(400, "invalid_scope", `scope not granted to this client: ${unknown.join(" ")}`);
     const { token, granted } = issueAccess(client.clientId, requested.length > 0 ? requested : client.scopes, effect);
-    return json(200, { access_token: token, token_type: "Bearer", expires_in: config.tokenTtlSeconds, scope: granted.join(" ") }, { "cache-control": "no-store" });
+    return json(
+      200,
+      { access_token: token, token_type: "Bearer", expires_in: config.tokenTtlSeconds, scope: granted.join(" ") },
+      { "cache-control": "no-store" },
+    );
   };
 
   /** POST /auth/token: the CXone flow: HTTP Basic client auth, password or refresh_token grant. */
@@ -370,7 +379,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refreshTokens.set(refresh, { clientId: client.clientId, accessKeyId, scopes, expiresAt: config.now() + config.refreshTokenTtlSeconds * 1000 });
       return json(
         200,
-        { access_token: token, token_type: "Bearer", expires_in: config.tokenTtlSeconds, refresh_token: refresh, scope: granted.join(" "), tenant_id: config.tenantId },
+        {
+          access_token: token,
+          token_type: "Bearer",
+          expires_in: config.tokenTtlSeconds,
+          refresh_token: refresh,
+          scope: granted.join(" "),
+          tenant_id: config.tenantId,
+        },
         { "cache-control": "no-store" },
       );
     };
@@ -399,7 +415,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (entry !== undefined && effect.expireToken) entry.expiresAt = Math.min(entry.expiresAt, config.now() - 1);
     if (entry === undefined || entry.expiresAt <= config.now()) {
       const reason = token === undefined ? "missing bearer token" : entry === undefined ? "unknown token" : "the token has expired";
-      return apiError(401, "unauthorized", reason, { "www-authenticate": `Bearer realm="cxda-emulator", error="invalid_token", error_description="${reason}"` });
+      return apiError(401, "unauthorized", reason, {
+        "www-authenticate": `Bearer realm="cxda-emulator", error="invalid_token", error_description="${reason}"`,
+      });
     }
     if (!entry.scopes.has(scope)) {
       return apiError(403, "insufficient_scope", `the token lacks the "${scope}" scope`, {
@@ -425,7 +443,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (served === undefined) return apiError(404, "not_found", `no data action with id "${id}"`);
     const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (mediaType !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(mediaType)) {
-      return apiError(415, "unsupported_media_type", `the trigger payload must be sent as application/json, got ${mediaType === "" ? "no content-type" : mediaType}`);
+      return apiError(
+        415,
+        "unsupported_media_type",
+        `the trigger payload must be sent as application/json, got ${mediaType === "" ? "no content-type" : mediaType}`,
+      );
     }
     let trigger: unknown;
     try {
@@ -469,13 +491,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tenantId = url.searchParams.get("tenantId");
     if (tenantId === null || tenantId === "") return apiError(400, "bad_request", "the tenantId query parameter is required");
     if (tenantId !== config.tenantId) return apiError(404, "not_found", `no tenant "${tenantId}"`);
-    return json(200, { tenantId, area: "emu1", private: false, api_endpoint: origin, auth_endpoint: origin, ui_endpoint: origin, domain: "localhost" });
+    return json(200, {
+      tenantId,
+      area: "emu1",
+      private: false,
+      api_endpoint: origin,
+      auth_endpoint: origin,
+      ui_endpoint: origin,
+      domain: "localhost",
+    });
   };
 
   /** Matches a request to a route; `id` for data-action routes. */
   const routeOf = (method: string, path: string): { route: EmulatorRoute; id?: string } | { error: Reply } => {
     const allow = (expected: string, route: EmulatorRoute, id?: string): { route: EmulatorRoute; id?: string } | { error: Reply } =>
-      method === expected ? { route, ...(id === undefined ? {} : { id }) } : { error: apiError(405, "method_not_allowed", `use ${expected} ${path}`, { allow: expected }) };
+      method === expected
+        ? { route, ...(id === undefined ? {} : { id }) }
+        : { error: apiError(405, "method_not_allowed", `use ${expected} ${path}`, { allow: expected }) };
     if (path === `${API_PREFIX}/oauth/token`) return allow("POST", "token");
     if (path === "/auth/token") return allow("POST", "auth-token");
     if (path === "/.well-known/openid-configuration") return allow("GET", "openid-configuration");
@@ -514,7 +546,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : routeOf(method, url.pathname);
     const route = "route" in matched ? matched.route : null;
     const id = "route" in matched ? matched.id : undefined;
-    const effect: FaultEffect = route === null ? { latencyMs: 0, expireToken: false, omitScopes: [], drop: false, labels: [] } : faults.draw(route, id);
+    const effect: FaultEffect =
+      route === null ? { latencyMs: 0, expireToken: false, omitScopes: [], drop: false, labels: [] } : faults.draw(route, id);
 
     const record = (status: number, extra: Partial<EmulatorRequest>): void => {
       const entry: EmulatorRequest = {
@@ -559,7 +592,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record(200, { ...tokenFacts, dropped: true });
       return;
     } else if (effect.respond !== undefined) {
-      reply = json(effect.respond.status, effect.respond.body, effect.respond.retryAfter === undefined ? {} : { "retry-after": effect.respond.retryAfter });
+      reply = json(
+        effect.respond.status,
+        effect.respond.body,
+        effect.respond.retryAfter === undefined ? {} : { "retry-after": effect.respond.retryAfter },
+      );
     } else {
       switch (matched.route) {
         case "token":
@@ -608,7 +645,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new CxdaError("E_CONFIG", `the emulator cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`, { cause: error })),
+      reject(
+        new CxdaError("E_CONFIG", `the emulator cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`, { cause: error }),
+      ),
     );
     server.listen(config.port, config.host, () => resolve());
   });

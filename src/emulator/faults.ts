@@ -79,8 +79,8 @@ export function checkFaultRules(rules: unknown, where: string): FaultRule[] {
   const list = Array.isArray(rules)
     ? (rules as unknown[])
     : typeof rules === "object" && rules !== null && Array.isArray((rules as { faults?: unknown }).faults)
-      ? ((rules as { faults: unknown[] }).faults)
-      : fail(where, "expected an array of fault rules, or { \"faults\": [...] }");
+      ? (rules as { faults: unknown[] }).faults
+      : fail(where, 'expected an array of fault rules, or { "faults": [...] }');
   return list.map((value, index) => {
     const at = `${where} fault #${index + 1}`;
     if (typeof value !== "object" || value === null) fail(at, "must be an object");
@@ -91,7 +91,8 @@ export function checkFaultRules(rules: unknown, where: string): FaultRule[] {
         fail(at, `unknown route ${JSON.stringify(route)}; expected "*" or one of ${EMULATOR_ROUTES.join(", ")}`);
       }
     }
-    if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599)) fail(at, "status must be an HTTP status code");
+    if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599))
+      fail(at, "status must be an HTTP status code");
     if (rule.count !== undefined && (!Number.isInteger(rule.count) || rule.count < 0)) fail(at, "count must be a whole number >= 0");
     if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) fail(at, "probability must be between 0 and 1");
     if (rule.latencyMs !== undefined && !(Number.isFinite(rule.latencyMs) && rule.latencyMs >= 0)) fail(at, "latencyMs must be a number >= 0");

@@ -33,7 +33,11 @@ describe("runTransformSource", () => {
   });
 
   it("refuses imports", async () => {
-    const result = await runTransformSource('import { readFileSync } from "node:fs"; export default () => readFileSync("/etc/hostname", "utf8");', {}, run);
+    const result = await runTransformSource(
+      'import { readFileSync } from "node:fs"; export default () => readFileSync("/etc/hostname", "utf8");',
+      {},
+      run,
+    );
     expect(result).toMatchObject({ ok: false, code: "E_TRANSFORM", message: expect.stringContaining('cannot import "node:fs"') });
   });
 
@@ -68,7 +72,12 @@ describe("runTransformSource", () => {
   });
 
   it("ends a case that logs a 50 MB line with E_LOG, and keeps what it logged before", async () => {
-    const result = await runTransformSource("export default () => { console.log('before'); console.log('y'.repeat(50 * 1024 * 1024)); return {}; }", {}, run, { timeoutMs: 5000 });
+    const result = await runTransformSource(
+      "export default () => { console.log('before'); console.log('y'.repeat(50 * 1024 * 1024)); return {}; }",
+      {},
+      run,
+      { timeoutMs: 5000 },
+    );
     expect(result).toMatchObject({ ok: false, code: "E_LOG", logs: ["before"] });
   });
 

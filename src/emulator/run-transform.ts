@@ -133,7 +133,9 @@ const READ_STATE = `(() => {
 /** The lines logged so far, read inside the context (after a throw or a timeout the state may be half-built). */
 function readLogs(context: Context, timeoutMs: number): string[] {
   try {
-    const text: unknown = new Script("JSON.stringify(Array.from((globalThis.__cxdaState || { logs: [] }).logs, String))").runInContext(context, { timeout: timeoutMs });
+    const text: unknown = new Script("JSON.stringify(Array.from((globalThis.__cxdaState || { logs: [] }).logs, String))").runInContext(context, {
+      timeout: timeoutMs,
+    });
     return typeof text === "string" ? (JSON.parse(text) as string[]) : [];
   } catch {
     return [];
@@ -163,7 +165,12 @@ export async function runTransformSource(
   try {
     code = await compile(source, `${run.actionId}.transform.js`);
   } catch (error) {
-    return { ok: false, code: "E_TRANSFORM", message: `the transform source does not compile: ${error instanceof Error ? error.message : String(error)}`, logs };
+    return {
+      ok: false,
+      code: "E_TRANSFORM",
+      message: `the transform source does not compile: ${error instanceof Error ? error.message : String(error)}`,
+      logs,
+    };
   }
 
   // A null-prototype global with primitives only: the code inside cannot reach a host object, hence no host Function.
@@ -184,12 +191,20 @@ export async function runTransformSource(
     // The runner catches what the transform throws, so what reaches here is Node's (a timeout) or a broken runner.
     // Only plain data properties of a native error are read: a getter or a proxy would run the transform's code again.
     const field = (name: string): unknown => (types.isNativeError(error) ? Object.getOwnPropertyDescriptor(error, name)?.value : undefined);
-    if (field("code") === "ERR_SCRIPT_EXECUTION_TIMEOUT") return { ok: false, code: "E_TIMEOUT", message: `the transform ran longer than ${timeoutMs} ms`, logs };
+    if (field("code") === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return { ok: false, code: "E_TIMEOUT", message: `the transform ran longer than ${timeoutMs} ms`, logs };
     const message = field("message");
-    return { ok: false, code: "E_TRANSFORM", message: typeof message === "string" ? message : "the transform failed in a way the emulator cannot describe", logs };
+    return {
+      ok: false,
+      code: "E_TRANSFORM",
+      message: typeof message === "string" ? message : "the transform failed in a way the emulator cannot describe",
+      logs,
+    };
   };
   try {
-    globals["__cxdaFactory"] = new Script(`(function (exports, module, require) {\n${code}\n})`, { filename: `${run.actionId}.transform.js` }).runInContext(context, {
+    globals["__cxdaFactory"] = new Script(`(function (exports, module, require) {\n${code}\n})`, {
+      filename: `${run.actionId}.transform.js`,
+    }).runInContext(context, {
       timeout: timeoutMs,
     });
     new Script(RUNNER, { filename: "cxda-emulator-runner.js" }).runInContext(context, { timeout: timeoutMs });
@@ -207,11 +222,23 @@ export async function runTransformSource(
   logs.push(...state.logs);
   if (!state.settled) {
     // The context has no timers or I/O: a promise still pending after the microtasks ran can never settle.
-    return { ok: false, code: "E_TIMEOUT", message: "the transform's promise never settles: it waits on something the emulator does not provide (timers, I/O)", logs };
+    return {
+      ok: false,
+      code: "E_TIMEOUT",
+      message: "the transform's promise never settles: it waits on something the emulator does not provide (timers, I/O)",
+      logs,
+    };
   }
-  if (!state.ok) return { ok: false, code: state.code === "E_LOG" || state.code === "E_OUTPUT" ? state.code : "E_TRANSFORM", message: state.message, logs };
+  if (!state.ok)
+    return { ok: false, code: state.code === "E_LOG" || state.code === "E_OUTPUT" ? state.code : "E_TRANSFORM", message: state.message, logs };
   // The walk inside counted characters; the cap is in bytes of UTF-8.
   const bytes = Buffer.byteLength(state.json);
-  if (bytes > maxOutputBytes) return { ok: false, code: "E_OUTPUT", message: `the output is ${bytes} bytes of JSON, over the ${maxOutputBytes}-byte limit (the platform's response cap); return less`, logs };
+  if (bytes > maxOutputBytes)
+    return {
+      ok: false,
+      code: "E_OUTPUT",
+      message: `the output is ${bytes} bytes of JSON, over the ${maxOutputBytes}-byte limit (the platform's response cap); return less`,
+      logs,
+    };
   return { ok: true, output: JSON.parse(state.json) as unknown, logs };
 }

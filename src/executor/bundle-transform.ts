@@ -83,7 +83,9 @@ function builderFingerprint(): Promise<string> {
 
 /** Names the manifest of a source under given allowances: a different source or sandbox is a different bundle. */
 async function manifestPath(source: TransformSource, options: BundleOptions, label: string): Promise<string> {
-  const key = sha256(JSON.stringify({ format: MANIFEST_FORMAT, builder: await builderFingerprint(), source, allow: options.allow, cwd: process.cwd() })).slice(0, 16);
+  const key = sha256(
+    JSON.stringify({ format: MANIFEST_FORMAT, builder: await builderFingerprint(), source, allow: options.allow, cwd: process.cwd() }),
+  ).slice(0, 16);
   return join(options.buildDir, `${stemOf(label)}-${key}.inputs.json`);
 }
 
@@ -164,7 +166,10 @@ function packageDirs(resolveDir: string, specifier: string): string[] {
  * one appearing counts) and the files they extend, and, for each package imported by name, the `node_modules`
  * folders searched up to the one that was found.
  */
-async function contextOf(inputs: string[], packages: ReadonlyArray<{ resolveDir: string; specifier: string }>): Promise<Record<string, string | null>> {
+async function contextOf(
+  inputs: string[],
+  packages: ReadonlyArray<{ resolveDir: string; specifier: string }>,
+): Promise<Record<string, string | null>> {
   const context: Record<string, string | null> = {};
   const folders = new Set(inputs.map((input) => dirname(input)));
   await Promise.all([...folders].map(async (folder) => (context[`${folder}${sep}`] = await listingHash(folder))));
@@ -206,7 +211,8 @@ async function reusable(manifestFile: string): Promise<BundleManifest | undefine
     return undefined;
   }
   const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
-  if (typeof manifest.bundle !== "string" || typeof manifest.hash !== "string" || !isRecord(manifest.inputs) || !isRecord(manifest.context)) return undefined;
+  if (typeof manifest.bundle !== "string" || typeof manifest.hash !== "string" || !isRecord(manifest.inputs) || !isRecord(manifest.context))
+    return undefined;
   if (!(await stat(manifest.bundle).catch(() => undefined))?.isFile()) return undefined;
   const checks = [
     ...Object.entries(manifest.inputs).map(async ([file, hash]) => (await fileHash(file)) === hash),
@@ -225,7 +231,8 @@ function recordInputs(hashes: Record<string, string>, packages: Array<{ resolveD
     name: "cxda-record-inputs",
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.namespace === "file" && args.resolveDir !== "" && !isBuiltin(args.path)) packages.push({ resolveDir: args.resolveDir, specifier: args.path });
+        if (args.namespace === "file" && args.resolveDir !== "" && !isBuiltin(args.path))
+          packages.push({ resolveDir: args.resolveDir, specifier: args.path });
         return undefined;
       });
       build.onLoad({ filter: /.*/, namespace: "file" }, async (args) => {

@@ -114,7 +114,9 @@ describe("toJsonOutput on huge arrays", () => {
       return stringify(...args);
     }) as typeof JSON.stringify;
     try {
-      expect(() => toJsonOutput({ ok: "x", deep: [{ blob: "y".repeat(100_000) }] }, 32768)).toThrow(/a string of 100000 characters at \/deep\/0\/blob, over the 32768-byte limit/);
+      expect(() => toJsonOutput({ ok: "x", deep: [{ blob: "y".repeat(100_000) }] }, 32768)).toThrow(
+        /a string of 100000 characters at \/deep\/0\/blob, over the 32768-byte limit/,
+      );
     } finally {
       JSON.stringify = stringify;
     }
@@ -129,7 +131,9 @@ describe("toJsonOutput on huge arrays", () => {
 
 describe("assertJsonData", () => {
   it("refuses variables too large to be settings, without walking them", () => {
-    expect(() => assertJsonData({ list: new Array(1_000_000_000) }, "vars")).toThrow(/vars are more than 16777216 bytes of JSON \(an array of 1000000000 items at \/list\)/);
+    expect(() => assertJsonData({ list: new Array(1_000_000_000) }, "vars")).toThrow(
+      /vars are more than 16777216 bytes of JSON \(an array of 1000000000 items at \/list\)/,
+    );
   });
 
   it("accepts JSON data and names the first place that is not, for the value it was told it checks", () => {

@@ -31,17 +31,25 @@ interface JsonSubject {
 }
 
 function outputTooLarge(size: string, maxBytes: number, context: Record<string, unknown>): never {
-  throw new CxdaError("E_OUTPUT", `the output is ${size} of JSON, over the ${maxBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`, {
-    context: { ...context, maxBytes },
-  });
+  throw new CxdaError(
+    "E_OUTPUT",
+    `the output is ${size} of JSON, over the ${maxBytes}-byte limit (the platform's response cap); return less, or raise maxOutputBytes`,
+    {
+      context: { ...context, maxBytes },
+    },
+  );
 }
 
 const OUTPUT: JsonSubject = {
   code: "E_OUTPUT",
   tooLarge: (what, maxBytes) => {
-    throw new CxdaError("E_OUTPUT", `the output holds ${what}, over the ${maxBytes}-byte limit of JSON (the platform's response cap); return less, or raise maxOutputBytes`, {
-      context: { maxBytes },
-    });
+    throw new CxdaError(
+      "E_OUTPUT",
+      `the output holds ${what}, over the ${maxBytes}-byte limit of JSON (the platform's response cap); return less, or raise maxOutputBytes`,
+      {
+        context: { maxBytes },
+      },
+    );
   },
   whole: "the transform returned",
   part: (at) => `output ${at} is`,
@@ -173,13 +181,19 @@ const MAX_DATA_BYTES = 16 * 1024 * 1024;
  * assertJsonData({ since: new Date() }, "vars"); // E_CASE: vars /since is a Date; …
  */
 export function assertJsonData(value: unknown, name: string): void {
-  walkJson(value, {
-    code: "E_CASE",
-    tooLarge: (what, maxBytes) => {
-      throw new CxdaError("E_CASE", `${name} are more than ${maxBytes} bytes of JSON (${what}); pass large data in the trigger, not in ${name}`, { context: { maxBytes } });
+  walkJson(
+    value,
+    {
+      code: "E_CASE",
+      tooLarge: (what, maxBytes) => {
+        throw new CxdaError("E_CASE", `${name} are more than ${maxBytes} bytes of JSON (${what}); pass large data in the trigger, not in ${name}`, {
+          context: { maxBytes },
+        });
+      },
+      whole: `${name} is`,
+      part: (at) => `${name} ${at} is`,
+      rule: `${name} reach the transform as JSON data (objects, arrays, strings, finite numbers, booleans, null): write a date as an ISO string`,
     },
-    whole: `${name} is`,
-    part: (at) => `${name} ${at} is`,
-    rule: `${name} reach the transform as JSON data (objects, arrays, strings, finite numbers, booleans, null): write a date as an ISO string`,
-  }, MAX_DATA_BYTES);
+    MAX_DATA_BYTES,
+  );
 }

@@ -44,11 +44,62 @@ const NETWORK_DOORS: Record<string, { functions: string[]; prototypes?: Record<s
   http2: { functions: ["connect", "createServer", "createSecureServer"] },
   dgram: { functions: ["createSocket"], prototypes: { Socket: ["bind", "send", "sendto", "connect"] } },
   dns: {
-    functions: ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"],
-    prototypes: { Resolver: ["resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"] },
+    functions: [
+      "lookup",
+      "lookupService",
+      "resolve",
+      "resolve4",
+      "resolve6",
+      "resolveAny",
+      "resolveCaa",
+      "resolveCname",
+      "resolveMx",
+      "resolveNaptr",
+      "resolveNs",
+      "resolvePtr",
+      "resolveSoa",
+      "resolveSrv",
+      "resolveTxt",
+      "reverse",
+    ],
+    prototypes: {
+      Resolver: [
+        "resolve",
+        "resolve4",
+        "resolve6",
+        "resolveAny",
+        "resolveCaa",
+        "resolveCname",
+        "resolveMx",
+        "resolveNaptr",
+        "resolveNs",
+        "resolvePtr",
+        "resolveSoa",
+        "resolveSrv",
+        "resolveTxt",
+        "reverse",
+      ],
+    },
   },
   "dns/promises": {
-    functions: ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"],
+    functions: [
+      "lookup",
+      "lookupService",
+      "resolve",
+      "resolve4",
+      "resolve6",
+      "resolveAny",
+      "resolveCaa",
+      "resolveCname",
+      "resolveMx",
+      "resolveNaptr",
+      "resolveNs",
+      "resolvePtr",
+      "resolveSoa",
+      "resolveSrv",
+      "resolveTxt",
+      "reverse",
+    ],
   },
 };
 
@@ -64,10 +115,13 @@ function closeNetwork(): void {
   }
   const dns = require("node:dns") as { promises?: Record<string, unknown> };
   const lookups = NETWORK_DOORS["dns/promises"]!.functions;
-  if (dns.promises !== undefined) for (const fn of lookups) if (typeof dns.promises[fn] === "function") seal(dns.promises, fn, refuse(`dns.promises.${fn}`, NETWORK_WHY));
+  if (dns.promises !== undefined)
+    for (const fn of lookups) if (typeof dns.promises[fn] === "function") seal(dns.promises, fn, refuse(`dns.promises.${fn}`, NETWORK_WHY));
   // The promise API has a Resolver class of its own, as does dns/promises (the same object, sealed once).
   const promiseResolver = (dns.promises?.Resolver as { prototype?: Record<string, unknown> } | undefined)?.prototype;
-  if (promiseResolver !== undefined) for (const fn of lookups) if (typeof promiseResolver[fn] === "function") seal(promiseResolver, fn, refuse(`dns.promises.Resolver#${fn}`, NETWORK_WHY));
+  if (promiseResolver !== undefined)
+    for (const fn of lookups)
+      if (typeof promiseResolver[fn] === "function") seal(promiseResolver, fn, refuse(`dns.promises.Resolver#${fn}`, NETWORK_WHY));
   for (const name of ["fetch", "WebSocket", "EventSource"]) if (name in globalThis) seal(globalThis, name, refuse(name, NETWORK_WHY));
 }
 
@@ -81,18 +135,30 @@ function closeProcessDoors(): void {
   seal(threads, "workerData", null);
   // Module hooks run on a thread of their own, which these guards never reach.
   const modules = require("node:module") as Record<string, unknown>;
-  for (const name of ["register", "registerHooks"]) if (typeof modules[name] === "function") seal(modules, name, refuse(`module.${name}`, THREAD_WHY));
+  for (const name of ["register", "registerHooks"])
+    if (typeof modules[name] === "function") seal(modules, name, refuse(`module.${name}`, THREAD_WHY));
   const cluster = require("node:cluster") as Record<string, unknown>;
   seal(cluster, "fork", refuse("cluster.fork", THREAD_WHY));
   process.exit = refuse("process.exit()", EXIT_WHY) as typeof process.exit;
   process.abort = refuse("process.abort()", EXIT_WHY) as typeof process.abort;
   process.kill = refuse("process.kill()", EXIT_WHY) as typeof process.kill;
   process.chdir = refuse("process.chdir()", "the working directory is shared with the harness");
-  for (const name of ["binding", "_linkedBinding", "dlopen", "reallyExit", "_kill", "_debugProcess", "_debugEnd", "_startProfilerIdleNotifier", "_stopProfilerIdleNotifier"]) {
+  for (const name of [
+    "binding",
+    "_linkedBinding",
+    "dlopen",
+    "reallyExit",
+    "_kill",
+    "_debugProcess",
+    "_debugEnd",
+    "_startProfilerIdleNotifier",
+    "_stopProfilerIdleNotifier",
+  ]) {
     if (name in process) seal(process, name, refuse(`process.${name}()`, NATIVE_WHY));
   }
   // Their answer includes the harness's message port.
-  for (const name of ["_getActiveHandles", "_getActiveRequests"]) if (name in process) seal(process, name, refuse(`process.${name}()`, "the harness's handles are not a transform's"));
+  for (const name of ["_getActiveHandles", "_getActiveRequests"])
+    if (name in process) seal(process, name, refuse(`process.${name}()`, "the harness's handles are not a transform's"));
 }
 
 const DESCRIPTOR_WHY =
@@ -133,11 +199,29 @@ function guardDescriptors(): void {
       return real.apply(this, args);
     });
   };
-  for (const name of ["write", "writeSync", "writev", "writevSync", "ftruncate", "ftruncateSync", "fsync", "fsyncSync", "fdatasync", "fdatasyncSync", "read", "readSync", "readv", "readvSync", "close", "closeSync"]) {
+  for (const name of [
+    "write",
+    "writeSync",
+    "writev",
+    "writevSync",
+    "ftruncate",
+    "ftruncateSync",
+    "fsync",
+    "fsyncSync",
+    "fdatasync",
+    "fdatasyncSync",
+    "read",
+    "readSync",
+    "readv",
+    "readvSync",
+    "close",
+    "closeSync",
+  ]) {
     byDescriptor(name, (args) => args[0]);
   }
   // A number in place of the path is a descriptor: these write through it without calling fs.write.
-  for (const name of ["writeFile", "writeFileSync", "appendFile", "appendFileSync", "readFile", "readFileSync"]) byDescriptor(name, (args) => args[0]);
+  for (const name of ["writeFile", "writeFileSync", "appendFile", "appendFileSync", "readFile", "readFileSync"])
+    byDescriptor(name, (args) => args[0]);
   // A socket made on a descriptor (new net.Socket({ fd: 3 })) writes through its handle: not on the harness's.
   const net = require("node:net") as { Socket: { prototype: Record<string, unknown> } };
   for (const method of ["_writeGeneric", "_writev", "_read"]) {
@@ -242,11 +326,53 @@ interface Intrinsics {
 /** The objects every case shares: the global object, the constructors, their prototypes and namespaces. */
 function sharedObjects(): object[] {
   const named = [
-    "Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Date", "RegExp", "Error", "TypeError",
-    "RangeError", "SyntaxError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "SharedArrayBuffer", "DataView",
-    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array",
-    "Float64Array", "BigInt64Array", "BigUint64Array", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "Buffer",
-    "AbortController", "AbortSignal", "EventTarget", "Event", "Headers", "Request", "Response", "Blob", "Performance",
+    "Object",
+    "Function",
+    "Array",
+    "String",
+    "Number",
+    "Boolean",
+    "Symbol",
+    "BigInt",
+    "Date",
+    "RegExp",
+    "Error",
+    "TypeError",
+    "RangeError",
+    "SyntaxError",
+    "Promise",
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "URL",
+    "URLSearchParams",
+    "TextEncoder",
+    "TextDecoder",
+    "Buffer",
+    "AbortController",
+    "AbortSignal",
+    "EventTarget",
+    "Event",
+    "Headers",
+    "Request",
+    "Response",
+    "Blob",
+    "Performance",
   ];
   const objects: object[] = [globalThis, JSON, Math, Reflect, Atomics, Intl, console, performance];
   for (const name of named) {
@@ -254,7 +380,12 @@ function sharedObjects(): object[] {
     if (typeof value === "function") objects.push(value, value.prototype as object);
   }
   const typedArray = Object.getPrototypeOf(Uint8Array) as { prototype: object };
-  objects.push(typedArray, typedArray.prototype, Object.getPrototypeOf([][Symbol.iterator]()) as object, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object);
+  objects.push(
+    typedArray,
+    typedArray.prototype,
+    Object.getPrototypeOf([][Symbol.iterator]()) as object,
+    Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
+  );
   const webCrypto = (globalThis as { crypto?: object }).crypto;
   if (webCrypto !== undefined) objects.push(webCrypto, Object.getPrototypeOf(webCrypto) as object);
   return objects.filter((object) => object !== undefined && object !== null);
@@ -293,12 +424,19 @@ function sharedModules(): object[] {
 function compileCheck(keys: PropertyKey[]): Intrinsics["check"] {
   const symbols: symbol[] = [];
   const lines = keys.map((key, i) => {
-    const read = typeof key === "symbol" ? `o[${i}][s[${symbols.push(key) - 1}]]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `o[${i}].${key}` : `o[${i}][${JSON.stringify(key)}]`;
+    const read =
+      typeof key === "symbol"
+        ? `o[${i}][s[${symbols.push(key) - 1}]]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `o[${i}].${key}`
+          : `o[${i}][${JSON.stringify(key)}]`;
     // NaN is the one value not equal to itself.
     return `if ((x = ${read}) !== v[${i}] && (x === x || v[${i}] === v[${i}])) return ${i};`;
   });
   // The harness's own code, generated once from the names it recorded, before any transform loads.
-  const build = new Function("s", `return function check(o, v) { let x; ${lines.join("\n")} return -1; };`) as (symbols: symbol[]) => Intrinsics["check"];
+  const build = new Function("s", `return function check(o, v) { let x; ${lines.join("\n")} return -1; };`) as (
+    symbols: symbol[],
+  ) => Intrinsics["check"];
   return build(symbols);
 }
 
@@ -376,7 +514,8 @@ export function restoreIntrinsics(): boolean {
   }
   for (let i = 0; i < owners.length; i++) {
     const owner = owners[i] as Record<PropertyKey, unknown>;
-    if (!Object.is(owner[keys[i]!], values[i]) && !Reflect.set(owner, keys[i]!, values[i])) Reflect.defineProperty(owner, keys[i]!, { value: values[i], writable: true });
+    if (!Object.is(owner[keys[i]!], values[i]) && !Reflect.set(owner, keys[i]!, values[i]))
+      Reflect.defineProperty(owner, keys[i]!, { value: values[i], writable: true });
   }
   return changedIntrinsic() === undefined;
 }

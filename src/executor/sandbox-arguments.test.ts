@@ -43,7 +43,14 @@ describe("sandboxArguments", () => {
   it("leaves out credential files at any of the first levels, .git, and links that lead out of the folder", () => {
     const project = join(root, "project");
     const granted = readable(project);
-    expect(granted).toEqual(expect.arrayContaining([join(project, "transform.ts"), `${join(project, "cases")}/*`, join(project, "config", "settings.json"), `${join(project, "cases-link")}/*`]));
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        join(project, "transform.ts"),
+        `${join(project, "cases")}/*`,
+        join(project, "config", "settings.json"),
+        `${join(project, "cases-link")}/*`,
+      ]),
+    );
     for (const hidden of [".env", ".envrc", ".git", "notes.txt", join("config", ".env")]) {
       expect(granted.some((path) => path === join(project, hidden) || path.startsWith(`${join(project, hidden)}/`))).toBe(false);
     }

@@ -32,7 +32,8 @@ export interface SandboxArgumentOptions {
  * opened entry by entry, leaving them out: an action folder at a project's root must not make its `.env`, `.envrc` or
  * `.git` (whose config may carry a token in a remote's URL) readable.
  */
-const SECRET_FILE = /^(\.env(\..*)?|\.envrc|\.npmrc|\.netrc|\.git-credentials|\.pgpass|\.git|\.ssh|\.aws|\.docker|credentials(\.json)?|id_(rsa|ed25519|ecdsa|dsa))$/i;
+const SECRET_FILE =
+  /^(\.env(\..*)?|\.envrc|\.npmrc|\.netrc|\.git-credentials|\.pgpass|\.git|\.ssh|\.aws|\.docker|credentials(\.json)?|id_(rsa|ed25519|ecdsa|dsa))$/i;
 
 /** How deep under a readable folder credential files are looked for (node_modules is not searched). */
 const SECRET_DEPTH = 4;
@@ -118,7 +119,11 @@ function grantReadable(path: string, depth = SECRET_DEPTH, top?: string): string
   }
   return entries
     .filter((entry) => !leftOut(path, entry, real))
-    .flatMap((entry) => (entry.isDirectory() && entry.name !== "node_modules" && depth > 1 ? grantReadable(join(path, entry.name), depth - 1, real) : grant(join(path, entry.name), false)));
+    .flatMap((entry) =>
+      entry.isDirectory() && entry.name !== "node_modules" && depth > 1
+        ? grantReadable(join(path, entry.name), depth - 1, real)
+        : grant(join(path, entry.name), false),
+    );
 }
 
 /**

@@ -72,7 +72,27 @@ function openGuard(key: string, name: string, why: string): string {
 }
 
 function fsPromisesOverrides(why: string): string {
-  const names = ["writeFile", "appendFile", "mkdir", "mkdtemp", "rm", "rmdir", "unlink", "rename", "copyFile", "cp", "symlink", "link", "truncate", "chmod", "lchmod", "chown", "lchown", "utimes", "lutimes"];
+  const names = [
+    "writeFile",
+    "appendFile",
+    "mkdir",
+    "mkdtemp",
+    "rm",
+    "rmdir",
+    "unlink",
+    "rename",
+    "copyFile",
+    "cp",
+    "symlink",
+    "link",
+    "truncate",
+    "chmod",
+    "lchmod",
+    "chown",
+    "lchown",
+    "utimes",
+    "lutimes",
+  ];
   return `{ ${names.map((n) => `${n}: __cxdaRefuse("fs.promises.${n}", ${JSON.stringify(why)})`).join(", ")} }`;
 }
 

@@ -67,7 +67,9 @@ function begin(start: HostStart): void {
       return;
     }
     if (phase === WORKER_PHASE.loading && elapsed > start.loadTimeoutMs) {
-      fault("E_TIMEOUT", `the transform module did not finish loading within ${start.loadTimeoutMs} ms (top-level code that never ends?)`, { loading: true });
+      fault("E_TIMEOUT", `the transform module did not finish loading within ${start.loadTimeoutMs} ms (top-level code that never ends?)`, {
+        loading: true,
+      });
       return;
     }
     if (baseline > 0 && phase !== WORKER_PHASE.idle) {
@@ -75,7 +77,10 @@ function begin(start: HostStart): void {
       // WebAssembly memory, native allocations. Both count against the same --memory.
       const grown = process.memoryUsage.rss() - baseline;
       if (grown > limitBytes) {
-        fault("E_MEMORY", `the transform ran out of memory: its worker grew by ${Math.round(grown / MB)} MB, over the ${start.memoryMb} MB limit (heap and buffers together); look for unbounded growth, or raise the limit (--memory)`);
+        fault(
+          "E_MEMORY",
+          `the transform ran out of memory: its worker grew by ${Math.round(grown / MB)} MB, over the ${start.memoryMb} MB limit (heap and buffers together); look for unbounded growth, or raise the limit (--memory)`,
+        );
       }
     }
   };
@@ -93,7 +98,10 @@ function begin(start: HostStart): void {
   });
   worker.on("error", (error: Error & { code?: string }) => {
     if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
-      fault("E_MEMORY", `the transform ran out of memory (heap limit ${start.memoryMb} MB); look for unbounded growth, or raise the limit (--memory)`);
+      fault(
+        "E_MEMORY",
+        `the transform ran out of memory (heap limit ${start.memoryMb} MB); look for unbounded growth, or raise the limit (--memory)`,
+      );
     } else {
       fault("E_SANDBOX", `the worker running the transform failed: ${error.message}`);
     }

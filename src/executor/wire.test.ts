@@ -28,7 +28,13 @@ import {
 const shared = { tier: "gold" };
 const prepared: PreparedCase = { name: "given", trigger: { contact: { id: "c-1" } }, vars: shared, now: 1_000, expect: { output: { ok: true } } };
 const generated: GeneratedCase = { name: "generated", generate: { seed: "ci", index: 41 }, vars: shared, expect: {} };
-const changed: ChangedCase = { name: "changed", source: "cases/a.json#2", changes: { set: { "contact.id": "c-2" }, unset: ["interaction"] }, vars: { tier: "silver" }, expect: {} };
+const changed: ChangedCase = {
+  name: "changed",
+  source: "cases/a.json#2",
+  changes: { set: { "contact.id": "c-2" }, unset: ["interaction"] },
+  vars: { tier: "silver" },
+  expect: {},
+};
 
 describe("batches", () => {
   it("round-trips every kind of case, with its vars, expectations and clock", () => {
@@ -117,7 +123,11 @@ describe("timings", () => {
 
 describe("results", () => {
   const timings = new Float64Array(3 * TIMING_SLOTS);
-  const wires: WireResult[] = [0, { output: { ok: 1 }, logs: [{ level: "log", message: "hi", atMs: 0 }] }, { result: { status: "fail", issues: [], failures: [], logs: [], steps: [], durationMs: 2 } }];
+  const wires: WireResult[] = [
+    0,
+    { output: { ok: 1 }, logs: [{ level: "log", message: "hi", atMs: 0 }] },
+    { result: { status: "fail", issues: [], failures: [], logs: [], steps: [], durationMs: 2 } },
+  ];
 
   it("takes the batch's end with its last result, or alone after it", () => {
     expect(decodeResults({ ...encodeResults(7, 3, wires, timings), done: {} }, 3, 6)).toEqual(wires);
@@ -140,8 +150,18 @@ describe("results", () => {
     ["text that is not JSON", (m) => ({ ...m, json: "[0," }), 3, 10],
     ["too few timings", (m) => ({ ...m, timings: new Float64Array(TIMING_SLOTS) }), 3, 10],
     ["a result without its fields", (m) => ({ ...m, json: '[{"result":{"status":"pass"}}]' }), 3, 10],
-    ["a status that does not exist", (m) => ({ ...m, json: '[{"result":{"status":"won","issues":[],"failures":[],"logs":[],"steps":[],"durationMs":1}}]' }), 3, 10],
-    ["a timing that is not a number (regression: NaN durations hung the run)", (m) => ({ ...m, timings: new Float64Array(3 * TIMING_SLOTS).fill(Number.NaN) }), 3, 10],
+    [
+      "a status that does not exist",
+      (m) => ({ ...m, json: '[{"result":{"status":"won","issues":[],"failures":[],"logs":[],"steps":[],"durationMs":1}}]' }),
+      3,
+      10,
+    ],
+    [
+      "a timing that is not a number (regression: NaN durations hung the run)",
+      (m) => ({ ...m, timings: new Float64Array(3 * TIMING_SLOTS).fill(Number.NaN) }),
+      3,
+      10,
+    ],
     ["the batch's end before its last result", (m) => ({ ...m, done: {} }), 3, 10],
   ])("refuses %s", (_name, change, next, length) => {
     expect(decodeResults(change(encodeResults(7, 3, wires, timings)), next, length)).toBeUndefined();
@@ -160,4 +180,3 @@ describe("worker state", () => {
     expect(read.since).toBeGreaterThanOrEqual(5_000);
   });
 });
-

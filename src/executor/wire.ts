@@ -152,13 +152,21 @@ function encodeTrigger(poolCase: PoolCase): [kind: number, json: string] {
 }
 
 /** Reads a batch {@link BatchEncoder.encode} wrote; `prepare` is applied once to each distinct variables object. */
-export function decodeBatch(text: string, prepare: (vars: Record<string, unknown>) => Readonly<Record<string, unknown>> = (vars) => vars): DecodedCase[] {
+export function decodeBatch(
+  text: string,
+  prepare: (vars: Record<string, unknown>) => Readonly<Record<string, unknown>> = (vars) => vars,
+): DecodedCase[] {
   const batch = JSON.parse(text) as WireBatch;
   const vars = batch.vars.map(prepare);
   const cases: DecodedCase[] = new Array<DecodedCase>(batch.triggers.length);
   for (let index = 0; index < cases.length; index++) {
     const at = index * 4;
-    cases[index] = { trigger: decodeTrigger(batch.meta[at]!, batch.triggers[index]), vars: vars[batch.meta[at + 1]!]!, expect: batch.expects[batch.meta[at + 2]!]!, now: batch.meta[at + 3]! };
+    cases[index] = {
+      trigger: decodeTrigger(batch.meta[at]!, batch.triggers[index]),
+      vars: vars[batch.meta[at + 1]!]!,
+      expect: batch.expects[batch.meta[at + 2]!]!,
+      now: batch.meta[at + 3]!,
+    };
   }
   return cases;
 }
@@ -174,7 +182,13 @@ function decodeTrigger(kind: number, entry: unknown): TriggerSpec {
       return { kind: "generated", ref: { seed, index } };
     }
     default: {
-      const [where, set, unset, payload, seeded] = entry as [string, Record<string, unknown> | 0, string[] | 0, Record<string, unknown> | 0, [string, string | number] | 0];
+      const [where, set, unset, payload, seeded] = entry as [
+        string,
+        Record<string, unknown> | 0,
+        string[] | 0,
+        Record<string, unknown> | 0,
+        [string, string | number] | 0,
+      ];
       return {
         kind: "changed",
         where,
@@ -195,7 +209,11 @@ function decodeTrigger(kind: number, entry: unknown): TriggerSpec {
  */
 export function triggerOf(spec: Exclude<TriggerSpec, { kind: "generated" }>, base: Record<string, unknown> | undefined, actionId: string): unknown {
   if (spec.kind === "given") return spec.trigger;
-  const from = spec.payload ?? (spec.seeded === undefined ? base : (createPayload({}, { seed: spec.seeded.name, now: spec.seeded.now, dataActionId: actionId }) as Record<string, unknown>));
+  const from =
+    spec.payload ??
+    (spec.seeded === undefined
+      ? base
+      : (createPayload({}, { seed: spec.seeded.name, now: spec.seeded.now, dataActionId: actionId }) as Record<string, unknown>));
   if (from === undefined) throw new CxdaError("E_CASE", `${spec.where}: the case has no payload and the action no trigger.json to start from`);
   return applyCaseChanges(from, { set: spec.set, unset: spec.unset }, spec.where);
 }
@@ -289,7 +307,9 @@ export type WireResult = 0 | { output?: unknown; logs?: WorkerCaseResult["logs"]
  * is no longer to be trusted).
  */
 export function encodeResults(batchId: number, start: number, wires: WireResult[], timings: Float64Array, structured = false): ResultsMessage {
-  return structured ? { type: "results", batchId, start, json: "", wire: wires, timings } : { type: "results", batchId, start, json: JSON.stringify(wires), timings };
+  return structured
+    ? { type: "results", batchId, start, json: "", wire: wires, timings }
+    : { type: "results", batchId, start, json: JSON.stringify(wires), timings };
 }
 
 /**
@@ -334,7 +354,14 @@ function wellFormed(wire: unknown): boolean {
 /** A case's whole result from what crossed, its timing row starting at `at`. */
 export function resultOf(wire: WireResult, timings: Float64Array, at: number): WorkerCaseResult {
   if (wire !== 0 && "result" in wire) return wire.result;
-  const result: WorkerCaseResult = { status: "pass", issues: [], failures: [], logs: [], steps: timedSteps(timings, at, PLAIN_PASS), durationMs: timedDuration(timings, at) };
+  const result: WorkerCaseResult = {
+    status: "pass",
+    issues: [],
+    failures: [],
+    logs: [],
+    steps: timedSteps(timings, at, PLAIN_PASS),
+    durationMs: timedDuration(timings, at),
+  };
   if (wire !== 0) {
     if (wire.output !== undefined) result.output = wire.output;
     if (wire.logs !== undefined) result.logs = wire.logs;

@@ -16,8 +16,35 @@ import { toJsonOutput } from "./json-output.js";
 import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, restoreIntrinsics, trackTimers } from "./runtime-guards.js";
 import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
 import type { Session } from "node:inspector/promises";
-import type { BatchInstrumentation, BatchMessage, InstrumentOptions, ResultDetail, ResultsMessage, WorkerAction, WorkerCaseResult, WorkerMessage, WorkerStartData } from "./protocol.js";
-import { PLAIN_PASS, STEP, TIMING_SLOTS, WORKER_PHASE, clearTimings, decodeBatch, encodeResults, markBatch, markPhase, recordDuration, recordStep, roundMs, stepDuration, timedDuration, timedSteps, triggerOf } from "./wire.js";
+import type {
+  BatchInstrumentation,
+  BatchMessage,
+  InstrumentOptions,
+  ResultDetail,
+  ResultsMessage,
+  WorkerAction,
+  WorkerCaseResult,
+  WorkerMessage,
+  WorkerStartData,
+} from "./protocol.js";
+import {
+  PLAIN_PASS,
+  STEP,
+  TIMING_SLOTS,
+  WORKER_PHASE,
+  clearTimings,
+  decodeBatch,
+  encodeResults,
+  markBatch,
+  markPhase,
+  recordDuration,
+  recordStep,
+  roundMs,
+  stepDuration,
+  timedDuration,
+  timedSteps,
+  triggerOf,
+} from "./wire.js";
 import type { DecodedCase, StepOutcomes, WireResult } from "./wire.js";
 
 type TransformFn = (trigger: unknown, ctx: unknown) => unknown;
@@ -78,9 +105,15 @@ function capture(level: LogEntry["level"]) {
     // Each line costs something, however short: 600,000 empty lines are a flood too.
     loggedChars += size + LOG_LINE_OVERHEAD;
     if (size > start.maxLogBytes) {
-      logFault = { code: "E_LOG", message: `the transform logged a line of ${size} characters, over the ${start.maxLogBytes}-byte limit of one log line; log less (a summary, not the whole value), or raise maxLogBytes` };
+      logFault = {
+        code: "E_LOG",
+        message: `the transform logged a line of ${size} characters, over the ${start.maxLogBytes}-byte limit of one log line; log less (a summary, not the whole value), or raise maxLogBytes`,
+      };
     } else if (loggedChars > start.maxLogBytes * LOG_LINES_BUDGET) {
-      logFault = { code: "E_LOG", message: `the transform logged more than ${start.maxLogBytes * LOG_LINES_BUDGET} characters in one case (${currentLogs.length + 1} lines); log less, or raise maxLogBytes` };
+      logFault = {
+        code: "E_LOG",
+        message: `the transform logged more than ${start.maxLogBytes * LOG_LINES_BUDGET} characters in one case (${currentLogs.length + 1} lines); log less, or raise maxLogBytes`,
+      };
     } else {
       currentLogs.push(primitive ? { level, args, message: undefined, atMs } : { level, args: undefined, message, atMs });
     }
@@ -109,7 +142,12 @@ function captureStdio(): void {
   const into = (level: LogEntry["level"]) => {
     const log = capture(level);
     return (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
-      const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : String(chunk);
+      const text =
+        typeof chunk === "string"
+          ? chunk
+          : chunk instanceof Uint8Array
+            ? Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+            : String(chunk);
       log(text.endsWith("\n") ? text.slice(0, -1) : text);
       const done = typeof encoding === "function" ? encoding : callback;
       if (typeof done === "function") queueMicrotask(() => (done as () => void)());
@@ -178,7 +216,8 @@ process.on("unhandledRejection", (reason, promise) => {
   const owner = promiseOwner.get(promise);
   // A case waits for its own promises' rejections before it ends (see settleLeftovers); one that comes later belongs
   // to a case that has ended, and is noted as such, never counted as the running case's.
-  if (owner !== undefined && owner !== caseSeq) capture("warn")(`a promise left by an earlier case in this worker rejected after that case ended: ${cut(describeThrown(reason))}`);
+  if (owner !== undefined && owner !== caseSeq)
+    capture("warn")(`a promise left by an earlier case in this worker rejected after that case ended: ${cut(describeThrown(reason))}`);
   else capture("error")(`unhandled promise rejection in the transform: ${cut(describeThrown(reason))}`);
 });
 process.on("uncaughtException", (error) => capture("error")(`uncaught exception in the transform: ${cut(describeThrown(error))}`));
@@ -197,7 +236,9 @@ function cleanStack(stack: string | undefined): string | undefined {
   const cwd = process.cwd();
   const lines = stack.split("\n");
   const kept = lines.filter((line, index) => index === 0 || (!line.includes("worker-entry") && !line.includes("node:internal")));
-  return kept.map((line) => line.replace(/(file:\/\/)?(\/[^\s():]+)/g, (_m, _scheme, file: string) => (file.startsWith(cwd) ? relative(cwd, file) : file))).join("\n");
+  return kept
+    .map((line) => line.replace(/(file:\/\/)?(\/[^\s():]+)/g, (_m, _scheme, file: string) => (file.startsWith(cwd) ? relative(cwd, file) : file)))
+    .join("\n");
 }
 
 /** A transform ready to call, or why it cannot be. */
@@ -269,7 +310,8 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
   const withStack = (value: { code: string; message: string; ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === "E_SANDBOX") return withStack({ code: "E_SANDBOX", message, ownThrow: false });
-  if (code === "ERR_ACCESS_DENIED" || code === "ERR_DLOPEN_DISABLED") return withStack({ code: "E_SANDBOX", message: refusal(error as PermissionError), ownThrow: false });
+  if (code === "ERR_ACCESS_DENIED" || code === "ERR_DLOPEN_DISABLED")
+    return withStack({ code: "E_SANDBOX", message: refusal(error as PermissionError), ownThrow: false });
   const mutation = error instanceof TypeError ? MUTATION.exec(error.message) : null;
   if (mutation !== null) {
     const property = mutation[2] ?? mutation[3] ?? mutation[4] ?? "?";
@@ -280,7 +322,11 @@ function classifyThrow(error: unknown): { code: string; message: string; stack?:
     });
   }
   if (error instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|WebAssembly.Memory/.test(error.message)) {
-    return withStack({ code: "E_MEMORY", message: `the transform ran out of memory: ${message}; memory outside the heap (ArrayBuffers, Buffers) counts against --memory (${start.memoryMb} MB)`, ownThrow: false });
+    return withStack({
+      code: "E_MEMORY",
+      message: `the transform ran out of memory: ${message}; memory outside the heap (ArrayBuffers, Buffers) counts against --memory (${start.memoryMb} MB)`,
+      ownThrow: false,
+    });
   }
   if (error instanceof RangeError && /call stack/.test(error.message)) {
     return withStack({ code: "E_TRANSFORM", message: `the transform overflowed the stack (unbounded recursion?): ${message}`, ownThrow: true });
@@ -394,7 +440,10 @@ const MEMORY_CHECK_AFTER_MS = 0.02;
 /** What a case left behind that makes it an error (and, for some, the worker unfit for the next case). */
 function aftermath(executeMs: number): { code: string; message: string } | undefined {
   const timersLeft = endCaseTimers();
-  if (timersLeft > 0) capture("warn")(`the transform left ${timersLeft} timer(s) running when it returned; they were cleared, since nothing after a case may run into the next`);
+  if (timersLeft > 0)
+    capture("warn")(
+      `the transform left ${timersLeft} timer(s) running when it returned; they were cleared, since nothing after a case may run into the next`,
+    );
   if (logFault !== undefined) return logFault;
   const changed = checkEachCase ? changedIntrinsic() : undefined;
   if (changed !== undefined) {
@@ -425,7 +474,14 @@ function aftermath(executeMs: number): { code: string; message: string } | undef
  * transform returns a plain value (and whose trigger is given, not generated) completes without a promise: most cases
  * cost no turn of the microtask queue.
  */
-function runCase(entry: ActionEntry, input: DecodedCase, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
+function runCase(
+  entry: ActionEntry,
+  input: DecodedCase,
+  transform: LoadedTransform,
+  timings: Float64Array,
+  at: number,
+  detail: ResultDetail,
+): WireResult | Promise<WireResult> {
   currentLogs = [];
   loggedChars = 0;
   logFault = undefined;
@@ -435,7 +491,15 @@ function runCase(entry: ActionEntry, input: DecodedCase, transform: LoadedTransf
   return triggerSource(entry).then((source) => startCase(entry, input, source(spec.ref), transform, timings, at, detail));
 }
 
-function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, transform: LoadedTransform, timings: Float64Array, at: number, detail: ResultDetail): WireResult | Promise<WireResult> {
+function startCase(
+  entry: ActionEntry,
+  input: DecodedCase,
+  given: unknown,
+  transform: LoadedTransform,
+  timings: Float64Array,
+  at: number,
+  detail: ResultDetail,
+): WireResult | Promise<WireResult> {
   const { action } = entry;
   const { vars } = input;
   // Frozen before validation, not just before the transform: validating the frozen objects is a little faster (the
@@ -511,10 +575,22 @@ function startCase(entry: ActionEntry, input: DecodedCase, given: unknown, trans
     }
     const expectedThrow = thrown !== undefined && input.expect.throws !== undefined;
     const status: WorkerCaseResult["status"] = error !== undefined && !expectedThrow ? "error" : failures.length > 0 ? "fail" : "pass";
-    const steps = timedSteps(timings, at, [[inputIssues.length === 0, { issues: inputIssues.length }], executeOutcome, outputOutcome, [failures.length === 0, { failures: failures.length }]]);
+    const steps = timedSteps(timings, at, [
+      [inputIssues.length === 0, { issues: inputIssues.length }],
+      executeOutcome,
+      outputOutcome,
+      [failures.length === 0, { failures: failures.length }],
+    ]);
     // A thrown message can reach the failures too (a throws expectation that did not match), so a throw counts as text.
     const secrets = currentLogs.length > 0 || error !== undefined || thrown !== undefined ? secretValues(trigger, vars) : [];
-    const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: finishLogs(currentLogs, secrets), steps, durationMs: timedDuration(timings, at) };
+    const result: WorkerCaseResult = {
+      status,
+      issues,
+      failures: scrubFailures(failures, secrets),
+      logs: finishLogs(currentLogs, secrets),
+      steps,
+      durationMs: timedDuration(timings, at),
+    };
     if (output !== undefined) result.output = output;
     if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
     // A generated trigger exists only here: a case that did not pass brings it back, to be shown or saved.
@@ -683,9 +759,15 @@ function pendingWork(): number {
 function harnessFault(fault: unknown, input: DecodedCase): { code: string; message: string } {
   if (fault instanceof RangeError && /call stack/.test(fault.message)) {
     const where = input.trigger.kind === "changed" ? `${input.trigger.where}: ` : "";
-    return { code: "E_CASE", message: `${where}the case's trigger is nested too deeply to be frozen for the transform (${fault.message}); keep it within 256 levels` };
+    return {
+      code: "E_CASE",
+      message: `${where}the case's trigger is nested too deeply to be frozen for the transform (${fault.message}); keep it within 256 levels`,
+    };
   }
-  const code = typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string" ? (fault as { code: string }).code : "E_SANDBOX";
+  const code =
+    typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string"
+      ? (fault as { code: string }).code
+      : "E_SANDBOX";
   return { code, message: describeThrown(fault) };
 }
 
@@ -727,7 +809,17 @@ async function runBatch(message: BatchMessage): Promise<void> {
         const { code, message: said } = harnessFault(fault, input);
         const secrets = secretValues(input.trigger.kind === "given" ? input.trigger.trigger : undefined, input.vars);
         clearTimings(outbox.buffer, at);
-        result = { result: { status: "error", issues: [], failures: [], logs: finishLogs(currentLogs, secrets), steps: [], durationMs: 0, error: scrubError({ code, message: said }, secrets) } };
+        result = {
+          result: {
+            status: "error",
+            issues: [],
+            failures: [],
+            logs: finishLogs(currentLogs, secrets),
+            steps: [],
+            durationMs: 0,
+            error: scrubError({ code, message: said }, secrets),
+          },
+        };
       }
       outbox.add(index, result);
       if (polluted) return RETIRED;
@@ -854,10 +946,12 @@ recordIntrinsics();
 // Everything above has loaded: the pool may now prefer this worker to one still starting.
 port.postMessage({ type: "ready" } satisfies WorkerMessage);
 port.on("message", (message: BatchMessage) => {
-  running = running.then(() => runBatch(message)).catch((fault: unknown) => {
-    // A fault of the harness itself, outside any case: the pool sees the worker exit, blames the case it was on and
-    // reruns the rest on a fresh worker.
-    process.stderr.write(`cxda worker: ${describeThrown(fault)}\n`);
-    exitWorker(70);
-  });
+  running = running
+    .then(() => runBatch(message))
+    .catch((fault: unknown) => {
+      // A fault of the harness itself, outside any case: the pool sees the worker exit, blames the case it was on and
+      // reruns the rest on a fresh worker.
+      process.stderr.write(`cxda worker: ${describeThrown(fault)}\n`);
+      exitWorker(70);
+    });
 });

@@ -8,7 +8,18 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { CxdaError } from "../core/errors.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
-import type { BatchInstrumentation, BatchMessage, HostFault, HostMessage, HostStart, InstrumentOptions, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "./protocol.js";
+import type {
+  BatchInstrumentation,
+  BatchMessage,
+  HostFault,
+  HostMessage,
+  HostStart,
+  InstrumentOptions,
+  PoolCase,
+  ResultDetail,
+  WorkerAction,
+  WorkerCaseResult,
+} from "./protocol.js";
 import { BatchEncoder, TIMING_SLOTS, WORKER_PHASE, decodeResults, resultOf, roundMs, type CaseFault } from "./wire.js";
 import { sandboxArguments, type SandboxIsolation } from "./sandbox-arguments.js";
 
@@ -78,7 +89,8 @@ export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): Resol
   };
   positiveInteger("workers", resolved.workers, 1);
   positiveInteger("timeoutMs", resolved.timeoutMs, 1);
-  if (resolved.timeoutMs > MAX_TIMEOUT_MS) throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (ten minutes), got ${resolved.timeoutMs}`);
+  if (resolved.timeoutMs > MAX_TIMEOUT_MS)
+    throw new RangeError(`timeoutMs must be at most ${MAX_TIMEOUT_MS} (ten minutes), got ${resolved.timeoutMs}`);
   if (resolved.memoryMb > MAX_MEMORY_MB) throw new RangeError(`memoryMb must be at most ${MAX_MEMORY_MB}, got ${resolved.memoryMb}`);
   positiveInteger("loadTimeoutMs", resolved.loadTimeoutMs, 1);
   positiveInteger("maxOutputBytes", resolved.maxOutputBytes, 2);
@@ -221,7 +233,17 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
       if (existsSync(compiled)) return compiled;
       const source = join(here, `${name}.ts`);
       const { build } = await import("esbuild");
-      const result = await build({ entryPoints: [source], bundle: true, write: false, format: "esm", platform: "node", target: "node20", packages: "external", sourcemap: "inline", logLevel: "silent" });
+      const result = await build({
+        entryPoints: [source],
+        bundle: true,
+        write: false,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        packages: "external",
+        sourcemap: "inline",
+        logLevel: "silent",
+      });
       const code = result.outputFiles[0]?.text ?? "";
       const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
       const file = join(cacheDir, `${name}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
@@ -305,11 +327,17 @@ function batchSize(cases: number, workers: number, caseMs: number | undefined, m
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
   const settings = resolveWorkerPoolOptions(options);
   const [workerEntry, hostEntry] = await Promise.all([resolveEntry("worker-entry"), resolveEntry("sandbox-process")]);
-  const sandbox = sandboxArguments({ readPaths: settings.readPaths, code: [workerEntry, hostEntry], inspector: settings.inspector, fsWrite: settings.allowFsWrite });
+  const sandbox = sandboxArguments({
+    readPaths: settings.readPaths,
+    code: [workerEntry, hostEntry],
+    inspector: settings.inspector,
+    fsWrite: settings.allowFsWrite,
+  });
   options.onIsolation?.(sandbox.isolation);
   /** Whether the sandbox may read `file` (always, when the permission model is off). */
   const readable = (file: string): boolean =>
-    !sandbox.isolation.permissionModel || sandbox.isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path));
+    !sandbox.isolation.permissionModel ||
+    sandbox.isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path));
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextBatchId = 1;
@@ -352,7 +380,12 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
    * the first case without a result answers for it (see onExit).
    */
   const stopSlot = (slot: Slot, message: string): void => {
-    slot.fault ??= { type: "fault", fault: { code: "E_SANDBOX", message }, state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 }, at: Date.now() - epoch };
+    slot.fault ??= {
+      type: "fault",
+      fault: { code: "E_SANDBOX", message },
+      state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
+      at: Date.now() - epoch,
+    };
     slot.process.kill("SIGKILL");
   };
 
@@ -364,7 +397,17 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const slot: Slot = { process: child, jobs: [], known: new Set(), ready: false, fault: undefined, recycling: false, careful: false, stderr: "", heard: Date.now() };
+    const slot: Slot = {
+      process: child,
+      jobs: [],
+      known: new Set(),
+      ready: false,
+      fault: undefined,
+      recycling: false,
+      careful: false,
+      stderr: "",
+      heard: Date.now(),
+    };
     // What the sandbox writes to its own stdout and stderr never reaches cxda's: a transform's output stays its own.
     child.stdout?.resume();
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
@@ -390,7 +433,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const now = Date.now();
     for (const slot of slots) {
       if (slot.jobs.length === 0 || slot.fault !== undefined || slot.recycling || now - slot.heard <= silenceMs) continue;
-      stopSlot(slot, `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)`);
+      stopSlot(
+        slot,
+        `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)`,
+      );
     }
   }, 1_000);
   backstop.unref();
@@ -536,7 +582,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     // Results come for the oldest batch the worker holds, in order, each once: anything else is refused, never trusted
     // (a transform that reached the channel could otherwise pass another action's case, or crash the run).
     const job = slot.jobs[0];
-    const wires = job !== undefined && message.type === "results" && message.batchId === job.batchId ? decodeResults(message, job.next, job.cases.length) : undefined;
+    const wires =
+      job !== undefined && message.type === "results" && message.batchId === job.batchId
+        ? decodeResults(message, job.next, job.cases.length)
+        : undefined;
     if (job === undefined || wires === undefined) {
       stopSlot(slot, "the sandbox process sent a message that is not a result of the batch it runs; it was stopped");
       return;
@@ -568,7 +617,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   const unexplainedExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): CaseFault => {
     const how = signal ?? `exit code ${exitCode}`;
     if (/heap limit|out of memory|allocation failed/i.test(slot.stderr)) {
-      return { code: "E_MEMORY", message: `the transform ran out of memory (one allocation larger than the ${settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)` };
+      return {
+        code: "E_MEMORY",
+        message: `the transform ran out of memory (one allocation larger than the ${settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)`,
+      };
     }
     return { code: "E_SANDBOX", message: `the sandbox process running the transform ended unexpectedly (${how})` };
   };
@@ -595,7 +647,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     if (!slot.ready && reported === undefined && !slot.recycling && ++startFailures >= START_FAILURES) {
       slots.splice(index, 1);
       const said = slot.stderr.trim();
-      breakPool(new Error(`the sandbox process for transforms could not start (${signal ?? `exit code ${exitCode}`})${said === "" ? "" : `: ${said.split("\n").slice(-5).join(" ")}`}`));
+      breakPool(
+        new Error(
+          `the sandbox process for transforms could not start (${signal ?? `exit code ${exitCode}`})${said === "" ? "" : `: ${said.split("\n").slice(-5).join(" ")}`}`,
+        ),
+      );
       return;
     }
     slots[index] = spawn();
@@ -609,9 +665,21 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const rerunCarefully = reported === undefined && !slot.recycling && current !== undefined && current.careful !== true;
     if (rerunCarefully) slot.careful = true;
     const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
-    const timing = reported !== undefined && started !== undefined ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since } : undefined;
+    const timing =
+      reported !== undefined && started !== undefined
+        ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since }
+        : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
-      if (to > from) queue.unshift({ ...job, cases: job.cases.slice(from, to), positions: job.positions.slice(from, to), requeued: true, careful: slot.careful || job.careful === true, batchId: 0, next: 0 });
+      if (to > from)
+        queue.unshift({
+          ...job,
+          cases: job.cases.slice(from, to),
+          positions: job.positions.slice(from, to),
+          requeued: true,
+          careful: slot.careful || job.careful === true,
+          batchId: 0,
+          next: 0,
+        });
     };
     // Newest first: each requeue goes to the front of the queue, so the oldest cases end up first.
     for (const job of [...slot.jobs].reverse()) {
@@ -665,12 +733,24 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       if (broken !== undefined) return Promise.reject(broken);
       if ("file" in action.bundle && !readable(action.bundle.file)) {
         return Promise.reject(
-          new CxdaError("E_USAGE", `the transform bundle ${action.bundle.file} is outside the folders this pool's sandbox may read; start the pool with its folder in readPaths (createWorkerPool({ readPaths: [...] }))`),
+          new CxdaError(
+            "E_USAGE",
+            `the transform bundle ${action.bundle.file} is outside the folders this pool's sandbox may read; start the pool with its folder in readPaths (createWorkerPool({ readPaths: [...] }))`,
+          ),
         );
       }
       if (cases.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const submission: Submission = { remaining: cases.length, onResult, onStart: options.onStart, resolve, reject, measure: options.measure, detail: options.detail ?? "full", batchesOut: 0 };
+        const submission: Submission = {
+          remaining: cases.length,
+          onResult,
+          onStart: options.onStart,
+          resolve,
+          reject,
+          measure: options.measure,
+          detail: options.detail ?? "full",
+          batchesOut: 0,
+        };
         open.add(submission);
         updateRefs();
         const key = keyOf(action);
@@ -686,7 +766,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       closed = true;
       clearInterval(backstop);
       // Runs still going get no more results: they end with an error instead of waiting for ever.
-      for (const submission of open) submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
+      for (const submission of open)
+        submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
       open.clear();
       queue.length = 0;
       // Nothing in a sandbox process is worth waiting for: each ends at once, even a thread blocked in a native call.

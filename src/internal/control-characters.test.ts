@@ -5,7 +5,9 @@ describe("escapeControls", () => {
   it("shows CSI, OSC and hyperlink sequences as text", () => {
     expect(escapeControls("a\u001b[2Jb")).toBe("a\\u001b[2Jb");
     expect(escapeControls("\u001b]0;pwned\u0007")).toBe("\\u001b]0;pwned\\u0007");
-    expect(escapeControls("\u001b]8;;https://x.test\u001b\\link\u001b]8;;\u001b\\")).toBe("\\u001b]8;;https://x.test\\u001b\\link\\u001b]8;;\\u001b\\");
+    expect(escapeControls("\u001b]8;;https://x.test\u001b\\link\u001b]8;;\u001b\\")).toBe(
+      "\\u001b]8;;https://x.test\\u001b\\link\\u001b]8;;\\u001b\\",
+    );
   });
 
   it("shows C1 controls, DEL, backspace and every other C0 control", () => {

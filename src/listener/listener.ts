@@ -122,7 +122,8 @@ const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "trans
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
   const resolved = value ?? fallback;
-  if (!Number.isInteger(resolved) || resolved < min) throw new CxdaError("E_USAGE", `listener ${name} must be a whole number >= ${min}, got ${String(value)}`);
+  if (!Number.isInteger(resolved) || resolved < min)
+    throw new CxdaError("E_USAGE", `listener ${name} must be a whole number >= ${min}, got ${String(value)}`);
   return resolved;
 }
 
@@ -133,12 +134,17 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * resolveListenerOptions({ actions: ["actions"] }).bodyLimitBytes; // 32768
  */
 export function resolveListenerOptions(options: ListenerOptions): ResolvedListenerOptions {
-  if (!Array.isArray(options.actions) || options.actions.length === 0) throw new CxdaError("E_USAGE", "the listener needs at least one action folder");
+  if (!Array.isArray(options.actions) || options.actions.length === 0)
+    throw new CxdaError("E_USAGE", "the listener needs at least one action folder");
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CxdaError("E_USAGE", `listener port must be 0–65535 (0 picks a free one), got ${String(options.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CxdaError("E_USAGE", `listener port must be 0–65535 (0 picks a free one), got ${String(options.port)}`);
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host)) {
-    throw new CxdaError("E_USAGE", `the listener only binds to loopback (127.0.0.1, ::1, localhost), got ${JSON.stringify(host)}; forward a port (ssh -R, a tunnel) to reach it from elsewhere`);
+    throw new CxdaError(
+      "E_USAGE",
+      `the listener only binds to loopback (127.0.0.1, ::1, localhost), got ${JSON.stringify(host)}; forward a port (ssh -R, a tunnel) to reach it from elsewhere`,
+    );
   }
   return {
     actions: options.actions,
@@ -186,7 +192,10 @@ function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined) return false;
   const [type = "", ...params] = header.split(";").map((part) => part.trim().toLowerCase());
   const json = type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
-  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/"/g, "");
   return json && (charset === undefined || charset === "utf-8" || charset === "utf8");
 }
 
@@ -220,13 +229,19 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const folder = basename(dir);
     const definition = await loadDefinition(join(dir, "definition.json"), { fallbackId: folder });
     const input = createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
-    served.push({ public: { id: definition.id, name: definition.name, dir, transform: transformOf(dir, definition), executeUrl: "" }, definition, folder, input });
+    served.push({
+      public: { id: definition.id, name: definition.name, dir, transform: transformOf(dir, definition), executeUrl: "" },
+      definition,
+      folder,
+      input,
+    });
   }
   const byKey = new Map<string, ServedAction>();
   for (const action of served) {
     for (const key of new Set([action.public.id, action.folder])) {
       const other = byKey.get(key);
-      if (other !== undefined && other !== action) throw new CxdaError("E_CONFIG", `two actions answer to "${key}": ${other.public.dir} and ${action.public.dir}; give them distinct ids`);
+      if (other !== undefined && other !== action)
+        throw new CxdaError("E_CONFIG", `two actions answer to "${key}": ${other.public.dir} and ${action.public.dir}; give them distinct ids`);
       byKey.set(key, action);
     }
   }
@@ -261,10 +276,19 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
 
   const execute = async (request: IncomingMessage, action: ServedAction, entry: ListenerRequest): Promise<Reply> => {
     if (!isJsonContentType(request.headers["content-type"])) {
-      return { status: 415, body: { error: `Content-Type must be application/json (UTF-8), got ${JSON.stringify(request.headers["content-type"] ?? "nothing")}` }, close: true };
+      return {
+        status: 415,
+        body: { error: `Content-Type must be application/json (UTF-8), got ${JSON.stringify(request.headers["content-type"] ?? "nothing")}` },
+        close: true,
+      };
     }
     const read = await readBody(request, settings.bodyLimitBytes, settings.bodyTimeoutMs);
-    if (read.kind === "too-large") return { status: 413, body: { error: `the body is larger than ${settings.bodyLimitBytes} bytes`, limitBytes: settings.bodyLimitBytes }, close: true };
+    if (read.kind === "too-large")
+      return {
+        status: 413,
+        body: { error: `the body is larger than ${settings.bodyLimitBytes} bytes`, limitBytes: settings.bodyLimitBytes },
+        close: true,
+      };
     if (read.kind === "timeout") return { status: 408, body: { error: `the body did not arrive within ${settings.bodyTimeoutMs} ms` }, close: true };
     if (read.kind === "aborted") return { status: 400, body: { error: "the request was aborted" }, close: true };
 
@@ -279,7 +303,13 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       trigger = parseJsonText(text, "request body", "E_USAGE");
     } catch (error) {
       if (!isCxdaError(error)) throw error;
-      return { status: 400, body: { error: error.message, ...(error.context?.["line"] !== undefined ? { line: error.context["line"], column: error.context["column"] } : {}) } };
+      return {
+        status: 400,
+        body: {
+          error: error.message,
+          ...(error.context?.["line"] !== undefined ? { line: error.context["line"], column: error.context["column"] } : {}),
+        },
+      };
     }
     if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger)) {
       return { status: 400, body: { error: `the body must be a JSON object (a trigger), got ${kindOf(trigger)}` } };
@@ -329,12 +359,19 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       return { status: 403, body: { error, host }, close: true };
     }
     if (path === "/healthz") {
-      if (method !== "GET" && method !== "HEAD") return { status: 405, body: { error: `${method} is not allowed on /healthz; use GET` }, headers: { allow: "GET, HEAD" }, close: true };
+      if (method !== "GET" && method !== "HEAD")
+        return { status: 405, body: { error: `${method} is not allowed on /healthz; use GET` }, headers: { allow: "GET, HEAD" }, close: true };
       return { status: 200, body: { status: "ok", actions: knownIds } };
     }
     const match = EXECUTE_ROUTE.exec(path);
-    if (match === null) return { status: 404, body: { error: `no route for ${method} ${path}; use POST /api/v2/data-actions/{id}/execute or GET /healthz` }, close: true };
-    if (method !== "POST") return { status: 405, body: { error: `${method} is not allowed here; use POST` }, headers: { allow: "POST" }, close: true };
+    if (match === null)
+      return {
+        status: 404,
+        body: { error: `no route for ${method} ${path}; use POST /api/v2/data-actions/{id}/execute or GET /healthz` },
+        close: true,
+      };
+    if (method !== "POST")
+      return { status: 405, body: { error: `${method} is not allowed here; use POST` }, headers: { allow: "POST" }, close: true };
     let id: string;
     try {
       id = decodeURIComponent(match[1] ?? "");
@@ -343,7 +380,14 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
     const action = byKey.get(id);
     if (action === undefined) {
-      return { status: 404, body: { error: `unknown data action ${JSON.stringify(id)}; this listener serves ${knownIds.map((k) => JSON.stringify(k)).join(", ")}`, actions: knownIds }, close: true };
+      return {
+        status: 404,
+        body: {
+          error: `unknown data action ${JSON.stringify(id)}; this listener serves ${knownIds.map((k) => JSON.stringify(k)).join(", ")}`,
+          actions: knownIds,
+        },
+        close: true,
+      };
     }
     entry.actionId = action.public.id;
     return execute(request, action, entry);
@@ -422,7 +466,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   } catch (error) {
     await pool.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new CxdaError("E_USAGE", `port ${settings.port} on ${settings.host} is already in use; pick another with --port (0 picks a free one)`, { cause: error });
+    if (code === "EADDRINUSE")
+      throw new CxdaError("E_USAGE", `port ${settings.port} on ${settings.host} is already in use; pick another with --port (0 picks a free one)`, {
+        cause: error,
+      });
     throw new CxdaError("E_USAGE", `the listener could not start on ${settings.host}:${settings.port}: ${describeThrown(error)}`, { cause: error });
   }
   const address = server.address() as AddressInfo;

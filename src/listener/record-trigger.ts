@@ -25,7 +25,12 @@ function compactTime(ms: number): string {
  * await recordTrigger("recorded", "billing-callback", trigger, { at: Date.now(), sequence: 1 });
  * // { file: "recorded/billing-callback/cases/recorded-20261120T100000123Z-1.json", name: "recorded 2026-11-20T10:00:00.123Z #1", removed: [] }
  */
-export async function recordTrigger(recordDir: string, folder: string, trigger: Record<string, unknown>, stamp: { at: number; sequence: number }): Promise<RecordedTrigger> {
+export async function recordTrigger(
+  recordDir: string,
+  folder: string,
+  trigger: Record<string, unknown>,
+  stamp: { at: number; sequence: number },
+): Promise<RecordedTrigger> {
   const { value, removed } = removeSecrets(trigger);
   const casesDir = join(recordDir, folder, "cases");
   const base = `recorded-${compactTime(stamp.at)}-${stamp.sequence}`;

@@ -119,7 +119,10 @@ describe("setPath past the end of an array", () => {
 
 describe("copy on write of frozen parts", () => {
   const frozenBase = () =>
-    deepFreeze({ contact: { id: "c-1", attributes: { tier: "premium" } }, interaction: { id: "i-1" }, tags: ["a", "b", "c"] }) as Record<string, unknown>;
+    deepFreeze({ contact: { id: "c-1", attributes: { tier: "premium" } }, interaction: { id: "i-1" }, tags: ["a", "b", "c"] }) as Record<
+      string,
+      unknown
+    >;
 
   it("setPath copies only the containers on the way to a frozen value's change, and shares the rest", () => {
     const base = frozenBase();

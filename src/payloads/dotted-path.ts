@@ -43,13 +43,19 @@ const MAX_ARRAY_GAP = 10_000;
 function assign(container: Container, segment: string, value: unknown, path: string): void {
   if (Array.isArray(container)) {
     if (!ARRAY_INDEX.test(segment)) {
-      throw new CxdaError("E_USAGE", `path "${path}": "${segment}" is not an array index, but the value there is an array`, { context: { path, segment } });
+      throw new CxdaError("E_USAGE", `path "${path}": "${segment}" is not an array index, but the value there is an array`, {
+        context: { path, segment },
+      });
     }
     const index = Number(segment);
     if (index - container.length > MAX_ARRAY_GAP) {
-      throw new CxdaError("E_USAGE", `path "${path}": index ${index} is far past the end of the array there (${container.length} items); set an index up to ${container.length} to append`, {
-        context: { path, index, length: container.length },
-      });
+      throw new CxdaError(
+        "E_USAGE",
+        `path "${path}": index ${index} is far past the end of the array there (${container.length} items); set an index up to ${container.length} to append`,
+        {
+          context: { path, index, length: container.length },
+        },
+      );
     }
     // The items skipped are null, as JSON would carry them: an array never has holes, whichever side builds it.
     for (let gap = container.length; gap < index; gap++) container[gap] = null;

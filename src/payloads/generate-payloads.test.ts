@@ -9,7 +9,28 @@ import { generatePayloads, resolveGeneratePayloadsOptions } from "./generate-pay
 const EVERY_KEYWORD = {
   $schema: "http://json-schema.org/draft-07/schema#",
   type: "object",
-  required: ["id", "code", "kind", "version", "score", "ratio", "tags", "when", "day", "at", "site", "host", "ip", "contact", "shape", "choice", "level", "anything", "money", "pair"],
+  required: [
+    "id",
+    "code",
+    "kind",
+    "version",
+    "score",
+    "ratio",
+    "tags",
+    "when",
+    "day",
+    "at",
+    "site",
+    "host",
+    "ip",
+    "contact",
+    "shape",
+    "choice",
+    "level",
+    "anything",
+    "money",
+    "pair",
+  ],
   additionalProperties: false,
   definitions: {
     money: {
@@ -48,8 +69,18 @@ const EVERY_KEYWORD = {
       ],
     },
     // Exactly one branch: a multiple of 15 matches both and must never be generated.
-    choice: { oneOf: [{ type: "integer", multipleOf: 3 }, { type: "integer", multipleOf: 5 }] },
-    level: { anyOf: [{ type: "string", maxLength: 3 }, { type: "integer", minimum: 10 }] },
+    choice: {
+      oneOf: [
+        { type: "integer", multipleOf: 3 },
+        { type: "integer", multipleOf: 5 },
+      ],
+    },
+    level: {
+      anyOf: [
+        { type: "string", maxLength: 3 },
+        { type: "integer", minimum: 10 },
+      ],
+    },
     nullable: { type: ["string", "null"] },
     anything: true,
     never: false,
@@ -109,7 +140,14 @@ describe("generatePayloads in valid mode", () => {
   });
 
   it("reads draft-04 exclusive bounds and 2020-12 prefixItems and $defs", () => {
-    const draft04 = { $schema: "http://json-schema.org/draft-04/schema#", type: "integer", minimum: 1, exclusiveMinimum: true, maximum: 3, exclusiveMaximum: true };
+    const draft04 = {
+      $schema: "http://json-schema.org/draft-04/schema#",
+      type: "integer",
+      minimum: 1,
+      exclusiveMinimum: true,
+      maximum: 3,
+      exclusiveMaximum: true,
+    };
     expect(generatePayloads(draft04, { count: 5 }).map((p) => p.payload)).toEqual([2, 2, 2, 2, 2]);
     const tuple = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -127,12 +165,25 @@ describe("generatePayloads in valid mode", () => {
   });
 
   it("follows recursive $refs without running away", () => {
-    const tree = { definitions: { node: { type: "object", required: ["name"], properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/definitions/node" } } } } }, $ref: "#/definitions/node" };
+    const tree = {
+      definitions: {
+        node: {
+          type: "object",
+          required: ["name"],
+          properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/definitions/node" } } },
+        },
+      },
+      $ref: "#/definitions/node",
+    };
     for (const { payload } of generatePayloads(tree, { count: 30, seed: "tree" })) expect(issuesOf(tree, payload)).toEqual([]);
   });
 
   it("makes field values look like what their names say", () => {
-    const schema = { type: "object", required: ["customerId", "email", "startDate", "endDate"], properties: { customerId: { type: "string" }, email: { type: "string" }, startDate: { type: "string" }, endDate: { type: "string" } } };
+    const schema = {
+      type: "object",
+      required: ["customerId", "email", "startDate", "endDate"],
+      properties: { customerId: { type: "string" }, email: { type: "string" }, startDate: { type: "string" }, endDate: { type: "string" } },
+    };
     for (const { payload } of generatePayloads(schema, { count: 10 })) {
       const p = payload as Record<string, string>;
       expect(p.customerId).toMatch(/^CUST-\d{4}$/);
@@ -144,7 +195,13 @@ describe("generatePayloads in valid mode", () => {
   it("gives a schema that allows anything (an action without an input schema) realistic triggers", () => {
     for (const schema of [true, {}, { title: "anything" }]) {
       const [first] = generatePayloads(schema, { count: 1, dataActionId: "da-open" });
-      expect(first?.payload).toMatchObject({ dataActionId: "da-open", triggerId: expect.stringMatching(/^tr-\d{6}$/), interaction: expect.any(Object), contact: expect.any(Object), data: expect.any(Object) });
+      expect(first?.payload).toMatchObject({
+        dataActionId: "da-open",
+        triggerId: expect.stringMatching(/^tr-\d{6}$/),
+        interaction: expect.any(Object),
+        contact: expect.any(Object),
+        data: expect.any(Object),
+      });
     }
   });
 
@@ -210,7 +267,11 @@ describe("generatePayloads in boundary mode", () => {
     expect(byLabel.get("/items at maxItems 3")?.items).toHaveLength(3);
     expect(byLabel.get("/note absent (optional)")).not.toHaveProperty("note");
     expect(byLabel.get("minimal: required properties only, every bound at its low end")).toMatchObject({ score: 0, items: [] });
-    expect(Object.keys(byLabel.get("minimal: required properties only, every bound at its low end") ?? {}).sort()).toEqual(["items", "name", "score"]);
+    expect(Object.keys(byLabel.get("minimal: required properties only, every bound at its low end") ?? {}).sort()).toEqual([
+      "items",
+      "name",
+      "score",
+    ]);
   });
 
   it("caps the list at count", () => {
@@ -227,7 +288,8 @@ describe("generatePayloads in invalid mode", () => {
       for (const mutation of mutations) {
         const issues = validator.validate(mutation.payload);
         expect(issues.length, mutation.label).toBeGreaterThan(0);
-        for (const issue of issues) expect({ keyword: issue.keyword, path: issue.path }, mutation.label).toEqual({ keyword: mutation.rule, path: mutation.path });
+        for (const issue of issues)
+          expect({ keyword: issue.keyword, path: issue.path }, mutation.label).toEqual({ keyword: mutation.rule, path: mutation.path });
         expect(mutation.label.startsWith(`${mutation.rule}: `)).toBe(true);
       }
     }
@@ -273,7 +335,13 @@ describe("generatePayloads in invalid mode", () => {
 
 describe("resolveGeneratePayloadsOptions", () => {
   it("applies the defaults", () => {
-    expect(resolveGeneratePayloadsOptions({ type: "object" })).toEqual({ count: 5, seed: "cxda", mode: "valid", draft: "draft-07", dataActionId: "da-test-12345" });
+    expect(resolveGeneratePayloadsOptions({ type: "object" })).toEqual({
+      count: 5,
+      seed: "cxda",
+      mode: "valid",
+      draft: "draft-07",
+      dataActionId: "da-test-12345",
+    });
     expect(resolveGeneratePayloadsOptions({ type: "object" }, { mode: "invalid", seed: 7 })).toMatchObject({ count: Infinity, seed: "7" });
   });
 

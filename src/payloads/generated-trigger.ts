@@ -11,9 +11,13 @@ import { createGenerationRun, INSTANCE_ATTEMPTS, type GenerationRun } from "./ge
 export function validPayload(run: GenerationRun, index: number): unknown {
   const instance = run.instance(`valid ${index}`, { optionalRate: 0.6, bias: "natural", sites: false });
   if (!("value" in instance)) {
-    throw new CxdaError("E_SCHEMA", `cannot generate a valid payload (number ${index + 1}, seed ${JSON.stringify(run.seed)}) in ${INSTANCE_ATTEMPTS} attempts: ${instance.failure}`, {
-      context: { seed: run.seed, index },
-    });
+    throw new CxdaError(
+      "E_SCHEMA",
+      `cannot generate a valid payload (number ${index + 1}, seed ${JSON.stringify(run.seed)}) in ${INSTANCE_ATTEMPTS} attempts: ${instance.failure}`,
+      {
+        context: { seed: run.seed, index },
+      },
+    );
   }
   return instance.value;
 }
@@ -28,7 +32,10 @@ const KEPT_RUNS = 4;
  * const triggerOf = createTriggerSource(definition.inputSchema, { draft: "draft-07", dataActionId: definition.id });
  * triggerOf({ seed: "ci", index: 41 }); // the 42nd trigger of `cxda test --generate … --seed ci`
  */
-export function createTriggerSource(schema: JsonSchema, options: { draft: SchemaDraft; dataActionId: string }): (ref: GeneratedTriggerRef) => unknown {
+export function createTriggerSource(
+  schema: JsonSchema,
+  options: { draft: SchemaDraft; dataActionId: string },
+): (ref: GeneratedTriggerRef) => unknown {
   const runs = new Map<string, GenerationRun>();
   return ({ seed, index }) => {
     let run = runs.get(seed);

@@ -49,7 +49,9 @@ export async function readBundleSourceMap(bundle: string): Promise<BundleSourceM
   if (match?.[1] === undefined) return undefined;
   const raw = JSON.parse(Buffer.from(match[1], "base64").toString("utf8")) as SourceMapPayload;
   const dir = dirname(file);
-  const sources = raw.sources.map((source) => (isVirtualSource(source) ? source : source.startsWith("file:") ? fileURLToPath(source) : resolve(dir, source)));
+  const sources = raw.sources.map((source) =>
+    isVirtualSource(source) ? source : source.startsWith("file:") ? fileURLToPath(source) : resolve(dir, source),
+  );
   const payload: SourceMapPayload = { ...raw, sources, sourceRoot: "" };
   const contents = new Map<string, string>();
   sources.forEach((source, index) => {
@@ -64,7 +66,12 @@ export async function readBundleSourceMap(bundle: string): Promise<BundleSourceM
     contents,
     entry: sources.filter((source) => isAbsolute(source)).at(-1),
     originalPosition(line, column) {
-      const entry = map.findEntry(line, column) as Partial<{ originalSource: string; originalLine: number; originalColumn: number; generatedLine: number }>;
+      const entry = map.findEntry(line, column) as Partial<{
+        originalSource: string;
+        originalLine: number;
+        originalColumn: number;
+        generatedLine: number;
+      }>;
       if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
       // findEntry answers with the closest mapping at or before the position, which may sit on an earlier line.
       if (entry.generatedLine !== undefined && entry.generatedLine !== line) return undefined;

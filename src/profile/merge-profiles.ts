@@ -20,7 +20,12 @@ function frameKey(frame: CallFrame): string {
  * const merged = mergeCpuProfiles([batchOne.profile, batchTwo.profile]);
  */
 export function mergeCpuProfiles(profiles: readonly CpuProfile[]): CpuProfile {
-  const root: ProfileNode = { id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: [] };
+  const root: ProfileNode = {
+    id: 1,
+    callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 },
+    hitCount: 0,
+    children: [],
+  };
   const nodes: ProfileNode[] = [root];
   const childIndex = new Map<string, ProfileNode>();
   const samples: number[] = [];
@@ -99,10 +104,20 @@ export function mapProfileToSources(profile: CpuProfile, maps: ReadonlyMap<strin
     if (map === undefined || node.callFrame.lineNumber < 0) return node;
     // The module's own top-level code starts at 0:0, before any mapping: it belongs to the entry file.
     const topLevel = node.callFrame.lineNumber === 0 && node.callFrame.columnNumber === 0 && map.entry !== undefined;
-    const original = map.originalPosition(node.callFrame.lineNumber, node.callFrame.columnNumber) ?? (topLevel ? { file: map.entry!, line: 0, column: 0 } : undefined);
+    const original =
+      map.originalPosition(node.callFrame.lineNumber, node.callFrame.columnNumber) ??
+      (topLevel ? { file: map.entry!, line: 0, column: 0 } : undefined);
     if (original === undefined) return node;
     const { positionTicks: _ticks, ...rest } = node;
-    return { ...rest, callFrame: { ...node.callFrame, url: isAbsolute(original.file) ? pathToFileURL(original.file).href : original.file, lineNumber: original.line, columnNumber: original.column } };
+    return {
+      ...rest,
+      callFrame: {
+        ...node.callFrame,
+        url: isAbsolute(original.file) ? pathToFileURL(original.file).href : original.file,
+        lineNumber: original.line,
+        columnNumber: original.column,
+      },
+    };
   });
   return { ...profile, nodes };
 }

@@ -74,8 +74,14 @@ export function createProfileCollector(): ProfileCollector {
           profile,
           batches: entry.profiles.length,
           sampledMs: Math.round((profile.endTime - profile.startTime) / 10) / 100,
-          transform: { ms: Math.round(own.reduce((sum, f) => sum + f.selfMs, 0) * 1000) / 1000, pct: Math.round(own.reduce((sum, f) => sum + f.selfPct, 0) * 10) / 10 },
-          top: { self: topFunctions(profile, { limit, by: "self", transformUrls }, functions), total: topFunctions(profile, { limit, by: "total", transformUrls }, functions) },
+          transform: {
+            ms: Math.round(own.reduce((sum, f) => sum + f.selfMs, 0) * 1000) / 1000,
+            pct: Math.round(own.reduce((sum, f) => sum + f.selfPct, 0) * 10) / 10,
+          },
+          top: {
+            self: topFunctions(profile, { limit, by: "self", transformUrls }, functions),
+            total: topFunctions(profile, { limit, by: "total", transformUrls }, functions),
+          },
         });
       }
       return result;

@@ -27,7 +27,10 @@ export const DEFAULT_SAMPLING_INTERVAL_US = 250;
 export function resolveProfileOptions(options: ProfileOptions = {}): ResolvedProfileOptions {
   const samplingIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_INTERVAL_US;
   if (!Number.isInteger(samplingIntervalUs) || samplingIntervalUs < 10 || samplingIntervalUs > 100_000) {
-    throw new CxdaError("E_USAGE", `the profile sampling interval must be a whole number of microseconds from 10 to 100000, got ${String(samplingIntervalUs)}`);
+    throw new CxdaError(
+      "E_USAGE",
+      `the profile sampling interval must be a whole number of microseconds from 10 to 100000, got ${String(samplingIntervalUs)}`,
+    );
   }
   return { samplingIntervalUs };
 }

@@ -54,7 +54,13 @@ export interface ResolvedTopFunctionsOptions {
 export function resolveTopFunctionsOptions(options: TopFunctionsOptions = {}): ResolvedTopFunctionsOptions {
   const limit = options.limit ?? 10;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number >= 1, got ${limit}`);
-  return { limit, by: options.by ?? "self", scope: options.scope ?? "transform", transformUrls: options.transformUrls ?? new Set(), cwd: options.cwd ?? process.cwd() };
+  return {
+    limit,
+    by: options.by ?? "self",
+    scope: options.scope ?? "transform",
+    transformUrls: options.transformUrls ?? new Set(),
+    cwd: options.cwd ?? process.cwd(),
+  };
 }
 
 /** V8's bookkeeping entries that are not code anyone wrote or called. */
@@ -185,7 +191,9 @@ export function formatTopFunctions(rows: readonly ProfileFunction[]): string[] {
   const ms = (value: number): string => value.toFixed(2).padStart(9);
   const pct = (value: number): string => `${value.toFixed(1)}%`.padStart(7);
   const nameWidth = Math.min(40, Math.max(8, ...rows.map((r) => r.functionName.length)));
-  const lines = [`${"self ms".padStart(9)}${"self".padStart(7)} ${"total ms".padStart(9)}${"total".padStart(7)}  ${"function".padEnd(nameWidth)}  where`];
+  const lines = [
+    `${"self ms".padStart(9)}${"self".padStart(7)} ${"total ms".padStart(9)}${"total".padStart(7)}  ${"function".padEnd(nameWidth)}  where`,
+  ];
   for (const r of rows) {
     const name = r.functionName.length > nameWidth ? `${r.functionName.slice(0, nameWidth - 1)}…` : r.functionName.padEnd(nameWidth);
     const location = r.file === "" ? "" : r.line > 0 ? `${r.file}:${r.line}` : r.file;

@@ -20,7 +20,12 @@ describe("renderHtmlReport", () => {
       summary: { total: 1, passed: 0, failed: 1, errors: 1, durationMs: 3 },
       cases: [
         {
-          result: result({ case: "<script>alert(1)</script>", status: "error", output: { password: "pw-123" }, error: { code: "E_TRANSFORM", message: "bad <b>" } }),
+          result: result({
+            case: "<script>alert(1)</script>",
+            status: "error",
+            output: { password: "pw-123" },
+            error: { code: "E_TRANSFORM", message: "bad <b>" },
+          }),
           trigger: { contact: { attributes: { accessKey: "AK-999" } } },
         },
       ],

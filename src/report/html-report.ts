@@ -74,7 +74,9 @@ function timeline(steps: TraceStep[]): string {
     return `<div class="row"><span>${escapeHtml(s.step)}</span><div class="track"${detail}><div class="bar ${kind}" style="left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%"></div></div><span class="dur">${s.ok === null ? "skipped" : formatMs(s.durationMs)}</span></div>`;
   });
   for (const s of shared) {
-    rows.unshift(`<div class="row shared"><span>${escapeHtml(s.step)}</span><span>once for the action, before its cases${s.ok === false ? " (failed)" : ""}</span><span class="dur">${formatMs(s.durationMs)}</span></div>`);
+    rows.unshift(
+      `<div class="row shared"><span>${escapeHtml(s.step)}</span><span>once for the action, before its cases${s.ok === false ? " (failed)" : ""}</span><span class="dur">${formatMs(s.durationMs)}</span></div>`,
+    );
   }
   if (rows.length === 0) return `<p class="meta">no step ran</p>`;
   return `<div class="timeline">${rows.join("")}</div>`;
@@ -91,9 +93,14 @@ function reasons(result: CaseResult): string {
   if (other.length > 0) parts.push(`<div class="box fail"><ul>${other.map((f) => `<li>${escapeHtml(f.message)}</li>`).join("")}</ul></div>`);
   if (compared.length > 0) {
     const rows = compared
-      .map((f) => `<tr><td><code class="path">${escapeHtml(f.path ?? "/")}</code></td><td class="expected"><code>${escapeHtml(showShort(f.expected))}</code></td><td class="actual"><code>${escapeHtml(showShort(f.actual))}</code></td></tr>`)
+      .map(
+        (f) =>
+          `<tr><td><code class="path">${escapeHtml(f.path ?? "/")}</code></td><td class="expected"><code>${escapeHtml(showShort(f.expected))}</code></td><td class="actual"><code>${escapeHtml(showShort(f.actual))}</code></td></tr>`,
+      )
       .join("");
-    parts.push(`<h4>Expected vs actual</h4><table class="diff"><thead><tr><th>path</th><th>expected</th><th>actual</th></tr></thead><tbody>${rows}</tbody></table>`);
+    parts.push(
+      `<h4>Expected vs actual</h4><table class="diff"><thead><tr><th>path</th><th>expected</th><th>actual</th></tr></thead><tbody>${rows}</tbody></table>`,
+    );
   }
   return parts.join("");
 }
@@ -101,16 +108,23 @@ function reasons(result: CaseResult): string {
 function issuesList(result: CaseResult): string {
   if (result.issues.length === 0) return "";
   const items = result.issues
-    .map((i) => `<li><span class="badge ${i.side === "input" ? "error" : "fail"}">${i.side}</span> <code class="path">${escapeHtml(i.path || "/")}</code> <code>${escapeHtml(i.keyword)}</code> ${escapeHtml(i.message)}</li>`)
+    .map(
+      (i) =>
+        `<li><span class="badge ${i.side === "input" ? "error" : "fail"}">${i.side}</span> <code class="path">${escapeHtml(i.path || "/")}</code> <code>${escapeHtml(i.keyword)}</code> ${escapeHtml(i.message)}</li>`,
+    )
     .join("");
   return `<h4>Validation issues</h4><ul class="issues">${items}</ul>`;
 }
 
 function payloads(result: CaseResult, trigger: unknown): string {
-  const inputMarks: JsonHighlight[] = result.issues.filter((i) => i.side === "input").map((i) => ({ path: i.path, note: `${i.keyword}: ${i.message}` }));
+  const inputMarks: JsonHighlight[] = result.issues
+    .filter((i) => i.side === "input")
+    .map((i) => ({ path: i.path, note: `${i.keyword}: ${i.message}` }));
   const outputMarks: JsonHighlight[] = [
     ...result.issues.filter((i) => i.side === "output").map((i) => ({ path: i.path, note: `${i.keyword}: ${i.message}` })),
-    ...result.failures.filter((f) => (f.expectation === "output" || f.expectation === "match") && f.path !== undefined).map((f) => ({ path: f.path!, note: f.message })),
+    ...result.failures
+      .filter((f) => (f.expectation === "output" || f.expectation === "match") && f.path !== undefined)
+      .map((f) => ({ path: f.path!, note: f.message })),
   ];
   const input = trigger === undefined ? `<p class="meta">not recorded</p>` : renderJson(trigger, inputMarks);
   const output = result.output === undefined ? `<p class="meta">no output</p>` : renderJson(result.output, outputMarks);
@@ -119,7 +133,11 @@ function payloads(result: CaseResult, trigger: unknown): string {
 
 function logs(result: CaseResult): string {
   if (result.logs.length === 0) return "";
-  const items = result.logs.map((l) => `<li class="${l.level}"><span class="dur">+${formatMs(l.atMs)}</span> <span class="lvl">${l.level}</span> ${escapeHtml(l.message)}</li>`).join("");
+  const items = result.logs
+    .map(
+      (l) => `<li class="${l.level}"><span class="dur">+${formatMs(l.atMs)}</span> <span class="lvl">${l.level}</span> ${escapeHtml(l.message)}</li>`,
+    )
+    .join("");
   return `<h4>Logs</h4><ul class="logs">${items}</ul>`;
 }
 
@@ -127,7 +145,9 @@ function caseSection(entry: HtmlReportCase, index: number): string {
   const result = redactResult(entry.result);
   const trigger = entry.trigger === undefined ? undefined : redactSecrets(entry.trigger);
   const id = caseId(result, index);
-  const meta = [result.source ? `from ${escapeHtml(result.source)}` : "", `${result.issues.length} issue${result.issues.length === 1 ? "" : "s"}`].filter(Boolean).join(" · ");
+  const meta = [result.source ? `from ${escapeHtml(result.source)}` : "", `${result.issues.length} issue${result.issues.length === 1 ? "" : "s"}`]
+    .filter(Boolean)
+    .join(" · ");
   const body = [
     `<p class="meta">${meta}</p>`,
     reasons(result),
@@ -161,7 +181,10 @@ function quickList(cases: HtmlReportCase[]): string {
   if (failing.length === 0) return "";
   const items = failing
     .slice(0, 50)
-    .map(({ entry, index }) => `<li><a href="#${caseId(entry.result, index)}">${escapeHtml(entry.result.action)} › ${escapeHtml(entry.result.case)}</a> <span class="badge ${entry.result.status}">${entry.result.status}</span></li>`)
+    .map(
+      ({ entry, index }) =>
+        `<li><a href="#${caseId(entry.result, index)}">${escapeHtml(entry.result.action)} › ${escapeHtml(entry.result.case)}</a> <span class="badge ${entry.result.status}">${entry.result.status}</span></li>`,
+    )
     .join("");
   return `<div class="panel quicklist"><strong>Not passing</strong><ul>${items}</ul></div>`;
 }
@@ -176,14 +199,20 @@ function coverageSection(coverage: HtmlReportCoverage): string {
   const head = `<tr><th>file</th>${metrics.map((m) => `<th class="num">${m}</th>`).join("")}<th>uncovered lines</th></tr>`;
   const rows = coverage.files
     .map((file) => {
-      const name = file.html && coverage.href !== undefined ? `<a href="${escapeHtml(`${coverage.href}/${file.html}`)}">${escapeHtml(file.name)}</a>` : escapeHtml(file.name);
+      const name =
+        file.html && coverage.href !== undefined
+          ? `<a href="${escapeHtml(`${coverage.href}/${file.html}`)}">${escapeHtml(file.name)}</a>`
+          : escapeHtml(file.name);
       return `<tr data-file="${escapeHtml(file.name)}"><td>${name}</td>${metrics.map((m) => pctCell(file[m])).join("")}<td><code>${escapeHtml(file.uncoveredLines.join(", ") || "–")}</code></td></tr>`;
     })
     .join("");
   const total = `<tr><td><strong>all files</strong></td>${metrics.map((m) => pctCell(coverage.total[m])).join("")}<td></td></tr>`;
   const shortfalls =
-    coverage.shortfalls.length === 0 ? "" : `<div class="box fail"><strong>Below the thresholds</strong><ul>${coverage.shortfalls.map((s) => `<li>${escapeHtml(s.message)}</li>`).join("")}</ul></div>`;
-  const link = coverage.href !== undefined ? `<p><a href="${escapeHtml(`${coverage.href}/index.html`)}">Line-by-line coverage (istanbul)</a></p>` : "";
+    coverage.shortfalls.length === 0
+      ? ""
+      : `<div class="box fail"><strong>Below the thresholds</strong><ul>${coverage.shortfalls.map((s) => `<li>${escapeHtml(s.message)}</li>`).join("")}</ul></div>`;
+  const link =
+    coverage.href !== undefined ? `<p><a href="${escapeHtml(`${coverage.href}/index.html`)}">Line-by-line coverage (istanbul)</a></p>` : "";
   return `<h2 id="coverage">Coverage</h2><div class="panel">${shortfalls}<table class="coverage"><thead>${head}</thead><tbody>${rows}${total}</tbody></table>${link}</div>`;
 }
 
@@ -200,7 +229,9 @@ function profileSection(profiles: HtmlReportProfile[]): string {
         ? `<p class="meta">No sample landed in the transform's own code: it ran too briefly for the sampling interval.</p>`
         : `<table class="profile"><thead><tr><th class="num">self ms</th><th class="num">self</th><th class="num">total ms</th><th class="num">total</th><th>function</th><th>where</th></tr></thead><tbody>${rows}</tbody></table>`;
     const link = p.href !== undefined ? ` · <a href="${escapeHtml(p.href)}">${escapeHtml(p.href)}</a> (Chrome DevTools, speedscope)` : "";
-    const share = p.transform ? `; the transform's own code took ${formatMs(p.transform.ms)} (${p.transform.pct}%), the rest is cxda's harness (loading, validation, comparison) and V8` : "";
+    const share = p.transform
+      ? `; the transform's own code took ${formatMs(p.transform.ms)} (${p.transform.pct}%), the rest is cxda's harness (loading, validation, comparison) and V8`
+      : "";
     return `<div class="panel" data-profile="${escapeHtml(p.action)}"><h3>${escapeHtml(p.action)}</h3><p class="meta">${formatMs(p.sampledMs)} sampled in ${p.batches} batch${p.batches === 1 ? "" : "es"}${share}${link}</p>${table}</div>`;
   });
   return `<h2 id="profile">Profile: the transform's top functions by self time</h2>${blocks.join("")}`;
@@ -218,7 +249,13 @@ export function renderHtmlReport(data: HtmlReportData): string {
   const s = data.summary;
   const card = (kind: string, label: string, value: number | string): string =>
     `<div class="card ${kind}"><div class="label">${label}</div><div class="count" data-count="${kind}">${value}</div></div>`;
-  const cards = [card("total", "Cases", s.total), card("pass", "Passed", s.passed), card("fail", "Failed", s.failed), card("error", "Errors", s.errors), card("time", "Time", formatMs(s.durationMs))].join("");
+  const cards = [
+    card("total", "Cases", s.total),
+    card("pass", "Passed", s.passed),
+    card("fail", "Failed", s.failed),
+    card("error", "Errors", s.errors),
+    card("time", "Time", formatMs(s.durationMs)),
+  ].join("");
   const nav = [
     `<a href="#cases">Cases</a>`,
     data.profiles && data.profiles.length > 0 ? `<a href="#profile">Profile</a>` : "",

@@ -29,7 +29,14 @@ interface TestCase {
 
 describe("toJunitXml", () => {
   const xml = toJunitXml(results, { timestamp: new Date("2026-11-27T10:00:00Z") });
-  const doc = parser.parse(xml) as { testsuites: { tests: string; failures: string; errors: string; testsuite: Array<{ name: string; tests: string; failures: string; errors: string; testcase: TestCase[] }> } };
+  const doc = parser.parse(xml) as {
+    testsuites: {
+      tests: string;
+      failures: string;
+      errors: string;
+      testsuite: Array<{ name: string; tests: string; failures: string; errors: string; testcase: TestCase[] }>;
+    };
+  };
 
   it("is well-formed XML", () => {
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -53,7 +60,10 @@ describe("toJunitXml", () => {
     expect(failing.failure?.message).toBe('output /resolutionScore: must be integer, got string "87"');
     expect(failing.failure?.["#text"]).toContain("must be integer");
     expect(failing["system-out"]).toBe("[log] built & sent");
-    expect(doc.testsuites.testsuite[1]!.testcase[0]!.error).toMatchObject({ type: "E_TIMEOUT", message: "the transform did not finish within 2000 ms" });
+    expect(doc.testsuites.testsuite[1]!.testcase[0]!.error).toMatchObject({
+      type: "E_TIMEOUT",
+      message: "the transform did not finish within 2000 ms",
+    });
   });
 
   it("escapes markup and drops characters XML cannot hold", () => {

@@ -5,14 +5,16 @@ import { formatIssue } from "../validation/format-issue.js";
 
 /** XML-escapes text, and drops the control characters XML 1.0 cannot carry at all. */
 export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- naming the control characters XML allows is the point here
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- naming the control characters XML allows is the point here
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&apos;")
+  );
 }
 
 function seconds(ms: number): string {
@@ -32,11 +34,16 @@ function testcase(result: CaseResult): string {
   const parts: string[] = [];
   if (result.status === "fail") {
     const first = result.failures[0]?.message ?? "the case failed";
-    parts.push(`      <failure message="${escapeXml(first)}" type="${escapeXml(result.failures[0]?.expectation ?? "fail")}">${escapeXml(failureBody(result))}</failure>`);
+    parts.push(
+      `      <failure message="${escapeXml(first)}" type="${escapeXml(result.failures[0]?.expectation ?? "fail")}">${escapeXml(failureBody(result))}</failure>`,
+    );
   } else if (result.status === "error") {
-    parts.push(`      <error message="${escapeXml(result.error?.message.split("\n")[0] ?? "error")}" type="${escapeXml(result.error?.code ?? "E_UNKNOWN")}">${escapeXml(`${result.error?.message ?? ""}\n${failureBody(result)}`.trim())}</error>`);
+    parts.push(
+      `      <error message="${escapeXml(result.error?.message.split("\n")[0] ?? "error")}" type="${escapeXml(result.error?.code ?? "E_UNKNOWN")}">${escapeXml(`${result.error?.message ?? ""}\n${failureBody(result)}`.trim())}</error>`,
+    );
   }
-  if (result.logs.length > 0) parts.push(`      <system-out>${escapeXml(result.logs.map((l) => `[${l.level}] ${l.message}`).join("\n"))}</system-out>`);
+  if (result.logs.length > 0)
+    parts.push(`      <system-out>${escapeXml(result.logs.map((l) => `[${l.level}] ${l.message}`).join("\n"))}</system-out>`);
   return parts.length === 0 ? `    <testcase ${attributes}/>` : `    <testcase ${attributes}>\n${parts.join("\n")}\n    </testcase>`;
 }
 

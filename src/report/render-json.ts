@@ -75,7 +75,9 @@ export function renderJson(value: unknown, highlights: readonly JsonHighlight[] 
         ([key, item]) => `${inner}<span class="j-k">${escapeHtml(JSON.stringify(key))}</span>: ${render(item, `${pointer}/${encode(key)}`, inner)}`,
       );
       for (const name of ghosts.get(pointer) ?? []) {
-        entries.push(`${inner}${mark(`${pointer}/${encode(name)}`, `<span class="j-ghost"><span class="j-k">${escapeHtml(JSON.stringify(name))}</span>: (missing)</span>`)}`);
+        entries.push(
+          `${inner}${mark(`${pointer}/${encode(name)}`, `<span class="j-ghost"><span class="j-k">${escapeHtml(JSON.stringify(name))}</span>: (missing)</span>`)}`,
+        );
       }
       if (entries.length === 0) return mark(pointer, "{}");
       return mark(pointer, `{\n${entries.join(",\n")}\n${indent}}`);

@@ -24,16 +24,24 @@ export async function findActionDirs(paths: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
-    if (info === undefined) throw new CxdaError("E_USAGE", `${path}: no such folder; pass an action folder (with definition.json, transform.ts and cases/) or a folder of them`);
+    if (info === undefined)
+      throw new CxdaError(
+        "E_USAGE",
+        `${path}: no such folder; pass an action folder (with definition.json, transform.ts and cases/) or a folder of them`,
+      );
     if (!info.isDirectory()) throw new CxdaError("E_USAGE", `${path}: not a folder; pass an action folder or a folder of them`);
     if (await isActionDir(path)) {
       found.push(resolve(path));
       continue;
     }
-    const children = (await readdir(path, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => join(path, entry.name)).sort();
+    const children = (await readdir(path, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(path, entry.name))
+      .sort();
     const actions: string[] = [];
     for (const child of children) if (await isActionDir(child)) actions.push(resolve(child));
-    if (actions.length === 0) throw new CxdaError("E_USAGE", `${path}: no action folders found (an action folder holds definition.json, a transform and cases/)`);
+    if (actions.length === 0)
+      throw new CxdaError("E_USAGE", `${path}: no action folders found (an action folder holds definition.json, a transform and cases/)`);
     found.push(...actions);
   }
   return [...new Set(found)];

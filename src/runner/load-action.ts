@@ -103,15 +103,23 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
   if (await exists(join(dir, "trigger.json"))) {
     try {
       const trigger = await readJsonFile(join(dir, "trigger.json"), "E_CASE");
-      if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger)) throw new CxdaError("E_CASE", `${shown}/trigger.json: the default trigger must be a JSON object`);
+      if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger))
+        throw new CxdaError("E_CASE", `${shown}/trigger.json: the default trigger must be a JSON object`);
       if (nestingDepth(trigger, MAX_CASE_DEPTH) > MAX_CASE_DEPTH) {
-        throw new CxdaError("E_CASE", `${shown}/trigger.json: nested more than ${MAX_CASE_DEPTH} levels deep; a trigger may nest values up to that depth`);
+        throw new CxdaError(
+          "E_CASE",
+          `${shown}/trigger.json: nested more than ${MAX_CASE_DEPTH} levels deep; a trigger may nest values up to that depth`,
+        );
       }
       action.defaultTrigger = trigger as Record<string, unknown>;
     } catch (error) {
       // A broken default trigger breaks every case that relies on it; say so on each of them.
       const problem = errorOf(error, "E_CASE");
-      action.cases = action.cases.map((entry) => (entry.ok && entry.case.payload === undefined ? { ok: false, name: entry.case.name, source: entry.case.source ?? shown, error: problem } : entry));
+      action.cases = action.cases.map((entry) =>
+        entry.ok && entry.case.payload === undefined
+          ? { ok: false, name: entry.case.name, source: entry.case.source ?? shown, error: problem }
+          : entry,
+      );
     }
   }
   return action;

@@ -46,7 +46,13 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
   try {
     const remote = await client.executeDataAction(actionId, trigger);
     if (!remote.ok) {
-      failures = [{ expectation: "parity", message: `parity: the platform answered ${remote.status} (${remote.error.message}) where the local transform returned an output`, actual: remote.error.message }];
+      failures = [
+        {
+          expectation: "parity",
+          message: `parity: the platform answered ${remote.status} (${remote.error.message}) where the local transform returned an output`,
+          actual: remote.error.message,
+        },
+      ];
       detail = { parity: "platform-failed", status: remote.status };
     } else {
       failures = diffValues(local.output, remote.output, { partial: false }).map((d) => ({
@@ -63,7 +69,9 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
     const message = error instanceof Error ? error.message : String(error);
     return { ...local, status: "error", error: { code, message: `parity: could not run the case on the platform: ${message}` } };
   }
-  const steps = local.trace.steps.map((step) => (step.step === "compare" ? { ...step, detail: { ...step.detail, ...detail, parityMs: Date.now() - startedAt } } : step));
+  const steps = local.trace.steps.map((step) =>
+    step.step === "compare" ? { ...step, detail: { ...step.detail, ...detail, parityMs: Date.now() - startedAt } } : step,
+  );
   const all = [...local.failures, ...failures];
   return { ...local, failures: all, status: local.status === "pass" && failures.length > 0 ? "fail" : local.status, trace: { steps } };
 }

@@ -180,7 +180,11 @@ function* selected(entries: Iterable<LoadedCase>, action: LoadedAction, select: 
   let index = 0;
   for (const entry of entries) {
     const i = index++;
-    if (select === undefined || (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))) yield entry;
+    if (
+      select === undefined ||
+      (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))
+    )
+      yield entry;
   }
 }
 
@@ -190,10 +194,22 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
   let bundle: WorkerAction["bundle"];
   if (action.transform === undefined) {
     const shown = relative(process.cwd(), action.dir) || ".";
-    bundle = { error: { code: "E_TRANSFORM", message: `${shown}: no transform found; add transform.ts (export default function transform(trigger, ctx) { … }) or a transform.source in the definition` } };
+    bundle = {
+      error: {
+        code: "E_TRANSFORM",
+        message: `${shown}: no transform found; add transform.ts (export default function transform(trigger, ctx) { … }) or a transform.source in the definition`,
+      },
+    };
   } else {
     try {
-      bundle = { file: (await bundleTransform(action.transform, { buildDir, allow: { network: options.allowNetwork ?? false, fsWrite: options.allowFsWrite ?? false } })).file };
+      bundle = {
+        file: (
+          await bundleTransform(action.transform, {
+            buildDir,
+            allow: { network: options.allowNetwork ?? false, fsWrite: options.allowFsWrite ?? false },
+          })
+        ).file,
+      };
     } catch (error) {
       bundle = { error: error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_TRANSFORM", message: String(error) } };
     }
@@ -232,7 +248,11 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
     return yield* runLoaded(options, dirs, early);
   } finally {
     // The run's own pool ends with the run, however it ends (finished, stopped early, an error while loading).
-    if (early !== undefined) await early.then((pool) => pool.close(), () => undefined);
+    if (early !== undefined)
+      await early.then(
+        (pool) => pool.close(),
+        () => undefined,
+      );
   }
 }
 
@@ -245,7 +265,11 @@ function sandboxOptions(options: RunCasesOptions, dirs: string[]): Pick<WorkerPo
   return { readPaths: [...(options.readPaths ?? []), ...dirs, resolve(options.buildDir ?? join(".cxda", "build"))], inspector: measuring };
 }
 
-async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promise<WorkerPool> | undefined): AsyncGenerator<CaseResult, void, undefined> {
+async function* runLoaded(
+  options: RunCasesOptions,
+  dirs: string[],
+  early: Promise<WorkerPool> | undefined,
+): AsyncGenerator<CaseResult, void, undefined> {
   // Definitions (and the schema compiler they load) come after the first sandbox has been started: its start-up is the
   // longest wait of a small run, and it no longer waits for them.
   const { loadAction } = await import("./load-action.js");
@@ -262,7 +286,8 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
     const row = new ResultRow();
     rows.push(row);
     if (action.definitionError) {
-      for (const entry of entries) row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
+      for (const entry of entries)
+        row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
       if (row.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
       row.complete = true;
       continue;
@@ -283,9 +308,18 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
     const at = Date.now();
     const inputIssues = result.issues.filter((issue) => issue.side === "input");
     const outputIssues = result.issues.filter((issue) => issue.side === "output");
-    if (inputIssues.length > 0) bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "input", issues: inputIssues, at });
-    if (outputIssues.length > 0) bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "output", issues: outputIssues, at });
-    if (result.error) bus.emit({ type: "execution.error", action: result.action, case: result.case, error: { code: result.error.code, message: result.error.message }, at });
+    if (inputIssues.length > 0)
+      bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "input", issues: inputIssues, at });
+    if (outputIssues.length > 0)
+      bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "output", issues: outputIssues, at });
+    if (result.error)
+      bus.emit({
+        type: "execution.error",
+        action: result.action,
+        case: result.case,
+        error: { code: result.error.code, message: result.error.message },
+        at,
+      });
     bus.emit({ type: "execution.finished", action: result.action, case: result.case, result, at });
   };
   if (bus) for (const row of rows) for (const early of row.waiting()) announce(early);
@@ -367,9 +401,11 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
         };
         if (triggerOf !== undefined) return build(triggerOf);
         const { inputSchema, meta } = action.definition!;
-        return import("../payloads/generated-trigger.js").then(({ createTriggerSource }) => build((triggerOf = createTriggerSource(inputSchema, { draft: meta.inputDraft, dataActionId: run.action.actionId }))));
+        return import("../payloads/generated-trigger.js").then(({ createTriggerSource }) =>
+          build((triggerOf = createTriggerSource(inputSchema, { draft: meta.inputDraft, dataActionId: run.action.actionId }))),
+        );
       };
-      for (let exhausted = false; !exhausted; ) {
+      for (let exhausted = false; !exhausted;) {
         while (outstanding >= MAX_OUTSTANDING && !stopped) await new Promise<void>((resume) => (resumeFeeder = resume));
         if (stopped) return;
         const cases: PoolCase[] = [];
@@ -401,7 +437,10 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
           wake?.();
           continue;
         }
-        if (bus) for (const prepared of cases) if ("trigger" in prepared) bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
+        if (bus)
+          for (const prepared of cases)
+            if ("trigger" in prepared)
+              bus.emit({ type: "trigger.received", action: run.action.actionId, case: prepared.name, trigger: prepared.trigger, at: Date.now() });
         const running = pool!.run(
           run.action,
           cases,
@@ -417,7 +456,8 @@ async function* runLoaded(options: RunCasesOptions, dirs: string[], early: Promi
               announce(final);
               wake?.();
             };
-            if (parity && limit && "trigger" in ran && needsParity(caseResult)) void limit(() => checkParity(parity.client, run.action.actionId, ran.trigger, caseResult)).then(settle);
+            if (parity && limit && "trigger" in ran && needsParity(caseResult))
+              void limit(() => checkParity(parity.client, run.action.actionId, ran.trigger, caseResult)).then(settle);
             else settle(caseResult);
           },
           {

@@ -3,7 +3,9 @@ import { actionFileName, caseSlug, createSlugger } from "./case-slug.js";
 
 describe("case slugs", () => {
   it("turns a case name into a short, file-safe slug", () => {
-    expect(caseSlug('trap: a score sent as the string "87" fails the integer type')).toBe("trap-a-score-sent-as-the-string-87-fails-the-integer-type");
+    expect(caseSlug('trap: a score sent as the string "87" fails the integer type')).toBe(
+      "trap-a-score-sent-as-the-string-87-fails-the-integer-type",
+    );
     expect(caseSlug("Überprüfung ✓")).toBe("uberprufung");
     expect(caseSlug("???")).toBe("case");
     expect(caseSlug("x".repeat(200))).toHaveLength(80);

@@ -4,7 +4,14 @@ import { createValidator } from "../validation/create-validator.js";
 import { toOtlpTraces, toUnixNanos } from "./otel-traces.js";
 import { OTLP_TRACES_SCHEMA } from "./trace-schemas.js";
 
-const definitionStep = { step: "load-definition" as const, name: "load definition", ok: true, startedAt: 1_700_000_000_000.25, durationMs: 2.5, detail: { source: "file", shape: "schema.input/output" } };
+const definitionStep = {
+  step: "load-definition" as const,
+  name: "load definition",
+  ok: true,
+  startedAt: 1_700_000_000_000.25,
+  durationMs: 2.5,
+  detail: { source: "file", shape: "schema.input/output" },
+};
 
 function result(status: CaseResult["status"], name: string): CaseResult {
   const start = 1_700_000_000_010.125;
@@ -12,7 +19,19 @@ function result(status: CaseResult["status"], name: string): CaseResult {
     action: "da-test-12345",
     case: name,
     status,
-    issues: status === "fail" ? [{ side: "output", path: "/resolutionScore", keyword: "type", expected: "integer", actual: "87", message: 'must be integer, got string "87"' }] : [],
+    issues:
+      status === "fail"
+        ? [
+            {
+              side: "output",
+              path: "/resolutionScore",
+              keyword: "type",
+              expected: "integer",
+              actual: "87",
+              message: 'must be integer, got string "87"',
+            },
+          ]
+        : [],
     failures: status === "fail" ? [{ expectation: "issues", message: 'output /resolutionScore: must be integer, got string "87"' }] : [],
     logs: [],
     trace: {
@@ -20,7 +39,14 @@ function result(status: CaseResult["status"], name: string): CaseResult {
         definitionStep,
         { step: "validate-input", name: "validate input", ok: true, startedAt: start, durationMs: 0.1, detail: { issues: 0 } },
         { step: "execute", name: "execute transform", ok: true, startedAt: start + 0.1, durationMs: 0.4 },
-        { step: "validate-output", name: "validate output", ok: status === "pass", startedAt: start + 0.5, durationMs: 0.2, detail: { issues: status === "pass" ? 0 : 1 } },
+        {
+          step: "validate-output",
+          name: "validate output",
+          ok: status === "pass",
+          startedAt: start + 0.5,
+          durationMs: 0.2,
+          detail: { issues: status === "pass" ? 0 : 1 },
+        },
         { step: "compare", name: "compare with expectations", ok: status === "pass", startedAt: start + 0.7, durationMs: 0.05 },
       ],
     },

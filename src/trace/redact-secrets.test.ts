@@ -45,8 +45,19 @@ describe("redactResult", () => {
       case: "c",
       status: "fail",
       output: { recordId: "r", apiKey: "k-live-1" },
-      issues: [{ side: "output", path: "/apiKey", keyword: "maxLength", expected: 4, actual: "k-live-1", message: 'must have at most 4 characters, got string "k-live-1"' }],
-      failures: [{ expectation: "match", message: 'output /apiKey: expected "x", got "k-live-1"', path: "/apiKey", expected: "x", actual: "k-live-1" }],
+      issues: [
+        {
+          side: "output",
+          path: "/apiKey",
+          keyword: "maxLength",
+          expected: 4,
+          actual: "k-live-1",
+          message: 'must have at most 4 characters, got string "k-live-1"',
+        },
+      ],
+      failures: [
+        { expectation: "match", message: 'output /apiKey: expected "x", got "k-live-1"', path: "/apiKey", expected: "x", actual: "k-live-1" },
+      ],
       logs: [{ level: "log", message: "using token=k-live-1", atMs: 0 }],
       error: { code: "E_TRANSFORM", message: "failed with secret=k-live-1" },
       trace: { steps: [{ step: "execute", name: "execute", ok: true, startedAt: 1, durationMs: 1, detail: { token: "k-live-1" } }] },

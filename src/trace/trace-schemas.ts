@@ -100,7 +100,12 @@ const anyValue = {
 
 const keyValues = {
   type: "array",
-  items: { type: "object", required: ["key", "value"], additionalProperties: false, properties: { key: { type: "string", minLength: 1 }, value: anyValue } },
+  items: {
+    type: "object",
+    required: ["key", "value"],
+    additionalProperties: false,
+    properties: { key: { type: "string", minLength: 1 }, value: anyValue },
+  },
 };
 
 const nanos = { type: "string", pattern: "^[0-9]{1,20}$" };

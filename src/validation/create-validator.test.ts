@@ -50,7 +50,7 @@ describe("createValidator on the billing-callback output schema", () => {
     expect(validator.validate(goodOutput)).toEqual([]);
   });
 
-  it("reports a score that arrives as the string \"87\"", () => {
+  it('reports a score that arrives as the string "87"', () => {
     expect(validator.validate({ ...goodOutput, resolutionScore: "87" })).toEqual<ValidationIssue[]>([
       {
         side: "output",
@@ -96,7 +96,9 @@ describe("issue messages per keyword", () => {
   it("points a required failure at the missing property", () => {
     const schema = { type: "object", required: ["interaction"] };
     const issues = createValidator(schema, { side: "input" }).validate({});
-    expect(issues).toEqual([{ side: "input", path: "/interaction", keyword: "required", expected: "present", actual: undefined, message: "is required" }]);
+    expect(issues).toEqual([
+      { side: "input", path: "/interaction", keyword: "required", expected: "present", actual: undefined, message: "is required" },
+    ]);
     expect(issues.map(formatIssue)).toEqual(["input /interaction: is required"]);
   });
 
@@ -257,16 +259,19 @@ describe("schemas that do not compile", () => {
     expect(validator.warnings.join("\n")).toContain('unknown keyword: "displayName"');
   });
 
-  it.each(["draft-04", "draft-06", "draft-07", "2019-09", "2020-12"] as const)("compiles a schema that recurses through the root with $ref \"#\" (%s)", (draft) => {
-    const tree = { type: "object", properties: { child: { $ref: "#" }, rootProbeN: { type: "integer" } } };
-    const validator = createValidator(tree, { side: "input", draft });
-    expect(validator.validate({ child: { child: { rootProbeN: 1 } } })).toEqual([]);
-    expect(validator.validate({ child: { child: { rootProbeN: "x" } } }).map(formatIssue)).toEqual([
-      'input /child/child/rootProbeN: must be integer, got string "x"',
-    ]);
-  });
+  it.each(["draft-04", "draft-06", "draft-07", "2019-09", "2020-12"] as const)(
+    'compiles a schema that recurses through the root with $ref "#" (%s)',
+    (draft) => {
+      const tree = { type: "object", properties: { child: { $ref: "#" }, rootProbeN: { type: "integer" } } };
+      const validator = createValidator(tree, { side: "input", draft });
+      expect(validator.validate({ child: { child: { rootProbeN: 1 } } })).toEqual([]);
+      expect(validator.validate({ child: { child: { rootProbeN: "x" } } }).map(formatIssue)).toEqual([
+        'input /child/child/rootProbeN: must be integer, got string "x"',
+      ]);
+    },
+  );
 
-  it("resolves \"#\" to each schema's own root, also after a schema with an $id", () => {
+  it('resolves "#" to each schema\'s own root, also after a schema with an $id', () => {
     createValidator({ $id: "urn:cxda:root-probe", type: "object", properties: { next: { $ref: "#" } } }, { side: "input" });
     const strings = createValidator({ type: ["object", "string"], properties: { next: { $ref: "#" } } }, { side: "input" });
     const numbers = createValidator({ type: ["object", "number"], properties: { next: { $ref: "#/" } } }, { side: "input" });

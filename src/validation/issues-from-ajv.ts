@@ -203,7 +203,10 @@ function toIssue(error: ErrorObject, errors: readonly ErrorObject[], value: unkn
       const max = p["maxContains"];
       const min = p["minContains"] ?? 1;
       expected = max === undefined ? `contains >= ${String(min)}` : `contains <= ${String(max)}`;
-      const bound = max === undefined ? `at least ${plural(min, "matching item", "matching items")}` : `at most ${plural(max, "matching item", "matching items")}`;
+      const bound =
+        max === undefined
+          ? `at least ${plural(min, "matching item", "matching items")}`
+          : `at most ${plural(max, "matching item", "matching items")}`;
       message = `must contain ${bound} (see contains), ${got()}`;
       break;
     }

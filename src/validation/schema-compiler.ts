@@ -185,7 +185,8 @@ export function compileSchema(schema: JsonSchema, draft?: SchemaDraft): Compiled
     result = compileByContent(schema, draft);
   } catch (error) {
     // A stack overflow while serialising or compiling is a schema too big to handle, not a crash of the caller.
-    if (error instanceof RangeError) throw schemaError(draft ?? DEFAULT_DRAFT, { reason: `the schema is too large or too deeply nested to compile (${error.message})` }, error);
+    if (error instanceof RangeError)
+      throw schemaError(draft ?? DEFAULT_DRAFT, { reason: `the schema is too large or too deeply nested to compile (${error.message})` }, error);
     throw error;
   }
   if (typeof schema === "object") {
@@ -217,7 +218,11 @@ function compileByContent(schema: JsonSchema, draft: SchemaDraft | undefined): C
   try {
     valid = ajv.validateSchema(target) as boolean;
   } catch (error) {
-    throw schemaError(effective, { reason: `the schema cannot be checked against its meta-schema (${error instanceof Error ? error.message : String(error)})` }, error);
+    throw schemaError(
+      effective,
+      { reason: `the schema cannot be checked against its meta-schema (${error instanceof Error ? error.message : String(error)})` },
+      error,
+    );
   }
   if (!valid) throw schemaError(effective, metaSchemaFailure(ajv.errors ?? [], target));
   const warnings: string[] = [];

@@ -20,7 +20,9 @@ afterAll(async () => {
 
 describe("describeAction at collection", () => {
   it("rejects options that cannot work, naming the option", () => {
-    expect(() => resolveDescribeActionOptions(EXAMPLE, { workers: 0 })).toThrow("describeAction(" + EXAMPLE + "): workers must be a whole number >= 1, got 0");
+    expect(() => resolveDescribeActionOptions(EXAMPLE, { workers: 0 })).toThrow(
+      "describeAction(" + EXAMPLE + "): workers must be a whole number >= 1, got 0",
+    );
     expect(() => resolveDescribeActionOptions(EXAMPLE, { timeoutMs: -5 })).toThrow("timeoutMs must be a whole number >= 1, got -5");
     expect(() => resolveDescribeActionOptions(EXAMPLE, { memoryMb: 4 })).toThrow("memoryMb must be a whole number >= 16, got 4");
     expect(() => resolveDescribeActionOptions(EXAMPLE, { title: " " })).toThrow("title must be a non-empty string");
@@ -33,7 +35,9 @@ describe("describeAction at collection", () => {
   });
 
   it("fails for a folder that does not exist", () => {
-    expect(() => describeAction(join(empty, "missing"))).toThrow(expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining("missing: no such folder") }));
+    expect(() => describeAction(join(empty, "missing"))).toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining("missing: no such folder") }),
+    );
   });
 
   it("fails for an action without cases, and when the filter keeps none", () => {

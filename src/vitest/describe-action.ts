@@ -104,7 +104,10 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
   const outline = readActionSync(resolved.dir);
   const entries = outline.cases.filter((entry) => !entry.ok || resolved.filter(entry.case));
   if (entries.length === 0) {
-    throw new CxdaError("E_USAGE", `describeAction(${resolved.dir}): no cases to run; add cases/*.json to the action${outline.cases.length > 0 ? " (the filter kept none)" : ""}`);
+    throw new CxdaError(
+      "E_USAGE",
+      `describeAction(${resolved.dir}): no cases to run; add cases/*.json to the action${outline.cases.length > 0 ? " (the filter kept none)" : ""}`,
+    );
   }
   const workers = resolved.workers ?? (resolved.concurrent ? Math.min(availableParallelism(), entries.length) : 1);
   const suite = resolved.concurrent ? describe.concurrent : describe;
@@ -114,7 +117,16 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
     const open = (): Promise<Session> =>
       (session ??= (async () => {
         const settings = await resolveCaseRunOptions(resolved.run);
-        return { settings, pool: await createWorkerPool({ workers, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, allowNetwork: settings.allowNetwork, readPaths: [resolved.dir, settings.buildDir] }) };
+        return {
+          settings,
+          pool: await createWorkerPool({
+            workers,
+            timeoutMs: settings.timeoutMs,
+            memoryMb: settings.memoryMb,
+            allowNetwork: settings.allowNetwork,
+            readPaths: [resolved.dir, settings.buildDir],
+          }),
+        };
       })());
 
     afterAll(async () => {
@@ -142,7 +154,10 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
     for (const entry of entries) {
       if (!entry.ok) {
         it(entry.name, () => {
-          throw new CxdaError(entry.error.code as CxdaErrorCode, `${entry.error.message}${entry.error.message.includes(entry.source) ? "" : ` (at ${entry.source})`}`);
+          throw new CxdaError(
+            entry.error.code as CxdaErrorCode,
+            `${entry.error.message}${entry.error.message.includes(entry.source) ? "" : ` (at ${entry.source})`}`,
+          );
         });
         continue;
       }

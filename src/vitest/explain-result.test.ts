@@ -8,7 +8,15 @@ const leaky: CaseResult = {
   case: "leaks",
   status: "fail",
   issues: [],
-  failures: [{ expectation: "output", message: 'output /apiToken: expected "x", got "sk_live_SUPERSECRET123"', path: "/apiToken", expected: "x", actual: "sk_live_SUPERSECRET123" }],
+  failures: [
+    {
+      expectation: "output",
+      message: 'output /apiToken: expected "x", got "sk_live_SUPERSECRET123"',
+      path: "/apiToken",
+      expected: "x",
+      actual: "sk_live_SUPERSECRET123",
+    },
+  ],
   logs: [],
   trace: { steps: [] },
   durationMs: 1,

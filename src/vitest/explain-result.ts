@@ -15,7 +15,13 @@ export function explainCaseResult(raw: CaseResult): string[] {
   const lines: string[] = [];
   if (result.error) {
     lines.push(`${result.error.code} ${result.error.message}`);
-    if (result.error.stack) lines.push(...result.error.stack.split("\n").slice(1, 6).map((line) => `  ${line.trim()}`));
+    if (result.error.stack)
+      lines.push(
+        ...result.error.stack
+          .split("\n")
+          .slice(1, 6)
+          .map((line) => `  ${line.trim()}`),
+      );
   }
   for (const failure of result.failures) lines.push(failure.message);
   // Failures already describe the issues they are about; list issues only when nothing else explains the result.

@@ -6,8 +6,22 @@ import { cxdaMatchers, type PassCaseOptions, type SchemaMatchOptions } from "./m
 
 expect.extend(cxdaMatchers);
 
-export { cxdaMatchers, toPassCase, toSatisfySchema, runOneCase, type MatcherOutcome, type PassCaseOptions, type SchemaMatchOptions } from "./matchers.js";
-export { describeAction, resolveDescribeActionOptions, CaseFailedError, type DescribeActionOptions, type ResolvedDescribeActionOptions } from "./describe-action.js";
+export {
+  cxdaMatchers,
+  toPassCase,
+  toSatisfySchema,
+  runOneCase,
+  type MatcherOutcome,
+  type PassCaseOptions,
+  type SchemaMatchOptions,
+} from "./matchers.js";
+export {
+  describeAction,
+  resolveDescribeActionOptions,
+  CaseFailedError,
+  type DescribeActionOptions,
+  type ResolvedDescribeActionOptions,
+} from "./describe-action.js";
 export { resolveCaseRunOptions, type CaseRunOptions, type ResolvedCaseRunOptions } from "./case-run-options.js";
 export { explainCaseResult, describeCaseOutcome } from "./explain-result.js";
 

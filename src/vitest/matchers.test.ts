@@ -49,7 +49,9 @@ describe("toSatisfySchema", () => {
   it("accepts a compiled validator", () => {
     const validator = createValidator(schema, { side: "output" });
     expect({ priority: "standard", score: 0 }).toSatisfySchema(validator);
-    expect(failureOf(() => expect({ priority: "standard", score: "0" }).toSatisfySchema(validator))).toContain('output /score: must be integer, got string "0"');
+    expect(failureOf(() => expect({ priority: "standard", score: "0" }).toSatisfySchema(validator))).toContain(
+      'output /score: must be integer, got string "0"',
+    );
   });
 
   it("works as an asymmetric matcher inside toEqual", () => {

@@ -61,8 +61,15 @@ function isValidator(value: unknown): value is Validator {
  * //   output /priority: must be string, got number 5
  * expect({ priority: "high" }).not.toSatisfySchema({ type: "array" });
  */
-export function toSatisfySchema(this: MatcherState, received: unknown, schema: JsonSchema | Validator, options: SchemaMatchOptions = {}): MatcherOutcome {
-  const validator = isValidator(schema) ? schema : createValidator(schema, { side: options.side ?? "output", ...(options.draft === undefined ? {} : { draft: options.draft }) });
+export function toSatisfySchema(
+  this: MatcherState,
+  received: unknown,
+  schema: JsonSchema | Validator,
+  options: SchemaMatchOptions = {},
+): MatcherOutcome {
+  const validator = isValidator(schema)
+    ? schema
+    : createValidator(schema, { side: options.side ?? "output", ...(options.draft === undefined ? {} : { draft: options.draft }) });
   const issues = validator.validate(received);
   const pass = issues.length === 0;
   return {
@@ -70,13 +77,21 @@ export function toSatisfySchema(this: MatcherState, received: unknown, schema: J
     message: () =>
       pass
         ? `expected the value not to satisfy the schema, but it does: ${this.utils.stringify(received)}`
-        : [`expected the value to satisfy the schema, but it has ${issues.length} issue${issues.length === 1 ? "" : "s"}:`, ...issues.map((issue) => `  ${formatIssue(issue)}`)].join("\n"),
+        : [
+            `expected the value to satisfy the schema, but it has ${issues.length} issue${issues.length === 1 ? "" : "s"}:`,
+            ...issues.map((issue) => `  ${formatIssue(issue)}`),
+          ].join("\n"),
     actual: received,
   };
 }
 
 function isLoadedAction(value: unknown): value is LoadedAction {
-  return typeof value === "object" && value !== null && typeof (value as { dir?: unknown }).dir === "string" && Array.isArray((value as { cases?: unknown }).cases);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { dir?: unknown }).dir === "string" &&
+    Array.isArray((value as { cases?: unknown }).cases)
+  );
 }
 
 /** The action folder `received` stands for: a path, a file URL, or a loaded action. */
@@ -84,7 +99,10 @@ export function actionDirOf(received: unknown, matcher: string): string {
   if (typeof received === "string") return resolve(received);
   if (received instanceof URL) return fileURLToPath(received);
   if (isLoadedAction(received)) return received.dir;
-  throw new CxdaError("E_USAGE", `${matcher}: expect(…) must be an action folder (a path or file URL) or an action from loadAction(), got ${typeof received}`);
+  throw new CxdaError(
+    "E_USAGE",
+    `${matcher}: expect(…) must be an action folder (a path or file URL) or an action from loadAction(), got ${typeof received}`,
+  );
 }
 
 /** Finds the case called `name` among an action's cases; a missing or unusable case is a usage error, not a failure. */
@@ -92,7 +110,10 @@ function caseNamed(name: string, cases: LoadedCase[], dir: string): CaseDefiniti
   const names = cases.map((entry) => (entry.ok ? entry.case.name : entry.name));
   const entry = cases.find((candidate) => (candidate.ok ? candidate.case.name : candidate.name) === name);
   if (entry === undefined) {
-    throw new CxdaError("E_USAGE", `toPassCase: no case named "${name}" in ${dir}/cases${didYouMean(name, names)}${names.length > 0 ? `; its cases: ${names.map((n) => `"${n}"`).join(", ")}` : " (it has none)"}`);
+    throw new CxdaError(
+      "E_USAGE",
+      `toPassCase: no case named "${name}" in ${dir}/cases${didYouMean(name, names)}${names.length > 0 ? `; its cases: ${names.map((n) => `"${n}"`).join(", ")}` : " (it has none)"}`,
+    );
   }
   if (!entry.ok) throw new CxdaError(entry.error.code as CxdaErrorCode, `toPassCase: the case "${name}" cannot run: ${entry.error.message}`);
   return entry.case;
@@ -106,7 +127,14 @@ function caseNamed(name: string, cases: LoadedCase[], dir: string): CaseDefiniti
 export async function runOneCase(dir: string, testCase: CaseDefinition, options: PassCaseOptions = {}): Promise<CaseResult> {
   const settings = await resolveCaseRunOptions(options);
   let result: CaseResult | undefined;
-  for await (const each of runCases({ ...settings, actions: [dir], cases: [testCase], workers: 1, ...(options.pool === undefined ? {} : { pool: options.pool }) })) result = each;
+  for await (const each of runCases({
+    ...settings,
+    actions: [dir],
+    cases: [testCase],
+    workers: 1,
+    ...(options.pool === undefined ? {} : { pool: options.pool }),
+  }))
+    result = each;
   if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: the case "${testCase.name}" did not run`);
   return result;
 }
@@ -119,7 +147,12 @@ export async function runOneCase(dir: string, testCase: CaseDefinition, options:
  * await expect("actions/billing-callback").toPassCase("a premium billing trigger maps every field");
  * await expect("actions/billing-callback").toPassCase({ name: "standard tier", set: { "contact.attributes.tier": "standard" }, expect: { match: { priority: "standard" } } });
  */
-export async function toPassCase(this: MatcherState, received: unknown, testCase: CaseDefinition | string, options: PassCaseOptions = {}): Promise<MatcherOutcome> {
+export async function toPassCase(
+  this: MatcherState,
+  received: unknown,
+  testCase: CaseDefinition | string,
+  options: PassCaseOptions = {},
+): Promise<MatcherOutcome> {
   const dir = actionDirOf(received, "toPassCase");
   checkCaseRunOptions(options, "toPassCase");
   let definition: CaseDefinition;
@@ -134,7 +167,9 @@ export async function toPassCase(this: MatcherState, received: unknown, testCase
     message: () =>
       pass
         ? `expected ${title} not to pass, but it passed`
-        : [`expected ${title} to pass, but it ${result.status === "error" ? "ended in an error" : "failed"}:`, ...explainCaseResult(result)].join("\n"),
+        : [`expected ${title} to pass, but it ${result.status === "error" ? "ended in an error" : "failed"}:`, ...explainCaseResult(result)].join(
+            "\n",
+          ),
     actual: result.status,
     expected: "pass",
   };

@@ -29,7 +29,8 @@ function definitionId(dir: string): string {
  */
 export function readActionSync(dir: string): ActionOutline {
   const info = statSync(dir, { throwIfNoEntry: false });
-  if (info === undefined) throw new CxdaError("E_USAGE", `${dir}: no such folder; pass an action folder (with definition.json, transform.ts and cases/)`);
+  if (info === undefined)
+    throw new CxdaError("E_USAGE", `${dir}: no such folder; pass an action folder (with definition.json, transform.ts and cases/)`);
   if (!info.isDirectory()) throw new CxdaError("E_USAGE", `${dir}: not a folder; pass an action folder`);
   const cases = loadCasesSync(dir);
   return { id: definitionId(dir), cases };

@@ -28,14 +28,25 @@ describe("cxda test in CI", () => {
     const dir = await project.addAction("mixed", {
       definition: { id: "mixed", schema: { input: { type: "object" }, output: { type: "object", properties: { score: { type: "integer" } } } } },
       transform: "export default function t(trigger) { if (trigger.hang) for (;;) {} return { score: trigger.score }; }",
-      cases: { "a.json": [{ name: "good", payload: { score: 1 } }, { name: "string score", payload: { score: "87" } }, { name: "hangs", payload: { hang: true } }] },
+      cases: {
+        "a.json": [
+          { name: "good", payload: { score: 1 } },
+          { name: "string score", payload: { score: "87" } },
+          { name: "hangs", payload: { hang: true } },
+        ],
+      },
     });
     const file = join(project.root, "out", "junit.xml");
     const run = await cxda(["test", dir, "--timeout", "300", "--reporter", "default", "--reporter", "junit", "--output-file", `junit=${file}`]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`wrote ${file}`);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(await readFile(file, "utf8")) as {
-      testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; testcase: Array<{ name: string; failure?: { message: string }; error?: { type: string } }> } };
+      testsuites: {
+        tests: string;
+        failures: string;
+        errors: string;
+        testsuite: { name: string; testcase: Array<{ name: string; failure?: { message: string }; error?: { type: string } }> };
+      };
     };
     expect(doc.testsuites).toMatchObject({ tests: "3", failures: "1", errors: "1" });
     const cases = doc.testsuites.testsuite.testcase;
@@ -69,8 +80,15 @@ describe("cxda test in CI", () => {
   it("keeps secret-looking values out of the JSON and JUnit files and --json", async () => {
     const dir = await project.addAction("leaky", {
       definition: { id: "leaky", schema: { input: { type: "object" }, output: { type: "object", properties: { apiToken: { type: "integer" } } } } },
-      transform: "export default function t(trigger) { console.log('token is', trigger.apiToken); if (trigger.fail) throw new Error('bad token ' + trigger.apiToken); return { apiToken: trigger.apiToken }; }",
-      cases: { "a.json": [{ name: "leaks", payload: { apiToken: "s3cr3t-value-123" }, expect: { output: { apiToken: "other-s3cr3t" } } }, { name: "throws", payload: { apiToken: "s3cr3t-value-123", fail: true } }, { name: "throws otherwise", payload: { apiToken: "s3cr3t-value-123", fail: true }, expect: { throws: "timeout" } }] },
+      transform:
+        "export default function t(trigger) { console.log('token is', trigger.apiToken); if (trigger.fail) throw new Error('bad token ' + trigger.apiToken); return { apiToken: trigger.apiToken }; }",
+      cases: {
+        "a.json": [
+          { name: "leaks", payload: { apiToken: "s3cr3t-value-123" }, expect: { output: { apiToken: "other-s3cr3t" } } },
+          { name: "throws", payload: { apiToken: "s3cr3t-value-123", fail: true } },
+          { name: "throws otherwise", payload: { apiToken: "s3cr3t-value-123", fail: true }, expect: { throws: "timeout" } },
+        ],
+      },
     });
     const junit = join(project.root, "leaky-junit.xml");
     const json = join(project.root, "leaky.json");

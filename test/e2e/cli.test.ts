@@ -18,7 +18,10 @@ describe("cxda test", () => {
   it("prints one JSON object with a summary and every result", async () => {
     const run = await cxda(["test", "examples/billing-callback", "--json"]);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { summary: { total: number; passed: number; failed: number }; results: Array<{ action: string; case: string; status: string; trace: { steps: Array<{ step: string }> } }> };
+    const report = JSON.parse(run.stdout) as {
+      summary: { total: number; passed: number; failed: number };
+      results: Array<{ action: string; case: string; status: string; trace: { steps: Array<{ step: string }> } }>;
+    };
     expect(report.summary).toMatchObject({ total: 14, passed: 14, failed: 0 });
     expect(report.results[0]).toMatchObject({ action: "da-test-12345", status: "pass" });
     expect(report.results[0]?.trace.steps.map((s) => s.step)).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
@@ -32,7 +35,10 @@ describe("cxda test", () => {
       await project.addAction("billing", {
         definition: await exampleDefinition(),
         transform,
-        trigger: JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<string, unknown>,
+        trigger: JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<
+          string,
+          unknown
+        >,
         cases: {
           "a.json": [
             { name: "score as a string", set: { "data.customFields.resolutionScore": "87" } },
@@ -41,7 +47,11 @@ describe("cxda test", () => {
           ],
         },
       });
-      await project.addAction("broken-definition", { definition: '{\n  "id": "x",\n  "schema": {,\n}', transform: "export default () => ({})", cases: { "a.json": { name: "anything" } } });
+      await project.addAction("broken-definition", {
+        definition: '{\n  "id": "x",\n  "schema": {,\n}',
+        transform: "export default () => ({})",
+        cases: { "a.json": { name: "anything" } },
+      });
     });
     afterAll(async () => {
       await project.remove();
@@ -61,7 +71,9 @@ describe("cxda test", () => {
       const run = await cxda(["test", join(project.root, "billing"), "--json"]);
       const report = JSON.parse(run.stdout) as { results: Array<{ case: string; issues: unknown[]; error?: { code: string } }> };
       const wrong = report.results.find((r) => r.case === "score as a string");
-      expect(wrong?.issues).toEqual([{ side: "output", path: "/resolutionScore", keyword: "type", expected: "integer", actual: "87", message: 'must be integer, got string "87"' }]);
+      expect(wrong?.issues).toEqual([
+        { side: "output", path: "/resolutionScore", keyword: "type", expected: "integer", actual: "87", message: 'must be integer, got string "87"' },
+      ]);
       expect(report.results.find((r) => r.case === "typo")?.error?.code).toBe("E_CASE");
     });
   });
@@ -102,8 +114,13 @@ describe("cxda run", () => {
   });
 
   it("reads the payload from stdin and injects variables", async () => {
-    const trigger = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<string, unknown>;
-    const run = await cxda(["run", "examples/billing-callback", "--payload", "-", "--json", "--var", "region=eu"], { input: JSON.stringify(trigger) });
+    const trigger = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8"))) as Record<
+      string,
+      unknown
+    >;
+    const run = await cxda(["run", "examples/billing-callback", "--payload", "-", "--json", "--var", "region=eu"], {
+      input: JSON.stringify(trigger),
+    });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { status: string; output: { recordId: string } };
     expect(result.status).toBe("pass");
@@ -136,7 +153,9 @@ describe("cxda demo", () => {
       expect(run.stdout).toMatch(/started the platform emulator at http:\/\/127\.0\.0\.1:\d+/);
       expect(run.stdout).toMatch(/pulled da-test-12345 \(version 3, fetched\) through OAuth client credentials/);
       expect(run.stdout).toMatch(/^14 passed, 0 failed$/m);
-      const cached = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(join(project.root, ".cxda", "cache", "da-test-12345.json"), "utf8"))) as { version: number };
+      const cached = JSON.parse(
+        await import("node:fs/promises").then((fs) => fs.readFile(join(project.root, ".cxda", "cache", "da-test-12345.json"), "utf8")),
+      ) as { version: number };
       expect(cached.version).toBe(3);
       const again = await cxda(["demo"], { cwd: project.root });
       expect(again.stdout).toMatch(/\(version 3, not-modified\)/);
@@ -151,7 +170,11 @@ describe("cxda test --parity", () => {
     const { startEmulator } = await import("../../src/emulator/emulator.js");
     const emulator = await startEmulator({ definitions: join(EXAMPLE_DIR, "..") });
     try {
-      const env = { CXONE_API_URL: emulator.env.CXONE_API_URL ?? "", CXONE_CLIENT_ID: emulator.env.CXONE_CLIENT_ID ?? "", CXONE_CLIENT_SECRET: "not-the-secret" };
+      const env = {
+        CXONE_API_URL: emulator.env.CXONE_API_URL ?? "",
+        CXONE_CLIENT_ID: emulator.env.CXONE_CLIENT_ID ?? "",
+        CXONE_CLIENT_SECRET: "not-the-secret",
+      };
       const run = await cxda(["test", EXAMPLE_DIR, "--parity", "--offline"], { env });
       expect(run.code).toBe(3);
       expect(run.stdout).toMatch(/E_AUTH parity: could not run the case on the platform/);

@@ -16,7 +16,12 @@ describe("a project with cxda.config.json", () => {
     });
     await writeFile(
       join(project.root, "cxda.config.json"),
-      JSON.stringify({ actions: ["greeter"], vars: { region: "eu" }, env: "production", reporters: ["default", { name: "junit", outputFile: "out/junit.xml" }] }),
+      JSON.stringify({
+        actions: ["greeter"],
+        vars: { region: "eu" },
+        env: "production",
+        reporters: ["default", { name: "junit", outputFile: "out/junit.xml" }],
+      }),
     );
   });
   afterAll(async () => {
@@ -53,8 +58,15 @@ describe("a project with cxda.config.json", () => {
   it("writes an html reporter's report where its outputFile says, and --html-file where the flag says", async () => {
     const other = await createTempProject();
     try {
-      await other.addAction("greeter", { definition: { id: "greeter", schema: { input: { type: "object" }, output: { type: "object" } } }, transform: "export default () => ({ ok: true });", cases: { "a.json": { name: "ok", payload: {}, expect: {} } } });
-      await writeFile(join(other.root, "cxda.config.json"), JSON.stringify({ actions: ["greeter"], reporters: ["default", { name: "html", outputFile: "out/run.html" }] }));
+      await other.addAction("greeter", {
+        definition: { id: "greeter", schema: { input: { type: "object" }, output: { type: "object" } } },
+        transform: "export default () => ({ ok: true });",
+        cases: { "a.json": { name: "ok", payload: {}, expect: {} } },
+      });
+      await writeFile(
+        join(other.root, "cxda.config.json"),
+        JSON.stringify({ actions: ["greeter"], reporters: ["default", { name: "html", outputFile: "out/run.html" }] }),
+      );
       const configured = await cxda(["test"], { cwd: other.root });
       expect(configured.code).toBe(0);
       expect(await readFile(join(other.root, "out", "run.html"), "utf8")).toMatch(/^<!doctype html>/i);

@@ -32,7 +32,10 @@ describe("escape sequences from a hostile action", () => {
   beforeAll(async () => {
     project = await createTempProject();
     dir = await project.addAction("hostile", {
-      definition: { id: `hostile${TITLE}`, schema: { input: { type: "object" }, output: { type: "object", properties: { n: { type: "integer" } } } } },
+      definition: {
+        id: `hostile${TITLE}`,
+        schema: { input: { type: "object" }, output: { type: "object", properties: { n: { type: "integer" } } } },
+      },
       transform: [
         "export default function t(trigger) {",
         "  console.log('\\u001b]0;pwned\\u0007 logged');",
@@ -122,7 +125,12 @@ describe("escape sequences from a hostile action", () => {
     const run = await new Promise<string>((resolve) => {
       const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color" };
       delete env.NO_COLOR;
-      execFile("/usr/bin/script", ["-q", "-e", "-c", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} test ${JSON.stringify(dir)}`, "/dev/null"], { env, timeout: 60_000 }, (_error, stdout) => resolve(stdout));
+      execFile(
+        "/usr/bin/script",
+        ["-q", "-e", "-c", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} test ${JSON.stringify(dir)}`, "/dev/null"],
+        { env, timeout: 60_000 },
+        (_error, stdout) => resolve(stdout),
+      );
     });
     expect(run).toContain("\u001b[31m✗\u001b[39m");
     expect(run).toContain("throws \\u001b[2J");

@@ -13,7 +13,8 @@ describe("cxda test --generate", () => {
     flaky = await project.addAction("flaky", {
       definition: await exampleDefinition(),
       // Fails for about half of the generated triggers: those whose triggerId ends in an even digit.
-      transform: "export default function t(trigger) { if (/[02468]$/.test(trigger.triggerId)) throw new Error('even trigger ' + trigger.triggerId); return { recordId: 'rec-' + trigger.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 0, processedAt: trigger.timestamp }; }",
+      transform:
+        "export default function t(trigger) { if (/[02468]$/.test(trigger.triggerId)) throw new Error('even trigger ' + trigger.triggerId); return { recordId: 'rec-' + trigger.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 0, processedAt: trigger.timestamp }; }",
     });
   });
   afterAll(async () => {
@@ -34,7 +35,10 @@ describe("cxda test --generate", () => {
       cxda(["test", flaky, "--generate", "20", "--seed", "3", "--json"]),
       cxda(["test", flaky, "--generate", "20", "--seed", "4", "--json"]),
     ]);
-    const statuses = (run: { stdout: string }) => (JSON.parse(run.stdout) as { results: Array<{ case: string; status: string; error?: { message: string } }> }).results.map((r) => `${r.case} ${r.status} ${r.error?.message ?? ""}`);
+    const statuses = (run: { stdout: string }) =>
+      (JSON.parse(run.stdout) as { results: Array<{ case: string; status: string; error?: { message: string } }> }).results.map(
+        (r) => `${r.case} ${r.status} ${r.error?.message ?? ""}`,
+      );
     expect(statuses(a)).toEqual(statuses(b));
     expect(statuses(a)).not.toEqual(statuses(c));
   });
@@ -46,13 +50,18 @@ describe("cxda test --generate", () => {
     ]);
     type Run = { results: Array<{ case: string; status: string; output?: unknown; trigger?: { triggerId: string }; error?: { message: string } }> };
     const results = (run: { stdout: string }) => (JSON.parse(run.stdout) as Run).results;
-    const comparable = (run: { stdout: string }) => results(run).map(({ case: name, status, output, trigger, error }) => ({ name, status, output, trigger, error: error?.message }));
+    const comparable = (run: { stdout: string }) =>
+      results(run).map(({ case: name, status, output, trigger, error }) => ({ name, status, output, trigger, error: error?.message }));
     expect(comparable(one)).toEqual(comparable(two));
     const failed = results(one).filter((r) => r.status !== "pass");
     expect(failed.length).toBeGreaterThan(0);
     for (const result of failed) expect(result.error?.message).toContain(`even trigger ${result.trigger?.triggerId}`);
     // Passing cases come without a trigger: it was never sent back.
-    expect(results(one).filter((r) => r.status === "pass").every((r) => r.trigger === undefined)).toBe(true);
+    expect(
+      results(one)
+        .filter((r) => r.status === "pass")
+        .every((r) => r.trigger === undefined),
+    ).toBe(true);
   });
 
   it("names the seed and index of a failing generated case and saves it as a case file that fails the same way", async () => {
@@ -78,7 +87,19 @@ describe("cxda test --generate", () => {
   it("saves failing generated cases also when a report makes the main thread build the triggers", async () => {
     // --html turns on the event bus, which needs each trigger on the main thread: those are built there, not in the workers.
     const saveDir = join(project.root, "saved-html");
-    const run = await cxda(["test", flaky, "--generate", "12", "--seed", "3", "--save-failures", saveDir, "--html", "--reports-dir", join(project.root, "reports-html")]);
+    const run = await cxda([
+      "test",
+      flaky,
+      "--generate",
+      "12",
+      "--seed",
+      "3",
+      "--save-failures",
+      saveDir,
+      "--html",
+      "--reports-dir",
+      join(project.root, "reports-html"),
+    ]);
     expect(run.code).toBe(1);
     const failures = caseTitles(run.stdout).filter((t) => run.stdout.includes(`! ${t}`));
     expect(failures.length).toBeGreaterThan(0);

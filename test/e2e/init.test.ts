@@ -11,8 +11,15 @@ import { REPO_ROOT } from "../helpers/temp-project.js";
 function inProject(command: string, args: string[], cwd: string): Promise<CliRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: { ...env, NO_COLOR: "1", npm_config_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false" }, timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    execFile(
+      command,
+      args,
+      {
+        cwd,
+        env: { ...env, NO_COLOR: "1", npm_config_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false" },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -53,8 +60,16 @@ describe("cxda init", () => {
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     expect(init.stdout).toContain("Created a cxda project in my-project:\n  .gitignore\n  README.md\n  actions/callback-record/cases/rules.json");
-    expect(init.stdout).toMatch(/Next steps:\n {2}cd my-project\s*\n {2}npm install\s+cxda and vitest\n {2}npx cxda test\s+run the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/);
-    for (const file of ["cxda.config.ts", "package.json", "test/actions.test.ts", "actions/callback-record/transform.ts", "actions/callback-record/definition.json"]) {
+    expect(init.stdout).toMatch(
+      /Next steps:\n {2}cd my-project\s*\n {2}npm install\s+cxda and vitest\n {2}npx cxda test\s+run the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/,
+    );
+    for (const file of [
+      "cxda.config.ts",
+      "package.json",
+      "test/actions.test.ts",
+      "actions/callback-record/transform.ts",
+      "actions/callback-record/definition.json",
+    ]) {
       expect((await stat(join(project, file))).isFile(), file).toBe(true);
     }
     const manifest = JSON.parse(await readFile(join(project, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
@@ -64,7 +79,9 @@ describe("cxda init", () => {
   it("refuses to scaffold the folder again now that it is not empty, with exit code 2", async () => {
     const again = await cxda(["init", "my-project"], { cwd: root });
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("cxda: E_USAGE my-project: the folder is not empty (.gitignore, README.md, actions, cxda.config.ts, package.json, … (7 entries)); choose a new or empty folder, or pass --force");
+    expect(again.stderr).toContain(
+      "cxda: E_USAGE my-project: the folder is not empty (.gitignore, README.md, actions, cxda.config.ts, package.json, … (7 entries)); choose a new or empty folder, or pass --force",
+    );
   });
 
   it("gives a project where `npx cxda test` and `npx vitest run` both pass", async () => {

@@ -27,7 +27,8 @@ const SOURCE_LABELS: Record<BenchSource, string> = {
 /** Parses `--source`, or throws E_USAGE naming the sources it takes. */
 function sourceFlag(value: string): BenchSource {
   const source = BENCH_SOURCES.find((known) => known === value);
-  if (source === undefined) throw new CxdaError("E_USAGE", `--source must be one of ${BENCH_SOURCES.join(", ")}, got "${value}"`, { context: { flag: "--source" } });
+  if (source === undefined)
+    throw new CxdaError("E_USAGE", `--source must be one of ${BENCH_SOURCES.join(", ")}, got "${value}"`, { context: { flag: "--source" } });
   return source;
 }
 
@@ -40,7 +41,14 @@ function crossingLine(report: BenchReport): string {
 
 /** Runs the benchmark and prints it; returns the exit code. */
 export async function runBenchCommand(dir: string | undefined, flags: BenchFlags, terminal: Terminal): Promise<number> {
-  const report = await runBench({ action: dir ?? EXAMPLE_DIR, source: flags.source, cases: flags.cases, seed: flags.seed, workers: flags.workers, rounds: flags.rounds });
+  const report = await runBench({
+    action: dir ?? EXAMPLE_DIR,
+    source: flags.source,
+    cases: flags.cases,
+    seed: flags.seed,
+    workers: flags.workers,
+    rounds: flags.rounds,
+  });
   if (flags.json) {
     terminal.out(JSON.stringify({ ...report, cores: availableParallelism() }, null, 2));
     return EXIT.ok;
@@ -51,13 +59,19 @@ export async function runBenchCommand(dir: string | undefined, flags: BenchFlags
   terminal.out(paint(terminal, "dim", `  (${SOURCE_LABELS[report.source]})`));
   const built = report.source === "triggers" ? "" : ", trigger built and frozen as the worker does";
   terminal.out(`  limit    ${rate(report.limitCasesPerSec).padStart(18)}   transform called directly, validators precompiled, main thread${built}`);
-  terminal.out(`  harness  ${rate(report.harnessCasesPerSec).padStart(18)}   the cxda test pipeline on ${report.workers} worker${report.workers === 1 ? "" : "s"}`);
-  terminal.out(`  full     ${rate(report.harnessFullCasesPerSec).padStart(18)}   the same, bringing back every output and log (--reporter json, --html)`);
+  terminal.out(
+    `  harness  ${rate(report.harnessCasesPerSec).padStart(18)}   the cxda test pipeline on ${report.workers} worker${report.workers === 1 ? "" : "s"}`,
+  );
+  terminal.out(
+    `  full     ${rate(report.harnessFullCasesPerSec).padStart(18)}   the same, bringing back every output and log (--reporter json, --html)`,
+  );
   terminal.out(`  ratio    ${report.ratio.toFixed(3).padStart(18)}   harness / limit`);
   const cpu = report.cpuMicrosPerCase;
   terminal.out(`  CPU per case (all threads): limit ${cpu.limit} µs, harness ${cpu.harness} µs, full ${cpu.harnessFull} µs`);
   terminal.out(crossingLine(report));
-  terminal.out(paint(terminal, "dim", `  pool start ${report.poolStartMs} ms (once per run), peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`));
+  terminal.out(
+    paint(terminal, "dim", `  pool start ${report.poolStartMs} ms (once per run), peak RSS ${report.peakRssMb} MB, ${availableParallelism()} cores`),
+  );
   return EXIT.ok;
 }
 

@@ -68,8 +68,16 @@ export async function runDemoCommand(terminal: Terminal, options: DemoOptions = 
     const client = createApiClient({ env: emulator.env, envFile: false });
     const pulled = await pullDefinition(EXAMPLE_ID, { client, cache });
     const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
-    terminal.out(`2. pulled ${EXAMPLE_ID} (version ${String(pulled.entry.version)}, ${pulled.status}) through OAuth client credentials (${tokenRequests} token request)`);
-    terminal.out(paint(terminal, "dim", `   cached in ${relative(process.cwd(), pulled.file) || pulled.file}${pulled.entry.etag ? `, ETag ${pulled.entry.etag}` : ""}`));
+    terminal.out(
+      `2. pulled ${EXAMPLE_ID} (version ${String(pulled.entry.version)}, ${pulled.status}) through OAuth client credentials (${tokenRequests} token request)`,
+    );
+    terminal.out(
+      paint(
+        terminal,
+        "dim",
+        `   cached in ${relative(process.cwd(), pulled.file) || pulled.file}${pulled.entry.etag ? `, ETag ${pulled.entry.etag}` : ""}`,
+      ),
+    );
   } finally {
     await emulator.close();
   }
@@ -77,9 +85,14 @@ export async function runDemoCommand(terminal: Terminal, options: DemoOptions = 
   terminal.out();
   const reportsDir = options.reportsDir ?? "reports";
 
-  const code = await runTestCommand([EXAMPLE_DIR], { var: [], env: "sandbox", timeout: 2000, memory: 256, seed: "cxda", ...demoReportFlags(reportsDir) }, terminal, {
-    definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
-  });
+  const code = await runTestCommand(
+    [EXAMPLE_DIR],
+    { var: [], env: "sandbox", timeout: 2000, memory: 256, seed: "cxda", ...demoReportFlags(reportsDir) },
+    terminal,
+    {
+      definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
+    },
+  );
   terminal.out();
   terminal.out(code === EXIT.ok ? "Every rule holds and every trap is caught." : "Some cases did not pass: see above.");
   terminal.out();
@@ -96,5 +109,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .option("--cache-dir <dir>", "definitions cache to pull into", ".cxda/cache")
     .option("--reports-dir <dir>", "where the reports tree goes", "reports")
     .addHelpText("after", "\nExamples:\n  npm start            (runs cxda demo)\n  cxda demo --cache-dir /tmp/cxda-cache")
-    .action(async (flags: { cacheDir: string; reportsDir: string }) => setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir, reportsDir: flags.reportsDir })));
+    .action(async (flags: { cacheDir: string; reportsDir: string }) =>
+      setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir, reportsDir: flags.reportsDir })),
+    );
 }

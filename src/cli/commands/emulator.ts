@@ -54,10 +54,15 @@ export async function runEmulatorCommand(flags: EmulatorFlags, terminal: Termina
     ...(definitions === undefined ? {} : { definitions }),
     ...(flags.faults === undefined ? {} : { faults: flags.faults }),
     ...(flags.tokenTtl === undefined ? {} : { tokenTtlSeconds: flags.tokenTtl }),
-    ...(flags.clientId === undefined || flags.clientSecret === undefined ? {} : { clients: [{ clientId: flags.clientId, clientSecret: flags.clientSecret }] }),
+    ...(flags.clientId === undefined || flags.clientSecret === undefined
+      ? {}
+      : { clients: [{ clientId: flags.clientId, clientSecret: flags.clientSecret }] }),
     ...(flags.quiet === true
       ? {}
-      : { onRequest: (entry: EmulatorRequest) => terminal.out(flags.json === true ? JSON.stringify({ request: entry }) : requestLine(terminal, entry)) }),
+      : {
+          onRequest: (entry: EmulatorRequest) =>
+            terminal.out(flags.json === true ? JSON.stringify({ request: entry }) : requestLine(terminal, entry)),
+        }),
   };
   const emulator = await startEmulator(options);
   if (flags.json === true) {

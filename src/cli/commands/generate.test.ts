@@ -11,7 +11,13 @@ const EXAMPLE = resolve(import.meta.dirname, "..", "..", "..", "examples", "bill
 
 function recorder(): Terminal & { lines: string[]; text(): string } {
   const lines: string[] = [];
-  return { lines, color: false, out: (line = "") => void lines.push(line), err: (line = "") => void lines.push(`ERR ${line}`), text: () => lines.join("\n") };
+  return {
+    lines,
+    color: false,
+    out: (line = "") => void lines.push(line),
+    err: (line = "") => void lines.push(`ERR ${line}`),
+    text: () => lines.join("\n"),
+  };
 }
 
 describe("cxda generate", () => {
@@ -75,10 +81,19 @@ describe("cxda generate", () => {
       );
     };
     const over = String(MAX_GENERATED + 1);
-    expect(await parse(["generate", EXAMPLE, "-n", over])).toMatchObject({ code: "E_USAGE", message: `-n must be a whole number from 1 to ${MAX_GENERATED}, got "${over}"` });
+    expect(await parse(["generate", EXAMPLE, "-n", over])).toMatchObject({
+      code: "E_USAGE",
+      message: `-n must be a whole number from 1 to ${MAX_GENERATED}, got "${over}"`,
+    });
     // A folder that does not exist: should the flag pass, the run stops at once instead of generating 100,001 cases.
-    expect(await parse(["test", "no-such-folder", "--generate", over])).toMatchObject({ code: "E_USAGE", message: `--generate must be a whole number from 0 to ${MAX_GENERATED}, got "${over}"` });
-    expect(await parse(["test", "no-such-folder", "--generate", "1e9"])).toMatchObject({ code: "E_USAGE", message: expect.stringContaining("--generate must be") });
+    expect(await parse(["test", "no-such-folder", "--generate", over])).toMatchObject({
+      code: "E_USAGE",
+      message: `--generate must be a whole number from 0 to ${MAX_GENERATED}, got "${over}"`,
+    });
+    expect(await parse(["test", "no-such-folder", "--generate", "1e9"])).toMatchObject({
+      code: "E_USAGE",
+      message: expect.stringContaining("--generate must be"),
+    });
     expect(MAX_GENERATED).toBe(100_000);
   });
 

@@ -46,12 +46,25 @@ export async function runGenerateCommand(dir: string, flags: GenerateFlags, term
   if (mode === "invalid") {
     const mutations: InvalidPayload[] = generatePayloads(definition.inputSchema, { ...options, mode });
     if (flags.json) {
-      terminal.out(JSON.stringify(mutations.map(({ rule, path, payload }) => ({ rule, path, payload })), null, 2));
+      terminal.out(
+        JSON.stringify(
+          mutations.map(({ rule, path, payload }) => ({ rule, path, payload })),
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     }
-    terminal.out(paint(terminal, "dim", `${definition.id}: ${plural(mutations.length, "invalid payload")}, each breaking one rule of the input schema (seed ${JSON.stringify(flags.seed)})`));
+    terminal.out(
+      paint(
+        terminal,
+        "dim",
+        `${definition.id}: ${plural(mutations.length, "invalid payload")}, each breaking one rule of the input schema (seed ${JSON.stringify(flags.seed)})`,
+      ),
+    );
     const width = Math.max(0, ...mutations.map((m) => m.rule.length));
-    for (const mutation of mutations) terminal.out(`${paint(terminal, "red", "✗")} ${mutation.rule.padEnd(width)}  ${mutation.label.slice(mutation.rule.length + 2)}`);
+    for (const mutation of mutations)
+      terminal.out(`${paint(terminal, "red", "✗")} ${mutation.rule.padEnd(width)}  ${mutation.label.slice(mutation.rule.length + 2)}`);
     terminal.out(paint(terminal, "dim", "--json prints the payloads as { rule, path, payload }"));
     return EXIT.ok;
   }
@@ -63,7 +76,9 @@ export async function runGenerateCommand(dir: string, flags: GenerateFlags, term
     return EXIT.ok;
   }
   const what = mode === "boundary" ? "boundary payload" : "valid payload";
-  terminal.out(paint(terminal, "dim", `${definition.id}: ${plural(payloads.length, what)} from the input schema (seed ${JSON.stringify(flags.seed)})`));
+  terminal.out(
+    paint(terminal, "dim", `${definition.id}: ${plural(payloads.length, what)} from the input schema (seed ${JSON.stringify(flags.seed)})`),
+  );
   for (const { label, payload } of payloads) {
     terminal.out();
     terminal.out(paint(terminal, "bold", label));
@@ -78,11 +93,18 @@ export function registerGenerateCommand(program: Command, setExit: (code: number
     .command("generate")
     .description("generate trigger payloads from an action's input schema: valid (default), boundary cases, or invalid mutations")
     .argument("<action-dir>", "the action folder (its definition.json is read)")
-    .addOption(new Option("-n, --count <n>", `how many (default: 5 valid payloads; every boundary case or mutation), at most ${MAX_GENERATED}`).argParser(integerFlag("-n", 1, MAX_GENERATED)))
+    .addOption(
+      new Option("-n, --count <n>", `how many (default: 5 valid payloads; every boundary case or mutation), at most ${MAX_GENERATED}`).argParser(
+        integerFlag("-n", 1, MAX_GENERATED),
+      ),
+    )
     .option("--seed <seed>", "the same seed gives the same payloads on every machine", "cxda")
     .option("--invalid", "payloads that each break one rule of the schema, labelled with the rule and the path")
     .option("--boundary", "valid payloads at the schema's edges: min/max lengths and values, empty arrays, optional fields absent")
     .option("--json", "print one JSON array: payloads; { rule, path, payload } with --invalid; { label, payload } with --boundary")
-    .addHelpText("after", "\nExamples:\n  cxda generate examples/billing-callback -n 20 --seed 42 --json > triggers.json\n  cxda generate examples/billing-callback --invalid\n  cxda generate actions/my-action --boundary --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cxda generate examples/billing-callback -n 20 --seed 42 --json > triggers.json\n  cxda generate examples/billing-callback --invalid\n  cxda generate actions/my-action --boundary --json",
+    )
     .action(async (dir: string, flags: GenerateFlags) => setExit(await runGenerateCommand(dir, flags, processTerminal())));
 }

@@ -37,7 +37,7 @@ describe("scaffoldProject", () => {
     for (const file of EXPECTED_FILES) expect(await readFile(join(dir, file), "utf8"), file).not.toMatch(/\{\{|__action__/);
     const definition = JSON.parse(await readFile(join(dir, "actions/callback-record/definition.json"), "utf8")) as { id: string };
     expect(definition.id).toBe("callback-record");
-    expect(await readFile(join(dir, "test/actions.test.ts"), "utf8")).toContain('describeAction(action);');
+    expect(await readFile(join(dir, "test/actions.test.ts"), "utf8")).toContain("describeAction(action);");
     expect(await readFile(join(dir, "README.md"), "utf8")).toMatch(/^# my-project\n/);
   });
 
@@ -60,7 +60,12 @@ describe("scaffoldProject", () => {
 
   it("refuses a folder that is not empty, naming what is there", async () => {
     await writeFile(join(root, "notes.txt"), "mine");
-    await expect(scaffoldProject(root)).rejects.toThrow(expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining("the folder is not empty (notes.txt); choose a new or empty folder, or pass --force") }));
+    await expect(scaffoldProject(root)).rejects.toThrow(
+      expect.objectContaining({
+        code: "E_USAGE",
+        message: expect.stringContaining("the folder is not empty (notes.txt); choose a new or empty folder, or pass --force"),
+      }),
+    );
   });
 
   it("counts a folder holding only .git as empty", async () => {

@@ -95,7 +95,10 @@ export function resolveScaffoldOptions(dir: string, options: ScaffoldOptions = {
   const absolute = resolve(dir);
   const action = options.action ?? "callback-record";
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(action)) {
-    throw new CxdaError("E_USAGE", `--action ${action}: use letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder and the definition id)`);
+    throw new CxdaError(
+      "E_USAGE",
+      `--action ${action}: use letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder and the definition id)`,
+    );
   }
   return {
     dir: absolute,
@@ -152,7 +155,10 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
   const existing = info === undefined ? [] : (await readdir(settings.dir)).filter((name) => !IGNORED_ENTRIES.has(name)).sort();
   if (existing.length > 0 && !settings.force) {
     const listed = existing.slice(0, 5).join(", ") + (existing.length > 5 ? `, … (${existing.length} entries)` : "");
-    throw new CxdaError("E_USAGE", `${shown}: the folder is not empty (${listed}); choose a new or empty folder, or pass --force to write into it (files with the same names are replaced)`);
+    throw new CxdaError(
+      "E_USAGE",
+      `${shown}: the folder is not empty (${listed}); choose a new or empty folder, or pass --force to write into it (files with the same names are replaced)`,
+    );
   }
 
   const values = { action: settings.action, projectName: settings.projectName };
@@ -202,10 +208,15 @@ function nextSteps(result: ScaffoldResult, cwd: string): Array<[string, string]>
 /** Scaffolds the project and prints what was written and what to do next; returns the exit code. */
 export async function runInitCommand(dir: string | undefined, flags: InitFlags, terminal: Terminal, cwd: string = process.cwd()): Promise<number> {
   const target = resolve(cwd, dir ?? ".");
-  const result = await scaffoldProject(target, { ...(flags.force === undefined ? {} : { force: flags.force }), ...(flags.action === undefined ? {} : { action: flags.action }) });
+  const result = await scaffoldProject(target, {
+    ...(flags.force === undefined ? {} : { force: flags.force }),
+    ...(flags.action === undefined ? {} : { action: flags.action }),
+  });
   const steps = nextSteps(result, cwd);
   if (flags.json) {
-    terminal.out(JSON.stringify({ dir: result.dir, files: result.files, overwritten: result.overwritten, next: steps.map(([command]) => command) }, null, 2));
+    terminal.out(
+      JSON.stringify({ dir: result.dir, files: result.files, overwritten: result.overwritten, next: steps.map(([command]) => command) }, null, 2),
+    );
     return EXIT.ok;
   }
   const shown = relative(cwd, result.dir) || ".";

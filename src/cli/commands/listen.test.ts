@@ -35,11 +35,19 @@ describe("cxda listen", () => {
     const { terminal, lines, url } = watchingTerminal();
     const running = runListenCommand([EXAMPLE], flags({ env: "sandbox" }), terminal, stopped);
     const origin = await url;
-    expect(lines).toContain(`  POST ${origin}/api/v2/data-actions/da-test-12345/execute  Billing callback record, ${join("examples", "billing-callback")}`);
+    expect(lines).toContain(
+      `  POST ${origin}/api/v2/data-actions/da-test-12345/execute  Billing callback record, ${join("examples", "billing-callback")}`,
+    );
     // A malformed body is answered before any transform is built or run.
-    const response = await fetch(`${origin}/api/v2/data-actions/da-test-12345/execute`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    const response = await fetch(`${origin}/api/v2/data-actions/da-test-12345/execute`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     expect(response.status).toBe(400);
-    expect(lines.at(-1)).toMatch(/^POST \/api\/v2\/data-actions\/da-test-12345\/execute 400 da-test-12345 \([\d.]+ ms\) request body:1:2: malformed JSON/);
+    expect(lines.at(-1)).toMatch(
+      /^POST \/api\/v2\/data-actions\/da-test-12345\/execute 400 da-test-12345 \([\d.]+ ms\) request body:1:2: malformed JSON/,
+    );
     stop();
     expect(await running).toBe(0);
     await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
@@ -48,8 +56,12 @@ describe("cxda listen", () => {
   it("rejects a port outside 0–65535 and a host that is not loopback as usage errors", async () => {
     const program = new Command().exitOverride();
     registerListenCommand(program, () => {});
-    await expect(program.parseAsync(["node", "cxda", "listen", EXAMPLE, "--port", "70000"])).rejects.toSatisfy((error: unknown) => hasErrorCode(error, "E_USAGE"));
+    await expect(program.parseAsync(["node", "cxda", "listen", EXAMPLE, "--port", "70000"])).rejects.toSatisfy((error: unknown) =>
+      hasErrorCode(error, "E_USAGE"),
+    );
     const { terminal } = watchingTerminal();
-    await expect(runListenCommand([EXAMPLE], flags({ host: "0.0.0.0" }), terminal, Promise.resolve())).rejects.toSatisfy((error: unknown) => hasErrorCode(error, "E_USAGE"));
+    await expect(runListenCommand([EXAMPLE], flags({ host: "0.0.0.0" }), terminal, Promise.resolve())).rejects.toSatisfy((error: unknown) =>
+      hasErrorCode(error, "E_USAGE"),
+    );
   });
 });

@@ -29,7 +29,10 @@ function requestLine(terminal: Terminal, entry: ListenerRequest): string {
   const head = `${entry.method} ${entry.path} ${paint(terminal, style, String(entry.status))}${entry.actionId === undefined ? "" : ` ${entry.actionId}`} ${paint(terminal, "dim", `(${entry.durationMs} ms)`)}`;
   const notes: string[] = [];
   if (entry.error !== undefined) notes.push(entry.error);
-  if (entry.recorded !== undefined) notes.push(`recorded ${relative(process.cwd(), entry.recorded) || entry.recorded}${entry.removed?.length ? ` without ${entry.removed.join(", ")}` : ""}`);
+  if (entry.recorded !== undefined)
+    notes.push(
+      `recorded ${relative(process.cwd(), entry.recorded) || entry.recorded}${entry.removed?.length ? ` without ${entry.removed.join(", ")}` : ""}`,
+    );
   return notes.length === 0 ? head : `${head} ${paint(terminal, "dim", notes.join("; "))}`;
 }
 
@@ -37,10 +40,24 @@ function requestLine(terminal: Terminal, entry: ListenerRequest): string {
  * Starts the listener, prints its URL and actions, logs each request, and stops when `stop` settles.
  * Returns the exit code.
  */
-export async function runListenCommand(paths: string[], flags: ListenFlags, terminal: Terminal, stop: Promise<unknown>, config?: CommandOptions): Promise<number> {
+export async function runListenCommand(
+  paths: string[],
+  flags: ListenFlags,
+  terminal: Terminal,
+  stop: Promise<unknown>,
+  config?: CommandOptions,
+): Promise<number> {
   // With a config, its settings come first and flags already won inside it; without, the flags alone.
   const run = config
-    ? { vars: config.run.vars, env: config.run.env, workers: config.run.workers, timeoutMs: config.run.timeoutMs, memoryMb: config.run.memoryMb, allowNetwork: config.run.allowNetwork, buildDir: config.run.buildDir }
+    ? {
+        vars: config.run.vars,
+        env: config.run.env,
+        workers: config.run.workers,
+        timeoutMs: config.run.timeoutMs,
+        memoryMb: config.run.memoryMb,
+        allowNetwork: config.run.allowNetwork,
+        buildDir: config.run.buildDir,
+      }
     : runOptionsFrom(flags);
   const listener = await startListener({
     actions: config ? config.run.actions : paths.length > 0 ? paths : ["actions"],
@@ -84,18 +101,24 @@ export function registerListenCommand(program: Command, setExit: (code: number) 
   addConfigOption(
     addRunOptions(
       program
-      .command("listen")
-      .description("receive inbound triggers over HTTP (POST /api/v2/data-actions/{id}/execute), run them through local actions, answer with output and trace")
-      .argument("[actions...]", "action folders, or folders of them (default: ./actions)")
-      .addOption(new Option("--port <n>", "port to listen on; 0 picks a free one").default(0).argParser(portFlag))
-      .option("--host <address>", "loopback address to bind (127.0.0.1, ::1, localhost)", "127.0.0.1")
-      .option(
-        "--allow-host <name>",
-        "also answer requests whose Host header is this name (a tunnel or proxy that keeps its own name; repeatable); other names than localhost, 127.x.x.x and [::1] get 403",
-        collect,
-      )
-      .option("--record <dir>", "save each trigger as a case file <dir>/<action>/cases/recorded-<time>-<n>.json, secrets removed")
-      .addOption(new Option("--body-limit <bytes>", "largest request body accepted; larger ones get 413").default(32_768).argParser(integerFlag("--body-limit"))),
+        .command("listen")
+        .description(
+          "receive inbound triggers over HTTP (POST /api/v2/data-actions/{id}/execute), run them through local actions, answer with output and trace",
+        )
+        .argument("[actions...]", "action folders, or folders of them (default: ./actions)")
+        .addOption(new Option("--port <n>", "port to listen on; 0 picks a free one").default(0).argParser(portFlag))
+        .option("--host <address>", "loopback address to bind (127.0.0.1, ::1, localhost)", "127.0.0.1")
+        .option(
+          "--allow-host <name>",
+          "also answer requests whose Host header is this name (a tunnel or proxy that keeps its own name; repeatable); other names than localhost, 127.x.x.x and [::1] get 403",
+          collect,
+        )
+        .option("--record <dir>", "save each trigger as a case file <dir>/<action>/cases/recorded-<time>-<n>.json, secrets removed")
+        .addOption(
+          new Option("--body-limit <bytes>", "largest request body accepted; larger ones get 413")
+            .default(32_768)
+            .argParser(integerFlag("--body-limit")),
+        ),
     ),
   )
     .addHelpText(

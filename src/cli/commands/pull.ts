@@ -63,11 +63,14 @@ export async function runPullCommand(ids: string[], flags: PullFlags, terminal: 
         for (const warning of result.warnings) terminal.err(paint(terminal, "yellow", `warning: ${warning.message}`));
         const version = result.entry.version === null ? "" : ` v${String(result.entry.version)}`;
         const etag = result.entry.etag === null ? "" : ` etag ${result.entry.etag}`;
-        terminal.out(`${paint(terminal, "green", "✓")} ${id}${version}${etag}: ${STATUS_TEXT[result.status]} → ${relative(cwd, result.file) || result.file}`);
+        terminal.out(
+          `${paint(terminal, "green", "✓")} ${id}${version}${etag}: ${STATUS_TEXT[result.status]} → ${relative(cwd, result.file) || result.file}`,
+        );
       }
     } catch (error) {
       failures.push({ id, error });
-      if (flags.json !== true) terminal.err(`${paint(terminal, "red", "✗")} ${id}: ${isCxdaError(error) ? `${error.code} ` : ""}${describeThrown(error)}`);
+      if (flags.json !== true)
+        terminal.err(`${paint(terminal, "red", "✗")} ${id}: ${isCxdaError(error) ? `${error.code} ` : ""}${describeThrown(error)}`);
     }
   }
 

@@ -30,11 +30,15 @@ async function readPayload(source: string): Promise<Record<string, unknown>> {
     text = Buffer.concat(chunks).toString("utf8");
   } else {
     text = await readFile(source, "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new CxdaError("E_USAGE", `--payload ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`);
+      throw new CxdaError(
+        "E_USAGE",
+        `--payload ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`,
+      );
     });
   }
   const value = parseJsonText(text, label, "E_USAGE");
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CxdaError("E_USAGE", `${label}: the payload must be a JSON object (a trigger)`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CxdaError("E_USAGE", `${label}: the payload must be a JSON object (a trigger)`);
   return value as Record<string, unknown>;
 }
 
@@ -67,6 +71,11 @@ export function registerRunCommand(program: Command, setExit: (code: number) => 
     .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
     .option("--json", "print the CaseResult as JSON");
   addConfigOption(addRunOptions(command))
-    .addHelpText("after", '\nExamples:\n  cxda run examples/billing-callback\n  cxda run examples/billing-callback --set data.customFields.resolutionScore=\'"87"\'\n  cat trigger.json | cxda run actions/my-action --payload - --json')
-    .action(async (dir: string, flags: RunCommandFlags, self: Command) => setExit(await runRunCommand(dir, flags, processTerminal(), await loadCommandOptions(self))));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cxda run examples/billing-callback\n  cxda run examples/billing-callback --set data.customFields.resolutionScore='\"87\"'\n  cat trigger.json | cxda run actions/my-action --payload - --json",
+    )
+    .action(async (dir: string, flags: RunCommandFlags, self: Command) =>
+      setExit(await runRunCommand(dir, flags, processTerminal(), await loadCommandOptions(self))),
+    );
 }

@@ -40,10 +40,17 @@ export interface TestFlags extends RunFlags, ReportFlags {
 }
 
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
-export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile">): { console: boolean; files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }> } {
-  const names = (flags.reporter ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean);
+export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile">): {
+  console: boolean;
+  files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }>;
+} {
+  const names = (flags.reporter ?? [])
+    .flatMap((r) => r.split(","))
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(REPORTERS as readonly string[]).includes(name)) throw new CxdaError("E_USAGE", `--reporter ${name}: unknown reporter; use ${REPORTERS.join(", ")}`);
+    if (!(REPORTERS as readonly string[]).includes(name))
+      throw new CxdaError("E_USAGE", `--reporter ${name}: unknown reporter; use ${REPORTERS.join(", ")}`);
   }
   const chosen = (names.length === 0 ? ["default"] : names) as ReporterName[];
   const fileReporters = [...new Set(chosen.filter((n): n is Exclude<ReporterName, "default"> => n !== "default"))];
@@ -54,7 +61,10 @@ export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile
     else if (fileReporters.length === 1) outputs.set(fileReporters[0]!, entry);
     else throw new CxdaError("E_USAGE", `--output-file ${entry}: with several file reporters, write reporter=path (like junit=reports/junit.xml)`);
   }
-  return { console: chosen.includes("default"), files: fileReporters.map((reporter) => ({ reporter, file: outputs.get(reporter) ?? DEFAULT_OUTPUT[reporter] })) };
+  return {
+    console: chosen.includes("default"),
+    files: fileReporters.map((reporter) => ({ reporter, file: outputs.get(reporter) ?? DEFAULT_OUTPUT[reporter] })),
+  };
 }
 
 async function writeReport(file: string, text: string): Promise<void> {
@@ -69,13 +79,18 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const printLines = reporters.console && !flags.json;
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
-  const platform = extra.definitions?.platform ?? { ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}), ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}) };
+  const platform = extra.definitions?.platform ?? {
+    ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}),
+    ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}),
+  };
   // Modules only some runs need (the platform client, the generator, JUnit) load only for those runs: a plain run
   // starts faster without them.
   const parity = flags.parity ? { client: (await import("../../client/api-client.js")).createApiClient(platform) } : undefined;
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
   const generation = flags.generate !== undefined || flags.invalid ? await import("../generated-cases.js") : undefined;
-  const generate = generation ? { extraCases: generation.generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) } : {};
+  const generate = generation
+    ? { extraCases: generation.generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) }
+    : {};
   const saved: string[] = [];
   // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
   const request = await resolveReportRequest(flags);
@@ -90,7 +105,16 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   let lastStatus = 0;
   // Nothing reads a passing case's output or logs then: the workers need not send them.
   const passDetail = keepAll ? "full" : "summary";
-  for await (const result of runCases({ actions: paths.length > 0 ? paths : ["actions"], ...runOptionsFrom(flags), ...(select ? { select } : {}), ...(parity ? { parity } : {}), ...generate, ...reporting.runOptions, passDetail, ...extra })) {
+  for await (const result of runCases({
+    actions: paths.length > 0 ? paths : ["actions"],
+    ...runOptionsFrom(flags),
+    ...(select ? { select } : {}),
+    ...(parity ? { parity } : {}),
+    ...generate,
+    ...reporting.runOptions,
+    passDetail,
+    ...extra,
+  })) {
     counts.total++;
     counts.caseMs += result.durationMs;
     if (result.status === "pass") counts.passed++;
@@ -100,7 +124,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
     if (result.status !== "pass") failed++;
     const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
-    if (payload !== undefined && flags.saveFailures !== undefined && generation) saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
+    if (payload !== undefined && flags.saveFailures !== undefined && generation)
+      saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
     const now = performance.now();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
     if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
@@ -125,7 +150,12 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   let shown: CaseResult[] = results;
   if (reporters.files.length > 0 || flags.json) shown = results.map(redactResult);
   for (const { reporter, file } of reporters.files) {
-    await writeReport(file, reporter === "junit" ? (await import("../../report/junit-xml.js")).toJunitXml(shown) : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`);
+    await writeReport(
+      file,
+      reporter === "junit"
+        ? (await import("../../report/junit-xml.js")).toJunitXml(shown)
+        : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`,
+    );
   }
   const reportsExit = await reporting.finish(results, summary);
   if (flags.json) {
@@ -133,7 +163,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   } else {
     if (printLines) terminal.out();
     if (bailed) terminal.out(paint(terminal, "yellow", `stopped after ${failed} failed case${failed === 1 ? "" : "s"} (--bail)`));
-    if (summary.total === 0) terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
+    if (summary.total === 0)
+      terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
     if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
     for (const { file } of reporters.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
     for (const file of saved) terminal.out(`saved failing generated case: ${file}`);
@@ -141,7 +172,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
   }
   // A platform that refused parity calls (auth, scope, network) is a platform error, not a failing case: exit 3.
-  if (flags.parity && results.some((r) => r.error !== undefined && r.error.message.startsWith("parity:") && isPlatformCode(r.error.code))) return EXIT.platform;
+  if (flags.parity && results.some((r) => r.error !== undefined && r.error.message.startsWith("parity:") && isPlatformCode(r.error.code)))
+    return EXIT.platform;
   return summary.failed > 0 || reportsExit !== 0 ? EXIT.failures : EXIT.ok;
 }
 
@@ -157,9 +189,10 @@ export function addTestOptions(command: Command): Command {
     .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
     .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
     .addOption(
-      new Option("--generate <n>", `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`).argParser(
-        integerFlag("--generate", 0, MAX_GENERATED),
-      ),
+      new Option(
+        "--generate <n>",
+        `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`,
+      ).argParser(integerFlag("--generate", 0, MAX_GENERATED)),
     )
     .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", "cxda")
     .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
@@ -179,7 +212,9 @@ export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestF
   // reports/); a file the config or --output-file named stays where it was put.
   const moveDefault = (name: string, file: string): string => {
     const fileName = REPORTER_FILES[name as keyof typeof REPORTER_FILES];
-    return explicit.reportsDir !== undefined && fileName !== undefined && file === join(options.reportsDir, fileName) ? join(explicit.reportsDir, fileName) : file;
+    return explicit.reportsDir !== undefined && fileName !== undefined && file === join(options.reportsDir, fileName)
+      ? join(explicit.reportsDir, fileName)
+      : file;
   };
   merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${moveDefault(r.name, r.outputFile)}`]));
   // An html reporter's file is where the report goes (regression: it always went to <reports-dir>/report.html).
@@ -218,7 +253,12 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
       const { watchActions } = await import("../watch.js");
-      await watchActions({ paths: run.actions, terminal, signal: stop.signal, run: (dirs) => runTestCommand(dirs, flags, terminal, { ...run, actions: dirs }) });
+      await watchActions({
+        paths: run.actions,
+        terminal,
+        signal: stop.signal,
+        run: (dirs) => runTestCommand(dirs, flags, terminal, { ...run, actions: dirs }),
+      });
       setExit(EXIT.ok);
     });
 }

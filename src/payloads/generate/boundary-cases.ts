@@ -37,24 +37,30 @@ function variantsOf(site: Site): Variant[] {
     case "string":
       if (c.minLength !== undefined) out.push({ label: `${at} at minLength ${c.minLength}`, force: { length: c.minLength } });
       else if (c.patterns.length === 0 && c.formats.length === 0) out.push({ label: `${at} empty string (no minLength)`, force: { length: 0 } });
-      if (c.maxLength !== undefined && c.maxLength !== c.minLength) out.push({ label: `${at} at maxLength ${c.maxLength}`, force: { length: c.maxLength } });
+      if (c.maxLength !== undefined && c.maxLength !== c.minLength)
+        out.push({ label: `${at} at maxLength ${c.maxLength}`, force: { length: c.maxLength } });
       break;
     case "integer":
     case "number": {
       const steps = c.multipleOf.length > 0 ? `, multipleOf ${c.multipleOf.join(" and ")}` : "";
       // An inclusive bound the step keeps the value off (0.3 is not a multiple of 0.1 to the validator) is said as it is.
       const inclusive = (bound: number, keyword: "minimum" | "maximum") => (value: unknown) =>
-        value === bound ? `${at} at ${keyword} ${bound}` : `${at} = ${String(value)}, the ${keyword === "minimum" ? "lowest" : "highest"} value allowed (${keyword} ${bound}${steps})`;
-      if (c.exclusiveMinimum !== undefined && (c.minimum === undefined || c.exclusiveMinimum >= c.minimum)) out.push({ label: `${at} just above exclusiveMinimum ${c.exclusiveMinimum}`, force: { bound: "low" } });
+        value === bound
+          ? `${at} at ${keyword} ${bound}`
+          : `${at} = ${String(value)}, the ${keyword === "minimum" ? "lowest" : "highest"} value allowed (${keyword} ${bound}${steps})`;
+      if (c.exclusiveMinimum !== undefined && (c.minimum === undefined || c.exclusiveMinimum >= c.minimum))
+        out.push({ label: `${at} just above exclusiveMinimum ${c.exclusiveMinimum}`, force: { bound: "low" } });
       else if (c.minimum !== undefined) out.push({ label: inclusive(c.minimum, "minimum"), force: { bound: "low" } });
-      if (c.exclusiveMaximum !== undefined && (c.maximum === undefined || c.exclusiveMaximum <= c.maximum)) out.push({ label: `${at} just below exclusiveMaximum ${c.exclusiveMaximum}`, force: { bound: "high" } });
+      if (c.exclusiveMaximum !== undefined && (c.maximum === undefined || c.exclusiveMaximum <= c.maximum))
+        out.push({ label: `${at} just below exclusiveMaximum ${c.exclusiveMaximum}`, force: { bound: "high" } });
       else if (c.maximum !== undefined) out.push({ label: inclusive(c.maximum, "maximum"), force: { bound: "high" } });
       break;
     }
     case "array": {
       const min = c.minItems ?? 0;
       out.push({ label: min === 0 ? `${at} empty array (no minItems)` : `${at} at minItems ${min}`, force: { count: min } });
-      if (c.maxItems !== undefined && c.maxItems !== min && c.maxItems <= MAX_BOUNDARY_ITEMS) out.push({ label: `${at} at maxItems ${c.maxItems}`, force: { count: c.maxItems } });
+      if (c.maxItems !== undefined && c.maxItems !== min && c.maxItems <= MAX_BOUNDARY_ITEMS)
+        out.push({ label: `${at} at maxItems ${c.maxItems}`, force: { count: c.maxItems } });
       break;
     }
   }
@@ -63,7 +69,10 @@ function variantsOf(site: Site): Variant[] {
 
 /** The payload with one site moved to its boundary, validated, and its label; `undefined` when no valid one was found. */
 function applyVariant(run: GenerationRun, base: CheckedInstance, site: Site, variant: Variant, index: number): BoundaryCase | undefined {
-  const labelled = (payload: unknown, value: unknown): BoundaryCase => ({ payload, label: typeof variant.label === "string" ? variant.label : variant.label(value) });
+  const labelled = (payload: unknown, value: unknown): BoundaryCase => ({
+    payload,
+    label: typeof variant.label === "string" ? variant.label : variant.label(value),
+  });
   if (variant.force === "absent") {
     const payload = withValueAt(base.value, site.segments, undefined);
     return run.validator.validate(payload).length === 0 ? labelled(payload, undefined) : undefined;

@@ -150,10 +150,26 @@ function onlyTypeAndValues(c: Constraints): boolean {
 
 /** The types the keywords present imply, for a schema without `type`. */
 function impliedTypes(c: Constraints): readonly JsonType[] | undefined {
-  if (c.properties.size > 0 || c.required.size > 0 || c.additional.length > 0 || c.patternProperties.length > 0 || c.minProperties !== undefined || c.maxProperties !== undefined) return ["object"];
+  if (
+    c.properties.size > 0 ||
+    c.required.size > 0 ||
+    c.additional.length > 0 ||
+    c.patternProperties.length > 0 ||
+    c.minProperties !== undefined ||
+    c.maxProperties !== undefined
+  )
+    return ["object"];
   if (c.itemRules.length > 0 || c.minItems !== undefined || c.maxItems !== undefined || c.contains.length > 0 || c.uniqueItems) return ["array"];
-  if (c.minLength !== undefined || c.maxLength !== undefined || c.patterns.length > 0 || c.formats.some((f) => numberFormatRange(f) === undefined)) return ["string"];
-  if (c.minimum !== undefined || c.maximum !== undefined || c.exclusiveMinimum !== undefined || c.exclusiveMaximum !== undefined || c.multipleOf.length > 0) return ["number"];
+  if (c.minLength !== undefined || c.maxLength !== undefined || c.patterns.length > 0 || c.formats.some((f) => numberFormatRange(f) === undefined))
+    return ["string"];
+  if (
+    c.minimum !== undefined ||
+    c.maximum !== undefined ||
+    c.exclusiveMinimum !== undefined ||
+    c.exclusiveMaximum !== undefined ||
+    c.multipleOf.length > 0
+  )
+    return ["number"];
   return undefined;
 }
 
@@ -285,12 +301,26 @@ export class InstanceBuilder {
 
   /** One instance of the root schema. @throws CxdaError `E_SCHEMA` when no value could be made. */
   build(): unknown {
-    return this.value([this.env.context.root], { segments: [], pointer: "", name: undefined, realistic: this.env.realistic, siblings: undefined, optional: false });
+    return this.value([this.env.context.root], {
+      segments: [],
+      pointer: "",
+      name: undefined,
+      realistic: this.env.realistic,
+      siblings: undefined,
+      optional: false,
+    });
   }
 
   /** A new value for a site made earlier, put at `force` (an exact length or count, or a numeric bound). */
   rebuild(site: Site, force: Force | undefined): unknown {
-    const at: At = { segments: [...site.segments], pointer: site.pointer, name: site.name, realistic: site.realistic, siblings: site.siblings === undefined ? undefined : { ...site.siblings }, optional: site.optional };
+    const at: At = {
+      segments: [...site.segments],
+      pointer: site.pointer,
+      name: site.name,
+      realistic: site.realistic,
+      siblings: site.siblings === undefined ? undefined : { ...site.siblings },
+      optional: site.optional,
+    };
     const type = site.type === "any" ? undefined : site.type;
     return this.ofType(site.constraints, at, type, force);
   }
@@ -358,8 +388,12 @@ export class InstanceBuilder {
       }
     }
     if (working.impossible !== undefined) throw cannot(at, working.impossible);
-    for (const not of working.not) checks.push((value) => (context.accepts(value, [not]) === true ? "the value matched the schema in not" : undefined));
-    if (working.unplanned.length > 0) checks.push((value) => (context.accepts(value, working.subs) === false ? `the value does not satisfy ${working.unplanned.join(", ")}` : undefined));
+    for (const not of working.not)
+      checks.push((value) => (context.accepts(value, [not]) === true ? "the value matched the schema in not" : undefined));
+    if (working.unplanned.length > 0)
+      checks.push((value) =>
+        context.accepts(value, working.subs) === false ? `the value does not satisfy ${working.unplanned.join(", ")}` : undefined,
+      );
     return {
       working,
       check: (value) => {
@@ -408,7 +442,17 @@ export class InstanceBuilder {
           break;
       }
     }
-    if (index >= 0) this.sites[index] = { segments: at.segments, pointer: at.pointer, constraints: c, type, optional: at.optional, name: at.name, realistic: at.realistic, siblings: at.siblings };
+    if (index >= 0)
+      this.sites[index] = {
+        segments: at.segments,
+        pointer: at.pointer,
+        constraints: c,
+        type,
+        optional: at.optional,
+        name: at.name,
+        realistic: at.realistic,
+        siblings: at.siblings,
+      };
     return value;
   }
 
@@ -427,9 +471,14 @@ export class InstanceBuilder {
   private fromValues(c: Constraints, at: At): unknown {
     const { allowed } = planned(valuesPlans, c, (c) => {
       const plain = onlyTypeAndValues(c);
-      return { allowed: (c.values ?? []).filter((v) => (plain ? c.types === undefined || c.types.some((t) => hasType(v, t)) : this.env.context.accepts(v, c.subs) !== false)) };
+      return {
+        allowed: (c.values ?? []).filter((v) =>
+          plain ? c.types === undefined || c.types.some((t) => hasType(v, t)) : this.env.context.accepts(v, c.subs) !== false,
+        ),
+      };
     });
-    if (allowed.length === 0) throw cannot(at, `none of the allowed values (${(c.values ?? []).map((v) => JSON.stringify(v)).join(", ")}) satisfies the other keywords`);
+    if (allowed.length === 0)
+      throw cannot(at, `none of the allowed values (${(c.values ?? []).map((v) => JSON.stringify(v)).join(", ")}) satisfies the other keywords`);
     const hints = [at.realistic, pooledString(this.hintContext(at.name, at.siblings))];
     for (const hint of hints) {
       if (hint !== undefined && this.random.chance(0.5)) {
@@ -484,7 +533,14 @@ export class InstanceBuilder {
     const context = this.env.context;
     let min = c.minLength ?? 0;
     let max = c.maxLength;
-    const exact = force !== undefined && "length" in force ? force.length : this.settings.bias === "low" && c.minLength !== undefined ? c.minLength : this.settings.bias === "high" && c.maxLength !== undefined ? c.maxLength : undefined;
+    const exact =
+      force !== undefined && "length" in force
+        ? force.length
+        : this.settings.bias === "low" && c.minLength !== undefined
+          ? c.minLength
+          : this.settings.bias === "high" && c.maxLength !== undefined
+            ? c.maxLength
+            : undefined;
     if (exact !== undefined) {
       if (exact > MAX_FORCED_LENGTH) throw cannot(at, `a string of ${exact} characters is longer than the generator builds (${MAX_FORCED_LENGTH})`);
       min = exact;
@@ -495,7 +551,12 @@ export class InstanceBuilder {
     if (samplerError !== undefined) throw cannot(at, samplerError);
     const fits = (value: string): boolean => {
       const length = codePoints(value);
-      return length >= min && (max === undefined || length <= max) && samplers.every((s) => s.test(value)) && stringFormats.every((f) => context.acceptsFormat(value, f));
+      return (
+        length >= min &&
+        (max === undefined || length <= max) &&
+        samplers.every((s) => s.test(value)) &&
+        stringFormats.every((f) => context.acceptsFormat(value, f))
+      );
     };
 
     if (exact === undefined) {
@@ -523,8 +584,17 @@ export class InstanceBuilder {
         const value = first.sample(this.random, { min, max });
         if (value !== undefined && fits(value)) return value;
       }
-      const others = samplers.length > 1 ? ` together with ${samplers.slice(1).map((s) => JSON.stringify(s.pattern)).join(", ")}` : "";
-      throw cannot(at, `no string matching pattern ${JSON.stringify(first.pattern)}${others}${lengthText(min, max)}${format === undefined ? "" : ` in format "${format}"`} was found in ${STRING_ATTEMPTS} attempts; simplify the pattern or use an enum`);
+      const others =
+        samplers.length > 1
+          ? ` together with ${samplers
+              .slice(1)
+              .map((s) => JSON.stringify(s.pattern))
+              .join(", ")}`
+          : "";
+      throw cannot(
+        at,
+        `no string matching pattern ${JSON.stringify(first.pattern)}${others}${lengthText(min, max)}${format === undefined ? "" : ` in format "${format}"`} was found in ${STRING_ATTEMPTS} attempts; simplify the pattern or use an enum`,
+      );
     }
     const length = exact ?? this.random.int(Math.max(min, Math.min(3, max ?? 3)), Math.max(min, Math.min(max ?? min + 12, min + 12)));
     return fillerText(this.random, length);
@@ -628,7 +698,8 @@ export class InstanceBuilder {
     if (force !== undefined && "count" in force) count = force.count;
     else if (this.settings.bias === "low" || !shallow) count = min;
     else if (this.settings.bias === "high") count = max ?? min + 3;
-    else if (Array.isArray(at.realistic) && at.realistic.length >= min && (max === undefined || at.realistic.length <= max)) count = at.realistic.length;
+    else if (Array.isArray(at.realistic) && at.realistic.length >= min && (max === undefined || at.realistic.length <= max))
+      count = at.realistic.length;
     else if (max !== undefined && max < 1) count = 0;
     else {
       const start = Math.max(min, 1);
@@ -643,7 +714,14 @@ export class InstanceBuilder {
       const subs = itemSubs(c, plan, i, i < needContains);
       const realistic = Array.isArray(at.realistic) ? (at.realistic[i] ?? at.realistic[0]) : undefined;
       const segment = String(i);
-      const child: At = { segments: [...at.segments, segment], pointer: `${at.pointer}/${segment}`, name: at.name, realistic, siblings: undefined, optional: false };
+      const child: At = {
+        segments: [...at.segments, segment],
+        pointer: `${at.pointer}/${segment}`,
+        name: at.name,
+        realistic,
+        siblings: undefined,
+        optional: false,
+      };
       const mark = this.sites.length;
       let item: unknown;
       let key: string | undefined;
@@ -660,7 +738,8 @@ export class InstanceBuilder {
       }
       if (!made) {
         this.sites.length = mark;
-        if (i < min || force !== undefined) throw cannot(child, c.uniqueItems ? "uniqueItems: the item schema allows too few distinct values" : "no item could be made");
+        if (i < min || force !== undefined)
+          throw cannot(child, c.uniqueItems ? "uniqueItems: the item schema allows too few distinct values" : "no item could be made");
         break;
       }
       if (key !== undefined) seen.add(key);
@@ -685,7 +764,14 @@ export class InstanceBuilder {
     for (const name of names) {
       if (c.required.has(name)) present.add(name);
       else {
-        const rate = !shallow || bias === "low" ? 0 : bias === "high" ? 1 : realistic !== undefined && Object.hasOwn(realistic, name) ? Math.max(optionalRate, 0.85) : optionalRate;
+        const rate =
+          !shallow || bias === "low"
+            ? 0
+            : bias === "high"
+              ? 1
+              : realistic !== undefined && Object.hasOwn(realistic, name)
+                ? Math.max(optionalRate, 0.85)
+                : optionalRate;
         if (this.random.chance(rate)) present.add(name);
       }
     }
@@ -716,7 +802,14 @@ export class InstanceBuilder {
 
     for (const name of names) {
       if (!present.has(name)) continue;
-      const child: At = { segments: [...at.segments, name], pointer: childPointer(at.pointer, name), name, realistic: realistic?.[name], siblings: out, optional: !c.required.has(name) };
+      const child: At = {
+        segments: [...at.segments, name],
+        pointer: childPointer(at.pointer, name),
+        name,
+        realistic: realistic?.[name],
+        siblings: out,
+        optional: !c.required.has(name),
+      };
       const mark = this.sites.length;
       try {
         out[name] = this.value(plannedSubs(c, plan, name), child);
@@ -730,11 +823,22 @@ export class InstanceBuilder {
     // A free-form object: the realistic one (varied), or a few extra properties.
     const freeForm = declared.length === 0 && c.patternProperties.length === 0 && c.required.size === 0;
     let extras = 0;
-    if (freeForm && realistic !== undefined && plannedSubs(c, plan, "\u0000").every((s) => s === true || (isRecord(s) && Object.keys(s).length === 0))) {
+    if (
+      freeForm &&
+      realistic !== undefined &&
+      plannedSubs(c, plan, "\u0000").every((s) => s === true || (isRecord(s) && Object.keys(s).length === 0))
+    ) {
       for (const [key, inner] of Object.entries(realistic)) {
         if (c.maxProperties !== undefined && Object.keys(out).length >= c.maxProperties) break;
         // Not a declared property: leaving it out is no "optional field absent" boundary.
-        out[key] = this.value(plannedSubs(c, plan, key), { segments: [...at.segments, key], pointer: childPointer(at.pointer, key), name: key, realistic: inner, siblings: out, optional: false });
+        out[key] = this.value(plannedSubs(c, plan, key), {
+          segments: [...at.segments, key],
+          pointer: childPointer(at.pointer, key),
+          name: key,
+          realistic: inner,
+          siblings: out,
+          optional: false,
+        });
       }
     } else if (freeForm && shallow && bias === "natural" && !plannedSubs(c, plan, "\u0000").includes(false)) {
       extras = this.random.int(0, 2);
@@ -747,14 +851,22 @@ export class InstanceBuilder {
       if (subs.includes(false)) continue;
       const mark = this.sites.length;
       try {
-        out[name] = this.value(subs, { segments: [...at.segments, name], pointer: childPointer(at.pointer, name), name, realistic: undefined, siblings: out, optional: false });
+        out[name] = this.value(subs, {
+          segments: [...at.segments, name],
+          pointer: childPointer(at.pointer, name),
+          name,
+          realistic: undefined,
+          siblings: out,
+          optional: false,
+        });
         added++;
       } catch (error) {
         if (!isGenerationFailure(error)) throw error;
         this.sites.length = mark;
       }
     }
-    if (c.minProperties !== undefined && Object.keys(out).length < c.minProperties) throw cannot(at, `could not reach minProperties ${c.minProperties}`);
+    if (c.minProperties !== undefined && Object.keys(out).length < c.minProperties)
+      throw cannot(at, `could not reach minProperties ${c.minProperties}`);
     return out;
   }
 
@@ -770,7 +882,11 @@ export class InstanceBuilder {
       const names = this.env.context.constraintsOf(c.propertyNames);
       const mark = this.sites.length;
       try {
-        const name = this.string(names, { segments: [], pointer: "", name: undefined, realistic: undefined, siblings: undefined, optional: false }, undefined);
+        const name = this.string(
+          names,
+          { segments: [], pointer: "", name: undefined, realistic: undefined, siblings: undefined, optional: false },
+          undefined,
+        );
         return free(name) ? name : undefined;
       } catch (error) {
         if (!isGenerationFailure(error)) throw error;

@@ -173,7 +173,8 @@ function valueOfType(context: HintContext): string | undefined {
   if (type.includes("phone") || type.includes("sms")) return phoneNumber(random);
   if (type.includes("email")) return emailAddress(random);
   if (type.includes("cookie")) return uuid(random);
-  if (type.includes("social") || type.includes("twitter") || type.includes("facebook")) return `@${random.pick(FIRST).toLowerCase()}_${random.pick(LAST).toLowerCase()}`;
+  if (type.includes("social") || type.includes("twitter") || type.includes("facebook"))
+    return `@${random.pick(FIRST).toLowerCase()}_${random.pick(LAST).toLowerCase()}`;
   return undefined;
 }
 
@@ -193,11 +194,18 @@ function shapeByName(words: readonly string[], joined: string): Draw | undefined
   const userName = ({ random }: HintContext): string => `${random.pick(FIRST).toLowerCase()}.${random.pick(LAST).toLowerCase()}`;
 
   if (has("email", "mail")) return ({ random }) => emailAddress(random);
-  if (has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") || ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)) return ({ random }) => phoneNumber(random);
-  if (has("url", "uri", "link", "website", "href", "webhook")) return ({ random }) => `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
+  if (
+    has("phone", "mobile", "msisdn", "ani", "dnis", "cell", "fax") ||
+    ["callbacknumber", "fromaddress", "toaddress", "phonenumber"].includes(joined)
+  )
+    return ({ random }) => phoneNumber(random);
+  if (has("url", "uri", "link", "website", "href", "webhook"))
+    return ({ random }) => `https://www.example.com/${random.pick(["callbacks", "contacts", "cases"])}/${random.digits(5)}`;
   if (has("tag", "tags", "label", "labels")) return ({ random }) => random.pick(TAGS);
-  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date")) return (context) => isoDate(instant(context));
-  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at") return (context) => isoDateTime(instant(context));
+  if (joined === "date" || joined === "day" || has("birthday", "dob") || (has("birth") && last === "date"))
+    return (context) => isoDate(instant(context));
+  if (has("timestamp", "datetime", "updated", "created", "modified") || last === "date" || last === "time" || last === "at")
+    return (context) => isoDateTime(instant(context));
   // "conversationid" written as one word still names a conversation id.
   const glued = words.length === 1 && joined.endsWith("id") && ID_PREFIX[joined.slice(0, -2)] !== undefined ? joined.slice(0, -2) : undefined;
   if (last === "id" || last === "ids" || glued !== undefined) {
@@ -227,7 +235,8 @@ function shapeByName(words: readonly string[], joined: string): Draw | undefined
   }
   if (has("reference", "ref")) return ({ random }) => `REF-${random.digits(6)}`;
   if (has("subject", "title", "topic")) return ({ random }) => random.pick(SUBJECTS);
-  if (has("description", "body", "message", "text", "comment", "comments", "note", "notes", "summary", "reason", "content")) return ({ random }) => random.pick(SENTENCES);
+  if (has("description", "body", "message", "text", "comment", "comments", "note", "notes", "summary", "reason", "content"))
+    return ({ random }) => random.pick(SENTENCES);
   if (has("city", "town")) return ({ random }) => random.pick(CITIES);
   if (has("zip", "postal", "postcode")) return ({ random }) => random.digits(5);
   if (has("street", "address")) return ({ random }) => `${random.int(1, 240)} Harbour Street`;

@@ -34,8 +34,10 @@ export function instantFor(context: FormatContext): number {
   const { random, instantMs, words } = context;
   const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
   if (has("timestamp", "now")) return instantMs;
-  if (has("start", "from", "begin", "created", "last", "since", "opened", "previous")) return instantMs - random.int(1, 72) * HOUR - random.int(0, 59) * 60_000;
-  if (has("end", "to", "until", "due", "expires", "expiry", "next", "scheduled", "callback")) return instantMs + random.int(1, 72) * HOUR + random.int(0, 59) * 60_000;
+  if (has("start", "from", "begin", "created", "last", "since", "opened", "previous"))
+    return instantMs - random.int(1, 72) * HOUR - random.int(0, 59) * 60_000;
+  if (has("end", "to", "until", "due", "expires", "expiry", "next", "scheduled", "callback"))
+    return instantMs + random.int(1, 72) * HOUR + random.int(0, 59) * 60_000;
   return instantMs - random.int(0, 48) * HOUR - random.int(0, 3599) * 1000;
 }
 

@@ -50,7 +50,16 @@ function wrongType(value: unknown, types: readonly JsonType[]): unknown {
   if (typeof value === "object" && value !== null) candidates.push(JSON.stringify(value));
   candidates.push(12345, "12345", 1.5, true, null, {}, []);
   return candidates.find((candidate) => {
-    const type: JsonType = candidate === null ? "null" : Array.isArray(candidate) ? "array" : typeof candidate === "number" ? (Number.isInteger(candidate) ? "integer" : "number") : (typeof candidate as JsonType);
+    const type: JsonType =
+      candidate === null
+        ? "null"
+        : Array.isArray(candidate)
+          ? "array"
+          : typeof candidate === "number"
+            ? Number.isInteger(candidate)
+              ? "integer"
+              : "number"
+            : (typeof candidate as JsonType);
     return !allows(type);
   });
 }
@@ -89,7 +98,12 @@ function stepFor(c: Constraints): number {
 }
 
 /** Every change that should break exactly one rule at this site, before the validator confirms it. */
-function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, rebuild: (site: Site, force: Force, constraints?: Partial<Constraints>) => unknown): Candidate[] {
+function candidatesAt(
+  run: GenerationRun,
+  base: CheckedInstance,
+  site: Site,
+  rebuild: (site: Site, force: Force, constraints?: Partial<Constraints>) => unknown,
+): Candidate[] {
   const c = site.constraints;
   const value = valueAt(base.value, site.segments);
   const at = where(site.pointer);
@@ -106,7 +120,11 @@ function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, reb
   if (c.values !== undefined) {
     const other = outsideValues(value, c.values);
     if (other !== undefined) {
-      const allowed = c.values.slice(0, 4).map((v) => JSON.stringify(v)).join(", ") + (c.values.length > 4 ? ", …" : "");
+      const allowed =
+        c.values
+          .slice(0, 4)
+          .map((v) => JSON.stringify(v))
+          .join(", ") + (c.values.length > 4 ? ", …" : "");
       replace(c.valuesKeyword ?? "enum", other, `${at} is ${describeValue(other)}, not one of ${allowed}`);
     }
   }
@@ -119,8 +137,18 @@ function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, reb
     const above = c.maximum === undefined ? undefined : Number((c.maximum + step).toFixed(digits));
     if (below !== undefined) replace("minimum", below, `${at} is ${below}, below the minimum ${String(c.minimum)}`);
     if (above !== undefined) replace("maximum", above, `${at} is ${above}, above the maximum ${String(c.maximum)}`);
-    if (c.exclusiveMinimum !== undefined) replace(draft04 ? "minimum" : "exclusiveMinimum", c.exclusiveMinimum, `${at} is ${c.exclusiveMinimum}, not above the exclusive minimum ${c.exclusiveMinimum}`);
-    if (c.exclusiveMaximum !== undefined) replace(draft04 ? "maximum" : "exclusiveMaximum", c.exclusiveMaximum, `${at} is ${c.exclusiveMaximum}, not below the exclusive maximum ${c.exclusiveMaximum}`);
+    if (c.exclusiveMinimum !== undefined)
+      replace(
+        draft04 ? "minimum" : "exclusiveMinimum",
+        c.exclusiveMinimum,
+        `${at} is ${c.exclusiveMinimum}, not above the exclusive minimum ${c.exclusiveMinimum}`,
+      );
+    if (c.exclusiveMaximum !== undefined)
+      replace(
+        draft04 ? "maximum" : "exclusiveMaximum",
+        c.exclusiveMaximum,
+        `${at} is ${c.exclusiveMaximum}, not below the exclusive maximum ${c.exclusiveMaximum}`,
+      );
     for (const multiple of c.multipleOf) {
       // Off the step by one (or half a step for fractional steps), staying inside the bounds and the type.
       const integerOnly = c.types !== undefined && !c.types.includes("number");
@@ -140,11 +168,21 @@ function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, reb
   if (typeof value === "string") {
     const min = c.minLength ?? 0;
     if (c.minLength !== undefined && c.minLength > 0) {
-      out.push({ rule: "minLength", path: site.pointer, make: () => withValueAt(base.value, site.segments, rebuild(site, { length: min - 1 })), label: `${at} has ${min - 1} characters, fewer than minLength ${min}` });
+      out.push({
+        rule: "minLength",
+        path: site.pointer,
+        make: () => withValueAt(base.value, site.segments, rebuild(site, { length: min - 1 })),
+        label: `${at} has ${min - 1} characters, fewer than minLength ${min}`,
+      });
     }
     if (c.maxLength !== undefined && c.maxLength < MAX_FORCED) {
       const length = c.maxLength + 1;
-      out.push({ rule: "maxLength", path: site.pointer, make: () => withValueAt(base.value, site.segments, rebuild(site, { length }, { maxLength: undefined })), label: `${at} has ${length} characters, more than maxLength ${c.maxLength}` });
+      out.push({
+        rule: "maxLength",
+        path: site.pointer,
+        make: () => withValueAt(base.value, site.segments, rebuild(site, { length }, { maxLength: undefined })),
+        label: `${at} has ${length} characters, more than maxLength ${c.maxLength}`,
+      });
     }
     for (const pattern of c.patterns) {
       const wrong = missesPattern(value, pattern, min, c.maxLength);
@@ -163,10 +201,16 @@ function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, reb
     }
     if (c.maxItems !== undefined && c.maxItems < MAX_FORCED) {
       const count = c.maxItems + 1;
-      out.push({ rule: "maxItems", path: site.pointer, make: () => withValueAt(base.value, site.segments, rebuild(site, { count }, { maxItems: undefined, uniqueItems: c.uniqueItems })), label: `${at} has ${count} items, more than maxItems ${c.maxItems}` });
+      out.push({
+        rule: "maxItems",
+        path: site.pointer,
+        make: () => withValueAt(base.value, site.segments, rebuild(site, { count }, { maxItems: undefined, uniqueItems: c.uniqueItems })),
+        label: `${at} has ${count} items, more than maxItems ${c.maxItems}`,
+      });
     }
     if (c.uniqueItems && value.length >= 1) {
-      const doubled = value.length >= 2 && (c.maxItems === undefined || value.length > c.maxItems - 1) ? [...value.slice(0, -1), value[0]] : [...value, value[0]];
+      const doubled =
+        value.length >= 2 && (c.maxItems === undefined || value.length > c.maxItems - 1) ? [...value.slice(0, -1), value[0]] : [...value, value[0]];
       replace("uniqueItems", doubled, `${at} repeats its first item`);
     }
   }
@@ -175,12 +219,24 @@ function candidatesAt(run: GenerationRun, base: CheckedInstance, site: Site, reb
     for (const name of c.required) {
       if (!Object.hasOwn(value, name)) continue;
       const path = `${site.pointer}/${escapePointerSegment(name)}`;
-      out.push({ rule: "required", path, make: () => withValueAt(base.value, [...site.segments, name], undefined), label: `${where(path)} is missing (required)` });
+      out.push({
+        rule: "required",
+        path,
+        make: () => withValueAt(base.value, [...site.segments, name], undefined),
+        label: `${where(path)} is missing (required)`,
+      });
     }
-    const closed = c.additional.some((rule) => rule.schema === false && !rule.known.has(UNEXPECTED) && rule.patterns.every((p) => !new RegExp(p, "u").test(UNEXPECTED)));
+    const closed = c.additional.some(
+      (rule) => rule.schema === false && !rule.known.has(UNEXPECTED) && rule.patterns.every((p) => !new RegExp(p, "u").test(UNEXPECTED)),
+    );
     if (closed && !Object.hasOwn(value, UNEXPECTED)) {
       const path = `${site.pointer}/${UNEXPECTED}`;
-      out.push({ rule: "additionalProperties", path, make: () => withValueAt(base.value, [...site.segments, UNEXPECTED], "surprise"), label: `${where(path)} is present, but the object allows no other properties` });
+      out.push({
+        rule: "additionalProperties",
+        path,
+        make: () => withValueAt(base.value, [...site.segments, UNEXPECTED], "surprise"),
+        label: `${where(path)} is present, but the object allows no other properties`,
+      });
     }
   }
   return out;
@@ -204,7 +260,11 @@ export function invalidMutations(run: GenerationRun, limit: number): Mutation[] 
   if (!("value" in base)) throw new CxdaError("E_SCHEMA", `cannot generate invalid payloads: no valid payload to start from (${base.failure})`);
   let counter = 0;
   const rebuild = (site: Site, force: Force, constraints: Partial<Constraints> = {}): unknown => {
-    const builder = new InstanceBuilder(base.env, run.random(`${base.key}\u0000mutation ${counter++}`), { optionalRate: 0.6, bias: "natural", sites: true });
+    const builder = new InstanceBuilder(base.env, run.random(`${base.key}\u0000mutation ${counter++}`), {
+      optionalRate: 0.6,
+      bias: "natural",
+      sites: true,
+    });
     return builder.rebuild({ ...site, constraints: { ...site.constraints, ...constraints } }, force);
   };
 
@@ -226,6 +286,11 @@ export function invalidMutations(run: GenerationRun, limit: number): Mutation[] 
     }
   }
   if (kept.length <= limit) return kept;
-  const chosen = new Set(run.random("invalid sample").shuffle(kept.map((_, i) => i)).slice(0, limit));
+  const chosen = new Set(
+    run
+      .random("invalid sample")
+      .shuffle(kept.map((_, i) => i))
+      .slice(0, limit),
+  );
   return kept.filter((_, i) => chosen.has(i));
 }

@@ -51,9 +51,13 @@ const NATURAL_SPAN = 24;
 
 /** Raised while parsing for syntax that cannot be generated from (backreferences). */
 function unsupported(pattern: string, what: string): CxdaError {
-  return new CxdaError("E_SCHEMA", `cannot generate strings for pattern ${JSON.stringify(pattern)}: ${what} is not supported; give the property an enum, or simplify the pattern`, {
-    context: { pattern },
-  });
+  return new CxdaError(
+    "E_SCHEMA",
+    `cannot generate strings for pattern ${JSON.stringify(pattern)}: ${what} is not supported; give the property an enum, or simplify the pattern`,
+    {
+      context: { pattern },
+    },
+  );
 }
 
 function charsOf(choices: readonly string[]): RegexNode {

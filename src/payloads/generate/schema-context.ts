@@ -177,9 +177,45 @@ function emptyConstraints(): Constraints {
 
 /** True when nothing constrains the value at all (`true`, `{}`, or only annotations such as `title`). */
 export function isUnconstrained(c: Constraints): boolean {
-  const unset = [c.types, c.values, c.minimum, c.maximum, c.exclusiveMinimum, c.exclusiveMaximum, c.minLength, c.maxLength, c.minItems, c.maxItems, c.minProperties, c.maxProperties, c.impossible];
-  const lists = [c.multipleOf, c.patterns, c.formats, c.itemRules, c.contains, c.additional, c.patternProperties, c.propertyNames, c.anyOf, c.oneOf, c.not, c.conditionals, c.unplanned];
-  return unset.every((v) => v === undefined) && lists.every((l) => l.length === 0) && c.properties.size === 0 && c.required.size === 0 && c.dependentRequired.size === 0 && !c.uniqueItems && !c.closed;
+  const unset = [
+    c.types,
+    c.values,
+    c.minimum,
+    c.maximum,
+    c.exclusiveMinimum,
+    c.exclusiveMaximum,
+    c.minLength,
+    c.maxLength,
+    c.minItems,
+    c.maxItems,
+    c.minProperties,
+    c.maxProperties,
+    c.impossible,
+  ];
+  const lists = [
+    c.multipleOf,
+    c.patterns,
+    c.formats,
+    c.itemRules,
+    c.contains,
+    c.additional,
+    c.patternProperties,
+    c.propertyNames,
+    c.anyOf,
+    c.oneOf,
+    c.not,
+    c.conditionals,
+    c.unplanned,
+  ];
+  return (
+    unset.every((v) => v === undefined) &&
+    lists.every((l) => l.length === 0) &&
+    c.properties.size === 0 &&
+    c.required.size === 0 &&
+    c.dependentRequired.size === 0 &&
+    !c.uniqueItems &&
+    !c.closed
+  );
 }
 
 /** Deep equality for JSON values (enum intersection). */
@@ -193,7 +229,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function tighter(current: number | undefined, next: unknown, pick: (a: number, b: number) => number): number | undefined {
@@ -220,7 +259,8 @@ function rewriteRefs(value: unknown): unknown {
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (key === "$ref" && typeof inner === "string" && (inner === "#" || inner.startsWith("#/"))) out[key] = `#/definitions/${ROOT_KEY}${inner.slice(1)}`;
+    if (key === "$ref" && typeof inner === "string" && (inner === "#" || inner.startsWith("#/")))
+      out[key] = `#/definitions/${ROOT_KEY}${inner.slice(1)}`;
     else if (DATA_KEYWORDS.has(key)) out[key] = inner;
     else out[key] = rewriteRefs(inner);
   }
@@ -240,7 +280,13 @@ function decodePointerSegment(segment: string): string {
  */
 export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): SchemaContext {
   const legacyRefs = draft === "draft-04" || draft === "draft-06" || draft === "draft-07";
-  const rootId = isRecord(root) ? (typeof root["$id"] === "string" ? root["$id"] : typeof root["id"] === "string" ? root["id"] : undefined) : undefined;
+  const rootId = isRecord(root)
+    ? typeof root["$id"] === "string"
+      ? root["$id"]
+      : typeof root["id"] === "string"
+        ? root["id"]
+        : undefined
+    : undefined;
   let wrappedRoot: unknown;
   const validators = new Map<string, Validator | null>();
   // Generation asks for the same lists of subschemas for every instance: gather and look up each list once.
@@ -252,7 +298,10 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
     if (rootId !== undefined && pointer.startsWith(rootId.replace(/#$/, ""))) pointer = pointer.slice(rootId.replace(/#$/, "").length);
     if (pointer === "" || pointer === "#") return root;
     if (!pointer.startsWith("#/")) {
-      throw schemaError(`cannot generate payloads: $ref ${JSON.stringify(ref)} is not a local JSON Pointer; only refs inside the schema (#/definitions/…, #/$defs/…) are supported`, { ref });
+      throw schemaError(
+        `cannot generate payloads: $ref ${JSON.stringify(ref)} is not a local JSON Pointer; only refs inside the schema (#/definitions/…, #/$defs/…) are supported`,
+        { ref },
+      );
     }
     let current: unknown = root;
     for (const raw of pointer.slice(2).split("/")) {
@@ -297,12 +346,15 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
       target.values = target.values === undefined ? [only] : target.values.filter((v) => jsonEqual(v, only));
       target.valuesKeyword = "const";
     }
-    if (target.values !== undefined && target.values.length === 0) target.impossible ??= "the enum and const keywords that apply here allow no common value";
+    if (target.values !== undefined && target.values.length === 0)
+      target.impossible ??= "the enum and const keywords that apply here allow no common value";
 
     // Numbers. Draft-04 writes exclusive bounds as booleans next to minimum/maximum.
-    if (s["exclusiveMinimum"] === true && typeof s["minimum"] === "number") target.exclusiveMinimum = tighter(target.exclusiveMinimum, s["minimum"], Math.max);
+    if (s["exclusiveMinimum"] === true && typeof s["minimum"] === "number")
+      target.exclusiveMinimum = tighter(target.exclusiveMinimum, s["minimum"], Math.max);
     else target.minimum = tighter(target.minimum, s["minimum"], Math.max);
-    if (s["exclusiveMaximum"] === true && typeof s["maximum"] === "number") target.exclusiveMaximum = tighter(target.exclusiveMaximum, s["maximum"], Math.min);
+    if (s["exclusiveMaximum"] === true && typeof s["maximum"] === "number")
+      target.exclusiveMaximum = tighter(target.exclusiveMaximum, s["maximum"], Math.min);
     else target.maximum = tighter(target.maximum, s["maximum"], Math.min);
     target.exclusiveMinimum = tighter(target.exclusiveMinimum, s["exclusiveMinimum"], Math.max);
     target.exclusiveMaximum = tighter(target.exclusiveMaximum, s["exclusiveMaximum"], Math.min);
@@ -346,7 +398,11 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
     const patternProperties = isRecord(s["patternProperties"]) ? s["patternProperties"] : {};
     for (const [pattern, sub] of Object.entries(patternProperties)) if (isSchema(sub)) target.patternProperties.push({ pattern, schema: sub });
     if (isSchema(s["additionalProperties"])) {
-      target.additional.push({ known: new Set(Object.keys(properties)), patterns: Object.keys(patternProperties), schema: s["additionalProperties"] });
+      target.additional.push({
+        known: new Set(Object.keys(properties)),
+        patterns: Object.keys(patternProperties),
+        schema: s["additionalProperties"],
+      });
     }
     if (s["unevaluatedProperties"] === false) target.closed = true;
     target.minProperties = tighter(target.minProperties, s["minProperties"], Math.max);
@@ -355,7 +411,11 @@ export function createSchemaContext(root: JsonSchema, draft: SchemaDraft): Schem
     for (const group of dependents) {
       if (!isRecord(group)) continue;
       for (const [name, needed] of Object.entries(group)) {
-        if (Array.isArray(needed)) target.dependentRequired.set(name, [...(target.dependentRequired.get(name) ?? []), ...needed.filter((n): n is string => typeof n === "string")]);
+        if (Array.isArray(needed))
+          target.dependentRequired.set(name, [
+            ...(target.dependentRequired.get(name) ?? []),
+            ...needed.filter((n): n is string => typeof n === "string"),
+          ]);
         else if (isSchema(needed)) target.unplanned.push(`dependencies of ${JSON.stringify(name)}`);
       }
     }

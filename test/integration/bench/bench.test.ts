@@ -74,7 +74,11 @@ describe("runBench", () => {
   it("runs --source cases on an action without trigger.json, on the trigger generated for each case's name", async () => {
     const project = await createTempProject();
     try {
-      const dir = await project.addAction("no-trigger", { definition: await exampleDefinition(), transform: "export default (t) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'c', issueCategory: 'general', priority: 'standard', resolutionScore: 1, processedAt: t.timestamp })" });
+      const dir = await project.addAction("no-trigger", {
+        definition: await exampleDefinition(),
+        transform:
+          "export default (t) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'c', issueCategory: 'general', priority: 'standard', resolutionScore: 1, processedAt: t.timestamp })",
+      });
       const report = await runBench({ action: dir, source: "cases", cases: 50, rounds: 1, buildDir: `${project.root}/.build` });
       expect(report.source).toBe("cases");
       expect(report.harnessCasesPerSec).toBeGreaterThan(0);

@@ -64,7 +64,10 @@ describe("bus.publish", () => {
     bus.on("execution.error", (e) => errors.push(e.error.code));
     const result = await bus.publish(await exampleTrigger());
     expect(result).toMatchObject({ action: "da-test-12345", status: "pass", output: { recordId: "rec-i-774421" } });
-    const broken = await bus.publish({ ...(await exampleTrigger()), interaction: undefined, dataActionId: "elsewhere" }, { to: "da-test-12345", name: "no interaction" });
+    const broken = await bus.publish(
+      { ...(await exampleTrigger()), interaction: undefined, dataActionId: "elsewhere" },
+      { to: "da-test-12345", name: "no interaction" },
+    );
     expect(broken.issues.map((i) => `${i.side} ${i.path} ${i.keyword}`)).toEqual(["input /interaction required"]);
     expect(broken.case).toBe("no interaction");
     expect(errors).toEqual([]);

@@ -51,7 +51,13 @@ describe("loadConfig formats", () => {
       ].join("\n"),
     );
     const config = await loadConfig({ cwd: root });
-    expect(config).toMatchObject({ file: join(root, "cxda.config.ts"), timeoutMs: 4000, vars: { region: "eu", here: root }, cacheDir: join(root, ".cache", "defs"), sandbox: { network: true, fsWrite: false } });
+    expect(config).toMatchObject({
+      file: join(root, "cxda.config.ts"),
+      timeoutMs: 4000,
+      vars: { region: "eu", here: root },
+      cacheDir: join(root, ".cache", "defs"),
+      sandbox: { network: true, fsWrite: false },
+    });
   });
 
   it.each([
@@ -85,7 +91,11 @@ describe("loadConfig formats", () => {
   it("loads the file named by configFile, with paths relative to that file's folder", async () => {
     await write("ci/settings.json", '{ "actions": ["../actions", "more"], "reportsDir": "out" }');
     const config = await loadConfig({ cwd: root, configFile: "ci/settings.json" });
-    expect(config).toMatchObject({ rootDir: join(root, "ci"), actions: [join(root, "actions"), join(root, "ci", "more")], reportsDir: join(root, "ci", "out") });
+    expect(config).toMatchObject({
+      rootDir: join(root, "ci"),
+      actions: [join(root, "actions"), join(root, "ci", "more")],
+      reportsDir: join(root, "ci", "out"),
+    });
   });
 
   it("ignores config files when configFile is false", async () => {
@@ -123,7 +133,9 @@ describe("loadConfig errors", () => {
 
   it("reports a relative import that does not exist as a compile error", async () => {
     await write("cxda.config.ts", "import { x } from './missing';\nexport default { env: x };\n");
-    expect((await failure(loadConfig({ cwd: root }))).message).toMatch(/^cxda\.config\.ts:1:19: cannot compile the config: Could not resolve "\.\/missing"/);
+    expect((await failure(loadConfig({ cwd: root }))).message).toMatch(
+      /^cxda\.config\.ts:1:19: cannot compile the config: Could not resolve "\.\/missing"/,
+    );
   });
 
   it("reports a config that throws while loading", async () => {
@@ -134,7 +146,7 @@ describe("loadConfig errors", () => {
   it.each([
     ["cxda.config.ts", "export const config = {};\n", "cxda.config.ts: no default export; write `export default defineConfig({ … })`"],
     ["cxda.config.ts", "export default () => ({});\n", "cxda.config.ts: the default export is a function; export the config object itself"],
-    ["cxda.config.mjs", "export default 42;\n", 'cxda.config.mjs: the config must be an object with any of actions, auth'],
+    ["cxda.config.mjs", "export default 42;\n", "cxda.config.mjs: the config must be an object with any of actions, auth"],
   ])("rejects %s holding %j", async (name, text, message) => {
     await write(name, text);
     expect((await failure(loadConfig({ cwd: root }))).message).toContain(message);
@@ -143,12 +155,16 @@ describe("loadConfig errors", () => {
   it("refuses to choose between two config files", async () => {
     await write("cxda.config.ts", "export default {};\n");
     await write("cxda.config.json", "{}");
-    await expect(findConfigFile(root)).rejects.toThrow("holds cxda.config.ts and cxda.config.json; keep one config file, or choose one with --config");
+    await expect(findConfigFile(root)).rejects.toThrow(
+      "holds cxda.config.ts and cxda.config.json; keep one config file, or choose one with --config",
+    );
   });
 
   it("reports a configFile that does not exist, or has an unsupported type", async () => {
     expect((await failure(loadConfig({ cwd: root, configFile: "nope.ts" }))).message).toBe("nope.ts: config file not found");
     await write("cxda.yaml", "env: x\n");
-    expect((await failure(loadConfig({ cwd: root, configFile: "cxda.yaml" }))).message).toBe('cxda.yaml: unsupported config file type ".yaml"; use .ts, .mts, .mjs, .js or .json');
+    expect((await failure(loadConfig({ cwd: root, configFile: "cxda.yaml" }))).message).toBe(
+      'cxda.yaml: unsupported config file type ".yaml"; use .ts, .mts, .mjs, .js or .json',
+    );
   });
 });

@@ -31,7 +31,10 @@ describe("batches", () => {
     });
     const results = await run(dir, 1);
     expect(results).toHaveLength(2_000);
-    expect(results[0]).toMatchObject({ status: "error", error: { code: "E_SANDBOX", message: expect.stringMatching(/^the transform changed performance\.now, which every later case would share/) } });
+    expect(results[0]).toMatchObject({
+      status: "error",
+      error: { code: "E_SANDBOX", message: expect.stringMatching(/^the transform changed performance\.now, which every later case would share/) },
+    });
     expect(results.slice(1).every((result) => result.status === "pass" && Number.isFinite(result.durationMs))).toBe(true);
   });
 
@@ -60,7 +63,12 @@ describe("batches", () => {
     let deep: unknown = { leaf: true };
     for (let level = 0; level < 2_000; level++) deep = { deep };
     const good = await project.addAction("deep-a-good", { definition, transform: "export default () => ({})", cases: { "one.json": numbered(2) } });
-    const bad = await project.addAction("deep-b-trigger", { definition, transform: "export default () => ({})", trigger: deep as Record<string, unknown>, cases: { "one.json": [{ name: "uses it" }] } });
+    const bad = await project.addAction("deep-b-trigger", {
+      definition,
+      transform: "export default () => ({})",
+      trigger: deep as Record<string, unknown>,
+      cases: { "one.json": [{ name: "uses it" }] },
+    });
     const results: CaseResult[] = [];
     for await (const result of runCases({ actions: [good, bad], workers: 1, buildDir: `${project.root}/.cxda/build` })) results.push(result);
     expect(results.map((result) => result.status)).toEqual(["pass", "pass", "error"]);
@@ -69,9 +77,19 @@ describe("batches", () => {
 
   it("refuses a set path of more segments than a case may nest, naming the case", async () => {
     const path = Array.from({ length: 5_000 }, () => "a").join(".");
-    const dir = await project.addAction("deep-path", { definition, transform: "export default () => ({})", cases: { "one.json": [{ name: "deep", set: { [path]: 1 } }] } });
+    const dir = await project.addAction("deep-path", {
+      definition,
+      transform: "export default () => ({})",
+      cases: { "one.json": [{ name: "deep", set: { [path]: 1 } }] },
+    });
     const [result] = await run(dir, 1);
-    expect(result).toMatchObject({ status: "error", error: { code: "E_CASE", message: expect.stringMatching(/one\.json#0 \(case "deep"\): the path "a\.a\.a.*" \(with its value\) nests more than 256 levels deep/) } });
+    expect(result).toMatchObject({
+      status: "error",
+      error: {
+        code: "E_CASE",
+        message: expect.stringMatching(/one\.json#0 \(case "deep"\): the path "a\.a\.a.*" \(with its value\) nests more than 256 levels deep/),
+      },
+    });
   });
 
   it("keeps what a case queued with queueMicrotask or process.nextTick on that case (regression: it landed on a later case)", async () => {

@@ -19,7 +19,11 @@ import { createEventBus } from "../../../src/bus/event-bus.js";
 import { EXAMPLE_DIR, REPO_ROOT, createTempProject, type TempProject } from "../../helpers/temp-project.js";
 
 const CORPUS = resolve(REPO_ROOT, "..", "shared", "corpus", "genesys");
-const corpusFiles = existsSync(CORPUS) ? readdirSync(CORPUS).filter((name) => name.endsWith(".json")).sort() : [];
+const corpusFiles = existsSync(CORPUS)
+  ? readdirSync(CORPUS)
+      .filter((name) => name.endsWith(".json"))
+      .sort()
+  : [];
 
 /**
  * The trigger a case's batch entry makes in the worker (compared as a value: holes, -0 and Infinity are not lost as in
@@ -45,7 +49,11 @@ function onMainThread(definition: CaseDefinition, context: CaseContext): unknown
 }
 
 /** The same, when the case crosses as its changes and the worker builds its trigger (the base frozen once, as there). */
-function inWorker(definition: CaseDefinition, context: CaseContext, frozenBase: Record<string, unknown> | undefined): { trigger: unknown; referenced: boolean } {
+function inWorker(
+  definition: CaseDefinition,
+  context: CaseContext,
+  frozenBase: Record<string, unknown> | undefined,
+): { trigger: unknown; referenced: boolean } {
   let referenced = false;
   const trigger = crossed(
     () => {
@@ -61,7 +69,8 @@ function inWorker(definition: CaseDefinition, context: CaseContext, frozenBase: 
 
 function expectSameTriggers(cases: CaseDefinition[], context: CaseContext): number {
   // As the worker holds it: read from the JSON text the pool sends, then frozen.
-  const frozenBase = context.defaultTrigger === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(context.defaultTrigger)) as Record<string, unknown>);
+  const frozenBase =
+    context.defaultTrigger === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(context.defaultTrigger)) as Record<string, unknown>);
   let referenced = 0;
   for (const definition of cases) {
     const built = inWorker(definition, context, frozenBase);
@@ -97,10 +106,14 @@ const hostile: CaseDefinition[] = [
   { name: "unset what is not there", unset: ["no.such.path", "contact.attributes.tags.9", "nothing.x"] },
   { name: "unset then set", set: { "interaction.channel": "chat" }, unset: ["interaction"] },
   { name: "numeric-looking keys", set: { "1": "changed", "01": "leading zero", "data.2": true } },
-  { name: "unicode and escapes", set: { "contact.名前": "ü\u0000\u2028\"\\", "contact.emoji": "🙂" } },
+  { name: "unicode and escapes", set: { "contact.名前": 'ü\u0000\u2028"\\', "contact.emoji": "🙂" } },
   { name: "numbers at the edges", set: { "n.max": Number.MAX_VALUE, "n.min": -Number.MIN_VALUE, "n.zero": -0, "n.big": 1e21 } },
   { name: "a __proto__ key inside a value", set: { contact: JSON.parse('{"__proto__":{"polluted":true},"id":"c-9"}') as unknown } },
-  { name: "a __proto__ key in a payload", payload: JSON.parse('{"__proto__":{"x":1},"contact":{"id":"p"}}') as Record<string, unknown>, set: { "contact.id": "q" } },
+  {
+    name: "a __proto__ key in a payload",
+    payload: JSON.parse('{"__proto__":{"x":1},"contact":{"id":"p"}}') as Record<string, unknown>,
+    set: { "contact.id": "q" },
+  },
   { name: "own payload, set and unset", payload: { a: { b: [1, 2, 3] } }, set: { "a.c": 1 }, unset: ["a.b.1"] },
   { name: "a clock of its own", now: "2026-05-05T05:05:05Z", set: { x: 1 } },
   { name: "through a string", set: { "contact.id.deeper": 1 } },
@@ -136,7 +149,10 @@ describe("a case's trigger built from its changes in the worker", () => {
       it(file, async () => {
         const definition = await loadDefinition(resolve(CORPUS, file));
         const [trigger] = generatePayloads(definition.inputSchema, { count: 1, seed: file });
-        const defaultTrigger = (typeof trigger === "object" && trigger !== null && !Array.isArray(trigger) ? trigger : { value: trigger }) as Record<string, unknown>;
+        const defaultTrigger = (typeof trigger === "object" && trigger !== null && !Array.isArray(trigger) ? trigger : { value: trigger }) as Record<
+          string,
+          unknown
+        >;
         // A schema without a leaf to set (an empty input, say) gets a case that adds a path instead.
         const schema = definition.inputSchema as { properties?: Record<string, unknown> };
         const leaves = Object.keys(schema.properties ?? {}).length > 0;
@@ -174,8 +190,16 @@ describe("through real sandboxed workers", () => {
       const seen = new Map<string, string>();
       const bus = withBus ? createEventBus() : undefined;
       bus?.on("trigger.received", () => undefined);
-      for await (const result of runCases({ actions: [dir], buildDir: resolve(project.root, ".cxda", "build"), workers: 1, ...(bus ? { bus } : {}) })) {
-        seen.set(result.case, result.status === "pass" ? (result.output as { json: string }).json : `${result.status}: ${result.error?.message ?? ""}`);
+      for await (const result of runCases({
+        actions: [dir],
+        buildDir: resolve(project.root, ".cxda", "build"),
+        workers: 1,
+        ...(bus ? { bus } : {}),
+      })) {
+        seen.set(
+          result.case,
+          result.status === "pass" ? (result.output as { json: string }).json : `${result.status}: ${result.error?.message ?? ""}`,
+        );
       }
       return seen;
     };

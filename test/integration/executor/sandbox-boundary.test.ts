@@ -25,49 +25,185 @@ interface Attack {
 const attacks: Attack[] = [
   // Credentials
   { name: "report-environment", transform: `export default () => ({ env: JSON.stringify(process.report.getReport().environmentVariables) });` },
-  { name: "proc-environ", transform: `import { readFileSync } from "node:fs"; export default () => ({ env: readFileSync("/proc/self/environ", "latin1") });`, code: "E_SANDBOX", message: /reading \/proc\/self\/environ was refused/ },
-  { name: "proc-parent-mem", transform: `import { readFileSync } from "node:fs"; export default () => ({ mem: readFileSync("/proc/" + process.ppid + "/environ", "latin1") });`, code: "E_SANDBOX", message: /was refused/ },
-  { name: "project-dotenv", transform: `import { readFileSync } from "node:fs"; export default () => ({ env: readFileSync("PROJECT/.env", "utf8") });`, code: "E_SANDBOX", message: /\.env was refused/ },
+  {
+    name: "proc-environ",
+    transform: `import { readFileSync } from "node:fs"; export default () => ({ env: readFileSync("/proc/self/environ", "latin1") });`,
+    code: "E_SANDBOX",
+    message: /reading \/proc\/self\/environ was refused/,
+  },
+  {
+    name: "proc-parent-mem",
+    transform: `import { readFileSync } from "node:fs"; export default () => ({ mem: readFileSync("/proc/" + process.ppid + "/environ", "latin1") });`,
+    code: "E_SANDBOX",
+    message: /was refused/,
+  },
+  {
+    name: "project-dotenv",
+    transform: `import { readFileSync } from "node:fs"; export default () => ({ env: readFileSync("PROJECT/.env", "utf8") });`,
+    code: "E_SANDBOX",
+    message: /\.env was refused/,
+  },
   // Files
-  { name: "promises-open-w", transform: `import { promises } from "node:fs"; export default async () => { const h = await promises.open("OUT", "w"); await h.close(); return {}; };`, code: "E_SANDBOX" },
-  { name: "numeric-trunc", transform: `import * as fs from "node:fs"; export default () => { fs.closeSync(fs.openSync("PROJECT/victim.txt", fs.constants.O_RDONLY | fs.constants.O_TRUNC)); return {}; };`, code: "E_SANDBOX" },
-  { name: "write-stream", transform: `import * as fs from "node:fs"; export default async () => { const s = new fs.WriteStream("OUT"); await new Promise((r) => s.on("error", r)); return {}; };` },
-  { name: "heap-snapshot", transform: `import * as v8 from "node:v8"; export default () => { v8.writeHeapSnapshot("OUT"); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "promises-open-w",
+    transform: `import { promises } from "node:fs"; export default async () => { const h = await promises.open("OUT", "w"); await h.close(); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "numeric-trunc",
+    transform: `import * as fs from "node:fs"; export default () => { fs.closeSync(fs.openSync("PROJECT/victim.txt", fs.constants.O_RDONLY | fs.constants.O_TRUNC)); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "write-stream",
+    transform: `import * as fs from "node:fs"; export default async () => { const s = new fs.WriteStream("OUT"); await new Promise((r) => s.on("error", r)); return {}; };`,
+  },
+  {
+    name: "heap-snapshot",
+    transform: `import * as v8 from "node:v8"; export default () => { v8.writeHeapSnapshot("OUT"); return {}; };`,
+    code: "E_SANDBOX",
+  },
   { name: "write-report", transform: `export default () => { process.report.writeReport("OUT"); return {}; };`, code: "E_SANDBOX" },
-  { name: "computed-fs", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeFileSync("OUT", "x"); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "computed-fs",
+    transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeFileSync("OUT", "x"); return {}; };`,
+    code: "E_SANDBOX",
+  },
   // Network
-  { name: "internal-http-client", transform: `import { ClientRequest } from "node:_http_client"; export default async () => { const r = new ClientRequest("http://127.0.0.1:PORT/"); await new Promise((ok, fail) => { r.on("response", ok); r.on("error", fail); r.end(); }); return {}; };`, code: "E_SANDBOX", message: /network access is refused/ },
-  { name: "computed-net", transform: `export default async () => { const net = await import(["node", "net"].join(":")); net.connect(PORT, "127.0.0.1"); return {}; };`, code: "E_SANDBOX", message: /network access is refused/ },
-  { name: "computed-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Socket().connect(PORT, "127.0.0.1"); return {}; };`, code: "E_SANDBOX", message: /net.Socket#connect is blocked/ },
-  { name: "computed-tls", transform: `export default async () => { const tls = await import(["node", "tls"].join(":")); tls.connect(PORT, "127.0.0.1"); return {}; };`, code: "E_SANDBOX" },
-  { name: "computed-http2", transform: `export default async () => { const h2 = await import(["node", "http2"].join(":")); h2.connect("http://127.0.0.1:PORT"); return {}; };`, code: "E_SANDBOX" },
-  { name: "computed-dgram", transform: `export default async () => { const d = await import(["node", "dgram"].join(":")); d.createSocket("udp4").send("x", PORT, "127.0.0.1"); return {}; };`, code: "E_SANDBOX" },
-  { name: "computed-dns", transform: `export default async () => { const d = await import(["node", "dns"].join(":")); await d.promises.lookup("localhost"); return {}; };`, code: "E_SANDBOX" },
-  { name: "global-fetch", transform: `export default async () => { await globalThis["fe" + "tch"]("http://127.0.0.1:PORT/"); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "internal-http-client",
+    transform: `import { ClientRequest } from "node:_http_client"; export default async () => { const r = new ClientRequest("http://127.0.0.1:PORT/"); await new Promise((ok, fail) => { r.on("response", ok); r.on("error", fail); r.end(); }); return {}; };`,
+    code: "E_SANDBOX",
+    message: /network access is refused/,
+  },
+  {
+    name: "computed-net",
+    transform: `export default async () => { const net = await import(["node", "net"].join(":")); net.connect(PORT, "127.0.0.1"); return {}; };`,
+    code: "E_SANDBOX",
+    message: /network access is refused/,
+  },
+  {
+    name: "computed-socket",
+    transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Socket().connect(PORT, "127.0.0.1"); return {}; };`,
+    code: "E_SANDBOX",
+    message: /net.Socket#connect is blocked/,
+  },
+  {
+    name: "computed-tls",
+    transform: `export default async () => { const tls = await import(["node", "tls"].join(":")); tls.connect(PORT, "127.0.0.1"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "computed-http2",
+    transform: `export default async () => { const h2 = await import(["node", "http2"].join(":")); h2.connect("http://127.0.0.1:PORT"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "computed-dgram",
+    transform: `export default async () => { const d = await import(["node", "dgram"].join(":")); d.createSocket("udp4").send("x", PORT, "127.0.0.1"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "computed-dns",
+    transform: `export default async () => { const d = await import(["node", "dns"].join(":")); await d.promises.lookup("localhost"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "global-fetch",
+    transform: `export default async () => { await globalThis["fe" + "tch"]("http://127.0.0.1:PORT/"); return {}; };`,
+    code: "E_SANDBOX",
+  },
   // Processes, threads, native code
-  { name: "computed-child-process", transform: `export default async () => { const cp = await import(["node", "child_process"].join(":")); cp.execSync("touch OUT"); return {}; };`, code: "E_SANDBOX" },
-  { name: "computed-worker", transform: `export default async () => { const wt = await import(["node", "worker_threads"].join(":")); new wt.Worker("1", { eval: true }); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "computed-child-process",
+    transform: `export default async () => { const cp = await import(["node", "child_process"].join(":")); cp.execSync("touch OUT"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "computed-worker",
+    transform: `export default async () => { const wt = await import(["node", "worker_threads"].join(":")); new wt.Worker("1", { eval: true }); return {}; };`,
+    code: "E_SANDBOX",
+  },
   { name: "dlopen", transform: `export default () => { process.dlopen({ exports: {} }, "/nonexistent.node"); return {}; };`, code: "E_SANDBOX" },
   // The sandbox's own channel to cxda (descriptor 3) and its output
-  { name: "channel-write", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeSync(3, "garbage that would stall cxda's reader"); return {}; };`, code: "E_SANDBOX", message: /fs.writeSync on descriptor 3 is blocked/ },
-  { name: "channel-write-file", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeFileSync(3, "garbage"); return {}; };`, code: "E_SANDBOX" },
-  { name: "channel-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); const s = new net.Socket({ fd: 3, readable: false, writable: true }); await new Promise((ok, fail) => { try { s.write("garbage", (e) => (e ? fail(e) : ok())); } catch (e) { fail(e); } }); return {}; };`, code: "E_SANDBOX" },
-  { name: "channel-read", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.readSync(3, Buffer.alloc(64)); return {}; };`, code: "E_SANDBOX" },
-  { name: "channel-close", transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.closeSync(3); return {}; };`, code: "E_SANDBOX" },
-  { name: "channel-read-socket", transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Socket({ fd: 3, readable: true, writable: false }); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "channel-write",
+    transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeSync(3, "garbage that would stall cxda's reader"); return {}; };`,
+    code: "E_SANDBOX",
+    message: /fs.writeSync on descriptor 3 is blocked/,
+  },
+  {
+    name: "channel-write-file",
+    transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.writeFileSync(3, "garbage"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "channel-socket",
+    transform: `export default async () => { const net = await import(["node", "net"].join(":")); const s = new net.Socket({ fd: 3, readable: false, writable: true }); await new Promise((ok, fail) => { try { s.write("garbage", (e) => (e ? fail(e) : ok())); } catch (e) { fail(e); } }); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "channel-read",
+    transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.readSync(3, Buffer.alloc(64)); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "channel-close",
+    transform: `export default async () => { const fs = await import(["node", "fs"].join(":")); fs.closeSync(3); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "channel-read-socket",
+    transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Socket({ fd: 3, readable: true, writable: false }); return {}; };`,
+    code: "E_SANDBOX",
+  },
   { name: "active-handles", transform: `export default () => { process._getActiveHandles(); return {}; };`, code: "E_SANDBOX" },
-  { name: "module-register", transform: `export default async () => { const m = await import(["node", "module"].join(":")); m.register("data:text/javascript,export {}"); return {}; };`, code: "E_SANDBOX" },
-  { name: "dns-promise-resolver", transform: `export default async () => { const d = await import(["node", "dns"].join(":")); await new d.promises.Resolver().resolve4("example.invalid"); return {}; };`, code: "E_SANDBOX" },
-  { name: "server-listen2", transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Server()._listen2("127.0.0.1", 0, 4, 511); return {}; };`, code: "E_SANDBOX" },
+  {
+    name: "module-register",
+    transform: `export default async () => { const m = await import(["node", "module"].join(":")); m.register("data:text/javascript,export {}"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "dns-promise-resolver",
+    transform: `export default async () => { const d = await import(["node", "dns"].join(":")); await new d.promises.Resolver().resolve4("example.invalid"); return {}; };`,
+    code: "E_SANDBOX",
+  },
+  {
+    name: "server-listen2",
+    transform: `export default async () => { const net = await import(["node", "net"].join(":")); new net.Server()._listen2("127.0.0.1", 0, 4, 511); return {}; };`,
+    code: "E_SANDBOX",
+  },
   { name: "private-kill", transform: `export default () => { process._kill(process.ppid, 0); return {}; };`, code: "E_SANDBOX" },
   // Output and memory
-  { name: "huge-string-output", transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });`, code: "E_OUTPUT", message: /a string of 104857600 characters at \/blob, over the 32768-byte limit/ },
+  {
+    name: "huge-string-output",
+    transform: `export default () => ({ blob: "x".repeat(100 * 1024 * 1024) });`,
+    code: "E_OUTPUT",
+    message: /a string of 104857600 characters at \/blob, over the 32768-byte limit/,
+  },
   { name: "huge-log-line", transform: `export default () => { console.log("y".repeat(50 * 1024 * 1024)); return {}; };`, code: "E_LOG" },
   { name: "empty-log-flood", transform: `export default () => { for (let i = 0; i < 600000; i++) console.log(); return {}; };`, code: "E_LOG" },
-  { name: "long-function-name", transform: `export default () => { const f = function () {}; Object.defineProperty(f, "name", { value: "n".repeat(30000000) }); console.log(f); return {}; };`, code: "E_LOG" },
-  { name: "huge-error", transform: `export default () => { throw new Error("z".repeat(50 * 1024 * 1024)); };`, code: "E_TRANSFORM", message: /more characters cut/ },
-  { name: "array-buffers", transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024)); return { n: hoard.length }; };`, code: "E_MEMORY" },
-  { name: "filled-buffers", transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024).fill(1)); return { n: hoard.length }; };`, code: "E_MEMORY" },
+  {
+    name: "long-function-name",
+    transform: `export default () => { const f = function () {}; Object.defineProperty(f, "name", { value: "n".repeat(30000000) }); console.log(f); return {}; };`,
+    code: "E_LOG",
+  },
+  {
+    name: "huge-error",
+    transform: `export default () => { throw new Error("z".repeat(50 * 1024 * 1024)); };`,
+    code: "E_TRANSFORM",
+    message: /more characters cut/,
+  },
+  {
+    name: "array-buffers",
+    transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024)); return { n: hoard.length }; };`,
+    code: "E_MEMORY",
+  },
+  {
+    name: "filled-buffers",
+    transform: `const hoard = []; export default () => { for (let i = 0; i < 24; i++) hoard.push(new Uint8Array(64 * 1024 * 1024).fill(1)); return { n: hoard.length }; };`,
+    code: "E_MEMORY",
+  },
 ];
 
 /** Transforms that leave something behind for the case after them. */
@@ -111,7 +247,10 @@ describe("the sandbox boundary, attacked", () => {
     const add = (name: string, transform: string) => project.addAction(join("actions", name), { definition, transform, trigger, cases });
     await add("000-healthy", healthy);
     for (const attack of attacks) {
-      await add(attack.name, attack.transform.replaceAll("PORT", String(port)).replaceAll("OUT", out(attack.name)).replaceAll("PROJECT", project.root));
+      await add(
+        attack.name,
+        attack.transform.replaceAll("PORT", String(port)).replaceAll("OUT", out(attack.name)).replaceAll("PROJECT", project.root),
+      );
     }
     for (const [name, transform] of Object.entries(leaks)) await add(`leak-${name}`, transform);
     await add("zzz-healthy", healthy);
@@ -174,12 +313,15 @@ describe("the sandbox boundary, attacked", () => {
     expect(got[1]?.output).toEqual({ polluted: null });
   });
 
-  it.each(["hidden-tojson", "fixed-tojson", "symbol-key", "module-function", "buffer-method"])("%s: blames a hidden change of a built-in on its case, and no result is forged", (name) => {
-    const got = results.get(`leak-${name}`) ?? [];
-    expect(got.map((r) => r.status)).toEqual(["error", "pass"]);
-    expect(got[0]?.error?.code).toBe("E_SANDBOX");
-    expect(got[0]?.error?.message).toMatch(/the transform changed (Object|Array|Buffer)\.prototype|the transform changed fs\./);
-  });
+  it.each(["hidden-tojson", "fixed-tojson", "symbol-key", "module-function", "buffer-method"])(
+    "%s: blames a hidden change of a built-in on its case, and no result is forged",
+    (name) => {
+      const got = results.get(`leak-${name}`) ?? [];
+      expect(got.map((r) => r.status)).toEqual(["error", "pass"]);
+      expect(got[0]?.error?.code).toBe("E_SANDBOX");
+      expect(got[0]?.error?.message).toMatch(/the transform changed (Object|Array|Buffer)\.prototype|the transform changed fs\./);
+    },
+  );
 
   it("reads a getter in an output once: what was validated is what leaves", () => {
     const got = results.get("leak-changing-getter") ?? [];

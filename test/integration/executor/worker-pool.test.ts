@@ -21,24 +21,46 @@ describe("the worker pool", () => {
   beforeAll(async () => {
     project = await createTempProject();
     const dir = await project.addAction("pool", { transform });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
-    action = { actionId: "pool", env: "sandbox", bundle: { file: bundle.file }, inputSchema: { type: "object" }, outputSchema: { type: "object", required: ["n"] }, inputDraft: "draft-07", outputDraft: "draft-07" };
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
+    action = {
+      actionId: "pool",
+      env: "sandbox",
+      bundle: { file: bundle.file },
+      inputSchema: { type: "object" },
+      outputSchema: { type: "object", required: ["n"] },
+      inputDraft: "draft-07",
+      outputDraft: "draft-07",
+    };
   });
   afterAll(async () => {
     await project.remove();
   });
 
   const cases = (modes: Array<string | undefined>): PreparedCase[] =>
-    modes.map((mode, n) => ({ name: `case ${n}`, trigger: { n, ...(mode ? { mode } : {}) }, vars: n % 2 ? { region: "eu" } : {}, now: Date.UTC(2026, 0, 1, 0, 0, n), expect: {} }));
+    modes.map((mode, n) => ({
+      name: `case ${n}`,
+      trigger: { n, ...(mode ? { mode } : {}) },
+      vars: n % 2 ? { region: "eu" } : {},
+      now: Date.UTC(2026, 0, 1, 0, 0, n),
+      expect: {},
+    }));
 
   async function runAll(workers: number, prepared: PreparedCase[], timeoutMs = 2000, detail: ResultDetail = "full"): Promise<WorkerCaseResult[]> {
     const pool = await createWorkerPool({ workers, timeoutMs, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run(action, prepared, (index, result) => {
-        if (results[index] !== undefined) throw new Error(`case ${index} got two results`);
-        results[index] = result;
-      }, { detail });
+      await pool.run(
+        action,
+        prepared,
+        (index, result) => {
+          if (results[index] !== undefined) throw new Error(`case ${index} got two results`);
+          results[index] = result;
+        },
+        { detail },
+      );
     } finally {
       await pool.close();
     }
@@ -52,7 +74,12 @@ describe("the worker pool", () => {
     const two = (await runAll(2, prepared)).map(strip);
     expect(one).toHaveLength(40);
     expect(two).toEqual(one);
-    expect(one[3]).toEqual({ status: "pass", output: { n: 3, doubled: 6, at: "2026-01-01T00:00:03.000Z", region: "eu" }, issues: [], logs: ["case 3"] });
+    expect(one[3]).toEqual({
+      status: "pass",
+      output: { n: 3, doubled: 6, at: "2026-01-01T00:00:03.000Z", region: "eu" },
+      issues: [],
+      logs: ["case 3"],
+    });
   });
 
   it("reports a hung case mid-batch as E_TIMEOUT and runs the rest of its batch on a fresh worker", async () => {
@@ -68,7 +95,9 @@ describe("the worker pool", () => {
     const results = await runAll(1, cases(modes), 300);
     expect(results).toHaveLength(600);
     expect(results.filter((r) => r === undefined)).toHaveLength(0);
-    expect(results.map((r, i) => (r.status === "pass" ? null : [i, r.error?.code]))).toEqual(modes.map((m, i) => (m === "hang" ? [i, "E_TIMEOUT"] : null)));
+    expect(results.map((r, i) => (r.status === "pass" ? null : [i, r.error?.code]))).toEqual(
+      modes.map((m, i) => (m === "hang" ? [i, "E_TIMEOUT"] : null)),
+    );
     expect(results[599]?.output).toMatchObject({ n: 599 });
   });
 
@@ -113,13 +142,21 @@ describe("the worker pool", () => {
   it("spreads slow cases over every worker instead of queueing them on the first", async () => {
     // Each case takes 400 ms, far longer than a worker takes to start: a worker that took two would finish last.
     const dir = await project.addAction("which-worker", {
-      transform: "globalThis.workerMark ??= Math.random();\nexport default async () => { await new Promise((r) => setTimeout(r, 400)); return { n: 0, worker: globalThis.workerMark }; };",
+      transform:
+        "globalThis.workerMark ??= Math.random();\nexport default async () => { await new Promise((r) => setTimeout(r, 400)); return { n: 0, worker: globalThis.workerMark }; };",
     });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 3, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      await pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, undefined, undefined]),
+        (index, result) => (results[index] = result),
+      );
     } finally {
       await pool.close();
     }
@@ -128,11 +165,18 @@ describe("the worker pool", () => {
 
   it("fails the whole batch at once when the transform module never finishes loading", async () => {
     const dir = await project.addAction("stuck", { transform: "for (;;) {}\nexport default () => ({});" });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 1, timeoutMs: 200, loadTimeoutMs: 300, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      await pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, undefined, undefined]),
+        (index, result) => (results[index] = result),
+      );
     } finally {
       await pool.close();
     }
@@ -145,12 +189,21 @@ describe("the worker pool", () => {
     const fifo = `${project.root}/fifo/never-written`;
     await import("node:fs/promises").then(({ mkdir }) => mkdir(`${project.root}/fifo`));
     execFileSync("mkfifo", [fifo]);
-    const dir = await project.addAction("blocked", { transform: `import { readFileSync } from "node:fs";\nexport default (t) => { if (t.mode === "hang") readFileSync(${JSON.stringify(fifo)}); return { n: t.n }; };` });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const dir = await project.addAction("blocked", {
+      transform: `import { readFileSync } from "node:fs";\nexport default (t) => { if (t.mode === "hang") readFileSync(${JSON.stringify(fifo)}); return { n: t.n }; };`,
+    });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 1, timeoutMs: 200, readPaths: [`${project.root}/.build`, `${project.root}/fifo`] });
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, "hang", undefined]), (index, result) => (results[index] = result));
+      await pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, "hang", undefined]),
+        (index, result) => (results[index] = result),
+      );
     } finally {
       await pool.close();
     }
@@ -162,16 +215,28 @@ describe("the worker pool", () => {
 
   it("stops a sandbox process that says nothing for longer than any case may take, blames one case and carries on", async () => {
     const { execFileSync } = await import("node:child_process");
-    const dir = await project.addAction("slow", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 400)); return { n: t.n }; };` });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const dir = await project.addAction("slow", {
+      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 400)); return { n: t.n }; };`,
+    });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 1, timeoutMs: 1000, loadTimeoutMs: 100, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     try {
-      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      const run = pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, undefined, undefined]),
+        (index, result) => (results[index] = result),
+      );
       // Freeze the sandbox process mid-case: its own watchdog stops with it, as if a transform had broken its main thread.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-      const sandboxes = listing.split("\n").filter((line) => line.includes("sandbox-process")).map((line) => Number.parseInt(line.trim(), 10));
+      const sandboxes = listing
+        .split("\n")
+        .filter((line) => line.includes("sandbox-process"))
+        .map((line) => Number.parseInt(line.trim(), 10));
       expect(sandboxes).toHaveLength(1);
       for (const pid of sandboxes) process.kill(pid, "SIGSTOP");
       await run;
@@ -184,16 +249,26 @@ describe("the worker pool", () => {
 
   it("runs a batch again, blaming nobody, when its sandbox process dies without a word", async () => {
     const { execFileSync } = await import("node:child_process");
-    const dir = await project.addAction("slow-again", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 300)); return { n: t.n }; };` });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const dir = await project.addAction("slow-again", {
+      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 300)); return { n: t.n }; };`,
+    });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 1, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     try {
-      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result));
+      const run = pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, undefined, undefined]),
+        (index, result) => (results[index] = result),
+      );
       // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-      for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process"))) process.kill(Number.parseInt(line.trim(), 10), "SIGKILL");
+      for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process")))
+        process.kill(Number.parseInt(line.trim(), 10), "SIGKILL");
       await run;
     } finally {
       await pool.close();
@@ -203,15 +278,25 @@ describe("the worker pool", () => {
 
   it("takes a batch's end that comes after its last results were sent (regression: it was refused and the batch's measurements lost)", async () => {
     // Cases slower than the worker's 25 ms chunk time: each result leaves on its own, and the end comes alone.
-    const dir = await project.addAction("chunked", { transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 40)); return { n: t.n }; };` });
-    const bundle = await bundleTransform({ kind: "file", file: `${dir}/transform.ts` }, { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } });
+    const dir = await project.addAction("chunked", {
+      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 40)); return { n: t.n }; };`,
+    });
+    const bundle = await bundleTransform(
+      { kind: "file", file: `${dir}/transform.ts` },
+      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
+    );
     const pool = await createWorkerPool({ workers: 1, inspector: true, readPaths: [`${project.root}/.build`] });
     const measured: unknown[] = [];
     const results: WorkerCaseResult[] = [];
     try {
-      await pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => (results[index] = result), {
-        measure: { instrument: { profile: { samplingIntervalUs: 1000 } }, onInstrumentation: (data) => measured.push(data) },
-      });
+      await pool.run(
+        { ...action, bundle: { file: bundle.file } },
+        cases([undefined, undefined, undefined]),
+        (index, result) => (results[index] = result),
+        {
+          measure: { instrument: { profile: { samplingIntervalUs: 1000 } }, onInstrumentation: (data) => measured.push(data) },
+        },
+      );
     } finally {
       await pool.close();
     }

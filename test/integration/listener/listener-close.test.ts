@@ -18,7 +18,11 @@ describe("closing the listener", () => {
       transform: "export default async function t() { await new Promise((resolve) => setTimeout(resolve, 1500)); return { done: true }; }",
     });
     const listener = await startListener({ actions: [dir], workers: 1 });
-    const answer = fetch(`${listener.url}/api/v2/data-actions/slow/execute`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const answer = fetch(`${listener.url}/api/v2/data-actions/slow/execute`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     // Close once the request is in: a short wait for it to reach the server, well before the transform's 1.5 s end.
     await new Promise((resolve) => setTimeout(resolve, 400));
     const closed = listener.close();

@@ -66,7 +66,10 @@ async function post(listener: Listener, path: string, body: unknown, headers: Re
 }
 
 /** A request written by hand: chunked or with a Content-Length, and a body that may never finish. */
-function rawRequest(listener: Listener, options: { headers: Record<string, string>; chunks: string[]; end: boolean }): Promise<{ status: number; body: string }> {
+function rawRequest(
+  listener: Listener,
+  options: { headers: Record<string, string>; chunks: string[]; end: boolean },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${listener.url}${EXECUTE}`, { method: "POST", headers: options.headers }, (response) => {
       let body = "";
@@ -106,7 +109,14 @@ describe("the listener", () => {
   it("answers a valid trigger with 200, the output and the trace", async () => {
     const answer = await post(listener, EXECUTE, await exampleTrigger());
     expect(answer.status).toBe(200);
-    expect(answer.body.output).toEqual({ recordId: "rec-i-774421", customerId: "CUST-4412", issueCategory: "billing", priority: "high", resolutionScore: 87, processedAt: "2026-11-20T10:00:00.000Z" });
+    expect(answer.body.output).toEqual({
+      recordId: "rec-i-774421",
+      customerId: "CUST-4412",
+      issueCategory: "billing",
+      priority: "high",
+      resolutionScore: 87,
+      processedAt: "2026-11-20T10:00:00.000Z",
+    });
     expect(answer.body.issues).toEqual([]);
     expect(answer.body.trace?.steps.map((s) => s.step)).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
     expect(answer.body.logs).toEqual([expect.objectContaining({ message: "built record rec-i-774421 priority high" })]);
@@ -143,7 +153,11 @@ describe("the listener", () => {
     const announced = await post(listener, EXECUTE, big);
     expect(announced.status).toBe(413);
     expect(announced.body).toEqual({ error: "the body is larger than 32768 bytes", limitBytes: 32768 });
-    const streamed = await rawRequest(listener, { headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, chunks: Array.from({ length: 10 }, () => "y".repeat(8192)), end: true });
+    const streamed = await rawRequest(listener, {
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      chunks: Array.from({ length: 10 }, () => "y".repeat(8192)),
+      end: true,
+    });
     expect(streamed.status).toBe(413);
   });
 
@@ -207,7 +221,11 @@ describe("the listener with a slow client", () => {
   });
 
   it("answers 408 when the body stops arriving, and keeps serving", async () => {
-    const slow = await rawRequest(listener, { headers: { "content-type": "application/json", "content-length": "500" }, chunks: ['{"dataActionId":'], end: false });
+    const slow = await rawRequest(listener, {
+      headers: { "content-type": "application/json", "content-length": "500" },
+      chunks: ['{"dataActionId":'],
+      end: false,
+    });
     expect(slow.status).toBe(408);
     expect(JSON.parse(slow.body)).toEqual({ error: "the body did not arrive within 200 ms" });
     expect((await fetch(`${listener.url}/healthz`)).status).toBe(200);
@@ -229,12 +247,19 @@ describe("the listener behind a tunnel that keeps its own Host (allowedHosts)", 
   it("answers the allowed name, with or without a port, and still refuses any other name with 403", async () => {
     const body = JSON.stringify(await exampleTrigger());
     const send = (host: string): Promise<{ status: number; body: string }> =>
-      rawRequest(listener, { headers: { host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, chunks: [body], end: true });
+      rawRequest(listener, {
+        headers: { host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+        chunks: [body],
+        end: true,
+      });
     expect((await send("tunnel.example")).status).toBe(200);
     expect((await send("tunnel.example:443")).status).toBe(200);
     const refused = await send("rebound.example:443");
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body)).toMatchObject({ host: "rebound.example:443", error: expect.stringContaining('the Host header "rebound.example:443" does not name this machine') });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      host: "rebound.example:443",
+      error: expect.stringContaining('the Host header "rebound.example:443" does not name this machine'),
+    });
     expect(log.at(-1)).toMatchObject({ status: 403, error: expect.stringContaining("DNS rebinding") });
   });
 });
@@ -246,7 +271,13 @@ describe("the listener recording triggers", () => {
   beforeAll(async () => {
     project = await createTempProject();
     actionDir = await exampleAction(project);
-    listener = await startListener({ actions: [actionDir], recordDir: project.root, buildDir: join(project.root, ".build"), workers: 1, now: () => Date.parse("2026-11-20T10:00:00.123Z") });
+    listener = await startListener({
+      actions: [actionDir],
+      recordDir: project.root,
+      buildDir: join(project.root, ".build"),
+      workers: 1,
+      now: () => Date.parse("2026-11-20T10:00:00.123Z"),
+    });
   });
   afterAll(async () => {
     await listener.close();
@@ -259,7 +290,10 @@ describe("the listener recording triggers", () => {
     trigger.data.customFields["password"] = "hunter2";
     const answer = await post(listener, EXECUTE, trigger, { authorization: "Bearer abc.def.ghi", "x-api-key": "key-999" });
     expect(answer.status).toBe(200);
-    expect(answer.body.recorded).toEqual({ file: join(actionDir, "cases", "recorded-20261120T100000123Z-1.json"), removed: ["/contact/attributes/apiToken", "/data/customFields/password"] });
+    expect(answer.body.recorded).toEqual({
+      file: join(actionDir, "cases", "recorded-20261120T100000123Z-1.json"),
+      removed: ["/contact/attributes/apiToken", "/data/customFields/password"],
+    });
 
     expect(await readdir(join(actionDir, "cases"))).toEqual(["recorded-20261120T100000123Z-1.json"]);
     const text = await readFile(answer.body.recorded?.file ?? "", "utf8");
@@ -267,7 +301,12 @@ describe("the listener recording triggers", () => {
       expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
     }
     const cases = await loadCases(actionDir);
-    expect(cases).toEqual([{ ok: true, case: expect.objectContaining({ name: "recorded 2026-11-20T10:00:00.123Z #1", payload: expect.objectContaining({ triggerId: "tr-883210" }) }) }]);
+    expect(cases).toEqual([
+      {
+        ok: true,
+        case: expect.objectContaining({ name: "recorded 2026-11-20T10:00:00.123Z #1", payload: expect.objectContaining({ triggerId: "tr-883210" }) }),
+      },
+    ]);
 
     const results: CaseResult[] = [];
     for await (const result of runCases({ actions: [actionDir], buildDir: join(project.root, ".build"), workers: 1 })) results.push(result);

@@ -12,7 +12,11 @@ import { createValidator } from "../../../src/validation/create-validator.js";
 import { EXAMPLE_DIR, REPO_ROOT } from "../../helpers/temp-project.js";
 
 const CORPUS = resolve(REPO_ROOT, "..", "shared", "corpus", "genesys");
-const corpusFiles = existsSync(CORPUS) ? readdirSync(CORPUS).filter((name) => name.endsWith(".json")).sort() : [];
+const corpusFiles = existsSync(CORPUS)
+  ? readdirSync(CORPUS)
+      .filter((name) => name.endsWith(".json"))
+      .sort()
+  : [];
 
 function validatorFor(definition: ActionDefinition) {
   return createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
@@ -35,7 +39,9 @@ describe("generated triggers for the billing-callback example", () => {
   });
 
   it("look like real triggers: prefixed ids, a consistent channel, dates around the seed's day", () => {
-    const triggers = generatePayloads(definition.inputSchema, { count: 40, seed: "realistic", dataActionId: definition.id }).map((p) => p.payload as TriggerPayload);
+    const triggers = generatePayloads(definition.inputSchema, { count: 40, seed: "realistic", dataActionId: definition.id }).map(
+      (p) => p.payload as TriggerPayload,
+    );
     const days = new Set<string>();
     for (const t of triggers) {
       expect(t.dataActionId).toBe("da-test-12345");
@@ -44,7 +50,13 @@ describe("generated triggers for the billing-callback example", () => {
       expect(t.contact.id).toMatch(/^c-\d{6}$/);
       expect(t.data).toMatchObject({ agentId: expect.stringMatching(/^ag-\d{6}$/), wrapUpCode: expect.stringMatching(/^WU-\d{2}$/) });
       expect(["inbound", "outbound"]).toContain(t.interaction.direction);
-      const channels: Record<string, string[]> = { voice: ["phone", "sip"], chat: ["web-chat", "mobile-chat"], email: ["email"], sms: ["sms"], social: ["facebook", "twitter", "whatsapp"] };
+      const channels: Record<string, string[]> = {
+        voice: ["phone", "sip"],
+        chat: ["web-chat", "mobile-chat"],
+        email: ["email"],
+        sms: ["sms"],
+        social: ["facebook", "twitter", "whatsapp"],
+      };
       expect(channels[t.interaction.type]).toContain(t.interaction.channel);
       expect(t.timestamp).toMatch(/^2026-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
       if (t.interaction.startTime !== undefined) expect(Date.parse(t.interaction.startTime)).toBeLessThan(Date.parse(t.timestamp));
@@ -62,7 +74,11 @@ describe("generated triggers for the billing-callback example", () => {
   it("are accepted by the example's transform, whose output then satisfies the output schema", async () => {
     const buildDir = await mkdtemp(join(tmpdir(), "cxda-generate-"));
     try {
-      const cases = generatePayloads(definition.inputSchema, { count: 20, seed: "run", dataActionId: definition.id }).map(({ payload, label }) => ({ name: label, payload: payload as Record<string, unknown>, expect: {} }));
+      const cases = generatePayloads(definition.inputSchema, { count: 20, seed: "run", dataActionId: definition.id }).map(({ payload, label }) => ({
+        name: label,
+        payload: payload as Record<string, unknown>,
+        expect: {},
+      }));
       const results: CaseResult[] = [];
       for await (const result of runCases({ actions: [EXAMPLE_DIR], cases, buildDir, workers: 2 })) results.push(result);
       expect(results.map((r) => [r.case, r.status, r.issues])).toEqual(cases.map((c) => [c.name, "pass", []]));
@@ -74,12 +90,23 @@ describe("generated triggers for the billing-callback example", () => {
   it("has boundary cases and single-rule mutations that the validator judges as labelled", () => {
     const validator = validatorFor(definition);
     const boundary = generatePayloads(definition.inputSchema, { mode: "boundary" });
-    expect(boundary.map((b) => b.label)).toEqual(expect.arrayContaining(["/environment absent (optional)", "/contact/attributes absent (optional)", "/interaction/id empty string (no minLength)"]));
+    expect(boundary.map((b) => b.label)).toEqual(
+      expect.arrayContaining([
+        "/environment absent (optional)",
+        "/contact/attributes absent (optional)",
+        "/interaction/id empty string (no minLength)",
+      ]),
+    );
     for (const { payload } of boundary) expect(validator.validate(payload)).toEqual([]);
     const mutations = generatePayloads(definition.inputSchema, { mode: "invalid" });
-    expect(mutations.map((m) => `${m.rule} ${m.path}`)).toEqual(expect.arrayContaining(["required /interaction", "enum /interaction/type", "format /timestamp", "type /contact/id"]));
+    expect(mutations.map((m) => `${m.rule} ${m.path}`)).toEqual(
+      expect.arrayContaining(["required /interaction", "enum /interaction/type", "format /timestamp", "type /contact/id"]),
+    );
     for (const mutation of mutations) {
-      expect(validator.validate(mutation.payload).map((i) => `${i.keyword} ${i.path}`), mutation.label).toEqual([`${mutation.rule} ${mutation.path}`]);
+      expect(
+        validator.validate(mutation.payload).map((i) => `${i.keyword} ${i.path}`),
+        mutation.label,
+      ).toEqual([`${mutation.rule} ${mutation.path}`]);
     }
   });
 });
@@ -99,7 +126,10 @@ describe("generated payloads for the Genesys corpus", () => {
         expect(JSON.stringify(generatePayloads(definition.inputSchema, options))).toBe(JSON.stringify(payloads));
       }
       for (const mutation of generatePayloads(definition.inputSchema, { mode: "invalid", draft: definition.meta.inputDraft })) {
-        expect(validator.validate(mutation.payload).map((i) => `${i.keyword} ${i.path}`), mutation.label).toEqual([`${mutation.rule} ${mutation.path}`]);
+        expect(
+          validator.validate(mutation.payload).map((i) => `${i.keyword} ${i.path}`),
+          mutation.label,
+        ).toEqual([`${mutation.rule} ${mutation.path}`]);
       }
     });
   }

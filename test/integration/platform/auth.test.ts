@@ -81,7 +81,9 @@ describe.each(modes)("auth mode: $name", (mode) => {
   });
 
   it("names the environment variables when the credentials from the environment are refused", async () => {
-    const env = mode.accessKey ? { ...emulator.accessKeyEnv, CXONE_ACCESS_KEY_SECRET: "nope-nope" } : { ...emulator.env, CXONE_CLIENT_SECRET: "nope-nope" };
+    const env = mode.accessKey
+      ? { ...emulator.accessKeyEnv, CXONE_ACCESS_KEY_SECRET: "nope-nope" }
+      : { ...emulator.env, CXONE_CLIENT_SECRET: "nope-nope" };
     const client = clientFor(emulator, { env });
     await expect(client.getDataAction(ACTION_ID)).rejects.toMatchObject({ code: "E_AUTH", message: expect.stringMatching(mode.hint) });
   });
@@ -109,7 +111,9 @@ describe("CXone access keys", () => {
       now: () => now,
     });
     await tokens.getToken();
-    emulator.setFaults([{ route: "auth-token", status: 400, body: { error: "invalid_grant", error_description: "refresh token revoked" }, count: 1 }]);
+    emulator.setFaults([
+      { route: "auth-token", status: 400, body: { error: "invalid_grant", error_description: "refresh token revoked" }, count: 1 },
+    ]);
     now += 3_600_000;
     await tokens.getToken();
     const grants = emulator.requests.filter((r) => r.route === "auth-token").map((r) => `${r.grantType ?? "?"}:${r.status}`);

@@ -39,14 +39,20 @@ describe("cxda pull", () => {
     const terminal = captureTerminal();
     expect(await runPullCommand([], { json: true, cacheDir: "cache-here" }, terminal, { env, cwd: dir })).toBe(0);
     const first = JSON.parse(terminal.lines.join("\n")) as { pulled: Array<Record<string, unknown>> };
-    expect(first.pulled).toEqual([expect.objectContaining({ id: ACTION_ID, status: "fetched", fromCache: false, file: join(dir, "cache-here", `${ACTION_ID}.json`) })]);
+    expect(first.pulled).toEqual([
+      expect.objectContaining({ id: ACTION_ID, status: "fetched", fromCache: false, file: join(dir, "cache-here", `${ACTION_ID}.json`) }),
+    ]);
     const again = captureTerminal();
     await runPullCommand([], { json: true, cacheDir: "cache-here" }, again, { env, cwd: dir });
     expect(JSON.parse(again.lines.join("\n"))).toMatchObject({ pulled: [{ status: "not-modified", fromCache: true, version: 3 }], errors: [] });
   });
 
   it("takes --api-url and --token-url over the environment", async () => {
-    const env = { CXONE_CLIENT_ID: emulator.credentials.clientId, CXONE_CLIENT_SECRET: emulator.credentials.clientSecret, CXONE_ENVIRONMENT: "api-us-1.cxone.com" };
+    const env = {
+      CXONE_CLIENT_ID: emulator.credentials.clientId,
+      CXONE_CLIENT_SECRET: emulator.credentials.clientSecret,
+      CXONE_ENVIRONMENT: "api-us-1.cxone.com",
+    };
     const code = await runPullCommand([ACTION_ID], { apiUrl: emulator.apiUrl, tokenUrl: emulator.tokenUrl }, captureTerminal(), { env, cwd: dir });
     expect(code).toBe(0);
   });
@@ -64,7 +70,9 @@ describe("cxda pull of a definition whose id is not the id requested", () => {
     const terminal = captureTerminal();
     expect(await runPullCommand(["da-requested", ACTION_ID], {}, terminal, { env: emulator.env, cwd: dir })).toBe(3);
     const output = terminal.lines.join("\n");
-    expect(output).toMatch(/✗ da-requested: E_HTTP GET \S+\/data-actions\/da-requested: the platform answered with data action "da-someone-else", not the "da-requested" requested; nothing was written to the cache/);
+    expect(output).toMatch(
+      /✗ da-requested: E_HTTP GET \S+\/data-actions\/da-requested: the platform answered with data action "da-someone-else", not the "da-requested" requested; nothing was written to the cache/,
+    );
     expect(output).toMatch(/✓ da-test-12345 v3/);
     expect(await readdir(join(dir, ".cxda/cache"))).toEqual([`${ACTION_ID}.json`]);
   });

@@ -41,7 +41,9 @@ describe("retries", () => {
   it("fails at once with E_RATE_LIMIT when Retry-After is beyond the retry budget", async () => {
     const { sleeps, retry } = fakeSleeps();
     emulator.setFaults([{ route: "get-data-action", status: 429, retryAfter: 600 }]);
-    const error = await clientFor(emulator, { retry }).getDataAction(ACTION_ID).catch((e: unknown) => e);
+    const error = await clientFor(emulator, { retry })
+      .getDataAction(ACTION_ID)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "E_RATE_LIMIT", context: { status: 429, method: "GET" } });
     expect((error as Error).message).toMatch(/asked to wait 600 s.*retry budget/);
     expect(sleeps).toEqual([]);
@@ -65,7 +67,10 @@ describe("retries", () => {
     const executes = (): number[] => emulator.requests.filter((r) => r.route === "execute-data-action").map((r) => r.status);
     const client = clientFor(emulator, { retry });
     // Refused before running: 429, and 503 with Retry-After, are retried, and the action runs once.
-    emulator.setFaults([{ route: "execute-data-action", status: 429, retryAfter: 0, count: 1 }, { route: "execute-data-action", status: 503, retryAfter: 0, count: 1 }]);
+    emulator.setFaults([
+      { route: "execute-data-action", status: 429, retryAfter: 0, count: 1 },
+      { route: "execute-data-action", status: 503, retryAfter: 0, count: 1 },
+    ]);
     expect(await client.executeDataAction(ACTION_ID, await referenceTrigger())).toMatchObject({ ok: true });
     expect(executes()).toEqual([429, 503, 200]);
     // A 500 or a connection cut after sending may come from an action that ran: reported at once, not repeated.
@@ -116,7 +121,10 @@ describe("retries", () => {
     const error = await clientFor(emulator, { retry: { ...retry, maxAttempts: 3, maxElapsedMs: 5_000 } })
       .getDataAction(ACTION_ID)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "E_HTTP", context: { status: 503, attempts: 3, method: "GET", url: `${emulator.apiUrl}/data-actions/${ACTION_ID}` } });
+    expect(error).toMatchObject({
+      code: "E_HTTP",
+      context: { status: 503, attempts: 3, method: "GET", url: `${emulator.apiUrl}/data-actions/${ACTION_ID}` },
+    });
     expect((error as Error).message).toMatch(/503 Service Unavailable.*gave up after 3 attempts/);
     expect(getStatuses()).toEqual([503, 503, 503]);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5_000);
@@ -144,7 +152,10 @@ describe("retries", () => {
     const { sleeps, retry } = fakeSleeps();
     const client = clientFor(emulator, { retry: { ...retry, maxAttempts: 2 } });
     await emulator.close();
-    await expect(client.getDataAction(ACTION_ID)).rejects.toMatchObject({ code: "E_NETWORK", message: expect.stringMatching(/connection refused.*gave up after 2/) });
+    await expect(client.getDataAction(ACTION_ID)).rejects.toMatchObject({
+      code: "E_NETWORK",
+      message: expect.stringMatching(/connection refused.*gave up after 2/),
+    });
     expect(sleeps).toHaveLength(1);
   });
 
@@ -167,7 +178,9 @@ describe("typed errors", () => {
 
   it("raises E_AUTH naming the credentials when a fresh token is refused too", async () => {
     emulator.setFaults([{ route: "get-data-action", status: 401 }]);
-    const error = await clientFor(emulator).getDataAction(ACTION_ID).catch((e: unknown) => e);
+    const error = await clientFor(emulator)
+      .getDataAction(ACTION_ID)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "E_AUTH", context: { status: 401, method: "GET" } });
     expect((error as Error).message).toMatch(/CXONE_CLIENT_ID and CXONE_CLIENT_SECRET/);
     expect(getStatuses()).toEqual([401, 401]);
@@ -192,7 +205,9 @@ describe("typed errors", () => {
   });
 
   it("raises E_NOT_FOUND naming the id, with the correlation id of the answer", async () => {
-    const error = await clientFor(emulator).getDataAction("da-missing").catch((e: unknown) => e);
+    const error = await clientFor(emulator)
+      .getDataAction("da-missing")
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "E_NOT_FOUND", message: expect.stringContaining('"da-missing"') });
     const logged = emulator.requests.find((r) => r.route === "get-data-action");
     expect((error as { context: Record<string, unknown> }).context).toEqual({

@@ -82,7 +82,9 @@ describe("a pulled definition whose id is not the id requested", () => {
 
   it("is refused through resolveDefinition too, so no run uses it", async () => {
     emulator.setDefinition("da-requested", { ...(await referenceDefinition()), id: "da-someone-else" });
-    await expect(resolveDefinition({ id: "da-requested", cache: { cwd: dir }, client: clientFor(emulator) })).rejects.toMatchObject({ code: "E_HTTP" });
+    await expect(resolveDefinition({ id: "da-requested", cache: { cwd: dir }, client: clientFor(emulator) })).rejects.toMatchObject({
+      code: "E_HTTP",
+    });
     await expect(readdir(join(dir, ".cxda/cache")).catch(() => [])).resolves.toEqual([]);
   });
 });

@@ -39,7 +39,8 @@ describe("--parity against the emulator", () => {
 
   it("fails a case whose platform output differs, with a readable diff", async () => {
     const definition = JSON.parse(await readFile(join(EXAMPLE_DIR, "definition.json"), "utf8")) as Record<string, unknown>;
-    const drifted = "export default (t) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'UNKNOWN', issueCategory: 'general', priority: 'standard', resolutionScore: 0, processedAt: t.timestamp });";
+    const drifted =
+      "export default (t) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'UNKNOWN', issueCategory: 'general', priority: 'standard', resolutionScore: 0, processedAt: t.timestamp });";
     emulator = await startEmulator({ definitions: { "da-test-12345": { ...definition, transform: { language: "javascript", source: drifted } } } });
     const client = createApiClient({ env: emulator.env, envFile: false });
     const results = await collect({ actions: [EXAMPLE_DIR], parity: { client }, select: (_a, name) => name.startsWith("a premium") });
@@ -74,7 +75,11 @@ describe("an action folder without definition.json", () => {
     project = await createTempProject();
     const transform = await readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8");
     const trigger = JSON.parse(await readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8")) as Record<string, unknown>;
-    const dir = await project.addAction("da-test-12345", { transform, trigger, cases: { "a.json": { name: "maps", expect: { match: { priority: "high" } } } } });
+    const dir = await project.addAction("da-test-12345", {
+      transform,
+      trigger,
+      cases: { "a.json": { name: "maps", expect: { match: { priority: "high" } } } },
+    });
     const cacheDir = join(project.root, ".cxda", "cache");
 
     const before = await collect({ actions: [dir], definitions: { cacheDir, offline: true } });
@@ -82,7 +87,10 @@ describe("an action folder without definition.json", () => {
     expect(before[0]?.error?.message).toMatch(/run `cxda pull da-test-12345`/);
 
     const emulator = await startEmulator({ definitions: EXAMPLES });
-    await pullDefinition("da-test-12345", { client: createApiClient({ env: emulator.env, envFile: false }), cache: createDefinitionsCache({ dir: cacheDir }) });
+    await pullDefinition("da-test-12345", {
+      client: createApiClient({ env: emulator.env, envFile: false }),
+      cache: createDefinitionsCache({ dir: cacheDir }),
+    });
     await emulator.close();
 
     const after = await collect({ actions: [dir], definitions: { cacheDir, offline: true } });
@@ -96,7 +104,10 @@ describe("an action folder without definition.json", () => {
     const dir = await project.addAction("da-test-12345", { transform, cases: { "a.json": { name: "generated trigger" } } });
     const emulator = await startEmulator({ definitions: EXAMPLES });
     try {
-      const results = await collect({ actions: [dir], definitions: { cacheDir: join(project.root, "cache"), platform: { env: emulator.env, envFile: false } } });
+      const results = await collect({
+        actions: [dir],
+        definitions: { cacheDir: join(project.root, "cache"), platform: { env: emulator.env, envFile: false } },
+      });
       expect(results[0]?.trace.steps[0]?.detail).toMatchObject({ source: "pull" });
       expect(results[0]?.status).toBe("pass");
     } finally {

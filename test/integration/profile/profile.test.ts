@@ -39,7 +39,13 @@ function expectValidCpuProfile(profile: CpuProfile): void {
   for (const child of children) expect(ids.has(child)).toBe(true);
   expect(new Set(children).size).toBe(children.length);
   for (const node of profile.nodes) {
-    expect(node.callFrame).toEqual({ functionName: expect.any(String), scriptId: expect.any(String), url: expect.any(String), lineNumber: expect.any(Number), columnNumber: expect.any(Number) });
+    expect(node.callFrame).toEqual({
+      functionName: expect.any(String),
+      scriptId: expect.any(String),
+      url: expect.any(String),
+      lineNumber: expect.any(Number),
+      columnNumber: expect.any(Number),
+    });
   }
   expect(profile.samples?.length).toBeGreaterThan(0);
   expect(profile.timeDeltas?.length).toBe(profile.samples?.length);
@@ -67,7 +73,13 @@ describe("a CPU profile of an action with a hot helper", () => {
     const buildDir = join(project.root, "build");
     const pool = await createWorkerPool({ workers: 2, inspector: true, readPaths: [dir, buildDir] });
     try {
-      for await (const result of runCases({ actions: [dir], pool, buildDir, instrument: { profile: { samplingIntervalUs: 100 } }, onInstrumentation: collector.add })) {
+      for await (const result of runCases({
+        actions: [dir],
+        pool,
+        buildDir,
+        instrument: { profile: { samplingIntervalUs: 100 } },
+        onInstrumentation: collector.add,
+      })) {
         statuses.push(result.status);
       }
     } finally {

@@ -58,7 +58,10 @@ describe("a truncated cache file", () => {
     await pullDefinition(ACTION_ID, { client: client(), cache });
     const file = cache.fileFor(ACTION_ID);
     await writeFile(file, (await readFile(file, "utf8")).replace('"Billing callback record"', '"Billing callback recorD"'));
-    expect(await cache.read(ACTION_ID)).toMatchObject({ status: "corrupt", warning: { message: expect.stringContaining("does not match its integrity hash") } });
+    expect(await cache.read(ACTION_ID)).toMatchObject({
+      status: "corrupt",
+      warning: { message: expect.stringContaining("does not match its integrity hash") },
+    });
   });
 
   it("through cxda pull: a warning, a fresh copy, and a whole file again", async () => {
@@ -69,7 +72,9 @@ describe("a truncated cache file", () => {
     await writeFile(file, whole.slice(0, whole.length >> 1));
     const run = await cxda(["pull", ACTION_ID], { cwd: temp.dir, env: emulator.env });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/warning: .*da-test-12345\.json: corrupt cache file \(the JSON is truncated or malformed\); ignored, and fetched again when possible/);
+    expect(run.stderr).toMatch(
+      /warning: .*da-test-12345\.json: corrupt cache file \(the JSON is truncated or malformed\); ignored, and fetched again when possible/,
+    );
     expect(run.stdout).toMatch(/✓ da-test-12345 v3 .*: pulled again \(the cached copy was corrupt\)/);
     expect(await cache.read(ACTION_ID)).toMatchObject({ status: "hit", entry: { definition } });
   });
@@ -131,8 +136,14 @@ describe("a cache folder that cannot be written", () => {
   it("the cache file is a folder: reported unreadable, then the write fails with E_CACHE and leaves no temp file", async () => {
     const cache = createDefinitionsCache({ cwd: temp.dir });
     await mkdir(cache.fileFor(ACTION_ID), { recursive: true });
-    expect(await cache.read(ACTION_ID)).toMatchObject({ status: "corrupt", warning: { code: "cache-unreadable", message: expect.stringContaining("(EISDIR)") } });
-    await expect(pullDefinition(ACTION_ID, { client: client(), cache })).rejects.toMatchObject({ code: "E_CACHE", message: expect.stringContaining("is a folder, not a file (EISDIR)") });
+    expect(await cache.read(ACTION_ID)).toMatchObject({
+      status: "corrupt",
+      warning: { code: "cache-unreadable", message: expect.stringContaining("(EISDIR)") },
+    });
+    await expect(pullDefinition(ACTION_ID, { client: client(), cache })).rejects.toMatchObject({
+      code: "E_CACHE",
+      message: expect.stringContaining("is a folder, not a file (EISDIR)"),
+    });
     expect(await readdir(cache.dir)).toEqual([`${ACTION_ID}.json`]);
   });
 
@@ -167,8 +178,11 @@ describe("two cxda pull processes writing the same id at once", () => {
       const repeats = Array.from({ length: 15 }, () => ACTION_ID);
       const pull = (): Promise<number> =>
         new Promise((resolve) => {
-          execFile(process.execPath, [CLI, "pull", ...repeats, "--force"], { cwd: temp.dir, env: { ...process.env, ...racing.env, NO_COLOR: "1" } }, (error) =>
-            resolve(typeof error?.code === "number" ? error.code : error === null ? 0 : 1),
+          execFile(
+            process.execPath,
+            [CLI, "pull", ...repeats, "--force"],
+            { cwd: temp.dir, env: { ...process.env, ...racing.env, NO_COLOR: "1" } },
+            (error) => resolve(typeof error?.code === "number" ? error.code : error === null ? 0 : 1),
           );
         });
       let running = true;
@@ -191,7 +205,8 @@ describe("two cxda pull processes writing the same id at once", () => {
         }
         try {
           const entry = JSON.parse(text) as { integrity: string; definition: unknown };
-          if (!integrities.has(entry.integrity) || definitionIntegrity(entry.definition) !== entry.integrity) problems.push("a mixed or unknown version");
+          if (!integrities.has(entry.integrity) || definitionIntegrity(entry.definition) !== entry.integrity)
+            problems.push("a mixed or unknown version");
           parsed++;
         } catch (error) {
           problems.push(`unparsable after ${parsed} reads (${text.length} characters): ${String(error)}`);

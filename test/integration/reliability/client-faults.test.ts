@@ -23,14 +23,22 @@ function fakeSleeps(): { sleeps: number[]; sleep: (ms: number) => Promise<void> 
 /** Ways a server can break an answer after it has started (or before). */
 const CUTS: Record<string, (exchange: RawExchange, body: string) => void> = {
   "closed mid-body (Content-Length not reached)": ({ socket }, body) => {
-    socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, body.length >> 1)}`, () => socket.end());
+    socket.write(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, body.length >> 1)}`,
+      () => socket.end(),
+    );
   },
   "closed mid-chunk (chunked encoding)": ({ socket }, body) => {
     const half = body.slice(0, body.length >> 1);
-    socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${half}`, () => socket.end());
+    socket.write(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${half}`,
+      () => socket.end(),
+    );
   },
   "reset mid-body (RST)": ({ socket }, body) => {
-    socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`, () => socket.resetAndDestroy());
+    socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`, () =>
+      socket.resetAndDestroy(),
+    );
   },
   "closed mid-headers": ({ socket }) => {
     socket.write("HTTP/1.1 200 OK\r\ncontent-type: appl", () => socket.end());
@@ -41,17 +49,25 @@ const CUTS: Record<string, (exchange: RawExchange, body: string) => void> = {
 };
 
 /** A raw platform: tokens are granted; a data-action GET is cut with `cut` for the first `failures` requests, then served. */
-async function rawPlatform(cut: (exchange: RawExchange, body: string) => void, failures: number): Promise<{ server: RawServer; client: (retry?: object) => ApiClient; gets: () => number }> {
+async function rawPlatform(
+  cut: (exchange: RawExchange, body: string) => void,
+  failures: number,
+): Promise<{ server: RawServer; client: (retry?: object) => ApiClient; gets: () => number }> {
   const body = await definitionText();
   let gets = 0;
   const server = await startRawServer((exchange) => {
-    if (exchange.head.startsWith("POST /api/v2/oauth/token")) return void exchange.socket.end(jsonResponse(200, { access_token: "raw-token-1234", expires_in: 3600 }));
+    if (exchange.head.startsWith("POST /api/v2/oauth/token"))
+      return void exchange.socket.end(jsonResponse(200, { access_token: "raw-token-1234", expires_in: 3600 }));
     gets++;
     if (gets <= failures) return cut(exchange, body);
     exchange.socket.end(jsonResponse(200, JSON.parse(body), { etag: '"v3"' }));
   });
   const env = { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "raw-client", CXONE_CLIENT_SECRET: "raw-secret-5678" };
-  return { server, client: (retry = {}) => createApiClient({ env, envFile: false, timeoutMs: 2_000, retry: { ...fakeSleeps(), ...retry } }), gets: () => gets };
+  return {
+    server,
+    client: (retry = {}) => createApiClient({ env, envFile: false, timeoutMs: 2_000, retry: { ...fakeSleeps(), ...retry } }),
+    gets: () => gets,
+  };
 }
 
 describe("a connection dropped mid-answer (raw TCP server)", () => {
@@ -69,11 +85,18 @@ describe("a connection dropped mid-answer (raw TCP server)", () => {
   it.each(Object.keys(CUTS))("%s, every time: E_NETWORK naming the URL and the attempts, within retry.maxAttempts", async (name) => {
     const platform = await rawPlatform(CUTS[name] as (exchange: RawExchange, body: string) => void, Number.POSITIVE_INFINITY);
     try {
-      const error = await platform.client({ maxAttempts: 3 }).getDataAction(ACTION_ID).catch((e: unknown) => e);
+      const error = await platform
+        .client({ maxAttempts: 3 })
+        .getDataAction(ACTION_ID)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({
         name: "CxdaError",
         code: "E_NETWORK",
-        message: expect.stringMatching(new RegExp(`^GET ${platform.server.url}/api/v2/data-actions/${ACTION_ID}: .+ \\(gave up after 3 attempts in .+; retry\\.maxAttempts is 3\\)$`)),
+        message: expect.stringMatching(
+          new RegExp(
+            `^GET ${platform.server.url}/api/v2/data-actions/${ACTION_ID}: .+ \\(gave up after 3 attempts in .+; retry\\.maxAttempts is 3\\)$`,
+          ),
+        ),
         context: { method: "GET", url: `${platform.server.url}/api/v2/data-actions/${ACTION_ID}`, attempts: 3 },
       });
       expect((error as Error).message).toMatch(/connection (closed by the server|reset)|the answer is not valid HTTP/);
@@ -90,7 +113,8 @@ describe("a connection dropped mid-answer (raw TCP server)", () => {
       if (head.startsWith("POST")) {
         tokens++;
         const grant = JSON.stringify({ access_token: "raw-token-1234", expires_in: 3600 });
-        if (tokens === 1) return void socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${grant.length}\r\n\r\n${grant.slice(0, 10)}`, () => socket.end());
+        if (tokens === 1)
+          return void socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${grant.length}\r\n\r\n${grant.slice(0, 10)}`, () => socket.end());
         return void socket.end(jsonResponse(200, JSON.parse(grant)));
       }
       socket.end(jsonResponse(200, JSON.parse(body)));
@@ -129,7 +153,10 @@ describe("against the emulator", () => {
   let temp: TempDir;
   beforeEach(async () => {
     temp = await createTempDir();
-    emulator = await startEmulator({ definitions: { [ACTION_ID]: JSON.parse(await definitionText()) as Record<string, unknown> }, random: seededRandom(8) });
+    emulator = await startEmulator({
+      definitions: { [ACTION_ID]: JSON.parse(await definitionText()) as Record<string, unknown> },
+      random: seededRandom(8),
+    });
   });
   afterEach(async () => {
     await emulator.close();
@@ -149,7 +176,9 @@ describe("against the emulator", () => {
 
     it("slow in access-key mode too (discovery, then the password grant): the call succeeds", async () => {
       emulator.setFaults([{ route: ["openid-configuration", "auth-token"], latencyMs: 150 }]);
-      const got = await createApiClient({ env: emulator.accessKeyEnv, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(ACTION_ID);
+      const got = await createApiClient({ env: emulator.accessKeyEnv, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(
+        ACTION_ID,
+      );
       expect(got.notModified).toBe(false);
       expect(emulator.requests.map((r) => r.route)).toEqual(["cxone-configuration", "openid-configuration", "auth-token", "get-data-action"]);
     });
@@ -179,7 +208,9 @@ describe("against the emulator", () => {
       const run = await cxda(["pull", ACTION_ID], { cwd: temp.dir, env: emulator.env });
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(where);
-      expect(run.stderr).toMatch(/E_RATE_LIMIT .*the platform asked to wait (599|600) s \(Retry-After\), more than the 30 s left of the retry budget; try again later or raise retry\.maxElapsedMs/);
+      expect(run.stderr).toMatch(
+        /E_RATE_LIMIT .*the platform asked to wait (599|600) s \(Retry-After\), more than the 30 s left of the retry budget; try again later or raise retry\.maxElapsedMs/,
+      );
       expect(routeCount(route)).toBe(1);
     });
   });
@@ -193,7 +224,10 @@ describe("against the emulator", () => {
       // Eight clients, as eight `cxda pull` processes would have: each its own token, all on one cache folder.
       return Promise.all(
         ids.map((id) =>
-          pullDefinition(id, { client: createApiClient({ env: emulator.env, envFile: false, retry: { sleep: async (ms) => void sleeps.push(ms) } }), cache }).then(
+          pullDefinition(id, {
+            client: createApiClient({ env: emulator.env, envFile: false, retry: { sleep: async (ms) => void sleeps.push(ms) } }),
+            cache,
+          }).then(
             (result) => ({ status: result.status }),
             (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
           ),
@@ -205,7 +239,9 @@ describe("against the emulator", () => {
       emulator.setFaults([{ route: "get-data-action", status: 429 }]);
       const sleeps: number[] = [];
       const outcomes = await pullAll(sleeps);
-      expect(outcomes).toEqual(ids.map(() => ({ code: "E_RATE_LIMIT", message: expect.stringMatching(/429 Too Many Requests, rate limited.*gave up after 4 attempts/) })));
+      expect(outcomes).toEqual(
+        ids.map(() => ({ code: "E_RATE_LIMIT", message: expect.stringMatching(/429 Too Many Requests, rate limited.*gave up after 4 attempts/) })),
+      );
       expect(routeCount("get-data-action")).toBe(8 * 4);
       expect(routeCount("token")).toBe(8);
       // Three backoffs per pull, each within the default bounds (equal jitter, 250 ms doubling).

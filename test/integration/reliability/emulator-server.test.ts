@@ -8,9 +8,17 @@ import { describeServerFaults } from "./server-faults.js";
 
 describeServerFaults("the emulator's execute route", async () => {
   const definition = JSON.parse(await readFile(`${EXAMPLE_DIR}/definition.json`, "utf8")) as Record<string, unknown>;
-  const source = "export default function transform(t, ctx) { return { recordId: 'rec-' + t.interaction.id, processedAt: ctx.now().toISOString() }; }";
-  const emulator = await startEmulator({ definitions: { "da-test-12345": { ...definition, transform: { language: "javascript", source } } }, requestTimeoutMs: 400 });
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emulator.credentials.clientId, client_secret: emulator.credentials.clientSecret });
+  const source =
+    "export default function transform(t, ctx) { return { recordId: 'rec-' + t.interaction.id, processedAt: ctx.now().toISOString() }; }";
+  const emulator = await startEmulator({
+    definitions: { "da-test-12345": { ...definition, transform: { language: "javascript", source } } },
+    requestTimeoutMs: 400,
+  });
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: emulator.credentials.clientId,
+    client_secret: emulator.credentials.clientSecret,
+  });
   const token = (await (await fetch(emulator.tokenUrl, { method: "POST", body: form })).json()) as { access_token: string };
   return {
     url: emulator.url,

@@ -66,7 +66,12 @@ export async function startRawServer(answer: (exchange: RawExchange) => void): P
 /** A complete HTTP/1.1 response with a JSON body, as raw text. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): string {
   const text = JSON.stringify(body);
-  const lines = [`HTTP/1.1 ${status} ${status === 200 ? "OK" : "Status"}`, "content-type: application/json", `content-length: ${Buffer.byteLength(text)}`, "connection: close"];
+  const lines = [
+    `HTTP/1.1 ${status} ${status === 200 ? "OK" : "Status"}`,
+    "content-type: application/json",
+    `content-length: ${Buffer.byteLength(text)}`,
+    "connection: close",
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return `${lines.join("\r\n")}\r\n\r\n${text}`;
 }

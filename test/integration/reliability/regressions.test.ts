@@ -59,13 +59,25 @@ describe("validation", () => {
     const unique = createValidator({ type: "array", uniqueItems: true }, { side: "input" });
     expect(unique.validate(data('[{}, {"toString": ""}]'))).toEqual([]);
     expect(unique.validate(data('[{"valueOf": 1}, {"valueOf": 1}]')).map((issue) => issue.keyword)).toEqual(["uniqueItems"]);
-    expect(unique.validate(data('[{"toString": 1, "a": [1, {"b": 2}]}, {"a": [1, {"b": 2}], "toString": 1}]')).map((issue) => issue.keyword)).toEqual(["uniqueItems"]);
+    expect(unique.validate(data('[{"toString": 1, "a": [1, {"b": 2}]}, {"a": [1, {"b": 2}], "toString": 1}]')).map((issue) => issue.keyword)).toEqual(
+      ["uniqueItems"],
+    );
     expect(createValidator({ enum: [{}, { valueOf: 0 }] }, { side: "input" }).validate({})).toEqual([]);
-    expect(createValidator({ enum: [{ a: 1 }] }, { side: "input" }).validate(data('{"toString": "x"}')).map((issue) => issue.keyword)).toEqual(["enum"]);
+    expect(
+      createValidator({ enum: [{ a: 1 }] }, { side: "input" })
+        .validate(data('{"toString": "x"}'))
+        .map((issue) => issue.keyword),
+    ).toEqual(["enum"]);
     expect(createValidator({ const: { toString: "x" } }, { side: "output" }).validate(data('{"toString": "x"}'))).toEqual([]);
-    expect(createValidator({ const: [1, 3] }, { side: "output" }).validate([1, 2]).map((issue) => issue.keyword)).toEqual(["const"]);
+    expect(
+      createValidator({ const: [1, 3] }, { side: "output" })
+        .validate([1, 2])
+        .map((issue) => issue.keyword),
+    ).toEqual(["const"]);
     // The same comparison checks schemas against their meta-schema: a "type" list holding such objects is E_SCHEMA.
-    expect(thrown(() => createValidator({ type: [{ toString: "x" }, { toString: "y" }] } as unknown as JsonSchema, { side: "input" }))).toMatchObject({ code: "E_SCHEMA" });
+    expect(thrown(() => createValidator({ type: [{ toString: "x" }, { toString: "y" }] } as unknown as JsonSchema, { side: "input" }))).toMatchObject(
+      { code: "E_SCHEMA" },
+    );
   });
 
   it("a schema nested thousands of levels deep overflowed the stack (RangeError); it is E_SCHEMA naming the depth limit", () => {
@@ -74,7 +86,9 @@ describe("validation", () => {
       code: "E_SCHEMA",
       message: "output schema is nested more than 256 levels deep; cxda compiles schemas up to that depth",
     });
-    expect(thrown(() => normaliseDefinition({ id: "deep", schema: { output: nested(10_000) } }, { file: "actions/deep/definition.json" }))).toMatchObject({
+    expect(
+      thrown(() => normaliseDefinition({ id: "deep", schema: { output: nested(10_000) } }, { file: "actions/deep/definition.json" })),
+    ).toMatchObject({
       code: "E_SCHEMA",
       message: expect.stringMatching(/^actions\/deep\/definition\.json: the output schema at schema\.output is nested more than 256 levels deep/),
     });
@@ -92,7 +106,9 @@ describe("cases", () => {
       code: "E_CASE",
       message: 'cases/deep.json (case "deep").payload: nested more than 256 levels deep; a case may nest values up to that depth',
     });
-    expect(thrown(() => parseCase({ name: "deep", set: { "data.customFields.x": deep } }, "cases/deep.json", "deep"))).toMatchObject({ code: "E_CASE" });
+    expect(thrown(() => parseCase({ name: "deep", set: { "data.customFields.x": deep } }, "cases/deep.json", "deep"))).toMatchObject({
+      code: "E_CASE",
+    });
     // Through a file, the broken case is reported as data and its neighbour still loads.
     const dir = await mkdtemp(join(tmpdir(), "cxda-regression-"));
     try {
@@ -125,7 +141,9 @@ describe("client", () => {
       await expect(client.getDataAction("announced")).rejects.toMatchObject({
         name: "CxdaError",
         code: "E_HTTP",
-        message: expect.stringMatching(/data-actions\/announced: 200 OK, the response body is 4000000000 bytes \(Content-Length\), more than the 8388608 bytes cxda reads/),
+        message: expect.stringMatching(
+          /data-actions\/announced: 200 OK, the response body is 4000000000 bytes \(Content-Length\), more than the 8388608 bytes cxda reads/,
+        ),
         context: { status: 200, maxResponseBytes: 8388608 },
       });
       await expect(client.getDataAction("endless")).rejects.toMatchObject({
@@ -172,30 +190,54 @@ describe("secrets", () => {
         }
         // Like a debugging proxy: the refusal quotes the Authorization header and the body it received.
         res.statusCode = 400;
-        res.end(JSON.stringify({ error: "invalid_request", error_description: `refused: authorization=${req.headers.authorization ?? "none"} body=${body}` }));
+        res.end(
+          JSON.stringify({
+            error: "invalid_request",
+            error_description: `refused: authorization=${req.headers.authorization ?? "none"} body=${body}`,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const leaks = (message: string): string[] => {
       const basic = Buffer.from(`${encodeURIComponent("client-id")}:${encodeURIComponent(clientSecret)}`).toString("base64");
-      const forms = [clientSecret, accessKeySecret, refreshToken].flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams([["", v]]).toString().slice(1)]);
+      const forms = [clientSecret, accessKeySecret, refreshToken].flatMap((v) => [
+        v,
+        encodeURIComponent(v),
+        new URLSearchParams([["", v]]).toString().slice(1),
+      ]);
       return [...forms, basic].filter((value) => message.includes(value));
     };
     try {
       // Client credentials: the secret travels form-encoded in the body.
-      const cc = createApiClient({ env: { CXONE_API_URL: `${origin}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret }, envFile: false, retry: { maxAttempts: 1 } });
+      const cc = createApiClient({
+        env: { CXONE_API_URL: `${origin}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret },
+        envFile: false,
+        retry: { maxAttempts: 1 },
+      });
       const first = (await cc.getDataAction("x").catch((e: unknown) => e)) as Error;
       expect(first).toMatchObject({ code: "E_AUTH", message: expect.stringContaining("client_secret=[redacted]") });
       expect(leaks(first.message)).toEqual([]);
 
       // Access key: Basic credentials in the header, then a refresh token in the body once the first token is due.
       let now = 0;
-      const tokens = createAccessKeyTokenProvider({ issuerUrl: origin, accessKeyId: "key-id", accessKeySecret, clientId: "client-id", clientSecret, now: () => now, retry: { maxAttempts: 1 } });
+      const tokens = createAccessKeyTokenProvider({
+        issuerUrl: origin,
+        accessKeyId: "key-id",
+        accessKeySecret,
+        clientId: "client-id",
+        clientSecret,
+        now: () => now,
+        retry: { maxAttempts: 1 },
+      });
       expect(await tokens.getToken()).toBe("at-first-token");
       now = 3_600_000;
       const second = (await tokens.getToken().catch((e: unknown) => e)) as Error;
-      expect(second).toMatchObject({ code: "E_AUTH", message: expect.stringMatching(/authorization=Basic \[redacted\] body=grant_type=refresh_token&refresh_token=\[redacted\]/) });
+      expect(second).toMatchObject({
+        code: "E_AUTH",
+        message: expect.stringMatching(/authorization=Basic \[redacted\] body=grant_type=refresh_token&refresh_token=\[redacted\]/),
+      });
       expect(leaks(second.message)).toEqual([]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -211,7 +253,11 @@ describe("secrets in long error bodies", () => {
       socket.end(jsonResponse(400, { error: "invalid_request", error_description: `${"x".repeat(180)}${clientSecret} and more` }));
     });
     try {
-      const client = createApiClient({ env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret }, envFile: false, retry: { maxAttempts: 1 } });
+      const client = createApiClient({
+        env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "client-id", CXONE_CLIENT_SECRET: clientSecret },
+        envFile: false,
+        retry: { maxAttempts: 1 },
+      });
       const error = (await client.getDataAction("x").catch((e: unknown) => e)) as Error;
       expect(error).toMatchObject({ code: "E_AUTH", message: expect.stringContaining(`${"x".repeat(180)}[redacted] and more`) });
       expect(error.message).not.toContain(clientSecret.slice(0, 8));
@@ -250,9 +296,17 @@ describe("emulator", () => {
 
 /** An emulator serving one action with a transform, and a bearer token for it. */
 async function emulatorWithAction(): Promise<{ emulator: Emulator; execute: string; authorization: string }> {
-  const definition = { id: "da-1", schema: { input: { type: "object" }, output: { type: "object" } }, transform: { language: "javascript", source: "export default (t) => ({ n: t.n ?? 0 })" } };
+  const definition = {
+    id: "da-1",
+    schema: { input: { type: "object" }, output: { type: "object" } },
+    transform: { language: "javascript", source: "export default (t) => ({ n: t.n ?? 0 })" },
+  };
   const emulator = await startEmulator({ definitions: { "da-1": definition } });
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emulator.credentials.clientId, client_secret: emulator.credentials.clientSecret });
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: emulator.credentials.clientId,
+    client_secret: emulator.credentials.clientSecret,
+  });
   const token = (await (await fetch(emulator.tokenUrl, { method: "POST", body: form })).json()) as { access_token: string };
   return { emulator, execute: `${emulator.apiUrl}/data-actions/da-1/execute`, authorization: `Bearer ${token.access_token}` };
 }
@@ -262,9 +316,15 @@ describe("emulator execute", () => {
     const { emulator, execute, authorization } = await emulatorWithAction();
     try {
       for (const type of ["text/plain", "application/x-www-form-urlencoded", undefined]) {
-        const response = await fetch(execute, { method: "POST", headers: { authorization, ...(type === undefined ? {} : { "content-type": type }) }, body: new Blob(['{"n":1}']) });
+        const response = await fetch(execute, {
+          method: "POST",
+          headers: { authorization, ...(type === undefined ? {} : { "content-type": type }) },
+          body: new Blob(['{"n":1}']),
+        });
         expect(response.status).toBe(415);
-        expect(await response.json()).toMatchObject({ error: { code: "unsupported_media_type", message: expect.stringContaining(type ?? "no content-type") } });
+        expect(await response.json()).toMatchObject({
+          error: { code: "unsupported_media_type", message: expect.stringContaining(type ?? "no content-type") },
+        });
       }
       for (const type of ["application/json", "application/json; charset=utf-8", "application/vnd.cxone+json"]) {
         const response = await fetch(execute, { method: "POST", headers: { authorization, "content-type": type }, body: '{"n":1}' });
@@ -277,14 +337,21 @@ describe("emulator execute", () => {
 });
 
 describe("emulator execute bodies", () => {
-  it("a trigger that is JSON but not an object (null, [], 7, \"x\") was run by the transform (a 200, or its crash as 422); it is 400", async () => {
+  it('a trigger that is JSON but not an object (null, [], 7, "x") was run by the transform (a 200, or its crash as 422); it is 400', async () => {
     const { emulator, execute, authorization } = await emulatorWithAction();
     try {
-      const bodies: Array<[string, string]> = [["null", "null"], ["[]", "an array"], ["7", "a number"], ['"x"', "a string"]];
+      const bodies: Array<[string, string]> = [
+        ["null", "null"],
+        ["[]", "an array"],
+        ["7", "a number"],
+        ['"x"', "a string"],
+      ];
       for (const [body, kind] of bodies) {
         const response = await fetch(execute, { method: "POST", headers: { authorization, "content-type": "application/json" }, body });
         expect(response.status).toBe(400);
-        expect(await response.json()).toEqual({ error: { code: "bad_request", message: `the body must be the trigger payload, a JSON object; got ${kind}` } });
+        expect(await response.json()).toEqual({
+          error: { code: "bad_request", message: `the body must be the trigger payload, a JSON object; got ${kind}` },
+        });
       }
     } finally {
       await emulator.close();
@@ -303,7 +370,10 @@ describe("emulator memory", () => {
     } finally {
       await emulator.close();
     }
-    await expect(startEmulator({ requestLogLimit: -1 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestLogLimit") });
+    await expect(startEmulator({ requestLogLimit: -1 })).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining("requestLogLimit"),
+    });
   });
 });
 
@@ -330,7 +400,10 @@ describe("emulator slow clients", () => {
   it("a body trickled a byte at a time held its connection for Node's default 300 s; it gets 408 after requestTimeoutMs", async () => {
     const emulator = await startEmulator({ requestTimeoutMs: 300 });
     try {
-      const body = trickle(emulator.port, "POST /api/v2/data-actions/x/execute HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{");
+      const body = trickle(
+        emulator.port,
+        "POST /api/v2/data-actions/x/execute HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{",
+      );
       const headers = trickle(emulator.port, "GET /.well-known/openid-configuration HTTP/1.1\r\nx-slow: ");
       for (const slow of await Promise.all([body, headers])) {
         expect(slow.answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
@@ -339,7 +412,10 @@ describe("emulator slow clients", () => {
     } finally {
       await emulator.close();
     }
-    await expect(startEmulator({ requestTimeoutMs: 0 })).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("requestTimeoutMs") });
+    await expect(startEmulator({ requestTimeoutMs: 0 })).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining("requestTimeoutMs"),
+    });
   });
 });
 
@@ -349,7 +425,11 @@ describe("client timeouts", () => {
     try {
       emulator.setFaults([{ route: "token", latencyMs: 1_000 }]);
       const client = createApiClient({ env: emulator.env, envFile: false, timeoutMs: 100, retry: { maxAttempts: 1 } });
-      await expect(client.getDataAction("da-1")).rejects.toMatchObject({ code: "E_NETWORK", message: expect.stringMatching(/oauth\/token: timed out/), context: { timeoutMs: 100 } });
+      await expect(client.getDataAction("da-1")).rejects.toMatchObject({
+        code: "E_NETWORK",
+        message: expect.stringMatching(/oauth\/token: timed out/),
+        context: { timeoutMs: 100 },
+      });
     } finally {
       await emulator.close();
     }
@@ -357,10 +437,14 @@ describe("client timeouts", () => {
 });
 
 describe("client messages", () => {
-  it("an answer that is not HTTP was reported as \"network error HPE_INVALID_CONSTANT\"; it says the answer is not HTTP and what to check", async () => {
+  it('an answer that is not HTTP was reported as "network error HPE_INVALID_CONSTANT"; it says the answer is not HTTP and what to check', async () => {
     const server = await startRawServer(({ socket }) => socket.end("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
     try {
-      const client = createApiClient({ env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "id", CXONE_CLIENT_SECRET: "secret-1234" }, envFile: false, retry: { maxAttempts: 1 } });
+      const client = createApiClient({
+        env: { CXONE_API_URL: `${server.url}/api/v2`, CXONE_CLIENT_ID: "id", CXONE_CLIENT_SECRET: "secret-1234" },
+        envFile: false,
+        retry: { maxAttempts: 1 },
+      });
       await expect(client.getDataAction("x")).rejects.toMatchObject({
         code: "E_NETWORK",
         message: expect.stringMatching(/oauth\/token: the answer is not valid HTTP \(HPE_[A-Z_]+\); check the URL's host and port/),
@@ -372,19 +456,28 @@ describe("client messages", () => {
 });
 
 describe("cache messages", () => {
-  it("a cache folder that is a file was reported as \"cannot write the cache file (EEXIST)\"; the message says a file is in the way and what to do", async () => {
+  it('a cache folder that is a file was reported as "cannot write the cache file (EEXIST)"; the message says a file is in the way and what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), "cxda-regression-"));
     try {
       await writeFile(join(dir, "a-file"), "not a folder");
       await mkdir(join(dir, "cache", "da-1.json"), { recursive: true });
-      const write = (cacheDir: string): Promise<unknown> => createDefinitionsCache({ cwd: dir, dir: cacheDir }).write("da-1", { definition: { a: 1 } }).catch((e: unknown) => e);
+      const write = (cacheDir: string): Promise<unknown> =>
+        createDefinitionsCache({ cwd: dir, dir: cacheDir })
+          .write("da-1", { definition: { a: 1 } })
+          .catch((e: unknown) => e);
       expect(await write("a-file")).toMatchObject({
         code: "E_CACHE",
         message: `${join(dir, "a-file", "da-1.json")}: cannot write the cache file: a file is in the way: ${join(dir, "a-file")} is a file, not a folder (EEXIST); the previous copy, if any, is unchanged; make ${join(dir, "a-file")} a writable folder or use another cache folder`,
         context: { errno: "EEXIST" },
       });
-      expect(await write("a-file/below")).toMatchObject({ message: expect.stringContaining(`a file is in the way: ${join(dir, "a-file", "below")} or a folder above it is a file, not a folder (ENOTDIR)`) });
-      expect(await write("cache")).toMatchObject({ message: expect.stringContaining(`${join(dir, "cache", "da-1.json")} is a folder, not a file (EISDIR)`) });
+      expect(await write("a-file/below")).toMatchObject({
+        message: expect.stringContaining(
+          `a file is in the way: ${join(dir, "a-file", "below")} or a folder above it is a file, not a folder (ENOTDIR)`,
+        ),
+      });
+      expect(await write("cache")).toMatchObject({
+        message: expect.stringContaining(`${join(dir, "cache", "da-1.json")} is a folder, not a file (EISDIR)`),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -406,9 +499,16 @@ describe("emulator transform context", () => {
       expect(result.ok ? "" : result.message).toMatch(/Cannot read properties of undefined|Code generation from strings disallowed/);
     }
     // A thrown proxy or a replaced state object cannot make the host run the transform's code outside the time limit.
-    const hostile = await runTransformSource("throw new Proxy({}, { get() { for (;;) {} }, has() { for (;;) {} } }); export default () => 1;", {}, run, { timeoutMs: 200 });
+    const hostile = await runTransformSource(
+      "throw new Proxy({}, { get() { for (;;) {} }, has() { for (;;) {} } }); export default () => 1;",
+      {},
+      run,
+      { timeoutMs: 200 },
+    );
     expect(hostile).toMatchObject({ ok: false, code: "E_TIMEOUT" });
-    expect(await runTransformSource("export default (t, ctx) => { console.log('seen', 1); return { at: ctx.now().toISOString(), t }; }", { a: 1 }, run)).toEqual({
+    expect(
+      await runTransformSource("export default (t, ctx) => { console.log('seen', 1); return { at: ctx.now().toISOString(), t }; }", { a: 1 }, run),
+    ).toEqual({
       ok: true,
       output: { at: "1970-01-01T00:00:00.000Z", t: { a: 1 } },
       logs: ["seen 1"],
@@ -436,7 +536,13 @@ describe("a platform that echoes the Authorization header", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = server.address() as { port: number };
-      const client = createApiClient({ apiUrl: `http://127.0.0.1:${port}/api/v2`, clientId: "id", clientSecret: "secret-xyz-987", envFile: false, env: {} });
+      const client = createApiClient({
+        apiUrl: `http://127.0.0.1:${port}/api/v2`,
+        clientId: "id",
+        clientSecret: "secret-xyz-987",
+        envFile: false,
+        env: {},
+      });
       const failure = await client.getDataAction("da-1").catch((error: unknown) => error as Error);
       expect(String((failure as Error).message)).toMatch(/400/);
       const executed = await client.executeDataAction("da-1", { a: 1 });
@@ -465,7 +571,13 @@ describe("discovered endpoints", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = server.address() as { port: number };
-      const provider = createAccessKeyTokenProvider({ issuerUrl: `http://127.0.0.1:${port}`, accessKeyId: "key", accessKeySecret: "key-secret-123", clientId: "c", clientSecret: "client-secret-456" });
+      const provider = createAccessKeyTokenProvider({
+        issuerUrl: `http://127.0.0.1:${port}`,
+        accessKeyId: "key",
+        accessKeySecret: "key-secret-123",
+        clientId: "c",
+        clientSecret: "client-secret-456",
+      });
       await expect(provider.getToken()).rejects.toThrow(/plain http on another host \(example\.invalid\)/);
       expect(tokenRequests).toBe(0);
     } finally {

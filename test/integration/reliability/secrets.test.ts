@@ -68,19 +68,31 @@ describe("secrets with --debug", () => {
   it("client credentials refused, access key refused, tokens refused, a body quoting the secret, a config error: each fails clearly", async () => {
     const cc = emulator.env;
     const ak = emulator.accessKeyEnv;
-    expect((await run("pull: wrong client secret", ["pull", ACTION_ID], { ...cc, CXONE_CLIENT_SECRET: WRONG_SECRET })).stderr).toMatch(/E_AUTH .*client credentials were refused/);
-    expect((await run("pull --json: wrong access key secret", ["pull", ACTION_ID, "--json"], { ...ak, CXONE_ACCESS_KEY_SECRET: WRONG_SECRET })).stdout).toMatch(/"code": "E_AUTH"/);
+    expect((await run("pull: wrong client secret", ["pull", ACTION_ID], { ...cc, CXONE_CLIENT_SECRET: WRONG_SECRET })).stderr).toMatch(
+      /E_AUTH .*client credentials were refused/,
+    );
+    expect(
+      (await run("pull --json: wrong access key secret", ["pull", ACTION_ID, "--json"], { ...ak, CXONE_ACCESS_KEY_SECRET: WRONG_SECRET })).stdout,
+    ).toMatch(/"code": "E_AUTH"/);
 
     emulator.setFaults([{ route: "get-data-action", status: 401 }]);
     expect((await run("pull: token refused twice (client credentials)", ["pull", ACTION_ID], cc)).stderr).toMatch(/E_AUTH .*refused the token/);
     expect((await run("pull: token refused twice (access key)", ["pull", ACTION_ID], ak)).stderr).toMatch(/E_AUTH .*refused the token/);
-    expect((await run("test --json: pull refused while loading the definition", ["test", "project", "--json"], cc)).stdout).toMatch(/"code": "E_AUTH"/);
+    expect((await run("test --json: pull refused while loading the definition", ["test", "project", "--json"], cc)).stdout).toMatch(
+      /"code": "E_AUTH"/,
+    );
 
     // Token endpoints whose error text quotes what they received: the form-encoded secret, the Basic credentials.
     const formEncoded = new URLSearchParams([["", CLIENT_SECRET]]).toString().slice(1);
     emulator.setFaults([{ route: "token", status: 400, body: { error: "invalid_request", error_description: `got client_secret=${formEncoded}` } }]);
     expect((await run("pull: error body quoting the form", ["pull", ACTION_ID], cc)).stderr).toMatch(/got client_secret=\[redacted\]/);
-    emulator.setFaults([{ route: "auth-token", status: 400, body: { error: "invalid_request", error_description: `got authorization=Basic ${forms(CLIENT_SECRET)[3] ?? ""}` } }]);
+    emulator.setFaults([
+      {
+        route: "auth-token",
+        status: 400,
+        body: { error: "invalid_request", error_description: `got authorization=Basic ${forms(CLIENT_SECRET)[3] ?? ""}` },
+      },
+    ]);
     const quotedBasic = await run("test: error body quoting the Basic header", ["test", "project"], ak);
     emulator.clearFaults();
     // cxda test's own failure-line redaction reshapes the text around it; what matters here is that the value is gone.
@@ -102,7 +114,9 @@ describe("secrets with --debug", () => {
 
   it("a successful pull in each mode, and then: no secret, no token and no Authorization value in anything printed", async () => {
     expect((await run("pull: client credentials", ["pull", ACTION_ID], emulator.env)).code).toBe(0);
-    expect((await run("pull --force --json: access key (refresh token issued)", ["pull", ACTION_ID, "--force", "--json"], emulator.accessKeyEnv)).code).toBe(0);
+    expect(
+      (await run("pull --force --json: access key (refresh token issued)", ["pull", ACTION_ID, "--force", "--json"], emulator.accessKeyEnv)).code,
+    ).toBe(0);
     const forbidden = [...forms(CLIENT_SECRET), ...forms(ACCESS_KEY_SECRET), ...forms(WRONG_SECRET), "emu_at_", "emu_rt_", "Bearer ", "Basic Y"];
     for (const { label, run: result } of runs) {
       const printed = `${result.stdout}\n${result.stderr}`;
@@ -113,7 +127,9 @@ describe("secrets with --debug", () => {
   it("persists no token anywhere: not in the cache, the project, HOME or TMPDIR (there is no token cache to protect with 0600)", async () => {
     const written = [...(await filesUnder(temp.dir))];
     expect(written.map((f) => f.file)).toContain(join(temp.dir, ".cxda", "cache", `${ACTION_ID}.json`));
-    const leaks = written.filter(({ text }) => /emu_(at|rt)_/.test(text) || [CLIENT_SECRET, ACCESS_KEY_SECRET].some((secret) => text.includes(secret)));
+    const leaks = written.filter(
+      ({ text }) => /emu_(at|rt)_/.test(text) || [CLIENT_SECRET, ACCESS_KEY_SECRET].some((secret) => text.includes(secret)),
+    );
     expect(leaks.map((f) => f.file)).toEqual([]);
     // The definitions cache holds no credential, so it keeps the ordinary mode; only a token cache would need 0600.
     expect((await stat(join(temp.dir, ".cxda", "cache", `${ACTION_ID}.json`))).isFile()).toBe(true);

@@ -63,7 +63,7 @@ function bodyText(answer: string): string {
   const rest = answer.slice(split + 4);
   if (!/\r\ntransfer-encoding: chunked/i.test(answer.slice(0, split))) return rest;
   let body = "";
-  for (let at = 0; ; ) {
+  for (let at = 0; ;) {
     const lineEnd = rest.indexOf("\r\n", at);
     const size = parseInt(rest.slice(at, lineEnd), 16);
     if (!(size > 0)) return body;
@@ -113,7 +113,12 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
         .join("\r\n")}\r\n\r\n`;
 
     it(`answers every request of a bounded load (${loadRequests} over ${loadConnections} connections), none lost, and its heap returns near baseline after GC`, async () => {
-      const target = { url: `${server.url}${server.route.path}`, method: server.route.method, headers: server.route.headers, body: server.route.body };
+      const target = {
+        url: `${server.url}${server.route.path}`,
+        method: server.route.method,
+        headers: server.route.headers,
+        body: server.route.body,
+      };
       await runLoad({ ...target, requests: 100, connections: 10 }); // warm-up: compiled code and caches belong to the baseline
       collectGarbage();
       const baseline = process.memoryUsage().heapUsed;
@@ -169,7 +174,11 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
 
     it("cuts off a slowloris body and slow headers (not before the request timeout) while answering others meanwhile", async () => {
       // Declared within the body limit, so the server has to wait for the bytes rather than refuse the size at once.
-      const slowBody = rawRequest(server.port, rawHead(server.route.method, server.route.path, { "content-length": Math.min(server.bodyLimitBytes, 100_000) }), true);
+      const slowBody = rawRequest(
+        server.port,
+        rawHead(server.route.method, server.route.path, { "content-length": Math.min(server.bodyLimitBytes, 100_000) }),
+        true,
+      );
       const slowHeaders = rawRequest(server.port, `${server.route.method} ${server.route.path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: `, true);
       const others = await Promise.all(
         Array.from({ length: 20 }, async () => {
@@ -199,11 +208,19 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
         ["POST", "/api/v2/data-actions/../../../etc/passwd/execute"],
       ];
       for (const [method, path] of attempts) {
-        const answer = await rawRequest(server.port, rawHead(method, path, { "content-length": Buffer.byteLength(route.body), connection: "close" }) + route.body);
+        const answer = await rawRequest(
+          server.port,
+          rawHead(method, path, { "content-length": Buffer.byteLength(route.body), connection: "close" }) + route.body,
+        );
         expect({ method, path, client: answer.status >= 400 && answer.status < 500 }).toEqual({ method, path, client: true });
       }
       const loopback = "host: 127.0.0.1";
-      for (const raw of [`GET //%zz HTTP/1.1\r\n${loopback}\r\nconnection: close\r\n\r\n`, "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", `GET /${"a".repeat(100_000)} HTTP/1.1\r\n${loopback}\r\n\r\n`]) {
+      for (const raw of [
+        `GET //%zz HTTP/1.1\r\n${loopback}\r\nconnection: close\r\n\r\n`,
+        "GARBAGE\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n",
+        `GET /${"a".repeat(100_000)} HTTP/1.1\r\n${loopback}\r\n\r\n`,
+      ]) {
         const answer = await rawRequest(server.port, raw);
         expect({ raw: raw.slice(0, 20), client: answer.status >= 400 && answer.status < 500 }).toEqual({ raw: raw.slice(0, 20), client: true });
       }
@@ -212,11 +229,26 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
 
     /** A valid request on the trigger route, with this Host header. */
     const withHost = (host: string): Promise<RawAnswer> =>
-      rawRequest(server.port, rawHead(server.route.method, server.route.path, { host, "content-length": Buffer.byteLength(server.route.body), connection: "close" }) + server.route.body);
+      rawRequest(
+        server.port,
+        rawHead(server.route.method, server.route.path, { host, "content-length": Buffer.byteLength(server.route.body), connection: "close" }) +
+          server.route.body,
+      );
 
     it("refuses a Host header that does not name loopback (DNS rebinding) with 403 and a JSON error naming the host and what to do", async () => {
       const port = server.port;
-      const foreign = ["attacker.example", `attacker.example:${port}`, "127.0.0.1.attacker.example", "localhost.attacker.example:80", "10.0.0.1", "0.0.0.0", "[::2]", "127.0.0.1@attacker.example", "128.0.0.1", "127.0.0.256"];
+      const foreign = [
+        "attacker.example",
+        `attacker.example:${port}`,
+        "127.0.0.1.attacker.example",
+        "localhost.attacker.example:80",
+        "10.0.0.1",
+        "0.0.0.0",
+        "[::2]",
+        "127.0.0.1@attacker.example",
+        "128.0.0.1",
+        "127.0.0.256",
+      ];
       for (const host of foreign) {
         const answer = await withHost(host);
         expect({ host, status: answer.status }).toEqual({ host, status: 403 });
@@ -234,7 +266,17 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
 
     it("accepts localhost, 127.x.x.x and [::1] as Host, with or without a port", async () => {
       const port = server.port;
-      for (const host of ["localhost", `localhost:${port}`, "LocalHost.", "127.0.0.1", `127.0.0.1:${port}`, "127.1.2.3:80", "[::1]", `[::1]:${port}`, "[0:0:0:0:0:0:0:1]"]) {
+      for (const host of [
+        "localhost",
+        `localhost:${port}`,
+        "LocalHost.",
+        "127.0.0.1",
+        `127.0.0.1:${port}`,
+        "127.1.2.3:80",
+        "[::1]",
+        `[::1]:${port}`,
+        "[0:0:0:0:0:0:0:1]",
+      ]) {
         const answer = await withHost(host);
         expect({ host, ok: answer.status >= 200 && answer.status < 300 }).toEqual({ host, ok: true });
       }
@@ -248,14 +290,20 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
           () =>
             new Promise<void>((resolve) => {
               const socket = connect(server.port, "127.0.0.1", () => {
-                socket.write(rawHead(route.method, route.path, { "content-length": Buffer.byteLength(route.body) }) + route.body.slice(0, route.body.length >> 1), () => socket.destroy());
+                socket.write(
+                  rawHead(route.method, route.path, { "content-length": Buffer.byteLength(route.body) }) +
+                    route.body.slice(0, route.body.length >> 1),
+                  () => socket.destroy(),
+                );
               });
               socket.on("error", () => undefined);
               socket.on("close", () => resolve());
             }),
         ),
       );
-      const statuses = await Promise.all(Array.from({ length: 20 }, () => send({}).then(async (response) => (await response.arrayBuffer(), response.status))));
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => send({}).then(async (response) => (await response.arrayBuffer(), response.status))),
+      );
       expect(statuses.every((status) => status >= 200 && status < 300)).toBe(true);
     });
   });

@@ -27,7 +27,17 @@ describe("caseDetailLines", () => {
   });
 
   it("leaves the input out when it is not known", () => {
-    const result: CaseResult = { action: "a", case: "c", status: "pass", output: { token: "t-1" }, issues: [], failures: [], logs: [], trace: { steps: [] }, durationMs: 0 };
+    const result: CaseResult = {
+      action: "a",
+      case: "c",
+      status: "pass",
+      output: { token: "t-1" },
+      issues: [],
+      failures: [],
+      logs: [],
+      trace: { steps: [] },
+      durationMs: 0,
+    };
     const text = caseDetailLines({ color: false, out: () => undefined, err: () => undefined }, result).join("\n");
     expect(text).not.toContain("Input");
     expect(text).toContain('"token": "[redacted]"');

@@ -34,7 +34,11 @@ describe("cxda test on the example with every report", () => {
     terminal = captureTerminal();
     // Leaves out the one case that takes the `?? {}` of customFields, so coverage has an uncovered branch to report.
     const filter = "/^(?!.*without custom fields)/";
-    exitCode = await runTestCommand([EXAMPLE_DIR], flags({ trace: "payloads", otel: true, profile: true, coverage: true, html: true, reportsDir: reports, filter }), terminal);
+    exitCode = await runTestCommand(
+      [EXAMPLE_DIR],
+      flags({ trace: "payloads", otel: true, profile: true, coverage: true, html: true, reportsDir: reports, filter }),
+      terminal,
+    );
   });
   afterAll(async () => {
     await project.remove();
@@ -42,7 +46,14 @@ describe("cxda test on the example with every report", () => {
 
   it("passes and writes the whole reports tree under --reports-dir", async () => {
     expect(exitCode).toBe(0);
-    for (const file of ["report.html", "traces.otlp.json", "profiles/da-test-12345.cpuprofile", "coverage/index.html", "coverage/lcov.info", "coverage/coverage-summary.json"]) {
+    for (const file of [
+      "report.html",
+      "traces.otlp.json",
+      "profiles/da-test-12345.cpuprofile",
+      "coverage/index.html",
+      "coverage/lcov.info",
+      "coverage/coverage-summary.json",
+    ]) {
       expect((await stat(join(reports, file))).isFile()).toBe(true);
     }
     expect(terminal.lines.at(-1)).toBe("13 passed, 0 failed");
@@ -58,12 +69,17 @@ describe("cxda test on the example with every report", () => {
       const trace = JSON.parse(await readFile(join(dir, file), "utf8")) as TraceFile;
       expect(validator.validate(trace), file).toEqual([]);
       expect(trace.input, file).toMatchObject({ dataActionId: "da-test-12345" });
-      expect(trace.steps.map((s) => s.step), file).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
+      expect(
+        trace.steps.map((s) => s.step),
+        file,
+      ).toEqual(["load-definition", "validate-input", "execute", "validate-output", "compare"]);
     }
   });
 
   it("writes OTLP/JSON that satisfies its schema, one trace per case", async () => {
-    const otlp = JSON.parse(await readFile(join(reports, "traces.otlp.json"), "utf8")) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string; parentSpanId?: string }> }> }> };
+    const otlp = JSON.parse(await readFile(join(reports, "traces.otlp.json"), "utf8")) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string; parentSpanId?: string }> }> }>;
+    };
     expect(createValidator(OTLP_TRACES_SCHEMA, { side: "output" }).validate(otlp)).toEqual([]);
     const spans = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(13);
@@ -98,11 +114,17 @@ describe("coverage thresholds on the command line", () => {
     expect(code).toBe(1);
     const text = terminal.lines.join("\n");
     expect(text).toContain("4 passed, 0 failed");
-    expect(text).toMatch(/✗ coverage threshold not met: test\/fixtures\/coverage\/half-branches\/transform\.ts: branches 50% is below the 90% threshold \(6 of 12 covered\)/);
+    expect(text).toMatch(
+      /✗ coverage threshold not met: test\/fixtures\/coverage\/half-branches\/transform\.ts: branches 50% is below the 90% threshold \(6 of 12 covered\)/,
+    );
   });
 
   it("passes when the file meets the thresholds", async () => {
-    const code = await runTestCommand([FIXTURE], flags({ coverage: true, "coverage.branches": 50, "coverage.functions": 100, reportsDir: join(project.root, "r2") }), captureTerminal());
+    const code = await runTestCommand(
+      [FIXTURE],
+      flags({ coverage: true, "coverage.branches": 50, "coverage.functions": 100, reportsDir: join(project.root, "r2") }),
+      captureTerminal(),
+    );
     expect(code).toBe(0);
   });
 

@@ -25,7 +25,14 @@ describe("cxda demo's reports", () => {
 
   it("passes and writes every report", async () => {
     expect(code).toBe(0);
-    for (const file of ["report.html", "coverage/index.html", "coverage/lcov.info", "coverage/coverage-summary.json", "profiles/da-test-12345.cpuprofile", "traces.otlp.json"]) {
+    for (const file of [
+      "report.html",
+      "coverage/index.html",
+      "coverage/lcov.info",
+      "coverage/coverage-summary.json",
+      "profiles/da-test-12345.cpuprofile",
+      "traces.otlp.json",
+    ]) {
       expect((await stat(join(reports, file))).size, file).toBeGreaterThan(0);
     }
     expect(await readdir(join(reports, "traces", "da-test-12345"))).toHaveLength(14);

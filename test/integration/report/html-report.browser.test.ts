@@ -11,14 +11,31 @@ import type { Terminal } from "../../../src/cli/terminal.js";
 import { createTempProject, EXAMPLE_DIR, type TempProject } from "../../helpers/temp-project.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const quiet: Terminal = { color: false, out: () => undefined, err: () => undefined };
 
 /** Three cases that do not pass, beside the example's thirteen that do. */
 const FAILING_CASES = [
-  { name: "expects the wrong priority", set: { "contact.attributes.tier": "standard" }, expect: { match: { priority: "high", customerId: "CUST-4412" } } },
-  { name: "a score sent as a string is not expected", set: { "data.customFields.resolutionScore": "87", "contact.attributes.apiKey": "k-live-secret-1" }, expect: { valid: true } },
+  {
+    name: "expects the wrong priority",
+    set: { "contact.attributes.tier": "standard" },
+    expect: { match: { priority: "high", customerId: "CUST-4412" } },
+  },
+  {
+    name: "a score sent as a string is not expected",
+    set: { "data.customFields.resolutionScore": "87", "contact.attributes.apiKey": "k-live-secret-1" },
+    expect: { valid: true },
+  },
   { name: "a trigger with no contact at all", unset: ["contact"], expect: { valid: true } },
 ];
 
@@ -31,7 +48,8 @@ describe("the HTML report in headless chromium", () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does this in CI`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does this in CI`);
     project = await createTempProject();
     const dir = await project.addAction("billing", {
       definition: JSON.parse(await readFile(join(EXAMPLE_DIR, "definition.json"), "utf8")) as Record<string, unknown>,
@@ -44,11 +62,28 @@ describe("the HTML report in headless chromium", () => {
       },
     });
     const reports = join(project.root, "reports");
-    const flags = { var: [], env: "sandbox", timeout: 5000, memory: 256, workers: 2, seed: "cxda", html: true, coverage: true, profile: true, trace: true, reportsDir: reports } as TestFlags;
+    const flags = {
+      var: [],
+      env: "sandbox",
+      timeout: 5000,
+      memory: 256,
+      workers: 2,
+      seed: "cxda",
+      html: true,
+      coverage: true,
+      profile: true,
+      trace: true,
+      reportsDir: reports,
+    } as TestFlags;
     expect(await runTestCommand([dir], flags, quiet)).toBe(1);
     report = join(reports, "report.html");
     userDataDir = await mkdtemp(join(tmpdir(), "cxda-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (request) => requests.push(request.url()));
     await page.goto(pathToFileURL(report).href);
@@ -91,7 +126,14 @@ describe("the HTML report in headless chromium", () => {
     await missing.locator("summary").click();
     expect(await missing.locator(".j-ghost").innerText()).toBe('"contact": (missing)');
     // The ghost line comes last in a long trigger: the payload box scrolls to it.
-    await expect.poll(() => missing.locator(".payloads pre.json").first().evaluate((pre) => pre.scrollTop)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        missing
+          .locator(".payloads pre.json")
+          .first()
+          .evaluate((pre) => pre.scrollTop),
+      )
+      .toBeGreaterThan(0);
   });
 
   it("filters to failures only", async () => {

@@ -13,36 +13,149 @@ const definition = {
 const healthy = `export default function transform(trigger) { return { id: trigger.triggerId }; }`;
 
 const faults: Array<{ name: string; transform: string; code: string; message: RegExp }> = [
-  { name: "no-default-export", transform: "export const helper = 1;", code: "E_TRANSFORM", message: /must `export default function transform\(trigger, ctx\)`; it exports helper/ },
+  {
+    name: "no-default-export",
+    transform: "export const helper = 1;",
+    code: "E_TRANSFORM",
+    message: /must `export default function transform\(trigger, ctx\)`; it exports helper/,
+  },
   { name: "default-not-function", transform: "export default 42;", code: "E_TRANSFORM", message: /it exports a default number/ },
-  { name: "throws", transform: "export default function t() { throw new TypeError('no tier on contact'); }", code: "E_TRANSFORM", message: /the transform threw TypeError: no tier on contact/ },
-  { name: "throws-non-error", transform: "export default function t() { throw { reason: 'bad' }; }", code: "E_TRANSFORM", message: /non-Error value thrown: \{"reason":"bad"\}/ },
+  {
+    name: "throws",
+    transform: "export default function t() { throw new TypeError('no tier on contact'); }",
+    code: "E_TRANSFORM",
+    message: /the transform threw TypeError: no tier on contact/,
+  },
+  {
+    name: "throws-non-error",
+    transform: "export default function t() { throw { reason: 'bad' }; }",
+    code: "E_TRANSFORM",
+    message: /non-Error value thrown: \{"reason":"bad"\}/,
+  },
   { name: "rejects", transform: "export default async function t() { throw new Error('async boom'); }", code: "E_TRANSFORM", message: /async boom/ },
   { name: "sync-loop", transform: "export default function t() { for (;;) {} }", code: "E_TIMEOUT", message: /did not finish within 400 ms/ },
-  { name: "never-settles", transform: "export default function t() { return new Promise(() => {}); }", code: "E_TIMEOUT", message: /promise that never settles/ },
-  { name: "microtask-loop", transform: "export default async function t() { for (;;) { await null; } }", code: "E_TIMEOUT", message: /did not finish/ },
+  {
+    name: "never-settles",
+    transform: "export default function t() { return new Promise(() => {}); }",
+    code: "E_TIMEOUT",
+    message: /promise that never settles/,
+  },
+  {
+    name: "microtask-loop",
+    transform: "export default async function t() { for (;;) { await null; } }",
+    code: "E_TIMEOUT",
+    message: /did not finish/,
+  },
   // Memory-bound, not time-bound (regression: E_TIMEOUT under load): the module takes 40 MB of heap as it loads, outside
   // the case's 400 ms, so the case only has to go over the limit; each piece is one distinct 1 MB string, far below
   // the headroom V8 gives a worker at its limit (a single allocation larger than that ends the whole process instead).
-  { name: "allocates", transform: "const unit = 'x'.repeat(1 << 20); const hoard = []; for (let n = 0; n < 40; n++) hoard.push([unit, n].join('')); export default function t() { for (let n = 40; ; n++) hoard.push([unit, n].join('')); }", code: "E_MEMORY", message: /ran out of memory \(heap limit 64 MB\)/ },
-  { name: "stack-overflow", transform: "function f(n) { return f(n + 1) + 1; } export default function t() { return { n: f(0) }; }", code: "E_TRANSFORM", message: /overflowed the stack/ },
+  {
+    name: "allocates",
+    transform:
+      "const unit = 'x'.repeat(1 << 20); const hoard = []; for (let n = 0; n < 40; n++) hoard.push([unit, n].join('')); export default function t() { for (let n = 40; ; n++) hoard.push([unit, n].join('')); }",
+    code: "E_MEMORY",
+    message: /ran out of memory \(heap limit 64 MB\)/,
+  },
+  {
+    name: "stack-overflow",
+    transform: "function f(n) { return f(n + 1) + 1; } export default function t() { return { n: f(0) }; }",
+    code: "E_TRANSFORM",
+    message: /overflowed the stack/,
+  },
   { name: "returns-undefined", transform: "export default function t() {}", code: "E_OUTPUT", message: /the transform returned undefined/ },
-  { name: "returns-function", transform: "export default function t() { return () => 1; }", code: "E_OUTPUT", message: /the transform returned a function/ },
-  { name: "returns-bigint", transform: "export default function t() { return { big: 10n }; }", code: "E_OUTPUT", message: /output \/big is a BigInt/ },
-  { name: "returns-cycle", transform: "export default function t() { const o = {}; o.self = o; return o; }", code: "E_OUTPUT", message: /output \/self is a reference back/ },
-  { name: "mutates-input", transform: "export default function t(trigger) { trigger.contact.attributes.tier = 'gold'; return {}; }", code: "E_MUTATION", message: /changed its input \(property "tier"\)/ },
-  { name: "adds-to-input", transform: "export default function t(trigger) { trigger.extra = 1; return {}; }", code: "E_MUTATION", message: /changed its input \(property "extra"\)/ },
-  { name: "mutates-ctx-vars", transform: "export default function t(trigger, ctx) { ctx.vars.region = 'x'; return {}; }", code: "E_MUTATION", message: /read-only/ },
+  {
+    name: "returns-function",
+    transform: "export default function t() { return () => 1; }",
+    code: "E_OUTPUT",
+    message: /the transform returned a function/,
+  },
+  {
+    name: "returns-bigint",
+    transform: "export default function t() { return { big: 10n }; }",
+    code: "E_OUTPUT",
+    message: /output \/big is a BigInt/,
+  },
+  {
+    name: "returns-cycle",
+    transform: "export default function t() { const o = {}; o.self = o; return o; }",
+    code: "E_OUTPUT",
+    message: /output \/self is a reference back/,
+  },
+  {
+    name: "mutates-input",
+    transform: "export default function t(trigger) { trigger.contact.attributes.tier = 'gold'; return {}; }",
+    code: "E_MUTATION",
+    message: /changed its input \(property "tier"\)/,
+  },
+  {
+    name: "adds-to-input",
+    transform: "export default function t(trigger) { trigger.extra = 1; return {}; }",
+    code: "E_MUTATION",
+    message: /changed its input \(property "extra"\)/,
+  },
+  {
+    name: "mutates-ctx-vars",
+    transform: "export default function t(trigger, ctx) { ctx.vars.region = 'x'; return {}; }",
+    code: "E_MUTATION",
+    message: /read-only/,
+  },
   { name: "exits", transform: "export default function t() { process.exit(3); }", code: "E_SANDBOX", message: /process.exit\(\) is blocked/ },
-  { name: "fetches", transform: "export default async function t() { await fetch('http://127.0.0.1:9/'); return {}; }", code: "E_SANDBOX", message: /fetch is blocked inside a transform: network access is refused/ },
-  { name: "uses-http", transform: "import http from 'node:http'; export default function t() { http.get('http://127.0.0.1:9/'); return {}; }", code: "E_SANDBOX", message: /http.get is blocked/ },
-  { name: "uses-net", transform: "import { connect } from 'net'; export default function t() { connect(9, '127.0.0.1'); return {}; }", code: "E_SANDBOX", message: /net.connect is blocked/ },
-  { name: "writes-file", transform: "import { writeFileSync } from 'node:fs'; export default function t() { writeFileSync('/tmp/cxda-should-not-exist', 'x'); return {}; }", code: "E_SANDBOX", message: /fs.writeFileSync is blocked inside a transform: file writes are refused/ },
-  { name: "returns-date", transform: "export default function t() { return new Date(0); }", code: "E_OUTPUT", message: /the transform returned a Date/ },
-  { name: "output-over-limit", transform: "export default function t() { return { blob: 'x'.repeat(40000) }; }", code: "E_OUTPUT", message: /over the 32768-byte limit/ },
-  { name: "eval-reaches-process", transform: "export default function t() { return eval('process.exit(3)'); }", code: "E_SANDBOX", message: /process.exit\(\) is blocked/ },
-  { name: "native-binding", transform: "export default function t() { process.binding('fs'); return {}; }", code: "E_SANDBOX", message: /process.binding\(\) is blocked/ },
-  { name: "create-require", transform: "import { createRequire } from 'node:module'; export default function t() { createRequire(import.meta.url)('child_process'); return {}; }", code: "E_SANDBOX", message: /module.createRequire is blocked/ },
+  {
+    name: "fetches",
+    transform: "export default async function t() { await fetch('http://127.0.0.1:9/'); return {}; }",
+    code: "E_SANDBOX",
+    message: /fetch is blocked inside a transform: network access is refused/,
+  },
+  {
+    name: "uses-http",
+    transform: "import http from 'node:http'; export default function t() { http.get('http://127.0.0.1:9/'); return {}; }",
+    code: "E_SANDBOX",
+    message: /http.get is blocked/,
+  },
+  {
+    name: "uses-net",
+    transform: "import { connect } from 'net'; export default function t() { connect(9, '127.0.0.1'); return {}; }",
+    code: "E_SANDBOX",
+    message: /net.connect is blocked/,
+  },
+  {
+    name: "writes-file",
+    transform:
+      "import { writeFileSync } from 'node:fs'; export default function t() { writeFileSync('/tmp/cxda-should-not-exist', 'x'); return {}; }",
+    code: "E_SANDBOX",
+    message: /fs.writeFileSync is blocked inside a transform: file writes are refused/,
+  },
+  {
+    name: "returns-date",
+    transform: "export default function t() { return new Date(0); }",
+    code: "E_OUTPUT",
+    message: /the transform returned a Date/,
+  },
+  {
+    name: "output-over-limit",
+    transform: "export default function t() { return { blob: 'x'.repeat(40000) }; }",
+    code: "E_OUTPUT",
+    message: /over the 32768-byte limit/,
+  },
+  {
+    name: "eval-reaches-process",
+    transform: "export default function t() { return eval('process.exit(3)'); }",
+    code: "E_SANDBOX",
+    message: /process.exit\(\) is blocked/,
+  },
+  {
+    name: "native-binding",
+    transform: "export default function t() { process.binding('fs'); return {}; }",
+    code: "E_SANDBOX",
+    message: /process.binding\(\) is blocked/,
+  },
+  {
+    name: "create-require",
+    transform:
+      "import { createRequire } from 'node:module'; export default function t() { createRequire(import.meta.url)('child_process'); return {}; }",
+    code: "E_SANDBOX",
+    message: /module.createRequire is blocked/,
+  },
   { name: "syntax-error", transform: "export default function t( { return 1 }", code: "E_TRANSFORM", message: /does not compile/ },
 ];
 

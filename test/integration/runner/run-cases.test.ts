@@ -26,7 +26,11 @@ describe("runCases on the bundled example", () => {
 
   it("stops cleanly when the consumer breaks off with chunks still to feed (regression: --bail crashed on 'pool is closed')", async () => {
     // Past the backpressure bound, so the feeder is still preparing chunks when the consumer stops at case 5000.
-    const many = Array.from({ length: 12_000 }, (_, i) => ({ name: `case ${i}`, set: { "data.customFields.resolutionScore": i === 5000 ? "not a number" : 10 }, expect: {} }));
+    const many = Array.from({ length: 12_000 }, (_, i) => ({
+      name: `case ${i}`,
+      set: { "data.customFields.resolutionScore": i === 5000 ? "not a number" : 10 },
+      expect: {},
+    }));
     let seen = 0;
     for await (const result of runCases({ actions: [EXAMPLE_DIR], cases: many, workers: 2 })) {
       seen++;
@@ -47,8 +51,15 @@ describe("runCases on the bundled example", () => {
     // the consumer wait on each other for ever.
     const project = await createTempProject();
     try {
-      await project.addAction("a-runs", { definition: await exampleDefinition(), transform: "export default () => ({})", cases: { "one.json": [{ name: "one", expect: { valid: false } }] } });
-      await project.addAction("b-broken", { definition: "{ broken", cases: { "many.json": Array.from({ length: 9000 }, (_, i) => ({ name: `case ${i}` })) } });
+      await project.addAction("a-runs", {
+        definition: await exampleDefinition(),
+        transform: "export default () => ({})",
+        cases: { "one.json": [{ name: "one", expect: { valid: false } }] },
+      });
+      await project.addAction("b-broken", {
+        definition: "{ broken",
+        cases: { "many.json": Array.from({ length: 9000 }, (_, i) => ({ name: `case ${i}` })) },
+      });
       const results = await collect({ actions: [project.root], workers: 1 });
       expect(results).toHaveLength(9001);
       expect(results.slice(1).every((r) => r.error?.code === "E_DEFINITION")).toBe(true);
@@ -104,17 +115,37 @@ describe("runCases on actions with problems", () => {
     const cases = { "a.json": [{ name: "one" }, { name: "two" }] };
     await project.addAction("a-stack", {
       definition,
-      transform: 'interface T { contact: { id: string } }\n\nfunction pick(t: T): string {\n  throw new Error("no tier for " + t.contact.id);\n}\n\nexport default function transform(t: T) {\n  return { id: pick(t) };\n}\n',
+      transform:
+        'interface T { contact: { id: string } }\n\nfunction pick(t: T): string {\n  throw new Error("no tier for " + t.contact.id);\n}\n\nexport default function transform(t: T) {\n  return { id: pick(t) };\n}\n',
       cases: { "a.json": { name: "throws" } },
     });
     await project.addAction("b-inline", {
-      definition: { ...definition, transform: { language: "javascript", source: "export default (t, ctx) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 1, processedAt: ctx.now().toISOString() });" } },
+      definition: {
+        ...definition,
+        transform: {
+          language: "javascript",
+          source:
+            "export default (t, ctx) => ({ recordId: 'rec-' + t.interaction.id, customerId: 'C', issueCategory: 'general', priority: 'standard', resolutionScore: 1, processedAt: ctx.now().toISOString() });",
+        },
+      },
       cases: { "a.json": { name: "inline script", now: "2026-05-05T05:05:05.000Z", expect: { match: { processedAt: "2026-05-05T05:05:05.000Z" } } } },
     });
-    await project.addAction("c-bad-schema", { definition: { id: "c", schema: { input: { type: "object" }, output: { type: "strnig" } } }, transform: "export default () => ({})", cases });
-    await project.addAction("d-unknown-format", { definition: { id: "d", schema: { input: { type: "object" }, output: { type: "string", format: "phone-number" } } }, transform: "export default () => 'x'", cases });
+    await project.addAction("c-bad-schema", {
+      definition: { id: "c", schema: { input: { type: "object" }, output: { type: "strnig" } } },
+      transform: "export default () => ({})",
+      cases,
+    });
+    await project.addAction("d-unknown-format", {
+      definition: { id: "d", schema: { input: { type: "object" }, output: { type: "string", format: "phone-number" } } },
+      transform: "export default () => 'x'",
+      cases,
+    });
     await project.addAction("e-no-transform", { definition, cases });
-    await project.addAction("f-expected-throw", { definition, transform: "export default function t() { throw new Error('contact has no tier'); }", cases: { "a.json": { name: "expected", expect: { throws: "no tier" } } } });
+    await project.addAction("f-expected-throw", {
+      definition,
+      transform: "export default function t() { throw new Error('contact has no tier'); }",
+      cases: { "a.json": { name: "expected", expect: { throws: "no tier" } } },
+    });
     results = await collect({ actions: [project.root], buildDir: `${project.root}/.build` });
   });
   afterAll(async () => {

@@ -12,7 +12,11 @@ interface JsonReport {
   numPassedTests: number;
   numFailedTests: number;
   numTotalTests: number;
-  testResults: Array<{ name: string; message: string; assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string; failureMessages: string[] }> }>;
+  testResults: Array<{
+    name: string;
+    message: string;
+    assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string; failureMessages: string[] }>;
+  }>;
 }
 
 function runVitest(root: string): Promise<{ code: number; output: string }> {
@@ -20,7 +24,11 @@ function runVitest(root: string): Promise<{ code: number; output: string }> {
     execFile(
       process.execPath,
       [VITEST, "run", "--root", root, "--config", join(root, "vitest.config.mjs"), "--reporter=json", `--outputFile=${join(root, "result.json")}`],
-      { cwd: root, env: { ...process.env, NO_COLOR: "1", VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined }, timeout: 120_000 },
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: "1", VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined },
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
@@ -37,7 +45,10 @@ describe("describeAction under vitest", () => {
     const root = project.root;
     await mkdir(join(root, "node_modules"));
     await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
-    await writeFile(join(root, "vitest.config.mjs"), 'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n');
+    await writeFile(
+      join(root, "vitest.config.mjs"),
+      'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
+    );
     await writeFile(join(root, "cxda.config.json"), JSON.stringify({ vars: { region: "eu" } }));
     await project.addAction("actions/billing", {
       definition: await exampleDefinition(),
@@ -54,11 +65,22 @@ describe("describeAction under vitest", () => {
     await project.addAction("actions/regional", {
       definition: { id: "da-regional", schema: { input: true, output: { type: "object", required: ["region"] } } },
       transform: "export default function transform(trigger, ctx) { return { region: ctx.vars.region }; }\n",
-      cases: { "vars.json": [{ name: "region from the config", expect: { output: { region: "eu" } } }, { name: "a case's own vars win", vars: { region: "us" }, expect: { output: { region: "us" } } }] },
+      cases: {
+        "vars.json": [
+          { name: "region from the config", expect: { output: { region: "eu" } } },
+          { name: "a case's own vars win", vars: { region: "us" }, expect: { output: { region: "us" } } },
+        ],
+      },
     });
     await mkdir(join(root, "tests"));
-    await writeFile(join(root, "tests", "example.test.ts"), `import { describeAction } from ${CXDA_VITEST};\ndescribeAction(${JSON.stringify(EXAMPLE_DIR)}, { concurrent: true });\n`);
-    await writeFile(join(root, "tests", "project.test.ts"), `import { describeAction } from ${CXDA_VITEST};\ndescribeAction("actions/billing");\ndescribeAction(new URL("../actions/regional", import.meta.url), { title: "regional" });\n`);
+    await writeFile(
+      join(root, "tests", "example.test.ts"),
+      `import { describeAction } from ${CXDA_VITEST};\ndescribeAction(${JSON.stringify(EXAMPLE_DIR)}, { concurrent: true });\n`,
+    );
+    await writeFile(
+      join(root, "tests", "project.test.ts"),
+      `import { describeAction } from ${CXDA_VITEST};\ndescribeAction("actions/billing");\ndescribeAction(new URL("../actions/regional", import.meta.url), { title: "regional" });\n`,
+    );
     run = await runVitest(root);
     report = JSON.parse(await readFile(join(root, "result.json"), "utf8")) as JsonReport;
   }, 180_000);
@@ -68,7 +90,11 @@ describe("describeAction under vitest", () => {
   });
 
   it("counts every case as a test: the example's 14 pass, the failing and broken cases fail, and vitest exits 1", () => {
-    expect({ passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests }).toEqual({ passed: 17, failed: 2, total: 19 });
+    expect({ passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests }).toEqual({
+      passed: 17,
+      failed: 2,
+      total: 19,
+    });
     expect(run.code).toBe(1);
   });
 
@@ -84,7 +110,11 @@ describe("describeAction under vitest", () => {
     const failing = results("project.test.ts").find((test) => test.title === "standard is wrongly expected high");
     expect(failing?.status).toBe("failed");
     expect(failing?.failureMessages[0]).toContain(
-      ["CaseFailedError: da-test-12345 › standard is wrongly expected high failed:", '  output /priority: expected "high", got "standard"', `  at ${join("actions", "billing", "cases", "a.json")}#1`].join("\n"),
+      [
+        "CaseFailedError: da-test-12345 › standard is wrongly expected high failed:",
+        '  output /priority: expected "high", got "standard"',
+        `  at ${join("actions", "billing", "cases", "a.json")}#1`,
+      ].join("\n"),
     );
   });
 

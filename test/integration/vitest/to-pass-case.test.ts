@@ -26,21 +26,37 @@ describe("toPassCase", () => {
   });
 
   it("fails with the case's failed expectations", async () => {
-    const message = await failureOf(() => expect(EXAMPLE_DIR).toPassCase({ name: "wrong priority", set: { "contact.attributes.tier": "standard" }, expect: { match: { priority: "high" } } }));
-    expect(message).toBe(['expected case "wrong priority" of da-test-12345 to pass, but it failed:', '  output /priority: expected "high", got "standard"'].join("\n"));
+    const message = await failureOf(() =>
+      expect(EXAMPLE_DIR).toPassCase({
+        name: "wrong priority",
+        set: { "contact.attributes.tier": "standard" },
+        expect: { match: { priority: "high" } },
+      }),
+    );
+    expect(message).toBe(
+      ['expected case "wrong priority" of da-test-12345 to pass, but it failed:', '  output /priority: expected "high", got "standard"'].join("\n"),
+    );
   });
 
   it("fails with the validation issue when a case has no expectation about it", async () => {
-    const message = await failureOf(() => expect(EXAMPLE_DIR).toPassCase({ name: "score as a string", set: { "data.customFields.resolutionScore": "87" } }));
+    const message = await failureOf(() =>
+      expect(EXAMPLE_DIR).toPassCase({ name: "score as a string", set: { "data.customFields.resolutionScore": "87" } }),
+    );
     expect(message).toContain('output /resolutionScore: must be integer, got string "87"');
   });
 
   it("fails with the error when the case ends in one", async () => {
     const project = await createTempProject();
     try {
-      const dir = await project.addAction("throws", { definition: await exampleDefinition(), transform: 'export default function transform() { throw new Error("no record today"); }\n' });
+      const dir = await project.addAction("throws", {
+        definition: await exampleDefinition(),
+        transform: 'export default function transform() { throw new Error("no record today"); }\n',
+      });
       const message = await failureOf(() => expect(dir).toPassCase({ name: "any trigger" }));
-      expect(message.split("\n").slice(0, 2)).toEqual(['expected case "any trigger" of da-test-12345 to pass, but it ended in an error:', "  E_TRANSFORM the transform threw Error: no record today"]);
+      expect(message.split("\n").slice(0, 2)).toEqual([
+        'expected case "any trigger" of da-test-12345 to pass, but it ended in an error:',
+        "  E_TRANSFORM the transform threw Error: no record today",
+      ]);
     } finally {
       await project.remove();
     }
@@ -60,6 +76,8 @@ describe("toPassCase", () => {
   });
 
   it("rejects something that is not an action", async () => {
-    await expect(expect(42).toPassCase("x")).rejects.toThrow("toPassCase: expect(…) must be an action folder (a path or file URL) or an action from loadAction(), got number");
+    await expect(expect(42).toPassCase("x")).rejects.toThrow(
+      "toPassCase: expect(…) must be an action folder (a path or file URL) or an action from loadAction(), got number",
+    );
   });
 });
