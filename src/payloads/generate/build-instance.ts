@@ -3,11 +3,12 @@ import { CxdaError, isCxdaError } from "../../core/errors.js";
 import type { JsonSchema } from "../../core/types.js";
 import { escapePointerSegment } from "../../validation/json-pointer.js";
 import { stableStringify } from "../../validation/stable-json.js";
+import { isUnconstrained, type Constraints, type JsonType } from "./constraints.js";
 import { fillerText, numberHint, pooledString, shapedString, type HintContext } from "./field-hints.js";
 import { fittedFormatValue, formatValue, numberFormatRange } from "./format-values.js";
 import { patternSampler, type PatternSampler } from "./pattern-sampler.js";
 import type { Random } from "./random.js";
-import { isUnconstrained, type Constraints, type JsonType, type SchemaContext } from "./schema-context.js";
+import type { SchemaContext } from "./schema-context.js";
 
 /** Where values sit in their ranges: natural (realistic), or at the low or high end of every bound the schema sets. */
 export type Bias = "natural" | "low" | "high";

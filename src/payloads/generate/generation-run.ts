@@ -6,8 +6,9 @@ import { formatIssue } from "../../validation/format-issue.js";
 import { createPayload } from "../create-payload.js";
 import { createRandomInt } from "../seeded-random.js";
 import { InstanceBuilder, type BuildEnvironment, type BuildSettings, type Site } from "./build-instance.js";
+import { isUnconstrained } from "./constraints.js";
 import { createRandom, type Random } from "./random.js";
-import { createSchemaContext, isUnconstrained, type SchemaContext } from "./schema-context.js";
+import { createSchemaContext, type SchemaContext } from "./schema-context.js";
 
 /** Attempts at one checked instance before the run reports that it cannot make one. */
 export const INSTANCE_ATTEMPTS = 20;

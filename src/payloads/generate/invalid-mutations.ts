@@ -8,7 +8,7 @@ import { InstanceBuilder, isMultipleOf, type Force, type Site } from "./build-in
 import { brokenFormatValue, numberFormatRange } from "./format-values.js";
 import { valueAt, withValueAt, type CheckedInstance, type GenerationRun } from "./generation-run.js";
 import { patternSampler } from "./pattern-sampler.js";
-import { jsonEqual, type Constraints, type JsonType } from "./schema-context.js";
+import { jsonEqual, type Constraints, type JsonType } from "./constraints.js";
 
 /** A payload that breaks one rule: the keyword, where, and a readable account of the change. */
 export interface Mutation {
