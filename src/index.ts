@@ -33,7 +33,7 @@ export { createClientCredentialsTokenProvider } from "./auth/client-credentials.
 export { createAccessKeyTokenProvider, discoverTenant } from "./auth/access-key.js";
 export { createTokenProvider } from "./auth/create-token-provider.js";
 export type { TokenProvider } from "./auth/token-provider.js";
-export { Secret, redact } from "./auth/secret.js";
+export { Secret, redact } from "./secrets/secret.js";
 export { createApiClient, type ApiClient, type ApiClientOptions, type DataActionResponse, type ExecuteResult } from "./client/api-client.js";
 export { type RetryOptions } from "./client/retry-policy.js";
 export {

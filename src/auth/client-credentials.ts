@@ -1,5 +1,5 @@
 // Auth mode (a): the OAuth client-credentials grant, form-encoded, against a configurable token URL.
-import { Secret } from "./secret.js";
+import { Secret } from "../secrets/secret.js";
 import { createCachedTokenProvider, type TokenProvider } from "./token-provider.js";
 import { createTokenTransport, requestToken, type TokenTransportOptions } from "./token-request.js";
 

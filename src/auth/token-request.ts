@@ -10,7 +10,7 @@ import {
   type HttpTransport,
 } from "../client/http-request.js";
 import { resolveRetryOptions, type RetryOptions } from "../client/retry-policy.js";
-import type { Secret } from "./secret.js";
+import type { Secret } from "../secrets/secret.js";
 import type { TokenCacheOptions, TokenGrant } from "./token-provider.js";
 
 /**

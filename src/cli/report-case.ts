@@ -3,8 +3,7 @@
 // sequences are seen as text (the terminal would otherwise keep the ones that look like our colours).
 import type { CaseResult, TraceStep } from "../core/types.js";
 import { escapeControls as shown } from "../internal/control-characters.js";
-import { redactResult } from "../trace/redact-result.js";
-import { redactSecrets } from "../trace/redact-secrets.js";
+import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { paint, showJson, type Terminal } from "./terminal.js";
 

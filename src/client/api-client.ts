@@ -1,7 +1,7 @@
 // The platform API client: get a data action's definition and execute it, with auth, retries and typed errors.
 import { createTokenProvider } from "../auth/create-token-provider.js";
 import { discoverTenant } from "../auth/access-key.js";
-import { redact, type Secret } from "../auth/secret.js";
+import { redact, type Secret } from "../secrets/secret.js";
 import type { TokenCacheOptions, TokenProvider } from "../auth/token-provider.js";
 import { resolvePlatformOptions, type PlatformOptions, type ResolvedPlatformOptions } from "../config/platform-options.js";
 import { CxdaError } from "../core/errors.js";

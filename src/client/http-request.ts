@@ -1,6 +1,6 @@
 // One HTTP exchange with the platform over fetch: timeouts, network faults and retryable statuses as CxdaErrors.
 import { CxdaError, type CxdaErrorCode } from "../core/errors.js";
-import { redact, type Secret } from "../auth/secret.js";
+import { redact, type Secret } from "../secrets/secret.js";
 import { parseRetryAfter, runWithRetry, type AttemptOutcome, type ResolvedRetryOptions } from "./retry-policy.js";
 
 /** The response header carrying the platform's correlation id, unless configured otherwise. */

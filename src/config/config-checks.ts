@@ -2,7 +2,7 @@
 import { CxdaError } from "../core/errors.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { describeValue } from "../validation/describe-value.js";
-import { isSecretPath } from "../trace/redact-secrets.js";
+import { isSecretPath } from "../secrets/secret-keys.js";
 
 /** Where a value sits: the file it came from (as shown to the user) and its key path (`sandbox.network`). */
 export interface ConfigLocation {

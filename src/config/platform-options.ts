@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { Secret } from "../auth/secret.js";
+import { Secret } from "../secrets/secret.js";
 import { CxdaError } from "../core/errors.js";
 
 /** How cxda authenticates against the platform. */

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { formatWithOptions } from "node:util";
 import { getHeapStatistics, promiseHooks, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { CaseFailure, GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
+import type { GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
 import { describeThrown } from "../core/errors.js";
@@ -14,7 +14,7 @@ import { createValidator, type Validator } from "../validation/create-validator.
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
 import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, restoreIntrinsics, trackTimers } from "./runtime-guards.js";
-import { REDACTED, SECRET_KEY } from "../trace/redact-secrets.js";
+import { scrub, scrubError, scrubFailures, secretValues } from "../secrets/scrub.js";
 import type { Session } from "node:inspector/promises";
 import type {
   BatchInstrumentation,
@@ -620,56 +620,6 @@ function startCase(
     if (promisesMade !== made || deferredMade !== deferred) return settleLeftovers().then(finish);
   }
   return finish();
-}
-
-/** Whether each key seen so far looks secret: triggers repeat their keys, so the pattern runs once per key. */
-const secretKeys = new Map<string, boolean>();
-
-function secretKey(key: string): boolean {
-  let secret = secretKeys.get(key);
-  if (secret === undefined) {
-    secret = SECRET_KEY.test(key);
-    // Keys of generated objects can be endless: remember a bounded number.
-    if (secretKeys.size < 10_000) secretKeys.set(key, secret);
-  }
-  return secret;
-}
-
-/** String values under secret-looking keys of the trigger and vars (a token a transform might log). */
-function secretValues(trigger: unknown, vars: unknown): string[] {
-  const found: string[] = [];
-  const visit = (value: unknown, secret: boolean): void => {
-    if (typeof value === "string") {
-      if (secret && value.length >= 4) found.push(value);
-    } else if (typeof value === "object" && value !== null) {
-      const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) visit(record[key], secret || secretKey(key));
-    }
-  };
-  visit(trigger, false);
-  visit(vars, false);
-  return found;
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((current, secret) => current.split(secret).join(REDACTED), text);
-}
-
-/** Failures that quote a thrown message (`expected a throw containing …, got "…"`) are scrubbed the same way. */
-function scrubFailures(failures: CaseFailure[], secrets: readonly string[]): CaseFailure[] {
-  if (failures.length === 0 || secrets.length === 0) return failures;
-  return failures.map((failure) => {
-    const scrubbed: CaseFailure = { ...failure, message: scrub(failure.message, secrets) };
-    if (typeof failure.actual === "string") scrubbed.actual = scrub(failure.actual, secrets);
-    return scrubbed;
-  });
-}
-
-/** The same for an error the transform threw with a secret in its message. */
-function scrubError(error: NonNullable<WorkerCaseResult["error"]>, secrets: readonly string[]): NonNullable<WorkerCaseResult["error"]> {
-  const scrubbed = { ...error, message: scrub(error.message, secrets) };
-  if (error.stack !== undefined) scrubbed.stack = scrub(error.stack, secrets);
-  return scrubbed;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

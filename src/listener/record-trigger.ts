@@ -1,7 +1,7 @@
 // Saves an inbound trigger as a case file `<dir>/<action>/cases/recorded-<timestamp>-<n>.json`, secrets removed, written atomically.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { removeSecrets } from "./remove-secrets.js";
+import { removeSecrets } from "../secrets/remove-secrets.js";
 
 /** What was written. */
 export interface RecordedTrigger {

@@ -1,7 +1,7 @@
 // A run's traces as OpenTelemetry OTLP/JSON: one trace per case, a root span for the case, a child span per step.
 import { randomBytes } from "node:crypto";
 import type { CaseResult, TraceStep } from "../core/types.js";
-import { redactResult } from "./redact-result.js";
+import { redactResult } from "../secrets/redact.js";
 
 /** An OTLP attribute value (the subset cxda writes). */
 export type OtlpAnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number };

@@ -3,8 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { CaseFailure, CaseResult, LogEntry, TraceStep, ValidationIssue } from "../core/types.js";
 import { actionFileName, createSlugger } from "./case-slug.js";
-import { redactResult } from "./redact-result.js";
-import { redactSecrets } from "./redact-secrets.js";
+import { redactResult, redactSecrets } from "../secrets/redact.js";
 
 /** A step with its place on the case's timeline. */
 export interface TraceFileStep extends TraceStep {

@@ -10,7 +10,7 @@ import { runCases } from "../runner/run-cases.js";
 import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions, type ResolvedCaseRunOptions } from "./case-run-options.js";
 import { describeCaseOutcome } from "./explain-result.js";
 import { readActionSync } from "./read-action-sync.js";
-import { redactResult } from "../trace/redact-result.js";
+import { redactResult } from "../secrets/redact.js";
 
 /** Options of {@link describeAction}. */
 export interface DescribeActionOptions extends CaseRunOptions {

@@ -1,7 +1,7 @@
 // Says why a case did not pass, in the lines a vitest failure shows: the error, each failed expectation, the case's file.
 import type { CaseResult } from "../core/types.js";
 import { formatIssue } from "../validation/format-issue.js";
-import { redactResult } from "../trace/redact-result.js";
+import { redactResult } from "../secrets/redact.js";
 
 /**
  * The reasons a case result is not a pass, one per line and indented; empty for a pass.

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult, RunSummary } from "../../core/types.js";
-import { redactResult } from "../../trace/redact-result.js";
+import { redactResult } from "../../secrets/redact.js";
 import { runCases, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT, isPlatformCode } from "../exit-codes.js";
 import { caseLines } from "../report-case.js";

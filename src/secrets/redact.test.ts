@@ -1,7 +1,8 @@
+// Unit tests of redaction by key: structured values, key=value text, secret paths and whole case results.
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../core/types.js";
-import { redactResult } from "./redact-result.js";
-import { isSecretPath, redactSecrets, redactText } from "./redact-secrets.js";
+import { redactResult, redactSecrets, redactText } from "./redact.js";
+import { isSecretKey, isSecretPath } from "./secret-keys.js";
 
 describe("redactSecrets", () => {
   it("hides the value of every secret-looking key, at any depth and in arrays", () => {
@@ -35,6 +36,10 @@ describe("redactText and isSecretPath", () => {
     expect(isSecretPath("/contact/apiKey")).toBe(true);
     expect(isSecretPath("data.customFields.access_key")).toBe(true);
     expect(isSecretPath("/resolutionScore")).toBe(false);
+  });
+
+  it("judges a key the same each time it is asked", () => {
+    expect([isSecretKey("apiKey"), isSecretKey("apiKey"), isSecretKey("tier"), isSecretKey("tier")]).toEqual([true, true, false, false]);
   });
 });
 

@@ -1,5 +1,7 @@
 // A wrapper that keeps credentials out of logs, JSON and inspection: only reveal() gives the value.
 import { inspect } from "node:util";
+import { REDACTED } from "./secret-keys.js";
+import { scrub } from "./scrub.js";
 
 /**
  * Holds a secret value (client secret, access key secret, token) so that printing, logging or
@@ -22,15 +24,15 @@ export class Secret {
   }
 
   toString(): string {
-    return "[redacted]";
+    return REDACTED;
   }
 
   toJSON(): string {
-    return "[redacted]";
+    return REDACTED;
   }
 
   [inspect.custom](): string {
-    return "[redacted]";
+    return REDACTED;
   }
 }
 
@@ -52,8 +54,7 @@ export function redact(text: string, secrets: ReadonlyArray<Secret | string | un
       .add(encodeURIComponent(value))
       .add(new URLSearchParams([["", value]]).toString().slice(1));
   }
-  let out = text;
   // Longest first, so a secret inside another one (or inside its encoding) cannot leave a fragment behind.
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join("[redacted]");
-  return out;
+  const longestFirst = [...forms].sort((a, b) => b.length - a.length);
+  return scrub(text, longestFirst);
 }

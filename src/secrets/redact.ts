@@ -1,6 +1,44 @@
-// A CaseResult as it may be shown to people or written to disk: secret-looking values hidden everywhere.
+// Hides secret-looking fields (tokens, passwords, keys…) in payloads, outputs, messages and whole case results before
+// they are shown or written.
 import type { CaseFailure, CaseResult, LogEntry, ValidationIssue } from "../core/types.js";
-import { isSecretPath, redactSecrets, redactText, REDACTED } from "./redact-secrets.js";
+import { isSecretKey, isSecretPath, REDACTED, SECRET_WORDS } from "./secret-keys.js";
+
+/**
+ * A deep copy of `value` with the value of every secret-looking key replaced by `[redacted]`, at any depth
+ * (objects inside arrays included). Other values are copied as they are.
+ * @example
+ * redactSecrets({ contact: { apiKey: "k-123", name: "Ada" } }); // { contact: { apiKey: "[redacted]", name: "Ada" } }
+ */
+export function redactSecrets<T>(value: T): T {
+  const seen = new WeakSet<object>();
+  const copy = (current: unknown): unknown => {
+    if (typeof current !== "object" || current === null) return current;
+    if (seen.has(current)) return "[circular]";
+    seen.add(current);
+    if (Array.isArray(current)) return current.map(copy);
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(current)) out[key] = isSecretKey(key) ? REDACTED : copy(inner);
+    return out;
+  };
+  return copy(value) as T;
+}
+
+// The key must not be the end of a path or URL ("/auth/token: 400 Bad Request" is a status, not a secret), and a
+// Bearer/Basic value ends before closing brackets and separators.
+const KEY_VALUE_TEXT = new RegExp(
+  `(?<![\\w/.-])(["']?)([\\w-]*(?:${SECRET_WORDS})[\\w-]*)\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\\s+[^\\s,;)}\\]]+|[^\\s,;)}&\\]]+)`,
+  "gi",
+);
+
+/**
+ * Hides the values of secret-looking `key: value`, `"key": "value"` and `key=value` pairs inside free text
+ * (log lines, messages). A best effort for text a transform wrote; structured data goes through {@link redactSecrets}.
+ * @example
+ * redactText('calling with token=abc123 for Ada'); // 'calling with token=[redacted] for Ada'
+ */
+export function redactText(text: string): string {
+  return text.replace(KEY_VALUE_TEXT, (_match, quote: string, key: string, separator: string) => `${quote}${key}${quote}${separator}${REDACTED}`);
+}
 
 const GOT = /, got [\s\S]*$/;
 
