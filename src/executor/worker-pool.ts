@@ -334,64 +334,188 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     fsWrite: settings.allowFsWrite,
   });
   options.onIsolation?.(sandbox.isolation);
-  /** Whether the sandbox may read `file` (always, when the permission model is off). */
-  const readable = (file: string): boolean =>
-    !sandbox.isolation.permissionModel ||
-    sandbox.isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path));
-  const queue: Job[] = [];
-  const slots: Slot[] = [];
-  let nextBatchId = 1;
-  let closed = false;
-  /** Why the pool cannot start workers at all, once it has found out. */
-  let broken: Error | undefined;
-  let startFailures = 0;
-  const epoch = Date.now();
-  const start: HostStart = {
-    type: "start",
-    entry: workerEntry,
-    epoch,
-    maxOutputBytes: settings.maxOutputBytes,
-    maxLogBytes: settings.maxLogBytes,
-    memoryMb: settings.memoryMb,
-    allowNetwork: settings.allowNetwork,
-    timeoutMs: settings.timeoutMs,
-    loadTimeoutMs: settings.loadTimeoutMs,
-  };
+  return new SandboxPool(settings, workerEntry, hostEntry, sandbox);
+}
 
+/**
+ * The pool itself: a queue of jobs, a slot per sandbox process, and the runs waiting for results. Everything that
+ * happens to a sandbox (a message, an exit, a silence) comes through one of its methods.
+ */
+class SandboxPool implements WorkerPool {
+  readonly isolation: SandboxIsolation;
+  private readonly queue: Job[] = [];
+  private readonly slots: Slot[] = [];
+  private nextBatchId = 1;
+  private closed = false;
+  /** Why the pool cannot start workers at all, once it has found out. */
+  private broken: Error | undefined;
+  private startFailures = 0;
+  private readonly epoch = Date.now();
+  private readonly start: HostStart;
   /**
    * A pool keeps cxda's process alive while a run is open (its workers may still be starting), and an idle pool does
    * not: neither a child, nor its channel, nor its pipes.
    */
-  let referenced = false;
-  const setRef = (slot: Slot, ref: boolean): void => {
+  private referenced = false;
+  /** Runs submitted and not yet settled: closing the pool ends them, rather than leaving their callers waiting. */
+  private readonly open = new Set<Submission>();
+  /**
+   * Pool-wide keys of actions, so a worker is sent each definition once. Equal definitions share a key even as
+   * separate objects (a listener or a vitest suite builds one per run), so a long-lived pool does not collect copies.
+   */
+  private readonly actionKeys = new WeakMap<WorkerAction, number>();
+  private readonly keysByContent = new Map<string, number>();
+  /** The average duration of each action's cases so far (a moving average, by action key): what sizes its batches. */
+  private readonly caseMs = new Map<number, number>();
+  private readonly encoder = new BatchEncoder();
+  private readonly backstop: NodeJS.Timeout;
+
+  constructor(
+    private readonly settings: ResolvedWorkerPoolOptions,
+    workerEntry: string,
+    private readonly hostEntry: string,
+    private readonly sandbox: ReturnType<typeof sandboxArguments>,
+  ) {
+    this.isolation = sandbox.isolation;
+    this.start = {
+      type: "start",
+      entry: workerEntry,
+      epoch: this.epoch,
+      maxOutputBytes: settings.maxOutputBytes,
+      maxLogBytes: settings.maxLogBytes,
+      memoryMb: settings.memoryMb,
+      allowNetwork: settings.allowNetwork,
+      timeoutMs: settings.timeoutMs,
+      loadTimeoutMs: settings.loadTimeoutMs,
+    };
+    this.backstop = setInterval(() => this.stopSilent(), 1_000);
+    this.backstop.unref();
+    for (let i = 0; i < settings.workers; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  grow(workers: number): void {
+    if (this.closed) return;
+    while (this.slots.length < workers) this.slots.push(this.spawn());
+    this.dispatch();
+  }
+
+  run(action: WorkerAction, cases: PoolCase[], onResult: ResultListener, options: RunOptions = {}): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    if ("file" in action.bundle && !this.readable(action.bundle.file)) {
+      return Promise.reject(
+        new CxdaError(
+          "E_USAGE",
+          `the transform bundle ${action.bundle.file} is outside the folders this pool's sandbox may read; start the pool with its folder in readPaths (createWorkerPool({ readPaths: [...] }))`,
+        ),
+      );
+    }
+    if (cases.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const submission: Submission = {
+        remaining: cases.length,
+        onResult,
+        onStart: options.onStart,
+        resolve,
+        reject,
+        measure: options.measure,
+        detail: options.detail ?? "full",
+        batchesOut: 0,
+      };
+      this.open.add(submission);
+      this.updateRefs();
+      const key = this.keyOf(action);
+      const size = batchSize(cases.length, this.slots.length, this.caseMs.get(key), options.measure !== undefined);
+      for (let offset = 0; offset < cases.length; offset += size) {
+        const slice = cases.slice(offset, offset + size);
+        this.queue.push({ action, key, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
+      }
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.backstop);
+    // Runs still going get no more results: they end with an error instead of waiting for ever.
+    for (const submission of this.open)
+      submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
+    this.open.clear();
+    this.queue.length = 0;
+    // Nothing in a sandbox process is worth waiting for: each ends at once, even a thread blocked in a native call.
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.process.exitCode !== null || slot.process.signalCode !== null) return;
+        const exited = new Promise((resolve) => slot.process.once("exit", resolve));
+        // Held while it ends, or cxda's process could run out of work before close() settles.
+        slot.process.ref();
+        slot.process.kill("SIGKILL");
+        await exited;
+      }),
+    );
+  }
+
+  cpuMicros(): number | undefined {
+    return this.sumOverSandboxes(processCpuMicros);
+  }
+
+  peakRssBytes(): number | undefined {
+    return this.sumOverSandboxes(processPeakRss);
+  }
+
+  /** Whether the sandbox may read `file` (always, when the permission model is off). */
+  private readable(file: string): boolean {
+    const { isolation } = this.sandbox;
+    return (
+      !isolation.permissionModel || isolation.readable.some((path) => (path.endsWith("/*") ? file.startsWith(path.slice(0, -1)) : file === path))
+    );
+  }
+
+  /** A figure read from `/proc` for each live sandbox process, summed; undefined when any cannot be read. */
+  private sumOverSandboxes(read: (pid: number | undefined) => number | undefined): number | undefined {
+    let total = 0;
+    for (const slot of this.slots) {
+      const value = read(slot.process.pid);
+      if (value === undefined) return undefined;
+      total += value;
+    }
+    return total;
+  }
+
+  private setRef(slot: Slot, ref: boolean): void {
     const method = ref ? "ref" : "unref";
     slot.process[method]();
     slot.process.channel?.[method]();
-  };
-  const updateRefs = (): void => {
-    const busy = open.size > 0 && !closed;
-    if (busy === referenced) return;
-    referenced = busy;
-    for (const slot of slots) setRef(slot, busy);
-  };
+  }
+
+  private updateRefs(): void {
+    const busy = this.open.size > 0 && !this.closed;
+    if (busy === this.referenced) return;
+    this.referenced = busy;
+    for (const slot of this.slots) this.setRef(slot, busy);
+  }
 
   /**
    * Ends a sandbox process for a fault the pool found itself (the process said nothing of what its worker was doing):
    * the first case without a result answers for it (see onExit).
    */
-  const stopSlot = (slot: Slot, message: string): void => {
+  private stopSlot(slot: Slot, message: string): void {
     slot.fault ??= {
       type: "fault",
       fault: { code: "E_SANDBOX", message },
       state: { batchId: 0, index: 0, phase: WORKER_PHASE.idle, since: 0 },
-      at: Date.now() - epoch,
+      at: Date.now() - this.epoch,
     };
     slot.process.kill("SIGKILL");
-  };
+  }
 
-  const spawn = (): Slot => {
-    const child = fork(hostEntry, [], {
-      execArgv: sandbox.execArgv,
+  private spawn(): Slot {
+    const child = fork(this.hostEntry, [], {
+      execArgv: this.sandbox.execArgv,
       // Nothing of cxda's environment (credentials, tokens, CI secrets) reaches the sandbox.
       env: {},
       serialization: "advanced",
@@ -415,71 +539,62 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     });
     (child.stdout as { unref?: () => void } | null)?.unref?.();
     (child.stderr as { unref?: () => void } | null)?.unref?.();
-    child.on("message", (message: HostMessage) => onMessage(slot, message));
-    child.on("error", (error) => stopSlot(slot, `the sandbox process could not be started or reached: ${error.message}`));
-    child.on("exit", (code, signal) => onExit(slot, code, signal));
-    child.send(start);
-    setRef(slot, referenced);
+    child.on("message", (message: HostMessage) => this.onMessage(slot, message));
+    child.on("error", (error) => this.stopSlot(slot, `the sandbox process could not be started or reached: ${error.message}`));
+    child.on("exit", (code, signal) => this.onExit(slot, code, signal));
+    child.send(this.start);
+    this.setRef(slot, this.referenced);
     return slot;
-  };
+  }
 
   /**
-   * The last line of defence: a sandbox process that holds batches and has said nothing for longer than any case or
-   * module load may take is stopped. Its own watchdog normally reports first; this catches one whose main thread or
-   * channel to cxda a transform managed to break.
+   * The last line of defence, every second: a sandbox process that holds batches and has said nothing for longer than
+   * any case or module load may take is stopped. Its own watchdog normally reports first; this catches one whose main
+   * thread or channel to cxda a transform managed to break.
    */
-  const silenceMs = Math.max(settings.timeoutMs, settings.loadTimeoutMs) + 5_000;
-  const backstop = setInterval(() => {
+  private stopSilent(): void {
+    const silenceMs = Math.max(this.settings.timeoutMs, this.settings.loadTimeoutMs) + 5_000;
     const now = Date.now();
-    for (const slot of slots) {
+    for (const slot of this.slots) {
       if (slot.jobs.length === 0 || slot.fault !== undefined || slot.recycling || now - slot.heard <= silenceMs) continue;
-      stopSlot(
+      this.stopSlot(
         slot,
         `the sandbox process running the transform stopped answering for ${now - slot.heard} ms (its channel to cxda was broken, or its main thread blocked)`,
       );
     }
-  }, 1_000);
-  backstop.unref();
+  }
 
   /** The batch the worker was on when its process reported a fault, when it is one of the slot's. */
-  const faultedJob = (slot: Slot): Job | undefined => {
+  private faultedJob(slot: Slot): Job | undefined {
     const batchId = slot.fault?.state.batchId;
     return batchId === undefined ? undefined : slot.jobs.find((job) => job.batchId === batchId);
-  };
+  }
 
-  /**
-   * Pool-wide keys of actions, so a worker is sent each definition once. Equal definitions share a key even as
-   * separate objects (a listener or a vitest suite builds one per run), so a long-lived pool does not collect copies.
-   */
-  const actionKeys = new WeakMap<WorkerAction, number>();
-  const keysByContent = new Map<string, number>();
-  const keyOf = (action: WorkerAction): number => {
-    let key = actionKeys.get(action);
+  private keyOf(action: WorkerAction): number {
+    let key = this.actionKeys.get(action);
     if (key === undefined) {
       const content = createHash("sha256").update(JSON.stringify(action)).digest("hex");
-      key = keysByContent.get(content);
-      if (key === undefined) keysByContent.set(content, (key = keysByContent.size + 1));
-      actionKeys.set(action, key);
+      key = this.keysByContent.get(content);
+      if (key === undefined) this.keysByContent.set(content, (key = this.keysByContent.size + 1));
+      this.actionKeys.set(action, key);
     }
     return key;
-  };
-
-  const encoder = new BatchEncoder();
+  }
 
   /** Hands one queued job to `slot`'s worker; false when the queue is empty. */
-  const handOut = (slot: Slot): boolean => {
-    const job = queue.shift();
+  private handOut(slot: Slot): boolean {
+    const job = this.queue.shift();
     if (job === undefined) return false;
-    const { text, kept, faults } = encoder.encode(job.cases);
+    const { text, kept, faults } = this.encoder.encode(job.cases);
     if (!job.requeued) job.submission.onStart?.(job.positions);
     // Cases JSON cannot carry are answered after they were announced, like any other, and leave the batch.
-    for (const [index, fault] of faults) deliver(job, index, faultResult(fault));
+    for (const [index, fault] of faults) this.deliver(job, index, faultResult(fault));
     if (faults.length > 0) {
       job.cases = kept.map((i) => job.cases[i]!);
       job.positions = kept.map((i) => job.positions[i]!);
     }
     if (job.cases.length === 0) return true;
-    job.batchId = nextBatchId++;
+    job.batchId = this.nextBatchId++;
     job.next = 0;
     if (slot.jobs.length === 0) slot.heard = Date.now();
     slot.jobs.push(job);
@@ -505,7 +620,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
     slot.process.send(message);
     return true;
-  };
+  }
 
   /**
    * Hands out queued jobs. An idle worker that has started (loaded its modules) takes one; while no worker has started
@@ -514,53 +629,47 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
    * a job goes to whichever worker is free first: a warm worker that finishes early, or one that has just started. A
    * worker being stopped takes nothing: its fault belongs to the batches it had.
    */
-  const dispatch = (): void => {
-    const usable = slots.filter((slot) => slot.fault === undefined);
+  private dispatch(): void {
+    const usable = this.slots.filter((slot) => slot.fault === undefined);
     // A job can come back empty (every case unsendable): then the worker is still idle and takes the next.
-    for (const slot of usable) while (slot.ready && slot.jobs.length === 0) if (!handOut(slot)) return;
+    for (const slot of usable) while (slot.ready && slot.jobs.length === 0) if (!this.handOut(slot)) return;
     if (!usable.some((slot) => slot.ready || slot.jobs.length > 0)) {
       const oldest = usable[0];
-      while (oldest !== undefined && oldest.jobs.length === 0) if (!handOut(oldest)) return;
+      while (oldest !== undefined && oldest.jobs.length === 0) if (!this.handOut(oldest)) return;
     }
     if (usable.some((slot) => slot.jobs.length === 0)) return;
     for (let held = 1; held < IN_FLIGHT; held++) {
-      for (const slot of usable) if (slot.jobs.length === held && !handOut(slot)) return;
+      for (const slot of usable) if (slot.jobs.length === held && !this.handOut(slot)) return;
     }
-  };
+  }
 
-  /** Runs submitted and not yet settled: closing the pool ends them, rather than leaving their callers waiting. */
-  const open = new Set<Submission>();
-
-  const settle = (submission: Submission): void => {
-    if (submission.remaining === 0 && submission.batchesOut === 0 && open.delete(submission)) {
-      updateRefs();
+  private settle(submission: Submission): void {
+    if (submission.remaining === 0 && submission.batchesOut === 0 && this.open.delete(submission)) {
+      this.updateRefs();
       submission.resolve();
     }
-  };
+  }
 
-  /** The average duration of each action's cases so far (a moving average, by action key): what sizes its batches. */
-  const caseMs = new Map<number, number>();
-
-  const deliver = (job: Job, index: number, result: WorkerCaseResult): void => {
-    const average = caseMs.get(job.key);
+  private deliver(job: Job, index: number, result: WorkerCaseResult): void {
+    const average = this.caseMs.get(job.key);
     const took = result.durationMs;
     // A duration that is not a time (a transform cannot forge one, but a fault may leave none) never sizes a batch.
-    if (Number.isFinite(took) && took >= 0) caseMs.set(job.key, average === undefined ? took : average + (took - average) * 0.05);
+    if (Number.isFinite(took) && took >= 0) this.caseMs.set(job.key, average === undefined ? took : average + (took - average) * 0.05);
     job.submission.onResult(job.positions[index]!, result);
     job.submission.remaining--;
-    settle(job.submission);
-  };
+    this.settle(job.submission);
+  }
 
   /** A measured batch ended: hand over its data (none when its worker died) and maybe settle its run. */
-  const batchEnded = (job: Job, data: BatchInstrumentation | undefined): void => {
+  private batchEnded(job: Job, data: BatchInstrumentation | undefined): void {
     const submission = job.submission;
     if (submission.measure === undefined) return;
     submission.batchesOut--;
     if (data !== undefined) submission.measure.onInstrumentation(data);
-    settle(submission);
-  };
+    this.settle(submission);
+  }
 
-  const onMessage = (slot: Slot, message: HostMessage): void => {
+  private onMessage(slot: Slot, message: HostMessage): void {
     slot.heard = Date.now();
     if (message.type === "fault" || message.type === "recycle") {
       // A fault found by the sandbox process (with what the worker was doing), or a worker that wants replacing: the
@@ -575,8 +684,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     }
     if (message.type === "ready") {
       slot.ready = true;
-      startFailures = 0;
-      if (!closed) dispatch();
+      this.startFailures = 0;
+      if (!this.closed) this.dispatch();
       return;
     }
     // Results come for the oldest batch the worker holds, in order, each once: anything else is refused, never trusted
@@ -587,77 +696,71 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         ? decodeResults(message, job.next, job.cases.length)
         : undefined;
     if (job === undefined || wires === undefined) {
-      stopSlot(slot, "the sandbox process sent a message that is not a result of the batch it runs; it was stopped");
+      this.stopSlot(slot, "the sandbox process sent a message that is not a result of the batch it runs; it was stopped");
       return;
     }
     if (wires.length > 0) job.next = message.start + wires.length;
-    for (let i = 0; i < wires.length; i++) deliver(job, message.start + i, resultOf(wires[i]!, message.timings, i * TIMING_SLOTS));
+    for (let i = 0; i < wires.length; i++) this.deliver(job, message.start + i, resultOf(wires[i]!, message.timings, i * TIMING_SLOTS));
     if (message.done === undefined) return;
     slot.jobs.splice(slot.jobs.indexOf(job), 1);
-    batchEnded(job, message.done.instrumentation);
-    if (!closed) dispatch();
-  };
-
-  /** An error result for a case the worker could not finish; `timing` when it is known when the case began. */
-  const faultResult = (fault: CaseFault, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult => {
-    const startedAt = timing?.startedAt ?? Date.now();
-    const durationMs = roundMs(timing?.durationMs ?? 0);
-    return {
-      status: "error",
-      issues: [],
-      failures: [],
-      logs: [],
-      steps: [{ step: "execute", name: "execute transform", ok: false, startedAt, durationMs, detail: { error: fault.code } }],
-      durationMs,
-      error: fault,
-    };
-  };
+    this.batchEnded(job, message.done.instrumentation);
+    if (!this.closed) this.dispatch();
+  }
 
   /** Why a sandbox process ended without reporting a fault, from how it ended and what it last wrote to stderr. */
-  const unexplainedExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): CaseFault => {
+  private unexplainedExit(slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): CaseFault {
     const how = signal ?? `exit code ${exitCode}`;
     if (/heap limit|out of memory|allocation failed/i.test(slot.stderr)) {
       return {
         code: "E_MEMORY",
-        message: `the transform ran out of memory (one allocation larger than the ${settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)`,
+        message: `the transform ran out of memory (one allocation larger than the ${this.settings.memoryMb} MB limit leaves room for: V8 ended the sandbox, ${how}); look for unbounded growth, or raise the limit (--memory)`,
       };
     }
     return { code: "E_SANDBOX", message: `the sandbox process running the transform ended unexpectedly (${how})` };
-  };
+  }
 
   /** Every run still waiting ends with `error`: the pool cannot start a worker. */
-  const breakPool = (error: Error): void => {
-    broken = error;
-    for (const submission of open) submission.reject(error);
-    open.clear();
-    queue.length = 0;
-    updateRefs();
-  };
+  private breakPool(error: Error): void {
+    this.broken = error;
+    for (const submission of this.open) submission.reject(error);
+    this.open.clear();
+    this.queue.length = 0;
+    this.updateRefs();
+  }
 
   /**
-   * A sandbox process ended: killed after a fault or a request to recycle, or on its own. The case it was running
-   * (from its last report) gets the fault; cases it finished but had not sent yet, and those after, run again on a
-   * fresh worker, as do the batches it held but had not begun. A module that could not even load fails every case left
-   * in the batch, since each would fail the same way.
+   * A sandbox process ended: killed after a fault or a request to recycle, or on its own. A fresh process takes its
+   * place and the batches it held are answered for (see {@link answerFor}); a process that never started, several
+   * times in a row, breaks the pool.
    */
-  const onExit = (slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): void => {
-    const index = slots.indexOf(slot);
-    if (closed || index < 0) return;
-    const reported = slot.fault;
-    if (!slot.ready && reported === undefined && !slot.recycling && ++startFailures >= START_FAILURES) {
-      slots.splice(index, 1);
+  private onExit(slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): void {
+    const index = this.slots.indexOf(slot);
+    if (this.closed || index < 0) return;
+    if (!slot.ready && slot.fault === undefined && !slot.recycling && ++this.startFailures >= START_FAILURES) {
+      this.slots.splice(index, 1);
       const said = slot.stderr.trim();
-      breakPool(
+      this.breakPool(
         new Error(
           `the sandbox process for transforms could not start (${signal ?? `exit code ${exitCode}`})${said === "" ? "" : `: ${said.split("\n").slice(-5).join(" ")}`}`,
         ),
       );
       return;
     }
-    slots[index] = spawn();
-    const fault = reported?.fault ?? unexplainedExit(slot, exitCode, signal);
+    this.slots[index] = this.spawn();
+    this.answerFor(slot, slot.fault?.fault ?? this.unexplainedExit(slot, exitCode, signal));
+    slot.jobs = [];
+    this.dispatch();
+  }
+
+  /**
+   * The batches of a sandbox process that ended. The case it was running (from its last report) gets the fault; cases
+   * it finished but had not sent yet, and those after, run again on a fresh worker, as do the batches it held but had
+   * not begun. A module that could not even load fails every case left in the batch, since each would fail the same way.
+   */
+  private answerFor(slot: Slot, fault: CaseFault): void {
+    const reported = slot.fault;
     // When the worker died before it even marked a batch as begun, its oldest batch is the one to answer for it.
-    const started = faultedJob(slot);
+    const started = this.faultedJob(slot);
     const current = started ?? slot.jobs[0];
     // A process that died without a word (V8 aborting on an allocation too large for the heap, say) left no state: its
     // unsent results could hide which case it was on. Its batch runs again sending every result at once, blaming
@@ -667,11 +770,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     const phase = started === undefined ? WORKER_PHASE.idle : reported!.state.phase;
     const timing =
       reported !== undefined && started !== undefined
-        ? { startedAt: epoch + reported.state.since, durationMs: reported.at - reported.state.since }
+        ? { startedAt: this.epoch + reported.state.since, durationMs: reported.at - reported.state.since }
         : undefined;
     const requeue = (job: Job, from: number, to: number): void => {
       if (to > from)
-        queue.unshift({
+        this.queue.unshift({
           ...job,
           cases: job.cases.slice(from, to),
           positions: job.positions.slice(from, to),
@@ -686,104 +789,36 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       if (job !== current || slot.recycling || rerunCarefully) {
         requeue(job, job.next, job.cases.length);
       } else if (reported?.loading === true || phase === WORKER_PHASE.loading) {
-        for (let i = job.next; i < job.cases.length; i++) deliver(job, i, faultResult(fault, i === job.next ? timing : undefined));
+        for (let i = job.next; i < job.cases.length; i++) this.deliver(job, i, faultResult(fault, i === job.next ? timing : undefined));
       } else {
         // The case to blame: the one the watchdog timed or the worker says it was running, else the first without a
         // result (a process that died without a word).
         const running = phase === WORKER_PHASE.running ? reported!.state.index : job.next;
         const blamed = reported?.timed === true ? reported.state.index : Math.max(running, job.next);
         if (blamed >= job.next && blamed < job.cases.length) {
-          deliver(job, blamed, faultResult(fault, phase === WORKER_PHASE.running ? timing : undefined));
+          this.deliver(job, blamed, faultResult(fault, phase === WORKER_PHASE.running ? timing : undefined));
           requeue(job, blamed + 1, job.cases.length);
           requeue(job, job.next, blamed);
         } else {
           requeue(job, job.next, job.cases.length);
         }
       }
-      batchEnded(job, undefined);
+      this.batchEnded(job, undefined);
     }
-    slot.jobs = [];
-    dispatch();
-  };
+  }
+}
 
-  /** A figure read from `/proc` for each live sandbox process, summed; undefined when any cannot be read. */
-  const sumOverSandboxes = (read: (pid: number | undefined) => number | undefined): number | undefined => {
-    let total = 0;
-    for (const slot of slots) {
-      const value = read(slot.process.pid);
-      if (value === undefined) return undefined;
-      total += value;
-    }
-    return total;
-  };
-
-  for (let i = 0; i < settings.workers; i++) slots.push(spawn());
-
+/** An error result for a case the worker could not finish; `timing` when it is known when the case began. */
+function faultResult(fault: CaseFault, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult {
+  const startedAt = timing?.startedAt ?? Date.now();
+  const durationMs = roundMs(timing?.durationMs ?? 0);
   return {
-    get size() {
-      return slots.length;
-    },
-    grow(workers) {
-      if (closed) return;
-      while (slots.length < workers) slots.push(spawn());
-      dispatch();
-    },
-    run(action, cases, onResult, options = {}) {
-      if (closed) return Promise.reject(new Error("the worker pool is closed"));
-      if (broken !== undefined) return Promise.reject(broken);
-      if ("file" in action.bundle && !readable(action.bundle.file)) {
-        return Promise.reject(
-          new CxdaError(
-            "E_USAGE",
-            `the transform bundle ${action.bundle.file} is outside the folders this pool's sandbox may read; start the pool with its folder in readPaths (createWorkerPool({ readPaths: [...] }))`,
-          ),
-        );
-      }
-      if (cases.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const submission: Submission = {
-          remaining: cases.length,
-          onResult,
-          onStart: options.onStart,
-          resolve,
-          reject,
-          measure: options.measure,
-          detail: options.detail ?? "full",
-          batchesOut: 0,
-        };
-        open.add(submission);
-        updateRefs();
-        const key = keyOf(action);
-        const size = batchSize(cases.length, slots.length, caseMs.get(key), options.measure !== undefined);
-        for (let offset = 0; offset < cases.length; offset += size) {
-          const slice = cases.slice(offset, offset + size);
-          queue.push({ action, key, cases: slice, positions: slice.map((_, i) => offset + i), submission, batchId: 0, next: 0 });
-        }
-        dispatch();
-      });
-    },
-    async close() {
-      closed = true;
-      clearInterval(backstop);
-      // Runs still going get no more results: they end with an error instead of waiting for ever.
-      for (const submission of open)
-        submission.reject(new Error(`the worker pool was closed with ${submission.remaining} case(s) of a run still to finish`));
-      open.clear();
-      queue.length = 0;
-      // Nothing in a sandbox process is worth waiting for: each ends at once, even a thread blocked in a native call.
-      await Promise.all(
-        slots.map(async (slot) => {
-          if (slot.process.exitCode !== null || slot.process.signalCode !== null) return;
-          const exited = new Promise((resolve) => slot.process.once("exit", resolve));
-          // Held while it ends, or cxda's process could run out of work before close() settles.
-          slot.process.ref();
-          slot.process.kill("SIGKILL");
-          await exited;
-        }),
-      );
-    },
-    isolation: sandbox.isolation,
-    cpuMicros: () => sumOverSandboxes(processCpuMicros),
-    peakRssBytes: () => sumOverSandboxes(processPeakRss),
+    status: "error",
+    issues: [],
+    failures: [],
+    logs: [],
+    steps: [{ step: "execute", name: "execute transform", ok: false, startedAt, durationMs, detail: { error: fault.code } }],
+    durationMs,
+    error: fault,
   };
 }
