@@ -35,7 +35,7 @@ export { createTokenProvider } from "./auth/create-token-provider.js";
 export type { TokenProvider } from "./auth/token-provider.js";
 export { Secret, redact } from "./secrets/secret.js";
 export { createApiClient, type ApiClient, type ApiClientOptions, type DataActionResponse, type ExecuteResult } from "./client/api-client.js";
-export { type RetryOptions } from "./client/retry-policy.js";
+export { type RetryOptions } from "./http/retry-policy.js";
 export {
   resolvePlatformOptions,
   hasPlatformCredentials,

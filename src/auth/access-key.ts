@@ -1,6 +1,6 @@
 // Auth mode (b): CXone access keys: OpenID discovery, password grant with HTTP Basic client auth, refresh tokens, tenant discovery.
 import { CxdaError } from "../core/errors.js";
-import { describeResponse, responseError, sendWithRetry, type HttpRequest, type HttpTransport } from "../client/http-request.js";
+import { describeResponse, responseError, sendWithRetry, type HttpRequest, type HttpTransport } from "../http/http-request.js";
 import { Secret } from "../secrets/secret.js";
 import { createCachedTokenProvider, type TokenGrant, type TokenProvider } from "./token-provider.js";
 import { createTokenTransport, oauthErrorOf, requestToken, type TokenTransportOptions } from "./token-request.js";

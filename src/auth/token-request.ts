@@ -8,8 +8,8 @@ import {
   sendWithRetry,
   type HttpRequest,
   type HttpTransport,
-} from "../client/http-request.js";
-import { resolveRetryOptions, type RetryOptions } from "../client/retry-policy.js";
+} from "../http/http-request.js";
+import { resolveRetryOptions, type RetryOptions } from "../http/retry-policy.js";
 import type { Secret } from "../secrets/secret.js";
 import type { TokenCacheOptions, TokenGrant } from "./token-provider.js";
 

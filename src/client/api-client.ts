@@ -15,8 +15,8 @@ import {
   type HttpRequest,
   type HttpResponse,
   type HttpTransport,
-} from "./http-request.js";
-import { resolveRetryOptions, type RetryOptions } from "./retry-policy.js";
+} from "../http/http-request.js";
+import { resolveRetryOptions, type RetryOptions } from "../http/retry-policy.js";
 
 /** The scope each call needs, named in `E_SCOPE` errors. */
 export const DATA_ACTION_SCOPES = { read: "data-actions:read", execute: "data-actions:execute" } as const;
