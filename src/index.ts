@@ -17,7 +17,7 @@ export { runCases, summarise, type RunCasesOptions } from "./runner/run-cases.js
 export { findActionDirs, loadAction, type LoadedAction } from "./runner/load-action.js";
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./executor/worker-pool.js";
 export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";
-export { createBus, type RunnableBus } from "./bus/create-bus.js";
+export { createBus, type RunnableBus } from "./runner/create-bus.js";
 export {
   createEventBus,
   type EventBus,

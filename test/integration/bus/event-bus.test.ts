@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBus } from "../../../src/bus/create-bus.js";
+import { createBus } from "../../../src/runner/create-bus.js";
 import type { BusEvent } from "../../../src/bus/event-bus.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { EXAMPLE_DIR } from "../../helpers/temp-project.js";

@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import type { CaseResult } from "../core/types.js";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
-import { runCases } from "../runner/run-cases.js";
-import { createEventBus, type EventBus } from "./event-bus.js";
+import { createEventBus, type EventBus } from "../bus/event-bus.js";
+import { runCases } from "./run-cases.js";
 
 /** A bus that can publish; `close()` stops the workers it started. */
 export interface RunnableBus extends EventBus {
