@@ -1,0 +1,219 @@
+// A run's plan: each action loaded, its cases found (lazily), its transform bundled, and a row for its results.
+import { relative, join, resolve } from "node:path";
+import { CxdaError } from "../core/errors.js";
+import type { CaseResult } from "../core/types.js";
+import type { LoadedCase } from "../cases/load-cases.js";
+import { bundleTransform } from "../executor/bundle-transform.js";
+import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import type { LoadedAction } from "./load-action.js";
+import type { RunCasesOptions } from "./run-cases.js";
+
+/**
+ * One action's results in case order. A result is held only from its arrival until its turn to be yielded, so a
+ * row's memory follows the cases in flight, not the cases run.
+ */
+export class ResultRow {
+  /** Positions handed out so far: one per case, in case order. */
+  length = 0;
+  /** The next position to yield. */
+  next = 0;
+  /** Whether every case of the row has a position (the feeder pulls cases lazily). */
+  complete = false;
+  /** Whether the feeder fills this row (its results count towards the feeder's bound). */
+  fed = false;
+  private readonly arrived = new Map<number, CaseResult>();
+
+  /** A position for a case whose result comes later. */
+  reserve(): number {
+    return this.length++;
+  }
+
+  /** A position for a result known now. */
+  push(result: CaseResult): number {
+    const position = this.length++;
+    this.arrived.set(position, result);
+    return position;
+  }
+
+  set(position: number, result: CaseResult): void {
+    this.arrived.set(position, result);
+  }
+
+  /** The result at `position`, which must have arrived and not been taken. */
+  get(position: number): CaseResult {
+    return this.arrived.get(position)!;
+  }
+
+  /** The result whose turn it is, when it has arrived; taking it moves the turn on. */
+  take(): CaseResult | undefined {
+    const result = this.arrived.get(this.next);
+    if (result !== undefined) {
+      this.arrived.delete(this.next);
+      this.next++;
+    }
+    return result;
+  }
+
+  /** Results that arrived before the run started (errors found while loading). */
+  waiting(): IterableIterator<CaseResult> {
+    return this.arrived.values();
+  }
+
+  /** Whether every result has been taken. */
+  get done(): boolean {
+    return this.complete && this.next >= this.length;
+  }
+}
+
+/** One action of a run whose cases go to the workers. */
+export interface PlannedRun {
+  action: WorkerAction;
+  /** The action's cases, selected, pulled as the feeder needs them. */
+  entries: Iterator<LoadedCase>;
+  /** The action's index in {@link RunPlan.actions} and {@link RunPlan.rows}. */
+  actionIndex: number;
+}
+
+/** What a run will do, loaded before any case runs: problems (a broken definition) are already results in their rows. */
+export interface RunPlan {
+  actions: LoadedAction[];
+  rows: ResultRow[];
+  runs: PlannedRun[];
+  /** Case-file cases known before the run: enough to size the pool when nothing else is known. */
+  known: number;
+}
+
+/**
+ * Loads the actions of `dirs` into a plan: definitions, case files, bundles. Broken definitions become error results
+ * in their rows; the other actions' cases are found lazily, as the run pulls them.
+ */
+export async function planRun(options: RunCasesOptions, dirs: string[]): Promise<RunPlan> {
+  // Definitions (and the schema compiler they load) come after the first sandbox has been started: its start-up is the
+  // longest wait of a small run, and it no longer waits for them.
+  const { loadAction } = await import("./load-action.js");
+  const actions = await Promise.all(dirs.map((dir) => loadAction(dir, options.definitions)));
+  const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
+  const plan: RunPlan = { actions, rows: [], runs: [], known: 0 };
+  for (const [actionIndex, action] of actions.entries()) {
+    const entries = selected(caseEntries(action, options), action, options.select);
+    const row = new ResultRow();
+    plan.rows.push(row);
+    if (action.definitionError) {
+      for (const entry of entries)
+        row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
+      if (row.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
+      row.complete = true;
+      continue;
+    }
+    const workerAction = await workerActionFor(action, options, buildDir);
+    if (workerAction === undefined) {
+      row.complete = true;
+      continue;
+    }
+    plan.known += options.cases?.length ?? action.cases.length;
+    row.fed = true;
+    plan.runs.push({ action: workerAction, entries: entries[Symbol.iterator](), actionIndex });
+  }
+  return plan;
+}
+
+export function errorResult(action: LoadedAction, name: string, error: { code: string; message: string }, source?: string): CaseResult {
+  const result: CaseResult = {
+    action: action.id,
+    case: name,
+    status: "error",
+    issues: [],
+    failures: [],
+    error,
+    logs: [],
+    trace: { steps: [action.definitionStep] },
+    durationMs: 0,
+  };
+  if (source !== undefined) result.source = source;
+  return result;
+}
+
+export function toCaseResult(action: LoadedAction, prepared: PoolCase, result: WorkerCaseResult): CaseResult {
+  const caseResult: CaseResult = {
+    action: action.id,
+    case: prepared.name,
+    status: result.status,
+    issues: result.issues,
+    failures: result.failures,
+    logs: result.logs,
+    trace: { steps: [action.definitionStep, ...result.steps] },
+    durationMs: result.durationMs,
+  };
+  if (result.output !== undefined) caseResult.output = result.output;
+  if (result.error !== undefined) caseResult.error = result.error;
+  if (prepared.source !== undefined) caseResult.source = prepared.source;
+  if (result.trigger !== undefined) caseResult.trigger = result.trigger;
+  return caseResult;
+}
+
+/** The action's cases in order: its case files, then the extra cases, pulled lazily (they may be many). */
+function* caseEntries(action: LoadedAction, options: RunCasesOptions): Generator<LoadedCase> {
+  if (options.cases) {
+    for (const definition of options.cases) yield { ok: true, case: definition };
+    return;
+  }
+  yield* action.cases;
+  if (options.extraCases === undefined || action.definition === undefined) return;
+  try {
+    for (const definition of options.extraCases(action.definition)) yield { ok: true, case: definition };
+  } catch (error) {
+    const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
+    yield { ok: false, name: "(extra cases)", source: action.dir, error: problem };
+  }
+}
+
+/** Applies `select`; `index` counts every entry, selected or not, for a source-less case's `#index`. */
+function* selected(entries: Iterable<LoadedCase>, action: LoadedAction, select: RunCasesOptions["select"]): Generator<LoadedCase> {
+  let index = 0;
+  for (const entry of entries) {
+    const i = index++;
+    if (
+      select === undefined ||
+      (entry.ok ? select(action.id, entry.case.name, entry.case.source ?? `#${i}`) : select(action.id, entry.name, entry.source))
+    )
+      yield entry;
+  }
+}
+
+async function workerActionFor(action: LoadedAction, options: RunCasesOptions, buildDir: string): Promise<WorkerAction | undefined> {
+  const definition = action.definition;
+  if (definition === undefined) return undefined;
+  let bundle: WorkerAction["bundle"];
+  if (action.transform === undefined) {
+    const shown = relative(process.cwd(), action.dir) || ".";
+    bundle = {
+      error: {
+        code: "E_TRANSFORM",
+        message: `${shown}: no transform found; add transform.ts (export default function transform(trigger, ctx) { … }) or a transform.source in the definition`,
+      },
+    };
+  } else {
+    try {
+      bundle = {
+        file: (
+          await bundleTransform(action.transform, {
+            buildDir,
+            allow: { network: options.allowNetwork ?? false, fsWrite: options.allowFsWrite ?? false },
+          })
+        ).file,
+      };
+    } catch (error) {
+      bundle = { error: error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_TRANSFORM", message: String(error) } };
+    }
+  }
+  return {
+    actionId: definition.id,
+    env: options.env ?? "sandbox",
+    bundle,
+    inputSchema: definition.inputSchema,
+    outputSchema: definition.outputSchema,
+    inputDraft: definition.meta.inputDraft,
+    outputDraft: definition.meta.outputDraft,
+    ...(action.defaultTrigger !== undefined ? { baseTrigger: JSON.stringify(action.defaultTrigger) } : {}),
+  };
+}
