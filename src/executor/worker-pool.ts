@@ -263,7 +263,7 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
 const CLOCK_TICKS = 100;
 
 /** User and system CPU time of a process, in µs, read from `/proc/<pid>/stat`; undefined where there is no `/proc`. */
-function processCpuMicros(pid: number | undefined): number | undefined {
+export function processCpuMicros(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -276,7 +276,7 @@ function processCpuMicros(pid: number | undefined): number | undefined {
 }
 
 /** The peak resident size of a process, in bytes, from `/proc/<pid>/status` (VmHWM); undefined where there is none. */
-function processPeakRss(pid: number | undefined): number | undefined {
+export function processPeakRss(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -308,7 +308,7 @@ const BATCH_TARGET_MS = 20;
  * that turns out slow) finds some still queued; unless it is measured, since each measured batch starts and stops the
  * profiler or takes coverage (milliseconds each).
  */
-function batchSize(cases: number, workers: number, caseMs: number | undefined, measured: boolean): number {
+export function batchSize(cases: number, workers: number, caseMs: number | undefined, measured: boolean): number {
   const timed = caseMs !== undefined && Number.isFinite(caseMs);
   const byTime = timed ? Math.floor(BATCH_TARGET_MS / Math.max(caseMs, 0.001)) : FIRST_BATCH;
   return Math.max(1, Math.min(MAX_BATCH, byTime, Math.ceil(cases / (timed || measured ? workers : workers * 4))));
