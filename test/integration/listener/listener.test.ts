@@ -45,7 +45,8 @@ interface ListenerBody {
   issues?: Array<Record<string, unknown>>;
   trace?: { steps: Array<{ step: string; ok: boolean | null }> };
   logs?: Array<{ message: string }>;
-  error?: string;
+  /** Every refusal and failure: a code to branch on, a message to read, and facts such as `line` or `actions`. */
+  error?: { code: string; message: string; [detail: string]: unknown };
   recorded?: { file: string; removed: string[] };
   [key: string]: unknown;
 }
@@ -132,7 +133,7 @@ describe("the listener", () => {
     delete trigger.interaction;
     const answer = await post(listener, EXECUTE, trigger);
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toContain("input schema of da-test-12345");
+    expect(answer.body.error).toEqual({ code: "invalid_input", message: "the trigger does not satisfy the input schema of da-test-12345" });
     expect(answer.body.issues).toEqual([expect.objectContaining({ side: "input", path: "/interaction", keyword: "required" })]);
     expect(answer.body).not.toHaveProperty("output");
   });
@@ -142,7 +143,7 @@ describe("the listener", () => {
     trigger.data.customFields["resolutionScore"] = "87";
     const answer = await post(listener, EXECUTE, trigger);
     expect(answer.status).toBe(422);
-    expect(answer.body.error).toContain("output schema");
+    expect(answer.body.error).toEqual({ code: "invalid_output", message: "the output does not satisfy the output schema of da-test-12345" });
     expect(answer.body.output).toMatchObject({ resolutionScore: "87" });
     expect(answer.body.issues).toEqual([expect.objectContaining({ side: "output", path: "/resolutionScore", keyword: "type" })]);
     expect(answer.body.trace?.steps).toContainEqual(expect.objectContaining({ step: "validate-output", ok: false }));
@@ -152,7 +153,9 @@ describe("the listener", () => {
     const big = { ...(await exampleTrigger()), padding: "x".repeat(40_000) };
     const announced = await post(listener, EXECUTE, big);
     expect(announced.status).toBe(413);
-    expect(announced.body).toEqual({ error: "the body is larger than 32768 bytes", limitBytes: 32768 });
+    expect(announced.body).toEqual({
+      error: { code: "payload_too_large", message: "the request body is larger than 32768 bytes", limitBytes: 32768 },
+    });
     const streamed = await rawRequest(listener, {
       headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
       chunks: Array.from({ length: 10 }, () => "y".repeat(8192)),
@@ -164,23 +167,42 @@ describe("the listener", () => {
   it("refuses a body that is not JSON with 415, and malformed JSON with 400 and its line and column", async () => {
     const plain = await post(listener, EXECUTE, "hello", { "content-type": "text/plain" });
     expect(plain.status).toBe(415);
-    expect(plain.body.error).toContain('got "text/plain"');
+    expect(plain.body.error).toEqual({
+      code: "unsupported_media_type",
+      message: "the trigger payload must be sent as application/json in UTF-8, got text/plain",
+    });
+    const latin1 = await post(listener, EXECUTE, "{}", { "content-type": "application/json; charset=iso-8859-1" });
+    expect(latin1).toMatchObject({
+      status: 415,
+      body: { error: { code: "unsupported_media_type", message: expect.stringContaining("charset iso-8859-1") } },
+    });
     const malformed = await post(listener, EXECUTE, '{\n  "dataActionId": "x",\n  oops\n}');
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ line: 3, column: 3, error: expect.stringMatching(/^request body:3:3: malformed JSON/) });
+    expect(malformed.body).toEqual({
+      error: { code: "bad_request", line: 3, column: 3, message: expect.stringMatching(/^request body:3:3: malformed JSON/) },
+    });
     const array = await post(listener, EXECUTE, "[1, 2]");
-    expect(array).toMatchObject({ status: 400, body: { error: "the body must be a JSON object (a trigger), got an array" } });
+    expect(array).toMatchObject({
+      status: 400,
+      body: { error: { code: "bad_request", message: "the body must be the trigger payload, a JSON object; got an array" } },
+    });
   });
 
   it("answers 404 for an unknown route or id, naming the known ids, and 405 for a wrong method", async () => {
     const route = await fetch(`${listener.url}/api/v2/nothing`);
     expect(route.status).toBe(404);
+    expect(await route.json()).toEqual({
+      error: { code: "not_found", message: "no route for GET /api/v2/nothing; use POST /api/v2/data-actions/{id}/execute or GET /healthz" },
+    });
     const id = await post(listener, "/api/v2/data-actions/da-nope/execute", await exampleTrigger());
     expect(id.status).toBe(404);
-    expect(id.body).toEqual({ error: 'unknown data action "da-nope"; this listener serves "da-test-12345"', actions: ["da-test-12345"] });
+    expect(id.body).toEqual({
+      error: { code: "not_found", message: 'unknown data action "da-nope"; this listener serves "da-test-12345"', actions: ["da-test-12345"] },
+    });
     const method = await fetch(`${listener.url}${EXECUTE}`);
     expect(method.status).toBe(405);
     expect(method.headers.get("allow")).toBe("POST");
+    expect(await method.json()).toEqual({ error: { code: "method_not_allowed", message: "GET is not allowed here; use POST" } });
   });
 
   it("answers requests that are not HTTP at all and keeps serving", async () => {
@@ -227,7 +249,7 @@ describe("the listener with a slow client", () => {
       end: false,
     });
     expect(slow.status).toBe(408);
-    expect(JSON.parse(slow.body)).toEqual({ error: "the body did not arrive within 200 ms" });
+    expect(JSON.parse(slow.body)).toEqual({ error: { code: "request_timeout", message: "the request body did not arrive within 200 ms" } });
     expect((await fetch(`${listener.url}/healthz`)).status).toBe(200);
   });
 });
@@ -256,9 +278,12 @@ describe("the listener behind a tunnel that keeps its own Host (allowedHosts)", 
     expect((await send("tunnel.example:443")).status).toBe(200);
     const refused = await send("rebound.example:443");
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body)).toMatchObject({
-      host: "rebound.example:443",
-      error: expect.stringContaining('the Host header "rebound.example:443" does not name this machine'),
+    expect(JSON.parse(refused.body)).toEqual({
+      error: {
+        code: "host_not_allowed",
+        host: "rebound.example:443",
+        message: expect.stringContaining('the Host header "rebound.example:443" does not name this machine'),
+      },
     });
     expect(log.at(-1)).toMatchObject({ status: 403, error: expect.stringContaining("DNS rebinding") });
   });

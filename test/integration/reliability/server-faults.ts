@@ -1,4 +1,4 @@
-// One server fault suite for every HTTP server cxda runs (the emulator now, the `cxda listen` listener next): load, bad requests, slow clients.
+// One server fault suite for every HTTP server cxda runs (the emulator, the `cxda listen` listener): load, bad requests, slow clients.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectGarbage, runLoad } from "../../../benchmarks/load-test.js";
@@ -253,9 +253,10 @@ export function describeServerFaults(name: string, start: () => Promise<ServerUn
         const answer = await withHost(host);
         expect({ host, status: answer.status }).toEqual({ host, status: 403 });
         expect(answer.text).toMatch(/\r\ncontent-type: application\/json/i);
-        const body = JSON.parse(bodyText(answer.text)) as { error: string | { message: string; host: string }; host?: string };
-        const message = typeof body.error === "string" ? body.error : body.error.message;
-        expect(typeof body.error === "string" ? body.host : body.error.host).toBe(host);
+        // Both servers answer errors alike: { error: { code, message, …facts } }.
+        const body = JSON.parse(bodyText(answer.text)) as { error: { code: string; message: string; host: string } };
+        const { code, message } = body.error;
+        expect({ code, host: body.error.host }).toEqual({ code: "host_not_allowed", host });
         expect(message).toContain(`Host header ${JSON.stringify(host)} does not name this machine`);
         expect(message).toContain("DNS rebinding");
         expect(message).toContain(`send requests to ${server.url}`);

@@ -1,0 +1,85 @@
+// The listener loads each action once and again only when a file of its folder changes: reads of definition.json are counted.
+import type * as FsPromises from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startListener, type Listener } from "../../../src/listener/listener.js";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../../helpers/temp-project.js";
+
+// Every module under test reads files through this one: a spy that reads as it always did, and counts.
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const actual = await importOriginal<typeof FsPromises>();
+  return { ...actual, readFile: vi.fn(actual.readFile) };
+});
+
+const EXECUTE = "/api/v2/data-actions/da-test-12345/execute";
+
+/** How many times `file` has been read since the test began. */
+function readsOf(file: string): number {
+  return vi.mocked(readFile).mock.calls.filter(([path]) => String(path) === file).length;
+}
+
+async function post(listener: Listener, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${listener.url}${EXECUTE}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("the listener's loaded actions", () => {
+  let project: TempProject;
+  let dir: string;
+  let definitionFile: string;
+  let listener: Listener;
+  let trigger: string;
+
+  beforeEach(async () => {
+    project = await createTempProject();
+    dir = await project.addAction("billing-callback", {
+      definition: await exampleDefinition(),
+      transform: await readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8"),
+    });
+    definitionFile = join(dir, "definition.json");
+    trigger = await readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8");
+    vi.mocked(readFile).mockClear();
+    listener = await startListener({ actions: [dir], buildDir: join(project.root, ".build"), workers: 1 });
+  });
+  afterEach(async () => {
+    await listener.close();
+    await project.remove();
+  });
+
+  it("reads the definition once while answering 1,000 requests", async () => {
+    const statuses: number[] = [];
+    // Ten clients at a time, as a busy integration would send them.
+    for (let round = 0; round < 100; round++) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => post(listener, trigger)));
+      statuses.push(...answers.map((answer) => answer.status));
+    }
+    expect(statuses).toEqual(Array.from({ length: 1000 }, () => 200));
+    expect(readsOf(definitionFile)).toBe(1);
+  }, 60_000);
+
+  it("answers from the new definition and the new transform only once their files have changed", async () => {
+    expect((await post(listener, trigger)).status).toBe(200);
+    expect((await post(listener, trigger)).status).toBe(200);
+    expect(readsOf(definitionFile)).toBe(1);
+
+    // The output schema now wants resolutionScore as a string: the same trigger's output no longer satisfies it.
+    const definition = await exampleDefinition();
+    const text = JSON.stringify(definition).replace('"resolutionScore":{"type":"integer"', '"resolutionScore":{"type":"string"');
+    expect(text).not.toBe(JSON.stringify(definition));
+    await writeFile(definitionFile, text);
+    const refused = await post(listener, trigger);
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: "invalid_output" } } });
+    expect(readsOf(definitionFile)).toBe(2);
+
+    // A transform that returns the score as a string satisfies it again.
+    const transform = await readFile(join(dir, "transform.ts"), "utf8");
+    const edited = transform.replace("resolutionScore: fields.resolutionScore ?? 0,", "resolutionScore: String(fields.resolutionScore ?? 0),");
+    expect(edited).not.toBe(transform);
+    await writeFile(join(dir, "transform.ts"), edited);
+    const answered = await post(listener, trigger);
+    expect(answered).toMatchObject({ status: 200, body: { output: { resolutionScore: "87" } } });
+    expect((await post(listener, trigger)).status).toBe(200);
+    expect(readsOf(definitionFile)).toBe(3);
+  }, 60_000);
+});
