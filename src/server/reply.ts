@@ -54,7 +54,7 @@ export function errorOf(reply: Reply): { code: string; message: string } | undef
 }
 
 /**
- * Sends `reply` with its length, a JSON content type when it has a body, `headers` (the server's own) under the
+ * Sends `reply` with a JSON content type and its length when it has a body, `headers` (the server's own) under the
  * reply's, and `connection: close` when asked. Does nothing once an answer has started or the socket is gone.
  * @example
  * writeReply(response, errorReply(404, "not_found", "no route"), { head: request.method === "HEAD" });
@@ -63,8 +63,8 @@ export function writeReply(response: ServerResponse, reply: Reply, options: { he
   if (response.headersSent || response.destroyed) return;
   const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
   response.writeHead(reply.status, {
-    ...(reply.body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
-    "content-length": String(Buffer.byteLength(text)),
+    // No length without a body: a 304's length would have to be that of the answer it stands for.
+    ...(reply.body === undefined ? {} : { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) }),
     ...options.headers,
     ...(reply.close ? { connection: "close" } : {}),
     ...reply.headers,
