@@ -6,34 +6,13 @@ import { escapeControls as shown } from "../internal/control-characters.js";
 import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { paint, showJson, type Terminal } from "./terminal.js";
+import { caseResultLines, formatDuration } from "../report/case-lines.js";
 
-function ms(value: number): string {
-  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(value >= 10 ? 1 : 2)} ms`;
-}
+const ms = formatDuration;
 
 /** One line for the case, then indented reasons when it did not pass. */
 export function caseLines(terminal: Terminal, raw: CaseResult): string[] {
-  if (raw.status === "pass")
-    return [`${paint(terminal, "green", "✓")} ${shown(`${raw.action} › ${raw.case}`)} ${paint(terminal, "dim", `(${ms(raw.durationMs)})`)}`];
-  const result = redactResult(raw);
-  const mark =
-    result.status === "pass" ? paint(terminal, "green", "✓") : result.status === "fail" ? paint(terminal, "red", "✗") : paint(terminal, "red", "!");
-  const title = shown(`${result.action} › ${result.case}`);
-  const lines = [
-    `${mark} ${result.status === "pass" ? title : paint(terminal, "bold", title)} ${paint(terminal, "dim", `(${ms(result.durationMs)})`)}`,
-  ];
-  if (result.status === "pass") return lines;
-  if (result.error) lines.push(`    ${paint(terminal, "red", shown(result.error.code))} ${shown(result.error.message).split("\n").join("\n    ")}`);
-  if (result.error?.stack)
-    lines.push(
-      ...result.error.stack
-        .split("\n")
-        .slice(1, 6)
-        .map((l) => paint(terminal, "dim", `    ${shown(l.trim())}`)),
-    );
-  for (const failure of result.failures) lines.push(`    ${shown(failure.message)}`);
-  if (result.source) lines.push(paint(terminal, "dim", `    at ${shown(result.source)}`));
-  return lines;
+  return caseResultLines({ paint: (style, text) => paint(terminal, style, text) }, raw);
 }
 
 /** The steps of a trace as a timeline with durations. */

@@ -1,19 +1,20 @@
 // `cxda test [paths...]`: runs every case of the given actions and prints one line per case and a summary.
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
-import type { CaseResult, RunSummary } from "../../core/types.js";
-import { redactResult } from "../../secrets/redact.js";
+import type { RunSummary } from "../../core/types.js";
+import type { Reporter } from "../../report/reporter.js";
+import { startReportSession } from "../../report/report-session.js";
+import { consoleReporter } from "../../report/reporters/console-reporter.js";
+import { jsonReporter } from "../../report/reporters/json-reporter.js";
 import { runCases, type RunCasesOptions } from "../../runner/run-cases.js";
 import { EXIT, isPlatformCode } from "../exit-codes.js";
-import { caseLines } from "../report-case.js";
-import { addReportOptions, resolveReportRequest, startReporting, wantsReports, type ReportFlags } from "../report-options.js";
+import { addReportOptions, reportersFor, resolveReportRequest, terminalOutput, type ReportFlags, type ReportRequest } from "../report-options.js";
 import { caseSelector, parseShard, type Shard } from "../select-cases.js";
 import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
-import { REPORTER_FILES } from "../../config/cxda-config.js";
+import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
 
@@ -37,6 +38,11 @@ export interface TestFlags extends RunFlags, ReportFlags {
   seed: string;
   invalid?: boolean;
   saveFailures?: string;
+  /**
+   * The reporters of the config, already merged with `--reporter` and `--output-file` (see `loadCommandOptions`):
+   * used as they are, in place of `reporter` and `outputFile`.
+   */
+  configuredReporters?: ResolvedReporter[];
 }
 
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
@@ -67,16 +73,39 @@ export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile
   };
 }
 
-async function writeReport(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
+/** The file reporters to use: the config's (already merged with the flags) when given, else the flags'. */
+function fileReportersOf(flags: TestFlags): { console: boolean; files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }> } {
+  if (flags.configuredReporters === undefined) return resolveReporters(flags);
+  const files = flags.configuredReporters.flatMap((r) =>
+    r.name === "json" || r.name === "junit" ? [{ reporter: r.name, file: r.outputFile ?? DEFAULT_OUTPUT[r.name] }] : [],
+  );
+  // With only an html reporter configured the terminal keeps its per-case lines.
+  return { console: flags.configuredReporters.length === 0 || flags.configuredReporters.some((r) => r.name === "default"), files };
+}
+
+/** Every reporter of the run, in the order they end: the terminal's lines, the files, the reports, then --json. */
+async function reportersOf(
+  flags: TestFlags,
+  terminal: Terminal,
+  request: ReportRequest,
+): Promise<{ list: Reporter[]; files: string[]; printed: string[] }> {
+  const chosen = fileReportersOf(flags);
+  const list: Reporter[] = [];
+  if (chosen.console && !flags.json) list.push(consoleReporter({ summary: false }));
+  for (const { reporter, file } of chosen.files) {
+    if (reporter === "junit") list.push((await import("../../report/reporters/junit-reporter.js")).junitReporter({ file }));
+    else list.push(jsonReporter({ file }));
+  }
+  list.push(...(await reportersFor(request)));
+  // --json's text is printed once the reports' closing lines (on stderr) are out.
+  const printed: string[] = [];
+  if (flags.json) list.push(jsonReporter({ write: (text) => printed.push(text) }));
+  return { list, files: chosen.files.map(({ file }) => file), printed };
 }
 
 /** Runs the cases and reports them; returns the exit code. */
 export async function runTestCommand(paths: string[], flags: TestFlags, terminal: Terminal, extra: Partial<RunCasesOptions> = {}): Promise<number> {
   const started = performance.now();
-  const reporters = resolveReporters(flags);
-  const printLines = reporters.console && !flags.json;
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
   const platform = extra.definitions?.platform ?? {
@@ -92,46 +121,32 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     ? { extraCases: generation.generatedCases({ count: flags.generate ?? 0, seed: flags.seed, invalid: flags.invalid === true }, payloads) }
     : {};
   const saved: string[] = [];
-  // Traces, OpenTelemetry, profiles, coverage and the HTML report (src/cli/report-options.ts); on stderr with --json.
-  const request = await resolveReportRequest(flags);
-  const reporting = await startReporting(request, terminal, flags.json ? terminal.err : terminal.out, extra.bus);
-  // Whole results are kept only when something will read them all (a file reporter, --json, reports); otherwise only
-  // the failures are, so a long generated run does not grow with every passing case.
-  const keepAll = flags.json === true || reporters.files.length > 0 || wantsReports(request);
-  const results: CaseResult[] = [];
-  const counts = { total: 0, passed: 0, errors: 0, caseMs: 0 };
-  let failed = 0;
+  // Every output is a reporter (src/report/); report lines go to stderr with --json.
+  const reporters = await reportersOf(flags, terminal, await resolveReportRequest(flags));
+  const output = terminalOutput(terminal, flags.json ? terminal.err : terminal.out);
+  const session = await startReportSession(reporters.list, { output, startedAt: started, ...(extra.bus ? { bus: extra.bus } : {}) });
   let bailed = false;
   let lastStatus = 0;
-  // Nothing reads a passing case's output or logs then: the workers need not send them.
-  const passDetail = keepAll ? "full" : "summary";
   for await (const result of runCases({
     actions: paths.length > 0 ? paths : ["actions"],
     ...runOptionsFrom(flags),
     ...(select ? { select } : {}),
     ...(parity ? { parity } : {}),
     ...generate,
-    ...reporting.runOptions,
-    passDetail,
+    ...session.runOptions,
     ...extra,
   })) {
-    counts.total++;
-    counts.caseMs += result.durationMs;
-    if (result.status === "pass") counts.passed++;
-    if (result.status === "error") counts.errors++;
-    if (keepAll || result.status !== "pass") results.push(result);
-    await reporting.onResult(result);
-    if (printLines) for (const line of caseLines(terminal, result)) terminal.out(line);
-    if (result.status !== "pass") failed++;
+    await session.add(result);
     const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
     if (payload !== undefined && flags.saveFailures !== undefined && generation)
       saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
     const now = performance.now();
+    const { total, failed } = session.summary();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
     if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
       lastStatus = now;
-      const rate = Math.round(counts.total / ((now - started) / 1000));
-      terminal.status(paint(terminal, "dim", `running… ${counts.total} done, ${failed} failed, ${rate} cases/s`));
+      const rate = Math.round(total / ((now - started) / 1000));
+      terminal.status(paint(terminal, "dim", `running… ${total} done, ${failed} failed, ${rate} cases/s`));
     }
     if (flags.bail !== undefined && failed >= flags.bail) {
       bailed = true;
@@ -139,42 +154,31 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     }
   }
   terminal.status?.("");
-  const summary: RunSummary = {
-    total: counts.total,
-    passed: counts.passed,
-    failed: counts.total - counts.passed,
-    errors: counts.errors,
-    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-  };
-  // Whatever leaves the process (files, --json) has secret-looking fields hidden, like the terminal lines.
-  let shown: CaseResult[] = results;
-  if (reporters.files.length > 0 || flags.json) shown = results.map(redactResult);
-  for (const { reporter, file } of reporters.files) {
-    await writeReport(
-      file,
-      reporter === "junit"
-        ? (await import("../../report/junit-xml.js")).toJunitXml(shown)
-        : `${JSON.stringify({ summary, results: shown }, null, 2)}\n`,
-    );
-  }
-  const reportsExit = await reporting.finish(results, summary);
-  if (flags.json) {
-    terminal.out(JSON.stringify({ summary, results: shown }, null, 2));
-  } else {
-    if (printLines) terminal.out();
-    if (bailed) terminal.out(paint(terminal, "yellow", `stopped after ${failed} failed case${failed === 1 ? "" : "s"} (--bail)`));
-    if (summary.total === 0)
-      terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
-    if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
-    for (const { file } of reporters.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
-    for (const file of saved) terminal.out(`saved failing generated case: ${file}`);
-    terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
-    terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
-  }
+  const { summary, results, ok } = await session.end();
+  for (const text of reporters.printed) terminal.out(text);
+  if (!flags.json) printClosingLines(terminal, flags, { summary, bailed, files: reporters.files, saved });
   // A platform that refused parity calls (auth, scope, network) is a platform error, not a failing case: exit 3.
   if (flags.parity && results.some((r) => r.error !== undefined && r.error.message.startsWith("parity:") && isPlatformCode(r.error.code)))
     return EXIT.platform;
-  return summary.failed > 0 || reportsExit !== 0 ? EXIT.failures : EXIT.ok;
+  return summary.failed > 0 || !ok ? EXIT.failures : EXIT.ok;
+}
+
+/** The lines after the cases: why the run stopped or found nothing, the files written, the counts. */
+function printClosingLines(
+  terminal: Terminal,
+  flags: TestFlags,
+  run: { summary: RunSummary; bailed: boolean; files: readonly string[]; saved: readonly string[] },
+): void {
+  const { summary } = run;
+  if (fileReportersOf(flags).console) terminal.out();
+  if (run.bailed) terminal.out(paint(terminal, "yellow", `stopped after ${summary.failed} failed case${summary.failed === 1 ? "" : "s"} (--bail)`));
+  if (summary.total === 0)
+    terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
+  if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
+  for (const file of run.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
+  for (const file of run.saved) terminal.out(`saved failing generated case: ${file}`);
+  terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
+  terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
 }
 
 /** Adds the options of `cxda test` (beyond the shared run options). */
@@ -205,9 +209,6 @@ export function addTestOptions(command: Command): Command {
  */
 export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestFlags>, options: CommandOptions): TestFlags {
   const merged: TestFlags = { ...flags };
-  const files = options.reporters.filter((r) => r.name !== "default" && r.name !== "html");
-  // With only an html reporter configured the terminal keeps its per-case lines: resolveReporters reads [] as default.
-  merged.reporter = options.reporters.filter((r) => r.name !== "html").map((r) => r.name);
   // --reports-dir moves the whole reports tree, file reporters' default files included (regression: they stayed in
   // reports/); a file the config or --output-file named stays where it was put.
   const moveDefault = (name: string, file: string): string => {
@@ -216,7 +217,10 @@ export function applyConfigToTestFlags(flags: TestFlags, explicit: Partial<TestF
       ? join(explicit.reportsDir, fileName)
       : file;
   };
-  merged.outputFile = files.flatMap((r) => (r.outputFile === undefined ? [] : [`${r.name}=${moveDefault(r.name, r.outputFile)}`]));
+  // The reporters are used as objects; the html one turns on the HTML report below.
+  merged.configuredReporters = options.reporters
+    .filter((r) => r.name !== "html")
+    .map((r) => (r.outputFile === undefined ? { ...r } : { ...r, outputFile: moveDefault(r.name, r.outputFile) }));
   // An html reporter's file is where the report goes (regression: it always went to <reports-dir>/report.html).
   const html = options.reporters.find((r) => r.name === "html");
   if (html !== undefined) {

@@ -1,0 +1,37 @@
+// The default reporter: one line per case on the output as results arrive, and the counts at the end.
+import type { Reporter } from "../reporter.js";
+import { caseResultLines } from "../case-lines.js";
+
+/** Options of {@link consoleReporter}. */
+export interface ConsoleReporterOptions {
+  /**
+   * Print the counts at the end (`14 cases in 120 ms`, `13 passed, 1 failed`). The CLI prints its own closing lines.
+   * @default true
+   */
+  summary?: boolean;
+}
+
+/**
+ * The terminal's reporter (`--reporter default`): each case on a line as it ends, with the reasons under a case that
+ * did not pass, on the session's output.
+ * @example
+ * await runWithReporters({ actions: ["actions"] }, [consoleReporter()], { output: { print: console.log, paint: (_s, t) => t } });
+ */
+export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter {
+  let output: Parameters<NonNullable<Reporter["onRunStart"]>>[0]["output"] | undefined;
+  return {
+    name: "default",
+    onRunStart(context) {
+      output = context.output;
+    },
+    onResult(result) {
+      if (output !== undefined) for (const line of caseResultLines(output, result)) output.print(line);
+    },
+    onRunEnd(summary, context) {
+      if (options.summary === false) return;
+      context.output.print();
+      context.output.print(context.output.paint("dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
+      context.output.print(`${summary.passed} passed, ${summary.failed} failed`);
+    },
+  };
+}
