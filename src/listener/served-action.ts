@@ -56,8 +56,6 @@ export class ServedAction {
   /** The folder name, accepted in the URL beside the id. */
   readonly folder: string;
   readonly public: ListenerAction;
-  /** How many times the folder has been loaded. */
-  loads = 0;
   readonly #settings: LoadSettings;
   readonly #buildDir: string;
   readonly #skip: ReadonlySet<string>;
@@ -98,7 +96,6 @@ export class ServedAction {
   }
 
   async #load(): Promise<ActionVersion> {
-    this.loads++;
     try {
       const loaded = await loadAction(this.dir, { offline: true });
       const definition = loaded.definition;
