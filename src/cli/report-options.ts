@@ -6,6 +6,7 @@ import { CxdaError } from "../core/errors.js";
 import type { CoverageMetricName } from "../coverage/coverage-summary.js";
 import type { ResolvedCoverageThresholds } from "../coverage/coverage-thresholds.js";
 import type { Reporter, ReportOutput } from "../report/reporter.js";
+import { DEFAULT_REPORTS_DIR } from "../config/defaults.js";
 import { paint, type Terminal } from "./terminal.js";
 
 /** The parsed report flags. */
@@ -77,7 +78,7 @@ export function addReportOptions(command: Command): Command {
   return command
     .option("--html", "write a self-contained HTML report (reports/report.html)")
     .option("--html-file <file>", "write the HTML report here instead (implies --html)")
-    .option("--reports-dir <dir>", "where the reports tree goes", "reports");
+    .option("--reports-dir <dir>", "where the reports tree goes", DEFAULT_REPORTS_DIR);
 }
 
 /**
@@ -111,7 +112,7 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
     const interval = flags["profile.interval"];
     profile = resolveProfileOptions(interval === undefined ? {} : { samplingIntervalUs: interval });
   }
-  const reportsDir = resolve(flags.reportsDir ?? "reports");
+  const reportsDir = resolve(flags.reportsDir ?? DEFAULT_REPORTS_DIR);
   // A separate flag, not an optional value of --html: `--html actions` would take the folder for the file.
   const html = flags.htmlFile !== undefined ? resolve(flags.htmlFile) : flags.html === true ? join(reportsDir, "report.html") : undefined;
   return { reportsDir, trace, otel: flags.otel === true, profile, coverage, html };

@@ -1,6 +1,7 @@
 // Options several commands share (--var, --env, --workers, --timeout, --memory) and their parsing.
 import { Option, type Command } from "commander";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
+import { DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 import { CxdaError } from "../core/errors.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { WorkerPoolOptions } from "../executor/worker-pool.js";
@@ -33,7 +34,7 @@ export function integerFlag(flag: string, min = 1, max?: number) {
 export function addRunOptions(command: Command): Command {
   return command
     .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
-    .option("--env <name>", "ctx.env seen by the transform", "sandbox")
+    .option("--env <name>", "ctx.env seen by the transform", DEFAULT_ENV)
     .addOption(
       new Option(
         "--workers <n>",
@@ -42,12 +43,12 @@ export function addRunOptions(command: Command): Command {
     )
     .addOption(
       new Option("--timeout <ms>", `per-case time limit in milliseconds, at most ${MAX_TIMEOUT_MS}`)
-        .default(2000)
+        .default(DEFAULT_TIMEOUT_MS)
         .argParser(integerFlag("--timeout", 1, MAX_TIMEOUT_MS)),
     )
     .addOption(
       new Option("--memory <mb>", `per-worker heap limit in MB, ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}`)
-        .default(256)
+        .default(DEFAULT_MEMORY_MB)
         .argParser(integerFlag("--memory", MIN_MEMORY_MB, MAX_MEMORY_MB)),
     )
     .option("--cache-dir <dir>", "definitions cache, for actions without definition.json", ".cxda/cache")

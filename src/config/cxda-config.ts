@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { AuthMode, PlatformOptions } from "./platform-options.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
+import { DEFAULT_ACTIONS_DIR, DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import {
   booleanAt,
   child,
@@ -431,7 +432,7 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     return isAbsolute(value) ? value : resolve(rootDir, value);
   };
 
-  const reportsDir = path("reportsDir", "reports");
+  const reportsDir = path("reportsDir", DEFAULT_REPORTS_DIR);
   const coverage = raw.coverage === undefined ? {} : objectAt(at("coverage"), raw.coverage, COVERAGE_KEYS);
   const thresholdsAt = child(at("coverage"), "thresholds");
   const thresholds = coverage.thresholds === undefined ? {} : objectAt(thresholdsAt, coverage.thresholds, THRESHOLD_KEYS);
@@ -448,13 +449,13 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
   return {
     file,
     rootDir,
-    actions: (raw.actions === undefined ? ["actions"] : stringListAt(at("actions"), raw.actions, true)).map((dir) => resolve(rootDir, dir)),
+    actions: (raw.actions === undefined ? [DEFAULT_ACTIONS_DIR] : stringListAt(at("actions"), raw.actions, true)).map((dir) => resolve(rootDir, dir)),
     auth: raw.auth === undefined ? { cwd: rootDir } : readAuth(at("auth"), raw.auth, rootDir),
     cacheDir: path("cacheDir", join(".cxda", "cache")),
     buildDir: join(rootDir, ".cxda", "build"),
     reportsDir,
-    timeoutMs: raw.timeoutMs === undefined ? 2000 : integerAt(at("timeoutMs"), raw.timeoutMs, 1, MAX_TIMEOUT_MS),
-    memoryMb: raw.memoryMb === undefined ? 256 : integerAt(at("memoryMb"), raw.memoryMb, MIN_MEMORY_MB, MAX_MEMORY_MB),
+    timeoutMs: raw.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : integerAt(at("timeoutMs"), raw.timeoutMs, 1, MAX_TIMEOUT_MS),
+    memoryMb: raw.memoryMb === undefined ? DEFAULT_MEMORY_MB : integerAt(at("memoryMb"), raw.memoryMb, MIN_MEMORY_MB, MAX_MEMORY_MB),
     workers: raw.workers === undefined ? availableParallelism() : integerAt(at("workers"), raw.workers, 1),
     coverage: {
       enabled: coverage.enabled === undefined ? false : booleanAt(child(at("coverage"), "enabled"), coverage.enabled),
@@ -468,7 +469,7 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     reporters:
       raw.reporters === undefined ? [{ name: "default", outputFile: undefined }] : readReporters(at("reporters"), raw.reporters, rootDir, reportsDir),
     vars,
-    env: raw.env === undefined ? "sandbox" : stringAt(at("env"), raw.env),
+    env: raw.env === undefined ? DEFAULT_ENV : stringAt(at("env"), raw.env),
     sandbox: { network: allowed("network"), fsWrite: allowed("fsWrite") },
   };
 }

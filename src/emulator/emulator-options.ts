@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { CxdaError } from "../core/errors.js";
 import { allowedHostNames } from "../internal/host-header.js";
+import { DEFAULT_ENV } from "../config/defaults.js";
 import { checkFaultRules, type FaultRule } from "./faults.js";
 import type { EmulatorRequest } from "./request-log.js";
 
@@ -149,7 +150,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     faults: options.faults ?? [],
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
-    env: options.env ?? "sandbox",
+    env: options.env ?? DEFAULT_ENV,
     transformTimeoutMs: positiveNumber("transformTimeoutMs", options.transformTimeoutMs, 2_000),
     onRequest: options.onRequest,
     correlationHeader: (options.correlationHeader ?? "x-correlation-id").toLowerCase(),

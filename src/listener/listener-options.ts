@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { CxdaError } from "../core/errors.js";
 import { allowedHostNames } from "../internal/host-header.js";
+import { DEFAULT_ENV } from "../config/defaults.js";
 
 /** Options of {@link startListener}. Only `actions` is required. */
 export interface ListenerOptions {
@@ -130,7 +131,7 @@ export function resolveListenerOptions(options: ListenerOptions): ResolvedListen
     bodyTimeoutMs: positiveInteger("bodyTimeoutMs", options.bodyTimeoutMs, 10_000),
     workers: positiveInteger("workers", options.workers, Math.min(4, availableParallelism())),
     memoryMb: positiveInteger("memoryMb", options.memoryMb, 256, 16),
-    env: options.env ?? "sandbox",
+    env: options.env ?? DEFAULT_ENV,
     vars: options.vars ?? {},
     buildDir: options.buildDir,
     allowNetwork: options.allowNetwork ?? false,

@@ -7,6 +7,7 @@ import { bundleTransform } from "../executor/bundle-transform.js";
 import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { LoadedAction } from "./load-action.js";
 import type { RunCasesOptions } from "./run-cases.js";
+import { DEFAULT_ENV } from "../config/defaults.js";
 
 /**
  * One action's results in case order. A result is held only from its arrival until its turn to be yielded, so a
@@ -208,7 +209,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
   }
   return {
     actionId: definition.id,
-    env: options.env ?? "sandbox",
+    env: options.env ?? DEFAULT_ENV,
     bundle,
     inputSchema: definition.inputSchema,
     outputSchema: definition.outputSchema,

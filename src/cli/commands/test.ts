@@ -15,6 +15,7 @@ import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } fr
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.js";
+import { DEFAULT_SEED } from "../../config/defaults.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
 
@@ -198,7 +199,7 @@ export function addTestOptions(command: Command): Command {
         `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`,
       ).argParser(integerFlag("--generate", 0, MAX_GENERATED)),
     )
-    .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", "cxda")
+    .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", DEFAULT_SEED)
     .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
     .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/");
 }
