@@ -1,6 +1,6 @@
 // The mock event bus: delivers triggers to actions, emits typed events for every step, and records what it delivered.
 import type { CaseDefinition, CaseExpectation, CaseResult, ValidationIssue } from "../core/types.js";
-import { CxdaError } from "../core/errors.js";
+import { CxdaError, type Problem } from "../core/errors.js";
 
 /** What each bus event carries. `at` is epoch milliseconds. */
 export interface BusEventMap {
@@ -13,7 +13,7 @@ export interface BusEventMap {
   /** Validation found issues on the input or the output. */
   "validation.failed": { action: string; case: string; side: "input" | "output"; issues: ValidationIssue[]; at: number };
   /** The case could not be judged: the transform threw, timed out, broke the sandbox… */
-  "execution.error": { action: string; case: string; error: { code: string; message: string }; at: number };
+  "execution.error": { action: string; case: string; error: Problem; at: number };
 }
 
 /** The name of a bus event. */

@@ -2,14 +2,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { CxdaError } from "../core/errors.js";
+import { CxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation } from "../core/types.js";
 import { parseJsonText, unreadableFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 
 /** A case as read from disk: either a checked definition or the reason it could not be used. */
-export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: { code: string; message: string } };
+export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: Problem };
 
 const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect"] as const;
 const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
@@ -100,11 +100,6 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   return definition;
 }
 
-function errorOf(error: unknown): { code: string; message: string } {
-  if (error instanceof CxdaError) return { code: error.code, message: error.message };
-  return { code: "E_CASE", message: error instanceof Error ? error.message : String(error) };
-}
-
 /** The case file names of a folder listing, in the order cases run: `*.json`, sorted. */
 function caseFileNames(folder: string, listing: string[] | Error): string[] {
   if (!(listing instanceof Error)) return listing.filter((name) => name.endsWith(".json")).sort();
@@ -125,7 +120,7 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
     if (text instanceof Error) throw unreadableFile(file, text, "E_CASE");
     raw = parseJsonText(text, file, "E_CASE");
   } catch (error) {
-    return [{ ok: false, name: stem, source: shown, error: errorOf(error) }];
+    return [{ ok: false, name: stem, source: shown, error: toProblem(error, "E_CASE") }];
   }
   const entries = Array.isArray(raw) ? raw : [raw];
   return entries.map((entry: unknown, index): LoadedCase => {
@@ -135,7 +130,7 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
       return { ok: true, case: parseCase(entry, source, fallback) };
     } catch (error) {
       const named = typeof (entry as { name?: unknown } | null)?.name === "string" ? (entry as { name: string }).name : fallback;
-      return { ok: false, name: named, source, error: errorOf(error) };
+      return { ok: false, name: named, source, error: toProblem(error, "E_CASE") };
     }
   });
 }

@@ -19,7 +19,8 @@ export type CxdaErrorCode =
   | "E_RATE_LIMIT"
   | "E_HTTP"
   | "E_NETWORK"
-  | "E_CACHE";
+  | "E_CACHE"
+  | "E_PARITY";
 
 /** Extra facts attached to an error: file, position, URL, status… Only plain JSON values, never secrets. */
 export type ErrorContext = Record<string, string | number | boolean | null | undefined>;
@@ -73,6 +74,48 @@ export function isCxdaError(value: unknown): value is CxdaError | SerializedErro
 /** True when `value` is a CxdaError (or its serialized form) with the given code. */
 export function hasErrorCode(value: unknown, code: CxdaErrorCode): boolean {
   return isCxdaError(value) && value.code === code;
+}
+
+/**
+ * A problem as data: what a result, a body or a report carries where an error stopped something. The one shape for
+ * every error that becomes data (case results, loading problems, worker answers, bus events, traces).
+ * @example
+ * const problem: Problem = { code: "E_CASE", message: "cases/a.json: unknown key \"expct\"", path: "cases/a.json" };
+ */
+export interface Problem {
+  /** A cxda error code (`E_CASE`, `E_TRANSFORM`, `E_PARITY`…); readers decide by it, never by the message. */
+  code: string;
+  /** What failed, where, and what to do. */
+  message: string;
+  /** Where the problem is: a file, or a JSON path. */
+  path?: string;
+  /** What to do about it, when the message does not already say. */
+  hint?: string;
+}
+
+/** A {@link Problem} with the stack of the throw behind it (results keep one for `--debug`). */
+export interface ProblemWithStack extends Problem {
+  stack?: string;
+}
+
+/** True for a value that already carries a cxda code and a message: a CxdaError, its serialized form, a Problem. */
+function hasCxdaCode(value: unknown): value is { code: string; message: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.code === "string" && /^E_[A-Z_]+$/.test(v.code) && typeof v.message === "string";
+}
+
+/**
+ * Turns anything thrown into a {@link Problem}: a CxdaError (or a value that crossed a worker or JSON boundary with a
+ * cxda code) keeps its code and message; anything else gets `fallbackCode` and a readable message. Node's own codes
+ * (`ENOENT`, `ERR_…`) are not cxda codes and fall back too.
+ * @param fallbackCode the code for errors that carry none of cxda's. @default "E_INTERNAL"
+ * @example
+ * catch (error) { return { ok: false, error: toProblem(error, "E_CASE") }; }
+ */
+export function toProblem(error: unknown, fallbackCode = "E_INTERNAL"): Problem {
+  if (hasCxdaCode(error)) return { code: error.code, message: error.message };
+  return { code: fallbackCode, message: describeThrown(error) };
 }
 
 /** Turns a thrown value of any kind into a readable message (non-Error throws included). */

@@ -1,4 +1,5 @@
 // The public data types every capability shares: definitions, triggers, cases, issues, results, traces.
+import type { ProblemWithStack } from "./errors.js";
 
 /** A JSON Schema document (any supported draft). */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -203,6 +204,8 @@ export interface LogEntry {
 export interface CaseFailure {
   /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, `issues` when there was none, or `parity` (local and platform outputs differ). */
   expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues" | "parity";
+  /** `E_PARITY` on a parity failure (the platform's output differs, or the platform failed where the transform did not). */
+  code?: "E_PARITY";
   message: string;
   path?: string;
   expected?: unknown;
@@ -217,7 +220,7 @@ export interface CaseResult {
   output?: unknown;
   issues: ValidationIssue[];
   failures: CaseFailure[];
-  error?: { code: string; message: string; stack?: string };
+  error?: ProblemWithStack;
   logs: LogEntry[];
   trace: Trace;
   durationMs: number;

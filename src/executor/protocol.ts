@@ -1,5 +1,6 @@
 // The messages passed between the worker pool and its workers.
 import type { Profiler } from "node:inspector";
+import type { Problem } from "../core/errors.js";
 import type { CaseResult, ChangedCase, GeneratedCase, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
 import type { WireResult } from "./wire.js";
 
@@ -8,7 +9,7 @@ export interface WorkerAction {
   actionId: string;
   env: string;
   /** Absolute path of the bundled transform, or an error found while building it. */
-  bundle: { file: string } | { error: { code: string; message: string } };
+  bundle: { file: string } | { error: Problem };
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
   inputDraft: SchemaDraft;
@@ -146,7 +147,7 @@ export interface WorkerSnapshot {
 /** Sandbox process → pool: the worker must be stopped (the pool kills the process); what it was doing then. */
 export interface HostFault {
   type: "fault";
-  fault: { code: string; message: string };
+  fault: Problem;
   state: WorkerSnapshot;
   /** Milliseconds since the pool's epoch when the fault was found. */
   at: number;

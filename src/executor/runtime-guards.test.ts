@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { changedIntrinsic, recordIntrinsics, restoreIntrinsics, sandboxError } from "./runtime-guards.js";
+import { isCxdaError } from "../core/errors.js";
+import { changedIntrinsic, recordIntrinsics, restoreIntrinsics, sandboxError, SandboxError } from "./runtime-guards.js";
 
 // These tests change the built-ins of the thread they run in, and put them back before each ends.
 describe("the built-ins record", () => {
@@ -56,5 +57,12 @@ describe("sandboxError", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error & { code?: string }).code).toBe("E_SANDBOX");
     expect(error.message).toBe("fetch is blocked inside a transform: network access is refused");
+  });
+
+  it("is a real CxdaError, recognised by name and code", () => {
+    const error = sandboxError("net.connect", "network access is refused");
+    expect(error).toBeInstanceOf(SandboxError);
+    expect(error.name).toBe("CxdaError");
+    expect(isCxdaError(error)).toBe(true);
   });
 });

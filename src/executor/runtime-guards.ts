@@ -6,12 +6,25 @@
 // what they export to open a connection, a server, a lookup or a thread throws `E_SANDBOX`. Node 20's permission model
 // refuses file writes, processes and native code in the whole sandbox process; it has no control over the network.
 import { createRequire, syncBuiltinESMExports } from "node:module";
+import { CxdaError } from "../core/errors.js";
 
 const require = createRequire(import.meta.url);
 
-/** An `E_SANDBOX` error shaped like a CxdaError (it must survive crossing threads and processes). */
-export function sandboxError(what: string, why: string): Error {
-  return Object.assign(new Error(`${what} is blocked inside a transform: ${why}`), { name: "CxdaError", code: "E_SANDBOX" });
+/**
+ * What a guard throws when a transform reaches for a closed door: a real CxdaError with `E_SANDBOX`, named
+ * `CxdaError` so the guards that check `name`/`code` recognise it after it crosses threads and processes.
+ * @example
+ * throw new SandboxError("fetch", "network access is refused");
+ */
+export class SandboxError extends CxdaError {
+  constructor(what: string, why: string) {
+    super("E_SANDBOX", `${what} is blocked inside a transform: ${why}`);
+  }
+}
+
+/** An `E_SANDBOX` error saying what was blocked and why. */
+export function sandboxError(what: string, why: string): SandboxError {
+  return new SandboxError(what, why);
 }
 
 function refuse(what: string, why: string) {

@@ -9,7 +9,7 @@ import { runInNewContext } from "node:vm";
 import type { GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/types.js";
 import { triggerClock } from "../cases/case-clock.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
-import { describeThrown } from "../core/errors.js";
+import { describeThrown, toProblem, type Problem, type ProblemWithStack } from "../core/errors.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
@@ -80,7 +80,7 @@ let caseStartedAt = 0;
 /** Characters the running case has logged so far (at least: objects count once formatted). */
 let loggedChars = 0;
 /** Set when the running case logged more than the limits allow; the case ends as this error. */
-let logFault: { code: string; message: string } | undefined;
+let logFault: Problem | undefined;
 
 /** What a log line costs beyond its text (level, time, framing), counted against the budget. */
 const LOG_LINE_OVERHEAD = 32;
@@ -242,7 +242,7 @@ function cleanStack(stack: string | undefined): string | undefined {
 }
 
 /** A transform ready to call, or why it cannot be. */
-type LoadedTransform = TransformFn | { code: string; message: string };
+type LoadedTransform = TransformFn | Problem;
 
 const transforms = new Map<string, Promise<LoadedTransform>>();
 
@@ -303,11 +303,11 @@ function refusal(error: PermissionError): string {
 
 const MUTATION = /^Cannot (assign to read only property '([^']+)'|add property ([^,]+), object is not extensible|delete property '([^']+)')/;
 
-function classifyThrow(error: unknown): { code: string; message: string; stack?: string; ownThrow: boolean } {
+function classifyThrow(error: unknown): ProblemWithStack & { ownThrow: boolean } {
   const fullStack = error instanceof Error ? cleanStack(error.stack) : undefined;
   const stack = fullStack === undefined ? undefined : cut(fullStack);
   const message = cut(describeThrown(error));
-  const withStack = (value: { code: string; message: string; ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
+  const withStack = (value: Problem & { ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === "E_SANDBOX") return withStack({ code: "E_SANDBOX", message, ownThrow: false });
   if (code === "ERR_ACCESS_DENIED" || code === "ERR_DLOPEN_DISABLED")
@@ -438,7 +438,7 @@ function overMemory(): number | undefined {
 const MEMORY_CHECK_AFTER_MS = 0.02;
 
 /** What a case left behind that makes it an error (and, for some, the worker unfit for the next case). */
-function aftermath(executeMs: number): { code: string; message: string } | undefined {
+function aftermath(executeMs: number): Problem | undefined {
   const timersLeft = endCaseTimers();
   if (timersLeft > 0)
     capture("warn")(
@@ -706,7 +706,7 @@ function pendingWork(): number {
 }
 
 /** A fault of the harness on one case, as its error: a trigger too deep to freeze is the case's, named by it. */
-function harnessFault(fault: unknown, input: DecodedCase): { code: string; message: string } {
+function harnessFault(fault: unknown, input: DecodedCase): Problem {
   if (fault instanceof RangeError && /call stack/.test(fault.message)) {
     const where = input.trigger.kind === "changed" ? `${input.trigger.where}: ` : "";
     return {
@@ -714,11 +714,7 @@ function harnessFault(fault: unknown, input: DecodedCase): { code: string; messa
       message: `${where}the case's trigger is nested too deeply to be frozen for the transform (${fault.message}); keep it within 256 levels`,
     };
   }
-  const code =
-    typeof fault === "object" && fault !== null && typeof (fault as { code?: unknown }).code === "string"
-      ? (fault as { code: string }).code
-      : "E_SANDBOX";
-  return { code, message: describeThrown(fault) };
+  return toProblem(fault, "E_SANDBOX");
 }
 
 async function runBatch(message: BatchMessage): Promise<void> {

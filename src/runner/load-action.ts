@@ -1,7 +1,7 @@
 // Finds action folders and loads each one: its definition, its transform and its cases.
 import { basename, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { CxdaError } from "../core/errors.js";
+import { CxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { ActionDefinition, TraceStep } from "../core/types.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import type { PlatformOptions } from "../config/platform-options.js";
@@ -20,7 +20,7 @@ export interface LoadedAction {
   id: string;
   definition?: ActionDefinition;
   /** Why the definition could not be used; every case then reports it. */
-  definitionError?: { code: string; message: string };
+  definitionError?: Problem;
   /** The trace step shared by every case of this action. */
   definitionStep: TraceStep;
   /** The transform: `transform.ts` or `transform.js` in the folder, else the definition's own script. */
@@ -40,11 +40,6 @@ export interface DefinitionResolution {
   offline?: boolean;
   /** Replaces the whole lookup (the demo reads the example's definition from the cache it just pulled into). */
   resolve?: (dir: string) => Promise<ResolvedDefinition>;
-}
-
-function errorOf(error: unknown, fallback: string): { code: string; message: string } {
-  if (error instanceof CxdaError) return { code: error.code, message: error.message };
-  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }
 
 /**
@@ -69,7 +64,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
         });
     definition = resolved.definition;
   } catch (error) {
-    definitionError = errorOf(error, "E_DEFINITION");
+    definitionError = toProblem(error, "E_DEFINITION");
   }
   const definitionStep: TraceStep = {
     step: "load-definition",
@@ -114,7 +109,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
       action.defaultTrigger = trigger as Record<string, unknown>;
     } catch (error) {
       // A broken default trigger breaks every case that relies on it; say so on each of them.
-      const problem = errorOf(error, "E_CASE");
+      const problem = toProblem(error, "E_CASE");
       action.cases = action.cases.map((entry) =>
         entry.ok && entry.case.payload === undefined
           ? { ok: false, name: entry.case.name, source: entry.case.source ?? shown, error: problem }

@@ -1,6 +1,6 @@
 // Parity: runs a case's trigger through the platform's execute endpoint and compares the output with the local one.
 import type { ApiClient } from "../client/api-client.js";
-import { isCxdaError } from "../core/errors.js";
+import { toProblem } from "../core/errors.js";
 import type { CaseFailure, CaseResult } from "../core/types.js";
 import { diffValues, showValue } from "../cases/compare-values.js";
 
@@ -49,6 +49,7 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
       failures = [
         {
           expectation: "parity",
+          code: "E_PARITY",
           message: `parity: the platform answered ${remote.status} (${remote.error.message}) where the local transform returned an output`,
           actual: remote.error.message,
         },
@@ -57,6 +58,7 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
     } else {
       failures = diffValues(local.output, remote.output, { partial: false }).map((d) => ({
         expectation: "parity",
+        code: "E_PARITY",
         message: `parity: output ${d.path}: local ${showValue(d.expected)}, platform ${showValue(d.actual)}`,
         path: d.path,
         expected: d.expected,
@@ -65,13 +67,26 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
       detail = { parity: failures.length === 0 ? "same" : "differs", differences: failures.length };
     }
   } catch (error) {
-    const code = isCxdaError(error) ? error.code : "E_HTTP";
-    const message = error instanceof Error ? error.message : String(error);
-    return { ...local, status: "error", error: { code, message: `parity: could not run the case on the platform: ${message}` } };
+    // The platform's own code stays (E_AUTH, E_NETWORK…: the CLI's exit code 3); the compare step says it was parity's.
+    const { code, message } = toProblem(error, "E_HTTP");
+    const trace = withParityDetail(local, { parity: "unreachable" }, startedAt);
+    return { ...local, status: "error", error: { code, message: `parity: could not run the case on the platform: ${message}` }, trace };
   }
+  const all = [...local.failures, ...failures];
+  const status = local.status === "pass" && failures.length > 0 ? "fail" : local.status;
+  return { ...local, failures: all, status, trace: withParityDetail(local, detail, startedAt) };
+}
+
+/** The local trace with parity's outcome (and its time) in the compare step's detail. */
+function withParityDetail(local: CaseResult, detail: Record<string, unknown>, startedAt: number): CaseResult["trace"] {
   const steps = local.trace.steps.map((step) =>
     step.step === "compare" ? { ...step, detail: { ...step.detail, ...detail, parityMs: Date.now() - startedAt } } : step,
   );
-  const all = [...local.failures, ...failures];
-  return { ...local, failures: all, status: local.status === "pass" && failures.length > 0 ? "fail" : local.status, trace: { steps } };
+  return { steps };
+}
+
+/** What parity found for a case, from its compare step: `same`, `differs`, `platform-failed`, `unreachable`, or undefined. */
+export function parityOutcome(result: CaseResult): string | undefined {
+  const outcome = result.trace.steps.find((step) => step.step === "compare")?.detail?.["parity"];
+  return typeof outcome === "string" ? outcome : undefined;
 }

@@ -1,6 +1,6 @@
 // A planned run, executed: cases fed to the pool a chunk at a time, results yielded in order, events on the bus.
 import { availableParallelism } from "node:os";
-import { CxdaError } from "../core/errors.js";
+import { toProblem } from "../core/errors.js";
 import type { CaseDefinition, CaseResult, GeneratedTriggerRef } from "../core/types.js";
 import { prepareCase, prepareGeneratedCase, referenceCase } from "../cases/prepare-case.js";
 import type { RunMeasurement, WorkerPool } from "../executor/worker-pool.js";
@@ -183,8 +183,7 @@ export class RunExecution {
           cases.push(prepared instanceof Promise ? await prepared : prepared);
           positions.push(row.reserve());
         } catch (error) {
-          const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
-          this.announce(row.get(row.push(errorResult(action, definition.name, problem, definition.source))));
+          this.announce(row.get(row.push(errorResult(action, definition.name, toProblem(error, "E_CASE"), definition.source))));
         }
       }
       if (exhausted) row.complete = true;

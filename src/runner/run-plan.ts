@@ -1,6 +1,6 @@
 // A run's plan: each action loaded, its cases found (lazily), its transform bundled, and a row for its results.
 import { relative, join, resolve } from "node:path";
-import { CxdaError } from "../core/errors.js";
+import { toProblem, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
@@ -118,7 +118,8 @@ export async function planRun(options: RunCasesOptions, dirs: string[]): Promise
   return plan;
 }
 
-export function errorResult(action: LoadedAction, name: string, error: { code: string; message: string }, source?: string): CaseResult {
+/** The result of a case that could not run: its problem (a broken definition, case file or bundle) as its error. */
+export function errorResult(action: LoadedAction, name: string, error: Problem, source?: string): CaseResult {
   const result: CaseResult = {
     action: action.id,
     case: name,
@@ -163,8 +164,7 @@ function* caseEntries(action: LoadedAction, options: RunCasesOptions): Generator
   try {
     for (const definition of options.extraCases(action.definition)) yield { ok: true, case: definition };
   } catch (error) {
-    const problem = error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_CASE", message: String(error) };
-    yield { ok: false, name: "(extra cases)", source: action.dir, error: problem };
+    yield { ok: false, name: "(extra cases)", source: action.dir, error: toProblem(error, "E_CASE") };
   }
 }
 
@@ -204,7 +204,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
         ).file,
       };
     } catch (error) {
-      bundle = { error: error instanceof CxdaError ? { code: error.code, message: error.message } : { code: "E_TRANSFORM", message: String(error) } };
+      bundle = { error: toProblem(error, "E_TRANSFORM") };
     }
   }
   return {

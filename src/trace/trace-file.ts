@@ -1,6 +1,7 @@
 // One case's trace as a JSON file: its steps on a timeline, issues, failures, logs and, on request, input and output.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { ProblemWithStack } from "../core/errors.js";
 import type { CaseFailure, CaseResult, LogEntry, TraceStep, ValidationIssue } from "../core/types.js";
 import { actionFileName, createSlugger } from "./case-slug.js";
 import { redactResult, redactSecrets } from "../secrets/redact.js";
@@ -25,7 +26,7 @@ export interface TraceFile {
   steps: TraceFileStep[];
   issues: ValidationIssue[];
   failures: CaseFailure[];
-  error?: { code: string; message: string; stack?: string };
+  error?: ProblemWithStack;
   logs: LogEntry[];
   /** The trigger the case received (only when payloads were asked for). */
   input?: unknown;

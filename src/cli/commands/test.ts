@@ -159,7 +159,15 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   for (const text of reporters.printed) terminal.out(text);
   if (!flags.json) printClosingLines(terminal, flags, { summary, bailed, files: reporters.files, saved });
   // A platform that refused parity calls (auth, scope, network) is a platform error, not a failing case: exit 3.
-  if (flags.parity && results.some((r) => r.error !== undefined && r.error.message.startsWith("parity:") && isPlatformCode(r.error.code)))
+  if (
+    flags.parity &&
+    results.some(
+      (r) =>
+        r.error !== undefined &&
+        isPlatformCode(r.error.code) &&
+        r.trace.steps.some((s) => s.step === "compare" && s.detail?.["parity"] === "unreachable"),
+    )
+  )
     return EXIT.platform;
   return summary.failed > 0 || !ok ? EXIT.failures : EXIT.ok;
 }
