@@ -14,6 +14,28 @@ export { parseCase, loadCases, type LoadedCase } from "./cases/load-cases.js";
 export { prepareCase, type CaseContext } from "./cases/prepare-case.js";
 export { evaluateExpectations, type CaseOutcome } from "./cases/evaluate-case.js";
 export { runCases, summarise, type RunCasesOptions } from "./runner/run-cases.js";
+export type {
+  Reporter,
+  ReporterNeeds,
+  ReporterVerdict,
+  ReportOutput,
+  ReportStyle,
+  RunStartContext,
+  RunEndContext,
+  RunFindings,
+  WrittenReport,
+} from "./report/reporter.js";
+export { SILENT_OUTPUT } from "./report/reporter.js";
+export { startReportSession, runWithReporters, type ReportSession, type ReportSessionOptions, type ReportOutcome } from "./report/report-session.js";
+export { consoleReporter, type ConsoleReporterOptions } from "./report/reporters/console-reporter.js";
+export { jsonReporter, type JsonReporterOptions } from "./report/reporters/json-reporter.js";
+export { junitReporter, type JunitReporterOptions } from "./report/reporters/junit-reporter.js";
+export { htmlReporter } from "./report/reporters/html-reporter.js";
+export { traceReporter, type TraceReporterOptions } from "./report/reporters/trace-reporter.js";
+export { otelReporter } from "./report/reporters/otel-reporter.js";
+export { coverageReporter, type CoverageReporterOptions } from "./report/reporters/coverage-reporter.js";
+export { profileReporter, type ProfileReporterOptions } from "./report/reporters/profile-reporter.js";
+export { DEFAULT_ENV, DEFAULT_ACTIONS_DIR, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS, DEFAULT_MEMORY_MB, DEFAULT_SEED } from "./config/defaults.js";
 export { findActionDirs, loadAction, type LoadedAction } from "./runner/load-action.js";
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./executor/worker-pool.js";
 export { bundleTransform, type BundledTransform, type TransformSource } from "./executor/bundle-transform.js";

@@ -104,5 +104,5 @@ export interface Reporter {
   onRunEnd?(summary: RunSummary, context: RunEndContext): void | ReporterVerdict | Promise<void | ReporterVerdict>;
 }
 
-/** Text for people: colourless output that prints nothing, for reporters used without a terminal. */
+/** An output that prints nothing and paints nothing: what reporters get when the session is given no output. */
 export const SILENT_OUTPUT: ReportOutput = { print: () => undefined, paint: (_style, text) => text };

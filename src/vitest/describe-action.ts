@@ -11,6 +11,8 @@ import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions, type R
 import { describeCaseOutcome } from "./explain-result.js";
 import { readActionSync } from "./read-action-sync.js";
 import { redactResult } from "../secrets/redact.js";
+import type { Reporter } from "../report/reporter.js";
+import { startReportSession, type ReportSession } from "../report/report-session.js";
 
 /** Options of {@link describeAction}. */
 export interface DescribeActionOptions extends CaseRunOptions {
@@ -38,6 +40,14 @@ export interface DescribeActionOptions extends CaseRunOptions {
    * @example 2
    */
   workers?: number;
+  /**
+   * Reporters that get each case's result as its test ends, and the suite's summary after its last test (the JUnit,
+   * JSON, HTML and trace reporters of `cxda`, or your own). Results reach them in the order the tests end. Coverage
+   * and profiles are not measured here: vitest's own `--coverage` covers transforms run by its tests.
+   * @default none
+   * @example [junitReporter({ file: "reports/junit.xml" })]
+   */
+  reporters?: Reporter[];
 }
 
 /** {@link DescribeActionOptions} after checks and defaults (the config part is read when the first case runs). */
@@ -47,6 +57,7 @@ export interface ResolvedDescribeActionOptions {
   filter: (testCase: CaseDefinition) => boolean;
   concurrent: boolean;
   workers: number | undefined;
+  reporters: Reporter[];
   run: CaseRunOptions;
 }
 
@@ -78,13 +89,15 @@ export function resolveDescribeActionOptions(dir: string | URL, options: Describ
   if (options.title !== undefined && (typeof options.title !== "string" || options.title.trim() === "")) {
     throw new CxdaError("E_USAGE", `${where}: title must be a non-empty string`);
   }
-  const { title, filter, concurrent, workers, ...run } = options;
-  return { dir: path, title, filter: filter ?? (() => true), concurrent: concurrent ?? false, workers, run };
+  const { title, filter, concurrent, workers, reporters, ...run } = options;
+  return { dir: path, title, filter: filter ?? (() => true), concurrent: concurrent ?? false, workers, reporters: reporters ?? [], run };
 }
 
 interface Session {
   pool: WorkerPool;
   settings: ResolvedCaseRunOptions;
+  /** The suite's reporting, when it has reporters. */
+  report: ReportSession | undefined;
 }
 
 /**
@@ -119,6 +132,7 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
         const settings = await resolveCaseRunOptions(resolved.run);
         return {
           settings,
+          report: resolved.reporters.length > 0 ? await startReportSession(resolved.reporters) : undefined,
           pool: await createWorkerPool({
             workers,
             timeoutMs: settings.timeoutMs,
@@ -131,7 +145,11 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
 
     afterAll(async () => {
       const opened = await session?.catch(() => undefined);
-      await opened?.pool.close();
+      try {
+        await opened?.report?.end();
+      } finally {
+        await opened?.pool.close();
+      }
     });
 
     // In a concurrent suite the other cases wait for the first: bundleTransform writes a new bundle through a temp
@@ -139,12 +157,19 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
     // exists it is not written again.
     let first: Promise<unknown> | undefined;
     const runCase = async (testCase: CaseDefinition): Promise<CaseResult | undefined> => {
-      const { pool, settings } = await open();
+      const { pool, settings, report } = await open();
       const wait = first;
       const running = (async () => {
         if (wait !== undefined) await wait.catch(() => undefined);
         let result: CaseResult | undefined;
-        for await (const each of runCases({ ...settings, actions: [resolved.dir], cases: [testCase], pool })) result = each;
+        // The reporters' bus (triggers for the HTML report and traces) and detail; measurements need a pool of their own.
+        const reporting = report
+          ? { passDetail: report.runOptions.passDetail, ...(report.runOptions.bus ? { bus: report.runOptions.bus } : {}) }
+          : {};
+        for await (const each of runCases({ ...settings, actions: [resolved.dir], cases: [testCase], pool, ...reporting })) {
+          result = each;
+          await report?.add(each);
+        }
         return result;
       })();
       first ??= running;

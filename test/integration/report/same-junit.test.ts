@@ -1,0 +1,95 @@
+// Issue 16's done-when: `cxda test --reporter junit`, cxda/vitest's describeAction with the JUnit reporter, and a
+// runCases user with a reporter of their own beside the JUnit one write the same JUnit file for the example.
+import { execFile } from "node:child_process";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaseResult, RunSummary } from "../../../src/core/types.js";
+import type { Reporter } from "../../../src/report/reporter.js";
+import { startReportSession } from "../../../src/report/report-session.js";
+import { junitReporter } from "../../../src/report/reporters/junit-reporter.js";
+import { runCases } from "../../../src/runner/run-cases.js";
+import { cxda } from "../../helpers/run-cli.js";
+import { createTempProject, EXAMPLE_DIR, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
+
+const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
+
+/** Timestamps and durations differ from run to run by nature: everything else must be the same. */
+function normalise(xml: string): string {
+  return xml.replace(/ timestamp="[^"]*"/g, ' timestamp="T"').replace(/ time="[^"]*"/g, ' time="0"');
+}
+
+/** Runs vitest in a child process on a project whose one test file is `describeAction(example, { reporters })`. */
+async function junitFromVitest(project: TempProject, file: string): Promise<void> {
+  const root = project.root;
+  await mkdir(join(root, "node_modules"), { recursive: true });
+  await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
+  await writeFile(
+    join(root, "vitest.config.mjs"),
+    'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
+  );
+  await mkdir(join(root, "tests"));
+  const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
+  await writeFile(
+    join(root, "tests", "example.test.ts"),
+    [
+      `import { describeAction } from ${source("src/vitest/index.ts")};`,
+      `import { junitReporter } from ${source("src/index.ts")};`,
+      `describeAction(${JSON.stringify(EXAMPLE_DIR)}, { config: false, reporters: [junitReporter({ file: ${JSON.stringify(file)} })] });`,
+      "",
+    ].join("\n"),
+  );
+  // From the repository's folder, as the other two runs: case sources are shown relative to the working folder.
+  const code = await new Promise<number>((resolve) => {
+    execFile(
+      process.execPath,
+      [VITEST, "run", "--root", root, "--config", join(root, "vitest.config.mjs")],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, NO_COLOR: "1", VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined },
+        timeout: 120_000,
+      },
+      (error) => resolve(error ? (typeof error.code === "number" ? error.code : 1) : 0),
+    );
+  });
+  expect(code).toBe(0);
+}
+
+describe("the JUnit file of the example", () => {
+  let project: TempProject;
+  const files = { cli: "", vitest: "", runCases: "" };
+
+  beforeAll(async () => {
+    project = await createTempProject();
+    for (const way of ["cli", "vitest", "runCases"] as const) files[way] = join(project.root, "out", `${way}.xml`);
+  });
+  afterAll(async () => {
+    await project?.remove();
+  });
+
+  it("is the same from cxda test --reporter junit, cxda/vitest and a runCases user with a reporter of their own", async () => {
+    const cli = await cxda(["test", EXAMPLE_DIR, "--reporter", "junit", "--output-file", files.cli]);
+    expect(cli.code).toBe(0);
+
+    await junitFromVitest(project, files.vitest);
+
+    const seen: CaseResult[] = [];
+    let ended: RunSummary | undefined;
+    const own: Reporter = {
+      name: "mine",
+      onResult: (result) => void seen.push(result),
+      onRunEnd: (summary) => void (ended = summary),
+    };
+    const session = await startReportSession([own, junitReporter({ file: files.runCases })]);
+    for await (const result of runCases({ actions: [EXAMPLE_DIR], ...session.runOptions })) await session.add(result);
+    const outcome = await session.end();
+    expect(seen).toHaveLength(14);
+    expect(ended).toEqual(outcome.summary);
+    expect(outcome.summary).toMatchObject({ total: 14, passed: 14, failed: 0, errors: 0 });
+
+    const [fromCli, fromVitest, fromRunCases] = await Promise.all([files.cli, files.vitest, files.runCases].map((file) => readFile(file, "utf8")));
+    expect(fromCli).toContain('<testsuites name="cxda" tests="14" failures="0" errors="0"');
+    expect(normalise(fromVitest!)).toBe(normalise(fromCli!));
+    expect(normalise(fromRunCases!)).toBe(normalise(fromCli!));
+  }, 240_000);
+});
