@@ -3,17 +3,11 @@
 // The messages themselves are described in protocol.ts; this module decides the bytes inside them. Each pair here is
 // used by both sides (the pool and the worker), so a change is made once, and wire.test.ts round-trips every pair.
 import { applyCaseChanges } from "../cases/case-trigger.js";
-import { CxdaError, isCxdaError } from "../core/errors.js";
+import { CxdaError, isCxdaError, type Problem } from "../core/errors.js";
 import type { CaseExpectation, GeneratedTriggerRef, TraceStep } from "../core/types.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { assertJsonData } from "./json-output.js";
 import type { PoolCase, ResultsMessage, WorkerCaseResult, WorkerSnapshot } from "./protocol.js";
-
-/** A fault that belongs to one case, found by the harness rather than the transform. */
-export interface CaseFault {
-  code: string;
-  message: string;
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Batches: pool → worker.
@@ -73,7 +67,7 @@ export interface EncodedBatch {
   /** Indices (in the given list) of the cases the text holds, in order. */
   kept: number[];
   /** Cases JSON cannot carry (a trigger with a BigInt, vars that are not JSON data), to be answered by the caller. */
-  faults: Array<[index: number, fault: CaseFault]>;
+  faults: Array<[index: number, fault: Problem]>;
 }
 
 /**
@@ -99,7 +93,7 @@ export class BatchEncoder {
       return index;
     };
     const kept: number[] = [];
-    const faults: Array<[number, CaseFault]> = [];
+    const faults: Array<[number, Problem]> = [];
     cases.forEach((poolCase, i) => {
       let vars: number;
       let expect: number;

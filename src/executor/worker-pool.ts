@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { CxdaError } from "../core/errors.js";
+import { CxdaError, type Problem } from "../core/errors.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import type {
   BatchInstrumentation,
@@ -20,7 +20,7 @@ import type {
   WorkerAction,
   WorkerCaseResult,
 } from "./protocol.js";
-import { BatchEncoder, TIMING_SLOTS, WORKER_PHASE, decodeResults, resultOf, roundMs, type CaseFault } from "./wire.js";
+import { BatchEncoder, TIMING_SLOTS, WORKER_PHASE, decodeResults, resultOf, roundMs } from "./wire.js";
 import { sandboxArguments, type SandboxIsolation } from "./sandbox-arguments.js";
 
 /** Options of {@link createWorkerPool}. */
@@ -708,7 +708,7 @@ class SandboxPool implements WorkerPool {
   }
 
   /** Why a sandbox process ended without reporting a fault, from how it ended and what it last wrote to stderr. */
-  private unexplainedExit(slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): CaseFault {
+  private unexplainedExit(slot: Slot, exitCode: number | null, signal: NodeJS.Signals | null): Problem {
     const how = signal ?? `exit code ${exitCode}`;
     if (/heap limit|out of memory|allocation failed/i.test(slot.stderr)) {
       return {
@@ -757,7 +757,7 @@ class SandboxPool implements WorkerPool {
    * it finished but had not sent yet, and those after, run again on a fresh worker, as do the batches it held but had
    * not begun. A module that could not even load fails every case left in the batch, since each would fail the same way.
    */
-  private answerFor(slot: Slot, fault: CaseFault): void {
+  private answerFor(slot: Slot, fault: Problem): void {
     const reported = slot.fault;
     // When the worker died before it even marked a batch as begun, its oldest batch is the one to answer for it.
     const started = this.faultedJob(slot);
@@ -809,7 +809,7 @@ class SandboxPool implements WorkerPool {
 }
 
 /** An error result for a case the worker could not finish; `timing` when it is known when the case began. */
-function faultResult(fault: CaseFault, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult {
+function faultResult(fault: Problem, timing?: { startedAt: number; durationMs: number }): WorkerCaseResult {
   const startedAt = timing?.startedAt ?? Date.now();
   const durationMs = roundMs(timing?.durationMs ?? 0);
   return {

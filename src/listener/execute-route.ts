@@ -1,6 +1,6 @@
 // The listener's execute route: POST /api/v2/data-actions/{id}/execute with a trigger, checked, recorded, validated and run.
 import type { IncomingMessage } from "node:http";
-import { describeThrown } from "../core/errors.js";
+import { describeThrown, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { WorkerPool } from "../executor/worker-pool.js";
 import { errorReply, jsonReply, type Reply } from "../server/reply.js";
@@ -12,7 +12,7 @@ import { runTrigger } from "./run-trigger.js";
 import type { ServedAction } from "./served-action.js";
 
 /** Why a run that did not pass failed: its error, the output's issues, or its first failure. */
-function failureOf(result: CaseResult, actionId: string): { code: string; message: string } {
+function failureOf(result: CaseResult, actionId: string): Problem {
   if (result.error !== undefined) return { code: result.error.code, message: result.error.message };
   if (result.issues.length > 0) return { code: "invalid_output", message: `the output does not satisfy the output schema of ${actionId}` };
   return { code: "run_failed", message: result.failures[0]?.message ?? "the run failed" };

@@ -1,6 +1,6 @@
 // One action the listener serves, loaded once (definition, input validator, bundled transform) and loaded again only when a file of its folder changes.
 import { basename, relative, resolve } from "node:path";
-import { CxdaError, type CxdaErrorCode } from "../core/errors.js";
+import { CxdaError, toProblem, type CxdaErrorCode, type Problem } from "../core/errors.js";
 import type { ActionDefinition } from "../core/types.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import type { WorkerAction } from "../executor/protocol.js";
@@ -18,14 +18,10 @@ export type ActionVersion =
       worker: WorkerAction;
       input: Validator;
     }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: false; error: Problem };
 
 /** What loading needs from the listener's settings. */
 export type LoadSettings = Pick<ResolvedListenerOptions, "env" | "allowNetwork" | "buildDir" | "recordDir">;
-
-function problemOf(error: unknown, fallback: string): { code: string; message: string } {
-  return error instanceof CxdaError ? { code: error.code, message: error.message } : { code: fallback, message: String(error) };
-}
 
 /** Bundles the action's transform; a transform that is missing or does not compile is kept as the bundle's error. */
 async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: string): Promise<WorkerAction["bundle"]> {
@@ -41,7 +37,7 @@ async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: 
   try {
     return { file: (await bundleTransform(loaded.transform, { buildDir, allow: { network: settings.allowNetwork, fsWrite: false } })).file };
   } catch (error) {
-    return { error: problemOf(error, "E_TRANSFORM") };
+    return { error: toProblem(error, "E_TRANSFORM") };
   }
 }
 
@@ -114,7 +110,7 @@ export class ServedAction {
       };
       return { ok: true, loaded: { ...loaded, definition }, worker, input };
     } catch (error) {
-      return { ok: false, error: problemOf(error, "E_DEFINITION") };
+      return { ok: false, error: toProblem(error, "E_DEFINITION") };
     }
   }
 }

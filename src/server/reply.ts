@@ -1,5 +1,6 @@
 // The answers of cxda's own HTTP servers (emulator, listener): one reply type, one error body, one writer.
 import type { ServerResponse } from "node:http";
+import type { Problem } from "../core/errors.js";
 
 /** What a route decided to answer; {@link writeReply} sends it. */
 export interface Reply {
@@ -13,7 +14,7 @@ export interface Reply {
 
 /** The body of every error answer: a stable `code` to branch on, a `message` to read, and any facts that help act on it. */
 export interface ErrorBody {
-  error: { code: string; message: string; [detail: string]: unknown };
+  error: Problem & { [detail: string]: unknown };
 }
 
 /** Extra parts of an error reply. */
@@ -46,7 +47,7 @@ export function errorReply(status: number, code: string, message: string, option
 }
 
 /** The error of an answer built by {@link errorReply}, for request logs. */
-export function errorOf(reply: Reply): { code: string; message: string } | undefined {
+export function errorOf(reply: Reply): Problem | undefined {
   const error = (reply.body as Partial<ErrorBody> | undefined)?.error;
   return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string"
     ? { code: error.code, message: error.message }
