@@ -1,6 +1,6 @@
 // The public API of cxda: every export a library user may rely on, named explicitly.
-export { CxdaError, isCxdaError, hasErrorCode } from "./core/errors.js";
-export type { CxdaErrorCode, SerializedError, ErrorContext } from "./core/errors.js";
+export { CxdaError, isCxdaError, hasErrorCode, toProblem } from "./core/errors.js";
+export type { CxdaErrorCode, SerializedError, ErrorContext, Problem } from "./core/errors.js";
 export type * from "./core/types.js";
 
 export { loadDefinition, normaliseDefinition } from "./definitions/load-definition.js";
@@ -13,7 +13,9 @@ export { setPath, getPath, unsetPath, parseAssignment } from "./payloads/dotted-
 export { parseCase, loadCases, type LoadedCase } from "./cases/load-cases.js";
 export { prepareCase, type CaseContext } from "./cases/prepare-case.js";
 export { evaluateExpectations, type CaseOutcome } from "./cases/evaluate-case.js";
-export { runCases, summarise, type RunCasesOptions } from "./runner/run-cases.js";
+export { runCases, resolveRunCasesOptions, summarise, type RunCasesOptions, type ResolvedRunCasesOptions } from "./runner/run-cases.js";
+export { planRun, ActionCache, type RunPlan, type PlannedRun } from "./runner/run-plan.js";
+export { RunExecution } from "./runner/run-execution.js";
 export type {
   Reporter,
   ReporterNeeds,

@@ -6,7 +6,7 @@ import { bundleTransform } from "../executor/bundle-transform.js";
 import type { WorkerAction } from "../executor/protocol.js";
 import { loadAction, type LoadedAction } from "../runner/load-action.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
-import { folderStamp } from "./folder-stamp.js";
+import { folderStamp } from "../internal/folder-stamp.js";
 import type { ListenerAction, ResolvedListenerOptions } from "./listener-options.js";
 
 /** The action as loaded from its folder at one moment: ready to run, or why it cannot. */

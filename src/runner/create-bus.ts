@@ -4,6 +4,7 @@ import type { CaseResult } from "../core/types.js";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import { createEventBus, type EventBus } from "../bus/event-bus.js";
 import { runCases } from "./run-cases.js";
+import { ActionCache } from "./run-plan.js";
 
 /** A bus that can publish; `close()` stops the workers it started. */
 export interface RunnableBus extends EventBus {
@@ -21,11 +22,13 @@ export interface RunnableBus extends EventBus {
  */
 export function createBus(options: WorkerPoolOptions & { vars?: Record<string, unknown>; env?: string } = {}): RunnableBus {
   let pool: Promise<WorkerPool> | undefined;
+  // Each publish runs one trigger: the action it goes to is loaded once, and again only when its folder changes.
+  const actionCache = new ActionCache();
   const bus = createEventBus(async (actionDir, single, self) => {
     // Transforms may read the first published action's folder unless `readPaths` says which folders to open.
     pool ??= createWorkerPool({ ...options, workers: options.workers ?? 1, readPaths: options.readPaths ?? [actionDir, join(".cxda", "build")] });
     let result: CaseResult | undefined;
-    for await (const each of runCases({ ...options, actions: [actionDir], cases: [single], pool: await pool, bus: self })) result = each;
+    for await (const each of runCases({ ...options, actions: [actionDir], cases: [single], pool: await pool, bus: self, actionCache })) result = each;
     if (result === undefined) throw new Error(`${actionDir}: the published trigger produced no result`);
     return result;
   });

@@ -1,5 +1,7 @@
 // Runs actions' cases through the worker pool and streams their results, in a stable order.
 import { join, resolve } from "node:path";
+import { availableParallelism } from "node:os";
+import { DEFAULT_ENV } from "../config/defaults.js";
 import type { CaseDefinition, ActionDefinition, CaseResult, RunSummary } from "../core/types.js";
 import { createWorkerPool, resolveWorkerPoolOptions, type WorkerPool, type WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { BatchInstrumentation, InstrumentOptions, ResultDetail } from "../executor/protocol.js";
@@ -7,7 +9,7 @@ import type { EventBus } from "../bus/event-bus.js";
 import { findActionDirs } from "./find-action-dirs.js";
 import type { DefinitionResolution } from "./load-action.js";
 import type { ParityOptions } from "./parity.js";
-import { planRun } from "./run-plan.js";
+import { planRun, type ActionCache } from "./run-plan.js";
 import { RunExecution } from "./run-execution.js";
 
 /** Options of {@link runCases}. */
@@ -47,6 +49,35 @@ export interface RunCasesOptions extends WorkerPoolOptions {
    * `for await` loop over it finishes, every measurement has arrived. Only called when `instrument` asks for something.
    */
   onInstrumentation?: (data: ActionInstrumentation) => void;
+  /**
+   * Actions kept loaded between runs (what `createBus` gives each publish): an action is loaded again only when a file
+   * of its folder changes. @default every run loads its actions
+   */
+  actionCache?: ActionCache;
+}
+
+/** Run options with every default applied, once: what the plan and the execution read. */
+export type ResolvedRunCasesOptions = RunCasesOptions &
+  Required<Pick<RunCasesOptions, "vars" | "env" | "buildDir" | "passDetail" | "allowNetwork" | "allowFsWrite">> & { workers: number };
+
+/**
+ * Applies the defaults of {@link runCases} (the pool's own are applied by the pool): variables `{}`, env
+ * {@link DEFAULT_ENV}, bundles in `.cxda/build` (made absolute), `full` results, no network, no file writes, as many
+ * workers as cores.
+ * @example
+ * resolveRunCasesOptions({ actions: ["examples"] }).env; // "sandbox"
+ */
+export function resolveRunCasesOptions(options: RunCasesOptions): ResolvedRunCasesOptions {
+  return {
+    ...options,
+    vars: options.vars ?? {},
+    env: options.env ?? DEFAULT_ENV,
+    buildDir: resolve(options.buildDir ?? join(".cxda", "build")),
+    passDetail: options.passDetail ?? "full",
+    allowNetwork: options.allowNetwork ?? false,
+    allowFsWrite: options.allowFsWrite ?? false,
+    workers: options.workers ?? availableParallelism(),
+  };
 }
 
 /** One batch's measurements, labelled with the action (as in `CaseResult.action`) and its transform bundle. */
@@ -65,13 +96,14 @@ export interface ActionInstrumentation extends BatchInstrumentation {
  * @example
  * for await (const result of runCases({ actions: ["examples/billing-callback"] })) console.log(result.case, result.status);
  */
-export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseResult, void, undefined> {
+export async function* runCases(given: RunCasesOptions): AsyncGenerator<CaseResult, void, undefined> {
+  const options = resolveRunCasesOptions(given);
   const dirs = await findActionDirs(options.actions);
   // A run's own pool starts with one worker now, so that it boots while definitions load and transforms bundle; it
   // grows to its full size once the cases are known.
   // Bad pool options are refused now, as they were when the pool started at its full size.
-  if (options.pool === undefined) resolveWorkerPoolOptions(options);
-  const early = options.pool === undefined ? createWorkerPool({ ...options, ...sandboxOptions(options, dirs), workers: 1 }) : undefined;
+  if (options.pool === undefined) resolveWorkerPoolOptions(given);
+  const early = options.pool === undefined ? createWorkerPool({ ...given, ...sandboxOptions(options, dirs), workers: 1 }) : undefined;
   // Its failure (bad pool options) is reported where the run first waits for it, not as an unhandled rejection.
   early?.catch(() => undefined);
   try {
@@ -90,13 +122,13 @@ export async function* runCases(options: RunCasesOptions): AsyncGenerator<CaseRe
  * What a run's own sandbox may read (its action folders and the bundles' folder), and whether it must open the
  * inspector (coverage and profiles need it).
  */
-function sandboxOptions(options: RunCasesOptions, dirs: string[]): Pick<WorkerPoolOptions, "readPaths" | "inspector"> {
+function sandboxOptions(options: ResolvedRunCasesOptions, dirs: string[]): Pick<WorkerPoolOptions, "readPaths" | "inspector"> {
   const measuring = options.instrument !== undefined && (options.instrument.coverage === true || options.instrument.profile !== undefined);
-  return { readPaths: [...(options.readPaths ?? []), ...dirs, resolve(options.buildDir ?? join(".cxda", "build"))], inspector: measuring };
+  return { readPaths: [...(options.readPaths ?? []), ...dirs, options.buildDir], inspector: measuring };
 }
 
 async function* runLoaded(
-  options: RunCasesOptions,
+  options: ResolvedRunCasesOptions,
   dirs: string[],
   early: Promise<WorkerPool> | undefined,
 ): AsyncGenerator<CaseResult, void, undefined> {

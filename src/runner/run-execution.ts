@@ -1,5 +1,4 @@
 // A planned run, executed: cases fed to the pool a chunk at a time, results yielded in order, events on the bus.
-import { availableParallelism } from "node:os";
 import { toProblem } from "../core/errors.js";
 import type { CaseDefinition, CaseResult, GeneratedTriggerRef } from "../core/types.js";
 import { prepareCase, prepareGeneratedCase, referenceCase } from "../cases/prepare-case.js";
@@ -9,7 +8,7 @@ import type { EventBus } from "../bus/event-bus.js";
 import type { LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity } from "./parity.js";
 import { errorResult, toCaseResult, type PlannedRun, type ResultRow, type RunPlan } from "./run-plan.js";
-import type { RunCasesOptions } from "./run-cases.js";
+import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
 
 /** Runs of fewer cases than this start on one worker (see where the pool grows). */
 const SMALL_RUN = 64;
@@ -58,7 +57,7 @@ export class RunExecution {
 
   constructor(
     private readonly plan: RunPlan,
-    private readonly options: RunCasesOptions,
+    private readonly options: ResolvedRunCasesOptions,
     private readonly pool: WorkerPool | undefined,
     ownPool: boolean,
   ) {
@@ -67,14 +66,14 @@ export class RunExecution {
     this.limit = this.parity ? createLimiter(this.parity.concurrency ?? 4) : undefined;
     const instrument = options.instrument;
     this.measuring = instrument !== undefined && (instrument.coverage === true || instrument.profile !== undefined);
-    this.detail = this.parity === undefined && this.bus === undefined ? (options.passDetail ?? "full") : "full";
+    this.detail = this.parity === undefined && this.bus === undefined ? options.passDetail : "full";
     this.buildHere = this.parity !== undefined || this.bus !== undefined;
     // Extra cases are counted only as they are pulled: with any, assume enough work for every core.
     const estimate = options.extraCases !== undefined && options.cases === undefined ? Infinity : plan.known;
     // A small run starts on the worker that started early, alone: a second sandbox costs about 130 ms of CPU to start,
     // on a machine that is starting cxda and the first sandbox at the same time, more than such a run's quick cases
     // take. Once its first case says the rest will take longer than that, the pool grows after all (see growIfSlow).
-    this.workersWanted = Math.min(options.workers ?? availableParallelism(), estimate);
+    this.workersWanted = Math.min(options.workers, estimate);
     this.grown = !ownPool || estimate >= SMALL_RUN;
     if (ownPool && plan.runs.length > 0) pool!.grow(this.grown ? this.workersWanted : 1);
     if (this.bus) for (const row of plan.rows) for (const early of row.waiting()) this.announce(early);
@@ -205,7 +204,7 @@ export class RunExecution {
   private preparer(run: PlannedRun, action: LoadedAction): (definition: CaseDefinition) => PoolCase | Promise<PoolCase> {
     const context = {
       actionId: run.action.actionId,
-      vars: this.options.vars ?? {},
+      vars: this.options.vars,
       ...(action.defaultTrigger ? { defaultTrigger: action.defaultTrigger } : {}),
     };
     let triggerOf: ((ref: GeneratedTriggerRef) => unknown) | undefined;

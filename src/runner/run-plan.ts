@@ -1,13 +1,13 @@
 // A run's plan: each action loaded, its cases found (lazily), its transform bundled, and a row for its results.
-import { relative, join, resolve } from "node:path";
+import { relative } from "node:path";
 import { toProblem, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform } from "../executor/bundle-transform.js";
 import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { LoadedAction } from "./load-action.js";
-import type { RunCasesOptions } from "./run-cases.js";
-import { DEFAULT_ENV } from "../config/defaults.js";
+import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
+import { folderStamp } from "../internal/folder-stamp.js";
 
 /**
  * One action's results in case order. A result is held only from its arrival until its turn to be yielded, so a
@@ -66,6 +66,30 @@ export class ResultRow {
   }
 }
 
+/**
+ * Actions kept loaded between runs: one is loaded again only when a file of its folder changes (its `cases/` left
+ * out, so it suits runs given their cases, as `createBus`'s publishes are). A load that failed is not kept.
+ * @example
+ * const actionCache = new ActionCache();
+ * for await (const result of runCases({ actions: [dir], cases: [one], actionCache })) …
+ */
+export class ActionCache {
+  private readonly loaded = new Map<string, { stamp: string; action: Promise<LoadedAction> }>();
+
+  /** The action of `dir`: the one loaded before while its folder is unchanged, else `load(dir)`. */
+  async load(dir: string, load: (dir: string) => Promise<LoadedAction>): Promise<LoadedAction> {
+    const stamp = await folderStamp(dir);
+    const kept = this.loaded.get(dir);
+    if (kept !== undefined && kept.stamp === stamp) return kept.action;
+    const action = load(dir);
+    this.loaded.set(dir, { stamp, action });
+    action.catch(() => {
+      if (this.loaded.get(dir)?.action === action) this.loaded.delete(dir);
+    });
+    return action;
+  }
+}
+
 /** One action of a run whose cases go to the workers. */
 export interface PlannedRun {
   action: WorkerAction;
@@ -88,12 +112,13 @@ export interface RunPlan {
  * Loads the actions of `dirs` into a plan: definitions, case files, bundles. Broken definitions become error results
  * in their rows; the other actions' cases are found lazily, as the run pulls them.
  */
-export async function planRun(options: RunCasesOptions, dirs: string[]): Promise<RunPlan> {
+export async function planRun(options: ResolvedRunCasesOptions, dirs: string[]): Promise<RunPlan> {
   // Definitions (and the schema compiler they load) come after the first sandbox has been started: its start-up is the
   // longest wait of a small run, and it no longer waits for them.
   const { loadAction } = await import("./load-action.js");
-  const actions = await Promise.all(dirs.map((dir) => loadAction(dir, options.definitions)));
-  const buildDir = resolve(options.buildDir ?? join(".cxda", "build"));
+  const load = (dir: string): Promise<LoadedAction> => loadAction(dir, options.definitions);
+  const actions = await Promise.all(dirs.map((dir) => (options.actionCache === undefined ? load(dir) : options.actionCache.load(dir, load))));
+  const buildDir = options.buildDir;
   const plan: RunPlan = { actions, rows: [], runs: [], known: 0 };
   for (const [actionIndex, action] of actions.entries()) {
     const entries = selected(caseEntries(action, options), action, options.select);
@@ -181,7 +206,7 @@ function* selected(entries: Iterable<LoadedCase>, action: LoadedAction, select: 
   }
 }
 
-async function workerActionFor(action: LoadedAction, options: RunCasesOptions, buildDir: string): Promise<WorkerAction | undefined> {
+async function workerActionFor(action: LoadedAction, options: ResolvedRunCasesOptions, buildDir: string): Promise<WorkerAction | undefined> {
   const definition = action.definition;
   if (definition === undefined) return undefined;
   let bundle: WorkerAction["bundle"];
@@ -199,7 +224,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
         file: (
           await bundleTransform(action.transform, {
             buildDir,
-            allow: { network: options.allowNetwork ?? false, fsWrite: options.allowFsWrite ?? false },
+            allow: { network: options.allowNetwork, fsWrite: options.allowFsWrite },
           })
         ).file,
       };
@@ -209,7 +234,7 @@ async function workerActionFor(action: LoadedAction, options: RunCasesOptions, b
   }
   return {
     actionId: definition.id,
-    env: options.env ?? DEFAULT_ENV,
+    env: options.env,
     bundle,
     inputSchema: definition.inputSchema,
     outputSchema: definition.outputSchema,
