@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { CxdaError, type Problem } from "../core/errors.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 import type {
   BatchInstrumentation,
   BatchMessage,
@@ -74,11 +75,11 @@ export interface ResolvedWorkerPoolOptions {
 export function resolveWorkerPoolOptions(options: WorkerPoolOptions = {}): ResolvedWorkerPoolOptions {
   const resolved = {
     workers: options.workers ?? availableParallelism(),
-    timeoutMs: options.timeoutMs ?? 2000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     loadTimeoutMs: options.loadTimeoutMs ?? 10_000,
     maxOutputBytes: options.maxOutputBytes ?? 32_768,
     maxLogBytes: options.maxLogBytes ?? 65_536,
-    memoryMb: options.memoryMb ?? 256,
+    memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     allowNetwork: options.allowNetwork ?? false,
     allowFsWrite: options.allowFsWrite ?? false,
     readPaths: (options.readPaths ?? [join(".cxda", "build")]).map((path) => resolve(path)),
