@@ -1,7 +1,6 @@
 // The worker thread: runs batches of cases through validate-input → execute → validate-output → compare.
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
-import { relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatWithOptions } from "node:util";
 import { getHeapStatistics, promiseHooks, setFlagsFromString } from "node:v8";
@@ -10,6 +9,7 @@ import type { GeneratedTriggerRef, LogEntry, ValidationIssue } from "../core/typ
 import { triggerClock } from "../cases/case-clock.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
 import { describeThrown, toProblem, type Problem, type ProblemWithStack } from "../core/errors.js";
+import { classifyTransformThrow, cleanStack, cutText } from "./transform-errors.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.js";
 import { toJsonOutput } from "./json-output.js";
@@ -120,12 +120,6 @@ function capture(level: LogEntry["level"]) {
   };
 }
 
-/** A message cut to the log limit: an error of any size leaves the worker as a few kilobytes. */
-function cut(text: string): string {
-  const max = start.maxLogBytes;
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
-}
-
 /** The logs as they leave the worker: formatted, with secret values replaced. */
 function finishLogs(logs: PendingLog[], secrets: readonly string[]): LogEntry[] {
   return logs.map(({ level, args, message, atMs }) => {
@@ -230,17 +224,6 @@ function settleLeftovers(): Promise<void> {
   return new Promise((resolve) => nextTurn(() => nextTurn(resolve)));
 }
 
-/** Stack frames of the harness are noise to a user: keep the transform's frames, with paths relative to the cwd. */
-function cleanStack(stack: string | undefined): string | undefined {
-  if (stack === undefined) return undefined;
-  const cwd = process.cwd();
-  const lines = stack.split("\n");
-  const kept = lines.filter((line, index) => index === 0 || (!line.includes("worker-entry") && !line.includes("node:internal")));
-  return kept
-    .map((line) => line.replace(/(file:\/\/)?(\/[^\s():]+)/g, (_m, _scheme, file: string) => (file.startsWith(cwd) ? relative(cwd, file) : file)))
-    .join("\n");
-}
-
 /** A transform ready to call, or why it cannot be. */
 type LoadedTransform = TransformFn | Problem;
 
@@ -268,7 +251,7 @@ async function loadTransform(action: WorkerAction, suffix = ""): Promise<LoadedT
       },
       (error: unknown) => ({
         code: "E_TRANSFORM",
-        message: `the transform module failed while loading: ${describeThrown(error)}${error instanceof Error && error.stack ? `\n${cleanStack(error.stack)?.split("\n").slice(1, 4).join("\n")}` : ""}`,
+        message: `the transform module failed while loading: ${describeThrown(error)}${error instanceof Error && error.stack ? `\n${cleanStack(error.stack, process.cwd())?.split("\n").slice(1, 4).join("\n")}` : ""}`,
       }),
     );
     transforms.set(key, loading);
@@ -276,63 +259,14 @@ async function loadTransform(action: WorkerAction, suffix = ""): Promise<LoadedT
   return loading;
 }
 
-/** What Node's permission model says when it refuses: which permission, and on what. */
-interface PermissionError {
-  code: string;
-  permission?: string;
-  resource?: string;
+/** A message cut to the log limit: an error of any size leaves the worker as a few kilobytes. */
+function cut(text: string): string {
+  return cutText(text, start.maxLogBytes);
 }
 
-/** A refusal of Node's permission model, in the words of the sandbox's rules. */
-function refusal(error: PermissionError): string {
-  const resource = error.resource === undefined ? "" : ` ${cut(String(error.resource))}`;
-  const what =
-    error.code === "ERR_DLOPEN_DISABLED"
-      ? "loading a native addon"
-      : error.permission === "FileSystemRead"
-        ? `reading${resource}`
-        : error.permission === "FileSystemWrite"
-          ? `writing${resource}`
-          : error.permission === "ChildProcess"
-            ? "starting a process"
-            : error.permission === "WorkerThreads"
-              ? "starting a thread"
-              : `${error.permission ?? "this operation"}${resource}`;
-  return `${what} was refused inside a transform: a transform may read only its action folder and packages, and may not write files, start processes or threads, or load native code (enforced by Node's permission model)`;
-}
-
-const MUTATION = /^Cannot (assign to read only property '([^']+)'|add property ([^,]+), object is not extensible|delete property '([^']+)')/;
-
+/** What a throw from the transform is, with this worker's limits. */
 function classifyThrow(error: unknown): ProblemWithStack & { ownThrow: boolean } {
-  const fullStack = error instanceof Error ? cleanStack(error.stack) : undefined;
-  const stack = fullStack === undefined ? undefined : cut(fullStack);
-  const message = cut(describeThrown(error));
-  const withStack = (value: Problem & { ownThrow: boolean }) => (stack === undefined ? value : { ...value, stack });
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (code === "E_SANDBOX") return withStack({ code: "E_SANDBOX", message, ownThrow: false });
-  if (code === "ERR_ACCESS_DENIED" || code === "ERR_DLOPEN_DISABLED")
-    return withStack({ code: "E_SANDBOX", message: refusal(error as PermissionError), ownThrow: false });
-  const mutation = error instanceof TypeError ? MUTATION.exec(error.message) : null;
-  if (mutation !== null) {
-    const property = mutation[2] ?? mutation[3] ?? mutation[4] ?? "?";
-    return withStack({
-      code: "E_MUTATION",
-      message: `the transform changed its input (property "${property}"): the trigger, ctx and ctx.vars are read-only; build and return a new object instead (copy with { ...value } or structuredClone(value))`,
-      ownThrow: false,
-    });
-  }
-  if (error instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|WebAssembly.Memory/.test(error.message)) {
-    return withStack({
-      code: "E_MEMORY",
-      message: `the transform ran out of memory: ${message}; memory outside the heap (ArrayBuffers, Buffers) counts against --memory (${start.memoryMb} MB)`,
-      ownThrow: false,
-    });
-  }
-  if (error instanceof RangeError && /call stack/.test(error.message)) {
-    return withStack({ code: "E_TRANSFORM", message: `the transform overflowed the stack (unbounded recursion?): ${message}`, ownThrow: true });
-  }
-  const name = error instanceof Error ? `${error.name}: ` : "";
-  return withStack({ code: "E_TRANSFORM", message: `the transform threw ${name}${message}`, ownThrow: true });
+  return classifyTransformThrow(error, { maxLogBytes: start.maxLogBytes, memoryMb: start.memoryMb, cwd: process.cwd() });
 }
 
 function now(): number {
