@@ -224,14 +224,16 @@ describe("the worker pool", () => {
     );
     const pool = await createWorkerPool({ workers: 1, timeoutMs: 1000, loadTimeoutMs: 100, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
+    let resultArrived!: () => void;
+    const firstResult = new Promise<void>((resolve) => (resultArrived = resolve));
     try {
-      const run = pool.run(
-        { ...action, bundle: { file: bundle.file } },
-        cases([undefined, undefined, undefined]),
-        (index, result) => (results[index] = result),
-      );
+      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => {
+        results[index] = result;
+        resultArrived();
+      });
       // Freeze the sandbox process mid-case: its own watchdog stops with it, as if a transform had broken its main thread.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The first result says the process is up and the second case has just begun its 400 ms.
+      await firstResult;
       const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
       const sandboxes = listing
         .split("\n")
@@ -258,14 +260,16 @@ describe("the worker pool", () => {
     );
     const pool = await createWorkerPool({ workers: 1, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
+    let resultArrived!: () => void;
+    const firstResult = new Promise<void>((resolve) => (resultArrived = resolve));
     try {
-      const run = pool.run(
-        { ...action, bundle: { file: bundle.file } },
-        cases([undefined, undefined, undefined]),
-        (index, result) => (results[index] = result),
-      );
-      // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => {
+        results[index] = result;
+        resultArrived();
+      });
+      // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs: it has just begun its
+      // 300 ms when the first result arrives.
+      await firstResult;
       const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
       for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process")))
         process.kill(Number.parseInt(line.trim(), 10), "SIGKILL");
