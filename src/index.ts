@@ -30,6 +30,7 @@ export type {
 export { SILENT_OUTPUT } from "./report/reporter.js";
 export { startReportSession, runWithReporters, type ReportSession, type ReportSessionOptions, type ReportOutcome } from "./report/report-session.js";
 export { consoleReporter, type ConsoleReporterOptions } from "./report/reporters/console-reporter.js";
+export { dotReporter, type DotReporterOptions } from "./report/reporters/dot-reporter.js";
 export { jsonReporter, type JsonReporterOptions } from "./report/reporters/json-reporter.js";
 export { junitReporter, type JunitReporterOptions } from "./report/reporters/junit-reporter.js";
 export { htmlReporter } from "./report/reporters/html-reporter.js";

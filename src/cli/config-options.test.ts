@@ -93,7 +93,7 @@ describe("resolveCommandOptions reporters", () => {
   });
 
   it.each([
-    [{ reporter: ["junt"] }, '--reporter junt: unknown reporter (did you mean "junit"?); use default, json, junit, html'],
+    [{ reporter: ["junt"] }, '--reporter junt: unknown reporter (did you mean "junit"?); use default, dot, json, junit, html'],
     [
       { reporter: ["junit", "json"], outputFile: ["x.xml"] },
       "--output-file x.xml: with several file reporters, write reporter=path (like junit=reports/junit.xml)",

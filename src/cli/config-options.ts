@@ -5,7 +5,14 @@ import { CxdaError } from "../core/errors.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { PlatformOptions } from "../config/platform-options.js";
-import { REPORTER_FILES, REPORTER_NAMES, type ReporterName, type ResolvedCxdaConfig, type ResolvedReporter } from "../config/cxda-config.js";
+import {
+  REPORTER_FILES,
+  REPORTER_NAMES,
+  writesFile,
+  type ReporterName,
+  type ResolvedCxdaConfig,
+  type ResolvedReporter,
+} from "../config/cxda-config.js";
 import { loadConfig } from "../config/load-config.js";
 
 /**
@@ -105,15 +112,16 @@ function mergeReporters(flags: CommandFlags, config: ResolvedCxdaConfig, cwd: st
       ? config.reporters.map((reporter) => ({ ...reporter }))
       : fromFlags.map((name) => ({
           name,
-          outputFile: name === "default" ? undefined : (configured.get(name) ?? resolve(config.reportsDir, REPORTER_FILES[name])),
+          outputFile: writesFile(name) ? (configured.get(name) ?? resolve(config.reportsDir, REPORTER_FILES[name])) : undefined,
         }));
-  const fileReporters = reporters.filter((reporter) => reporter.name !== "default");
+  const fileReporters = reporters.filter((reporter) => writesFile(reporter.name));
   for (const entry of flags.outputFile ?? []) {
     const pair = /^([a-z]+)=(.+)$/.exec(entry);
     const named = pair !== null && (REPORTER_NAMES as readonly string[]).includes(pair[1]!) ? (pair[1] as ReporterName) : undefined;
     const target =
       named !== undefined ? reporters.find((reporter) => reporter.name === named) : fileReporters.length === 1 ? fileReporters[0] : undefined;
-    if (named === "default") throw new CxdaError("E_USAGE", `--output-file ${entry}: the default reporter prints to the terminal and writes no file`);
+    if (named !== undefined && !writesFile(named))
+      throw new CxdaError("E_USAGE", `--output-file ${entry}: the ${named} reporter prints to the terminal and writes no file`);
     if (target === undefined) {
       throw new CxdaError(
         "E_USAGE",

@@ -132,7 +132,7 @@ describe("resolveCxdaConfig errors", () => {
     [{ coverage: { enabled: 1 } }, '"coverage.enabled" must be true or false, got number 1'],
     [{ reporters: "junit" }, '"reporters" must be a non-empty list of reporters'],
     [{ reporters: [] }, '"reporters" must be a non-empty list of reporters'],
-    [{ reporters: ["junt"] }, '"reporters[0]" must be one of "default", "json", "junit", "html", got "junt" (did you mean "junit"?)'],
+    [{ reporters: ["junt"] }, '"reporters[0]" must be one of "default", "dot", "json", "junit", "html", got "junt" (did you mean "junit"?)'],
     [{ reporters: [{ name: "default", outputFile: "x" }] }, '"reporters[0].outputFile" must be absent: the default reporter prints to the terminal'],
     [{ reporters: ["junit", { name: "junit" }] }, '"reporters[1]" must be a reporter not listed before ("junit" is already in the list)'],
     [{ auth: { auth: "password" } }, '"auth.auth" must be one of "client-credentials", "access-key", got "password"'],

@@ -18,11 +18,23 @@ import {
   type ConfigLocation,
 } from "./config-checks.js";
 
-/** The reporters a run can write to: the terminal (`default`), or a file. */
-export type ReporterName = "default" | "json" | "junit" | "html";
+/** The reporters a run can write to: the terminal (`default`, or `dot` for one mark per case), or a file. */
+export type ReporterName = "default" | "dot" | "json" | "junit" | "html";
 
 /** Every reporter name, in the order they are documented. */
-export const REPORTER_NAMES: readonly ReporterName[] = ["default", "json", "junit", "html"];
+export const REPORTER_NAMES: readonly ReporterName[] = ["default", "dot", "json", "junit", "html"];
+
+/** The reporters that write a file (`json`, `junit`, `html`); the others print to the terminal. */
+export type FileReporterName = Exclude<ReporterName, "default" | "dot">;
+
+/**
+ * Whether a reporter writes a file, rather than printing to the terminal.
+ * @example
+ * writesFile("junit"); // true
+ */
+export function writesFile(name: ReporterName): name is FileReporterName {
+  return name !== "default" && name !== "dot";
+}
 
 /** A reporter with settings. */
 export interface ReporterConfig {
@@ -32,8 +44,8 @@ export interface ReporterConfig {
    */
   name: ReporterName;
   /**
-   * The file a `json`, `junit` or `html` reporter writes, relative to the config file. The `default` reporter prints to
-   * the terminal and takes none.
+   * The file a `json`, `junit` or `html` reporter writes, relative to the config file. The `default` and `dot` reporters
+   * print to the terminal and take none.
    * @default "<reportsDir>/run.json", "<reportsDir>/junit.xml" or "<reportsDir>/report.html"
    * @example "reports/junit.xml"
    */
@@ -279,7 +291,7 @@ export interface CxdaConfig {
 /** A reporter after defaults: file reporters always have an absolute `outputFile`. */
 export interface ResolvedReporter {
   name: ReporterName;
-  /** Absolute path; `undefined` for the terminal (`default`) reporter. */
+  /** Absolute path; `undefined` for the terminal's reporters (`default`, `dot`). */
   outputFile: string | undefined;
 }
 
@@ -347,7 +359,7 @@ const SANDBOX_KEYS = ["network", "fsWrite"] as const satisfies ReadonlyArray<key
 const REPORTER_KEYS = ["name", "outputFile"] as const satisfies ReadonlyArray<keyof ReporterConfig>;
 
 /** Default output file of each file reporter, inside `reportsDir`. */
-export const REPORTER_FILES: Readonly<Record<Exclude<ReporterName, "default">, string>> = {
+export const REPORTER_FILES: Readonly<Record<FileReporterName, string>> = {
   json: "run.json",
   junit: "junit.xml",
   html: "report.html",
@@ -399,7 +411,7 @@ function readReporters(at: ConfigLocation, value: unknown, rootDir: string, repo
       const raw = objectAt(where, entry, REPORTER_KEYS);
       name = oneOfAt(child(where, "name"), raw.name, REPORTER_NAMES);
       if (raw.outputFile !== undefined) {
-        if (name === "default") wrongType(child(where, "outputFile"), "absent: the default reporter prints to the terminal", raw.outputFile);
+        if (!writesFile(name)) wrongType(child(where, "outputFile"), `absent: the ${name} reporter prints to the terminal`, raw.outputFile);
         outputFile = resolve(rootDir, stringAt(child(where, "outputFile"), raw.outputFile));
       }
     } else {
@@ -407,7 +419,7 @@ function readReporters(at: ConfigLocation, value: unknown, rootDir: string, repo
     }
     if (seen.has(name)) wrongType(where, `a reporter not listed before ("${name}" is already in the list)`, entry);
     seen.add(name);
-    if (name !== "default") outputFile ??= join(reportsDir, REPORTER_FILES[name]);
+    if (writesFile(name)) outputFile ??= join(reportsDir, REPORTER_FILES[name]);
     return { name, outputFile };
   });
 }

@@ -63,6 +63,13 @@ describe("cxda test in CI", () => {
     expect(report.summary.total).toBe(14);
   });
 
+  it("prints one mark per case with --reporter dot, then the counts", async () => {
+    const run = await cxda(["test", EXAMPLE_DIR, "--reporter", "dot"]);
+    expect(run.code).toBe(0);
+    expect(caseTitles(run.stdout)).toEqual([]);
+    expect(run.stdout).toMatch(/^\.{14}\n\n14 cases in \d+ ms\n14 passed, 0 failed\n$/);
+  });
+
   it("filters by title and stops at the first failure with --bail", async () => {
     const filtered = await cxda(["test", EXAMPLE_DIR, "--filter", "trap:"]);
     expect(caseTitles(filtered.stdout)).toHaveLength(5);

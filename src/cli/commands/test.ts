@@ -20,11 +20,12 @@ import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
 
 /** Reporters `--reporter` accepts. */
-const REPORTERS = ["default", "json", "junit"] as const;
+const REPORTERS = ["default", "dot", "json", "junit"] as const;
 type ReporterName = (typeof REPORTERS)[number];
+type FileReporter = Exclude<ReporterName, "default" | "dot">;
 
 /** Where a file reporter writes when `--output-file` does not say. */
-const DEFAULT_OUTPUT: Record<Exclude<ReporterName, "default">, string> = { json: "reports/run.json", junit: "reports/junit.xml" };
+const DEFAULT_OUTPUT: Record<FileReporter, string> = { json: "reports/run.json", junit: "reports/junit.xml" };
 
 export interface TestFlags extends RunFlags, ReportFlags {
   json?: boolean;
@@ -49,7 +50,8 @@ export interface TestFlags extends RunFlags, ReportFlags {
 /** Resolves `--reporter` and `--output-file` (`junit=path`, or a bare path when one file reporter is chosen). */
 export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile">): {
   console: boolean;
-  files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }>;
+  dot: boolean;
+  files: Array<{ reporter: FileReporter; file: string }>;
 } {
   const names = (flags.reporter ?? [])
     .flatMap((r) => r.split(","))
@@ -60,7 +62,7 @@ export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile
       throw new CxdaError("E_USAGE", `--reporter ${name}: unknown reporter; use ${REPORTERS.join(", ")}`);
   }
   const chosen = (names.length === 0 ? ["default"] : names) as ReporterName[];
-  const fileReporters = [...new Set(chosen.filter((n): n is Exclude<ReporterName, "default"> => n !== "default"))];
+  const fileReporters = [...new Set(chosen.filter((n): n is FileReporter => n !== "default" && n !== "dot"))];
   const outputs = new Map<string, string>();
   for (const entry of flags.outputFile ?? []) {
     const pair = /^(\w+)=(.+)$/.exec(entry);
@@ -70,18 +72,23 @@ export function resolveReporters(flags: Pick<TestFlags, "reporter" | "outputFile
   }
   return {
     console: chosen.includes("default"),
+    dot: chosen.includes("dot"),
     files: fileReporters.map((reporter) => ({ reporter, file: outputs.get(reporter) ?? DEFAULT_OUTPUT[reporter] })),
   };
 }
 
 /** The file reporters to use: the config's (already merged with the flags) when given, else the flags'. */
-function fileReportersOf(flags: TestFlags): { console: boolean; files: Array<{ reporter: Exclude<ReporterName, "default">; file: string }> } {
+function fileReportersOf(flags: TestFlags): { console: boolean; dot: boolean; files: Array<{ reporter: FileReporter; file: string }> } {
   if (flags.configuredReporters === undefined) return resolveReporters(flags);
   const files = flags.configuredReporters.flatMap((r) =>
     r.name === "json" || r.name === "junit" ? [{ reporter: r.name, file: r.outputFile ?? DEFAULT_OUTPUT[r.name] }] : [],
   );
   // With only an html reporter configured the terminal keeps its per-case lines.
-  return { console: flags.configuredReporters.length === 0 || flags.configuredReporters.some((r) => r.name === "default"), files };
+  return {
+    console: flags.configuredReporters.length === 0 || flags.configuredReporters.some((r) => r.name === "default"),
+    dot: flags.configuredReporters.some((r) => r.name === "dot"),
+    files,
+  };
 }
 
 /** Every reporter of the run, in the order they end: the terminal's lines, the files, the reports, then --json. */
@@ -93,6 +100,12 @@ async function reportersOf(
   const chosen = fileReportersOf(flags);
   const list: Reporter[] = [];
   if (chosen.console && !flags.json) list.push(consoleReporter({ summary: false }));
+  if (chosen.dot && !flags.json) {
+    // The unfinished line of marks shows as the terminal's status line; full lines go where the cases' lines go.
+    const { dotReporter } = await import("../../report/reporters/dot-reporter.js");
+    const columns = process.stdout.columns > 0 ? { columns: process.stdout.columns } : {};
+    list.push(dotReporter({ summary: false, ...columns, ...(terminal.status ? { status: terminal.status } : {}) }));
+  }
   for (const { reporter, file } of chosen.files) {
     if (reporter === "junit") list.push((await import("../../report/reporters/junit-reporter.js")).junitReporter({ file }));
     else list.push(jsonReporter({ file }));
@@ -128,6 +141,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   const session = await startReportSession(reporters.list, { output, startedAt: started, ...(extra.bus ? { bus: extra.bus } : {}) });
   let bailed = false;
   let lastStatus = 0;
+  // The dot reporter's marks are the progress: the status line is theirs.
+  const showProgress = !reporters.list.some((reporter) => reporter.name === "dot");
   for await (const result of runCases({
     actions: paths.length > 0 ? paths : ["actions"],
     ...runOptionsFrom(flags),
@@ -144,7 +159,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     const now = performance.now();
     const { total, failed } = session.summary();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
-    if (terminal.status && now - started > 1000 && now - lastStatus > 100) {
+    if (showProgress && terminal.status && now - started > 1000 && now - lastStatus > 100) {
       lastStatus = now;
       const rate = Math.round(total / ((now - started) / 1000));
       terminal.status(paint(terminal, "dim", `running… ${total} done, ${failed} failed, ${rate} cases/s`));
@@ -179,7 +194,8 @@ function printClosingLines(
   run: { summary: RunSummary; bailed: boolean; files: readonly string[]; saved: readonly string[] },
 ): void {
   const { summary } = run;
-  if (fileReportersOf(flags).console) terminal.out();
+  const chosen = fileReportersOf(flags);
+  if (chosen.console || chosen.dot) terminal.out();
   if (run.bailed) terminal.out(paint(terminal, "yellow", `stopped after ${summary.failed} failed case${summary.failed === 1 ? "" : "s"} (--bail)`));
   if (summary.total === 0)
     terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
