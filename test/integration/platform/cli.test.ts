@@ -1,4 +1,4 @@
-// `cxda pull` and `cxda emulator` as commands: real waits on Retry-After, output, exit codes, and no secret anywhere.
+// `cxda pull` and `cxda emulator` as commands: waits on Retry-After (on a fake clock), output, exit codes, and no secret anywhere.
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runEmulatorCommand } from "../../../src/cli/commands/emulator.js";
 import { runPullCommand } from "../../../src/cli/commands/pull.js";
 import { startEmulator, type Emulator } from "../../../src/emulator/emulator.js";
+import { fakeTimeouts } from "../../helpers/fake-timeouts.js";
 import { ACTION_ID, captureTerminal, referenceDefinition, tempDir } from "./helpers.js";
 
 let emulator: Emulator;
@@ -21,15 +22,29 @@ afterEach(async () => {
 });
 
 describe("cxda pull", () => {
-  it("succeeds on the third try after two 429s with Retry-After: 1, waiting at least 2 s", async () => {
+  it("succeeds on the third try after two 429s with Retry-After: 1, waiting 1 s before each retry", async () => {
     emulator.setFaults([{ route: "get-data-action", status: 429, retryAfter: 1, count: 2 }]);
+    const gets = (): number[] => emulator.requests.filter((r) => r.route === "get-data-action").map((r) => r.status);
     const terminal = captureTerminal();
-    const started = performance.now();
-    const code = await runPullCommand([ACTION_ID], {}, terminal, { env: emulator.env, cwd: dir });
-    const elapsed = performance.now() - started;
+    // The command waits with setTimeout on this thread: a fake clock gives it its seconds, and the test moves on when
+    // the command sets its 1 s timer, not after 2 s of wall clock.
+    const clock = fakeTimeouts();
+    let code: number;
+    try {
+      const pulling = runPullCommand([ACTION_ID], {}, terminal, { env: emulator.env, cwd: dir });
+      const ended = pulling.then(() => "the command ended without waiting");
+      for (const retry of [1, 2]) {
+        expect(await Promise.race([clock.set(1000).then(() => "waiting 1000 ms"), ended])).toBe("waiting 1000 ms");
+        // No retry while the clock stands still: the command is in its wait after the 429.
+        expect(gets()).toEqual(Array<number>(retry).fill(429));
+        await clock.advance(1000);
+      }
+      code = await pulling;
+    } finally {
+      clock.restore();
+    }
     expect(code).toBe(0);
-    expect(elapsed).toBeGreaterThanOrEqual(2000);
-    expect(emulator.requests.filter((r) => r.route === "get-data-action").map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(gets()).toEqual([429, 429, 200]);
     expect(terminal.lines.join("\n")).toMatch(/✓ da-test-12345 v3 etag "[0-9a-f]+": pulled → .cxda\/cache\/da-test-12345.json/);
   });
 
