@@ -1,16 +1,21 @@
 // The API client against the real emulator with faults: retries, typed errors, ETags and execution.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EventEmitter, once } from "node:events";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../../src/emulator/emulator.js";
+import type { EmulatorRequest } from "../../../src/emulator/request-log.js";
+import { fakeTimeouts } from "../../helpers/fake-timeouts.js";
 import { ACTION_ID, clientFor, countRoute, fakeSleeps, referenceDefinition, referenceTrigger, tempDir, writeActionFolder } from "./helpers.js";
 
 let emulator: Emulator;
 let cleanup: () => Promise<void>;
+/** Told of each request the emulator logs, for a test that waits on one. */
+const logged = new EventEmitter<{ request: [EmulatorRequest] }>();
 beforeEach(async () => {
   const temp = await tempDir();
   await writeActionFolder(temp.dir);
   cleanup = temp.remove;
   // A folder holding actions/billing-callback/{definition.json,transform.ts}: the emulator finds it by the definition's id.
-  emulator = await startEmulator({ definitions: temp.dir });
+  emulator = await startEmulator({ definitions: temp.dir, onRequest: (entry) => logged.emit("request", entry) });
 });
 afterEach(async () => {
   await emulator.close();
@@ -142,10 +147,21 @@ describe("retries", () => {
   it("retries a request that timed out", async () => {
     const { retry } = fakeSleeps();
     emulator.setFaults([{ route: "get-data-action", latencyMs: 400, count: 1 }]);
-    const got = await clientFor(emulator, { retry, timeoutMs: 100 }).getDataAction(ACTION_ID);
-    expect(got.notModified).toBe(false);
-    // The slow first answer is logged once its latency has passed; the second request was the one that succeeded.
-    await vi.waitFor(() => expect(getStatuses()).toEqual([200, 200]));
+    // The emulator's latency is a setTimeout on this thread, on a fake clock: the first answer is held until the test
+    // moves the clock, while the client's 100 ms timeout (a real AbortSignal.timeout) ends the attempt.
+    const clock = fakeTimeouts();
+    try {
+      const got = await clientFor(emulator, { retry, timeoutMs: 100 }).getDataAction(ACTION_ID);
+      expect(got.notModified).toBe(false);
+      // The second request was the one that succeeded; the slow first answer is logged once its latency has passed.
+      expect(getStatuses()).toEqual([200]);
+      const slowLogged = once(logged, "request");
+      await clock.advance(400);
+      await slowLogged;
+      expect(getStatuses()).toEqual([200, 200]);
+    } finally {
+      clock.restore();
+    }
   });
 
   it("reports a refused connection as E_NETWORK after retrying", async () => {
