@@ -6,6 +6,7 @@ import { createApiClient, type ApiClient } from "../../../src/client/api-client.
 import { createDefinitionsCache } from "../../../src/definitions/definitions-cache.js";
 import { pullDefinition } from "../../../src/definitions/resolve-definition.js";
 import { startEmulator, type Emulator } from "../../../src/emulator/emulator.js";
+import { fakeTimeouts } from "../../helpers/fake-timeouts.js";
 import { cxda } from "../../helpers/run-cli.js";
 import { EXAMPLE_DIR } from "../../helpers/temp-project.js";
 import { jsonResponse, startRawServer, type RawExchange, type RawServer } from "./raw-server.js";
@@ -167,19 +168,40 @@ describe("against the emulator", () => {
   describe("a slow token endpoint", () => {
     it("slower than usual but within the timeout: the call succeeds, with one token request", async () => {
       emulator.setFaults([{ route: "token", latencyMs: 300 }]);
-      const started = performance.now();
-      const got = await createApiClient({ env: emulator.env, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(ACTION_ID);
-      expect(got.notModified).toBe(false);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      // The emulator's latency is a setTimeout on this thread: it runs on a fake clock, and the client's own timeout (a
+      // real AbortSignal.timeout of 10 s) keeps running on the wall clock.
+      const clock = fakeTimeouts();
+      try {
+        const calling = createApiClient({ env: emulator.env, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(ACTION_ID);
+        const ended = calling.then(() => "the call ended before the token endpoint answered");
+        expect(await Promise.race([clock.set(300).then(() => "token held 300 ms"), ended])).toBe("token held 300 ms");
+        await clock.advance(300);
+        const got = await calling;
+        expect(got.notModified).toBe(false);
+      } finally {
+        clock.restore();
+      }
       expect(routeCount("token")).toBe(1);
     });
 
     it("slow in access-key mode too (discovery, then the password grant): the call succeeds", async () => {
       emulator.setFaults([{ route: ["openid-configuration", "auth-token"], latencyMs: 150 }]);
-      const got = await createApiClient({ env: emulator.accessKeyEnv, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(
-        ACTION_ID,
-      );
-      expect(got.notModified).toBe(false);
+      // Both slow answers are held on a fake clock (see above), one after the other.
+      const clock = fakeTimeouts();
+      try {
+        const calling = createApiClient({ env: emulator.accessKeyEnv, envFile: false, timeoutMs: 10_000, retry: fakeSleeps() }).getDataAction(
+          ACTION_ID,
+        );
+        const ended = calling.then(() => "the call ended before the slow answers");
+        for (const _slow of ["openid-configuration", "auth-token"]) {
+          expect(await Promise.race([clock.set(150).then(() => "held 150 ms"), ended])).toBe("held 150 ms");
+          await clock.advance(150);
+        }
+        const got = await calling;
+        expect(got.notModified).toBe(false);
+      } finally {
+        clock.restore();
+      }
       expect(emulator.requests.map((r) => r.route)).toEqual(["cxone-configuration", "openid-configuration", "auth-token", "get-data-action"]);
     });
 
