@@ -35,6 +35,8 @@ describe("closing the listener", () => {
   it("answers a request still running when close() is called (regression: it was cut off with an empty reply)", async () => {
     const release = join(project.root, "slow", "release");
     // The transform runs until the test lets it end, so the request is certainly still running when close() is called.
+    // It polls for the release file every 5 ms inside its sandbox process (another process, out of a fake clock's
+    // reach); 5 ms is the whole cost of that poll, paid once.
     const dir = await project.addAction("slow", {
       definition: { id: "slow", schema: { input: { type: "object" }, output: { type: "object" } } },
       transform: `import { existsSync } from "node:fs";

@@ -207,6 +207,8 @@ describe("against the emulator", () => {
 
     it("slower than the timeout: E_NETWORK naming the token URL and the timeout, and the API is never called", async () => {
       emulator.setFaults([{ route: "token", latencyMs: 1_000 }]);
+      // Kept on the wall clock: the 2 x 100 ms are the client's AbortSignal.timeout, Node's own timer that no fake clock
+      // moves, and the timing out is the behaviour under test.
       const error = await createApiClient({ env: emulator.env, envFile: false, timeoutMs: 100, retry: { ...fakeSleeps(), maxAttempts: 2 } })
         .getDataAction(ACTION_ID)
         .catch((e: unknown) => e);
