@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -29,7 +29,7 @@ describe("ActionCache", () => {
     expect(loader.loads()).toBe(1);
   });
 
-  it("loads it again once a file of its folder changes or appears", async () => {
+  it("loads it again once its definition changes or a transform appears", async () => {
     const cache = new ActionCache();
     const loader = counting();
     await cache.load(dir, loader.load);
@@ -37,6 +37,16 @@ describe("ActionCache", () => {
     expect((await cache.load(dir, loader.load)).id).toBe("load 2");
     await writeFile(join(dir, "transform.ts"), "export default () => ({})");
     expect((await cache.load(dir, loader.load)).id).toBe("load 3");
+  });
+
+  it("is not fooled into loading again by other files of the folder (recordings, reports, fixtures)", async () => {
+    const cache = new ActionCache();
+    const loader = counting();
+    await cache.load(dir, loader.load);
+    await mkdir(join(dir, "reports", "traces"), { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(dir, "reports", "traces", `${i}.json`), "{}");
+    await cache.load(dir, loader.load);
+    expect(loader.loads()).toBe(1);
   });
 
   it("keeps no failed load", async () => {

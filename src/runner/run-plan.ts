@@ -1,5 +1,6 @@
 // A run's plan: each action loaded, its cases found (lazily), its transform bundled, and a row for its results.
-import { relative } from "node:path";
+import { stat } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { toProblem, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
@@ -7,7 +8,6 @@ import { bundleTransform } from "../executor/bundle-transform.js";
 import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { LoadedAction } from "./load-action.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
-import { folderStamp } from "../internal/folder-stamp.js";
 
 /**
  * One action's results in case order. A result is held only from its arrival until its turn to be yielded, so a
@@ -66,9 +66,25 @@ export class ResultRow {
   }
 }
 
+/** The files of an action folder its loading reads, beside its case files: what an {@link ActionCache} watches. */
+const LOADED_FILES = ["definition.json", "trigger.json", "transform.ts", "transform.mts", "transform.js", "transform.mjs"];
+
+/** The loaded files' times, sizes and inodes (or their absence), as one string; no file is opened. */
+async function loadedFilesStamp(dir: string): Promise<string> {
+  const facts = await Promise.all(
+    LOADED_FILES.map(async (name) => {
+      const info = await stat(join(dir, name)).catch(() => undefined);
+      return info === undefined ? `${name}\tmissing` : `${name}\t${info.mtimeMs}:${info.ctimeMs}:${info.size}:${info.ino}`;
+    }),
+  );
+  return facts.join("\n");
+}
+
 /**
- * Actions kept loaded between runs: one is loaded again only when a file of its folder changes (its `cases/` left
- * out, so it suits runs given their cases, as `createBus`'s publishes are). A load that failed is not kept.
+ * Actions kept loaded between runs given their cases (as `createBus`'s publishes are): one is loaded again only when
+ * its definition, default trigger or transform file changes, appears or goes (six `stat`s, no file read). What the
+ * transform imports is checked by each run's bundling, as always. A load that failed is not kept; a definition taken
+ * from the cache or a pull is kept until one of those files changes.
  * @example
  * const actionCache = new ActionCache();
  * for await (const result of runCases({ actions: [dir], cases: [one], actionCache })) …
@@ -76,9 +92,9 @@ export class ResultRow {
 export class ActionCache {
   private readonly loaded = new Map<string, { stamp: string; action: Promise<LoadedAction> }>();
 
-  /** The action of `dir`: the one loaded before while its folder is unchanged, else `load(dir)`. */
+  /** The action of `dir`: the one loaded before while its files are unchanged, else `load(dir)`. */
   async load(dir: string, load: (dir: string) => Promise<LoadedAction>): Promise<LoadedAction> {
-    const stamp = await folderStamp(dir);
+    const stamp = await loadedFilesStamp(dir);
     const kept = this.loaded.get(dir);
     if (kept !== undefined && kept.stamp === stamp) return kept.action;
     const action = load(dir);
