@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CaseResult, RunSummary } from "../core/types.js";
 import type { Reporter } from "./reporter.js";
 import { startReportSession } from "./report-session.js";
+import { consoleReporter } from "./reporters/console-reporter.js";
+import { coverageReporter } from "./reporters/coverage-reporter.js";
+import { profileReporter } from "./reporters/profile-reporter.js";
 
 function result(action: string, name: string, status: CaseResult["status"]): CaseResult {
   return { action, case: name, status, durationMs: 1, issues: [], failures: [], logs: [], trace: { steps: [] } } as unknown as CaseResult;
@@ -48,5 +51,55 @@ describe("startReportSession", () => {
     const outcome = await session.end();
     expect(outcome.ok).toBe(false);
     expect(lines).toEqual(["", "<dim>wrote x"]);
+  });
+
+  it("names the reporter that threw, and the call, in the error the run rejects with", async () => {
+    const broken: Reporter = {
+      name: "junit",
+      onRunEnd: () => {
+        throw new Error("EACCES: permission denied, open 'reports/junit.xml'");
+      },
+    };
+    const session = await startReportSession([broken]);
+    await expect(session.end()).rejects.toMatchObject({
+      code: "E_USAGE",
+      message: "the junit reporter failed in onRunEnd: EACCES: permission denied, open 'reports/junit.xml'",
+    });
+    const failing = await startReportSession([{ name: "mine", onResult: () => Promise.reject(new Error("full disk")) }]);
+    await expect(failing.add(result("x", "1", "pass"))).rejects.toThrow("the mine reporter failed in onResult: full disk");
+  });
+});
+
+describe("the reporters' options", () => {
+  it("consoleReporter prints to stdout when the session was given no output", async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const session = await startReportSession([consoleReporter()]);
+      await session.add(result("x", "1", "pass"));
+      await session.end();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("")).toContain("x › 1");
+    expect(written.join("")).toContain("1 passed, 0 failed");
+  });
+
+  it("profileReporter samples every 250 µs when no interval is given, and refuses a bad one before the run", () => {
+    expect(profileReporter({ reportsDir: "reports" }).needs?.instrument).toEqual({ profile: { samplingIntervalUs: 250 } });
+    expect(() => profileReporter({ reportsDir: "reports", samplingIntervalUs: 0 })).toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining("from 10 to 100000, got 0") }),
+    );
+  });
+
+  it("coverageReporter takes thresholds as percentages and refuses one outside 0 to 100", () => {
+    expect(() => coverageReporter({ reportsDir: "reports", thresholds: { branches: 90 } })).not.toThrow();
+    expect(() => coverageReporter({ reportsDir: "reports" })).not.toThrow();
+    expect(() => coverageReporter({ reportsDir: "reports", thresholds: { branches: 900 } })).toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: expect.stringContaining("from 0 to 100, got 900") }),
+    );
   });
 });

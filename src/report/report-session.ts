@@ -1,5 +1,6 @@
 // Runs results through a list of reporters: what the run must do for them, each result in turn, the summary (counted
 // here, once) and the end of the run. `runWithReporters` is the whole of it around `runCases`.
+import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { CaseResult, RunSummary } from "../core/types.js";
 import { createEventBus, type EventBus } from "../bus/event-bus.js";
 import type { InstrumentOptions } from "../executor/protocol.js";
@@ -60,6 +61,24 @@ class Tally {
   }
 }
 
+/** A reporter's failure, named: a run with several reporters must say which one failed, and in which call. */
+function reporterFailed(reporter: Reporter, hook: string, error: unknown): CxdaError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CxdaError(isCxdaError(error) ? error.code : "E_USAGE", `the ${reporter.name} reporter failed in ${hook}: ${message}`, {
+    cause: error,
+    context: { reporter: reporter.name },
+  });
+}
+
+/** Calls one reporter's hook, naming the reporter in what it throws. */
+async function call<T>(reporter: Reporter, hook: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw reporterFailed(reporter, hook, error);
+  }
+}
+
 function mergeInstrument(reporters: readonly Reporter[]): InstrumentOptions | undefined {
   let instrument: InstrumentOptions | undefined;
   for (const reporter of reporters) {
@@ -97,16 +116,23 @@ export async function startReportSession(reporters: readonly Reporter[], options
     runOptions.instrument = instrument;
     runOptions.onInstrumentation = (data: ActionInstrumentation) => {
       if (data.problem !== undefined) output.print(output.paint("yellow", `${data.action}: ${data.problem}`));
-      for (const reporter of reporters) reporter.onInstrumentation?.(data);
+      for (const reporter of reporters) {
+        try {
+          reporter.onInstrumentation?.(data);
+        } catch (error) {
+          throw reporterFailed(reporter, "onInstrumentation", error);
+        }
+      }
     };
   }
-  for (const reporter of reporters) await reporter.onRunStart?.({ output });
+  for (const reporter of reporters) await call(reporter, "onRunStart", () => reporter.onRunStart?.({ output }));
 
   const endAction = async (): Promise<void> => {
     if (action === undefined) return;
     const { name, tally: counts, startedAt: actionStart } = action;
     action = undefined;
-    for (const reporter of reporters) await reporter.onActionEnd?.(name, counts.summary(performance.now() - actionStart));
+    const summary = counts.summary(performance.now() - actionStart);
+    for (const reporter of reporters) await call(reporter, "onActionEnd", () => reporter.onActionEnd?.(name, summary));
   };
 
   return {
@@ -119,7 +145,7 @@ export async function startReportSession(reporters: readonly Reporter[], options
       if (keepAll || result.status !== "pass") results.push(result);
       const trigger = triggers?.take(result);
       if (trigger !== undefined) seenTriggers.set(result, trigger);
-      for (const reporter of reporters) await reporter.onResult?.(result, trigger);
+      for (const reporter of reporters) await call(reporter, "onResult", () => reporter.onResult?.(result, trigger));
     },
     summary: () => tally.summary(performance.now() - startedAt),
     async end() {
@@ -142,7 +168,7 @@ export async function startReportSession(reporters: readonly Reporter[], options
       };
       let ok = true;
       for (const reporter of reporters) {
-        const verdict = await reporter.onRunEnd?.(summary, context);
+        const verdict = await call(reporter, "onRunEnd", () => reporter.onRunEnd?.(summary, context));
         if (verdict !== undefined && !verdict.ok) ok = false;
       }
       if (lines.length > 0) output.print();
@@ -168,6 +194,18 @@ export async function runWithReporters(
 ): Promise<ReportOutcome> {
   const session = await startReportSession(reporters, { ...(options.bus ? { bus: options.bus } : {}), ...sessionOptions });
   const passDetail = options.passDetail === "full" ? "full" : session.runOptions.passDetail;
-  for await (const result of runCases({ ...options, ...session.runOptions, ...(passDetail ? { passDetail } : {}) })) await session.add(result);
+  const run: RunCasesOptions = { ...options, ...session.runOptions, ...(passDetail ? { passDetail } : {}) };
+  // The caller's own measurements and onInstrumentation stay, beside the reporters': the session's must not replace them.
+  if (options.instrument !== undefined && session.runOptions.instrument !== undefined)
+    run.instrument = { ...options.instrument, ...session.runOptions.instrument };
+  const theirs = options.onInstrumentation;
+  const ours = session.runOptions.onInstrumentation;
+  if (theirs !== undefined && ours !== undefined) {
+    run.onInstrumentation = (data) => {
+      ours(data);
+      theirs(data);
+    };
+  }
+  for await (const result of runCases(run)) await session.add(result);
   return session.end();
 }

@@ -18,8 +18,9 @@ export interface ReportOutput {
 /** What a reporter needs the run to do for it; the session merges every reporter's needs. */
 export interface ReporterNeeds {
   /**
-   * Whole results: passing cases keep their output and logs, and every result is kept for `onRunEnd`
-   * ({@link RunEndContext.results}). Without it only the results that did not pass are kept.
+   * Whole results: passing cases keep their output and logs, in `onResult` too, and every result is kept for
+   * `onRunEnd` ({@link RunEndContext.results}). Without it only the results that did not pass are kept, and passing
+   * results reach `onResult` without `output` and `logs` unless another reporter of the session asked.
    * @default false
    */
   results?: boolean;
@@ -79,7 +80,9 @@ export interface ReporterVerdict {
 /**
  * One output of a run. Every method is optional and may be async; the session awaits each in turn, in the order the
  * reporters were given, so a later reporter sees what an earlier one wrote ({@link RunEndContext.written},
- * {@link RunEndContext.findings}).
+ * {@link RunEndContext.findings}). A method that throws fails the run with an error naming the reporter
+ * (`the junit reporter failed in onRunEnd: …`). A reporter belongs to one run at a time: a second session given the
+ * same reporter starts it again, and a file reporter rewrites its file.
  * @example
  * const counter: Reporter = {
  *   name: "counter",
@@ -94,7 +97,14 @@ export interface Reporter {
   readonly needs?: ReporterNeeds;
   /** Called once before the first result. */
   onRunStart?(context: RunStartContext): void | Promise<void>;
-  /** Called with each result in run order; `trigger` is set when `needs.triggers` was asked for and it was recorded. */
+  /**
+   * Called with each result in run order; `trigger` is set when `needs.triggers` was asked for and it was recorded.
+   * A result that did not pass is always whole. A passing result comes without its `output` and `logs` (they stay in
+   * the worker, which keeps large runs light) unless some reporter of the session set `needs.results`: set it on
+   * yours when it reads them, rather than count on another reporter having asked.
+   * @example
+   * { name: "outputs", needs: { results: true }, onResult: (result) => void outputs.push(result.output) }
+   */
   onResult?(result: CaseResult, trigger?: unknown): void | Promise<void>;
   /** Called after an action's last result with that action's counts. */
   onActionEnd?(action: string, summary: RunSummary): void | Promise<void>;

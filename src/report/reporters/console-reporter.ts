@@ -1,6 +1,7 @@
 // The default reporter: one line per case on the output as results arrive, and the counts at the end.
-import type { Reporter } from "../reporter.js";
+import type { Reporter, ReportOutput } from "../reporter.js";
 import { caseResultLines } from "../case-lines.js";
+import { printedOutput } from "../standard-output.js";
 
 /** Options of {@link consoleReporter}. */
 export interface ConsoleReporterOptions {
@@ -13,25 +14,27 @@ export interface ConsoleReporterOptions {
 
 /**
  * The terminal's reporter (`--reporter default`): each case on a line as it ends, with the reasons under a case that
- * did not pass, on the session's output.
+ * did not pass, on the session's output, or on stdout (without colour) when the session was given none.
  * @example
- * await runWithReporters({ actions: ["actions"] }, [consoleReporter()], { output: { print: console.log, paint: (_s, t) => t } });
+ * await runWithReporters({ actions: ["actions"] }, [consoleReporter()]); // prints to stdout
+ * await runWithReporters({ actions: ["actions"] }, [consoleReporter()], { output: { print: log, paint: (_s, t) => t } });
  */
 export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter {
-  let output: Parameters<NonNullable<Reporter["onRunStart"]>>[0]["output"] | undefined;
+  let output: ReportOutput | undefined;
   return {
     name: "default",
     onRunStart(context) {
-      output = context.output;
+      output = printedOutput(context.output);
     },
     onResult(result) {
       if (output !== undefined) for (const line of caseResultLines(output, result)) output.print(line);
     },
     onRunEnd(summary, context) {
       if (options.summary === false) return;
-      context.output.print();
-      context.output.print(context.output.paint("dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
-      context.output.print(`${summary.passed} passed, ${summary.failed} failed`);
+      const out = printedOutput(context.output);
+      out.print();
+      out.print(out.paint("dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
+      out.print(`${summary.passed} passed, ${summary.failed} failed`);
     },
   };
 }

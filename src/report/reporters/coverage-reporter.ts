@@ -1,7 +1,7 @@
 // The coverage reporter: V8 coverage of the transforms gathered from the workers, istanbul's reports, the thresholds.
 import { join } from "node:path";
 import type { CoverageCollector } from "../../coverage/coverage-collector.js";
-import type { ResolvedCoverageThresholds } from "../../coverage/coverage-thresholds.js";
+import { resolveCoverageThresholds, type CoverageThresholds } from "../../coverage/coverage-thresholds.js";
 import type { Reporter } from "../reporter.js";
 import { shownPath } from "../shown-path.js";
 
@@ -9,18 +9,24 @@ import { shownPath } from "../shown-path.js";
 export interface CoverageReporterOptions {
   /** The reports tree: coverage goes to `<reportsDir>/coverage/`. */
   reportsDir: string;
-  /** The percentages each file must reach. */
-  thresholds: ResolvedCoverageThresholds;
+  /**
+   * The percentages (0 to 100) each file must reach, per metric.
+   * @default no threshold
+   * @example { branches: 90, lines: 95 }
+   */
+  thresholds?: CoverageThresholds;
 }
 
 /**
  * Measures coverage of the transforms, writes text, HTML, lcov and json-summary reports, prints the table and the
  * branches that never ran, and fails the run when a threshold is not met (`--coverage`). Transforms run without
  * Node's permission model while measured (docs/threat-model.md).
+ * @throws CxdaError `E_USAGE` for a threshold that is not a percentage from 0 to 100, before anything runs
  * @example
- * coverageReporter({ reportsDir: "reports", thresholds: resolveCoverageThresholds({ branches: 90 }) });
+ * coverageReporter({ reportsDir: "reports", thresholds: { branches: 90 } });
  */
 export function coverageReporter(options: CoverageReporterOptions): Reporter {
+  const thresholds = resolveCoverageThresholds(options.thresholds);
   let collector: CoverageCollector | undefined;
   return {
     name: "coverage",
@@ -47,7 +53,7 @@ export function coverageReporter(options: CoverageReporterOptions): Reporter {
         output.print(`${file.name}: ${file.branches.total - file.branches.covered} of ${file.branches.total} branches never ran`);
         for (const branch of file.uncoveredBranches) output.print(output.paint("dim", `  ${describeUncoveredBranch(branch)}`));
       }
-      const shortfalls = checkCoverageThresholds(written.files, options.thresholds);
+      const shortfalls = checkCoverageThresholds(written.files, thresholds);
       for (const shortfall of shortfalls) output.print(output.paint("red", `✗ coverage threshold not met: ${shortfall.message}`));
       findings.coverage = { total: written.total, files: written.files, shortfalls, ...(written.written.html ? { dir } : {}) };
       return { ok: shortfalls.length === 0 };

@@ -3,6 +3,7 @@
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult } from "../../core/types.js";
 import { caseResultLines } from "../case-lines.js";
+import { printedOutput } from "../standard-output.js";
 import type { Reporter, ReportOutput, ReportStyle } from "../reporter.js";
 import { consoleReporter } from "./console-reporter.js";
 
@@ -84,7 +85,7 @@ export function dotReporter(options: DotReporterOptions = {}): Reporter {
   return {
     name: "dot",
     onRunStart(context) {
-      output = context.output;
+      output = printedOutput(context.output);
     },
     onResult(result) {
       line.push(result.status);
@@ -92,10 +93,11 @@ export function dotReporter(options: DotReporterOptions = {}): Reporter {
       else status?.(line.map((s) => MARKS[s].mark).join(""));
     },
     async onRunEnd(runSummary, context) {
-      flush(context.output);
+      const out = printedOutput(context.output);
+      flush(out);
       const notPassed = context.results.filter((result) => result.status !== "pass");
-      if (notPassed.length > 0) context.output.print();
-      for (const result of notPassed) for (const printed of caseResultLines(context.output, result)) context.output.print(printed);
+      if (notPassed.length > 0) out.print();
+      for (const result of notPassed) for (const printed of caseResultLines(out, result)) out.print(printed);
       await counts.onRunEnd?.(runSummary, context);
     },
   };

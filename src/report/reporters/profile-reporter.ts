@@ -1,6 +1,7 @@
 // The profile reporter: V8 CPU profiles from the workers, merged per action, written and summarised by top functions.
 import { join } from "node:path";
 import type { ProfileCollector } from "../../profile/profile-collector.js";
+import { resolveProfileOptions } from "../../profile/profile-options.js";
 import type { Reporter } from "../reporter.js";
 import { shownPath } from "../shown-path.js";
 
@@ -8,21 +9,30 @@ import { shownPath } from "../shown-path.js";
 export interface ProfileReporterOptions {
   /** The reports tree: profiles go to `<reportsDir>/profiles/<action>.cpuprofile`. */
   reportsDir: string;
-  /** The sampling interval in microseconds (see `resolveProfileOptions`). */
-  samplingIntervalUs: number;
+  /**
+   * Microseconds between samples: a whole number from 10 to 100000 (see `resolveProfileOptions`).
+   * @default 250
+   */
+  samplingIntervalUs?: number;
 }
 
 /**
  * Takes a CPU profile per action, writes it and prints its top functions (`--profile`). Transforms run without
  * Node's permission model while profiled (docs/threat-model.md).
+ * @throws CxdaError `E_USAGE` for a sampling interval out of range, before anything runs
  * @example
- * profileReporter({ reportsDir: "reports", samplingIntervalUs: 250 });
+ * profileReporter({ reportsDir: "reports" }); // every 250 µs
+ * profileReporter({ reportsDir: "reports", samplingIntervalUs: 100 });
  */
 export function profileReporter(options: ProfileReporterOptions): Reporter {
+  // Checked here rather than by the inspector, whose refusal ("Inspector error -32602") would also cost the run its coverage.
+  const { samplingIntervalUs } = resolveProfileOptions(
+    options.samplingIntervalUs === undefined ? {} : { samplingIntervalUs: options.samplingIntervalUs },
+  );
   let collector: ProfileCollector | undefined;
   return {
     name: "profile",
-    needs: { results: true, instrument: { profile: { samplingIntervalUs: options.samplingIntervalUs } } },
+    needs: { results: true, instrument: { profile: { samplingIntervalUs } } },
     async onRunStart() {
       collector = (await import("../../profile/profile-collector.js")).createProfileCollector();
     },
