@@ -42,10 +42,15 @@ export interface DescribeActionOptions extends CaseRunOptions {
   workers?: number;
   /**
    * Reporters that get each case's result as its test ends, and the suite's summary after its last test (the JUnit,
-   * JSON, HTML and trace reporters of `cxda`, or your own). Results reach them in the order the tests end. Coverage
-   * and profiles are not measured here: vitest's own `--coverage` covers transforms run by its tests.
+   * JSON, HTML and trace reporters of `cxda`, or your own). Results reach them in the order the tests end; a case file
+   * that did not load reaches them as an error result, as from `cxda test`. Coverage and profiles are not measured
+   * here: vitest's own `--coverage` covers transforms run by its tests.
+   *
+   * Each suite is a run of its own: give each `describeAction` its own reporters, writing its own file. Reporters
+   * shared by several suites (or test files) start again with each one, and a file reporter keeps only the last
+   * suite's report.
    * @default none
-   * @example [junitReporter({ file: "reports/junit.xml" })]
+   * @example [junitReporter({ file: "reports/junit-billing.xml" })]
    */
   reporters?: Reporter[];
 }
@@ -108,9 +113,13 @@ interface Session {
  * given come from the project's cxda config.
  * @example
  * // test/actions.test.ts
+ * import { junitReporter } from "cxda";
  * import { describeAction } from "cxda/vitest";
  * describeAction("actions/billing-callback");
  * describeAction(new URL("../actions/lookup", import.meta.url), { vars: { region: "eu" } });
+ * // One JUnit file per suite: a reporter given to two suites would keep only the last one's report.
+ * describeAction("actions/billing-callback", { reporters: [junitReporter({ file: "reports/junit-billing.xml" })] });
+ * describeAction("actions/lookup", { reporters: [junitReporter({ file: "reports/junit-lookup.xml" })] });
  */
 export function describeAction(dir: string | URL, options: DescribeActionOptions = {}): void {
   const resolved = resolveDescribeActionOptions(dir, options);
@@ -156,7 +165,11 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
     // file named per process, so two first-time bundles of one transform at once can collide. Once the bundle
     // exists it is not written again.
     let first: Promise<unknown> | undefined;
-    const runCase = async (testCase: CaseDefinition): Promise<CaseResult | undefined> => {
+    // A case is given by its definition; a case file that did not load, by its name and source, so the runner turns
+    // it into the same error result `cxda test` reports.
+    const runCase = async (
+      which: { cases: CaseDefinition[] } | { select: (action: string, caseName: string, source: string) => boolean },
+    ): Promise<CaseResult | undefined> => {
       const { pool, settings, report } = await open();
       const wait = first;
       const running = (async () => {
@@ -166,7 +179,7 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
         const reporting = report
           ? { passDetail: report.runOptions.passDetail, ...(report.runOptions.bus ? { bus: report.runOptions.bus } : {}) }
           : {};
-        for await (const each of runCases({ ...settings, actions: [resolved.dir], cases: [testCase], pool, ...reporting })) {
+        for await (const each of runCases({ ...settings, actions: [resolved.dir], ...which, pool, ...reporting })) {
           result = each;
           await report?.add(each);
         }
@@ -178,17 +191,17 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
 
     for (const entry of entries) {
       if (!entry.ok) {
-        it(entry.name, () => {
-          throw new CxdaError(
-            entry.error.code as CxdaErrorCode,
-            `${entry.error.message}${entry.error.message.includes(entry.source) ? "" : ` (at ${entry.source})`}`,
-          );
+        const { name, source, error } = entry;
+        it(name, async () => {
+          // The reporters get the case's error result, as from `cxda test`; the test fails with the problem either way.
+          if (resolved.reporters.length > 0) await runCase({ select: (_action, caseName, at) => caseName === name && at === source });
+          throw new CxdaError(error.code as CxdaErrorCode, `${error.message}${error.message.includes(source) ? "" : ` (at ${source})`}`);
         });
         continue;
       }
       const testCase = entry.case;
       it(testCase.name, async () => {
-        const result = await runCase(testCase);
+        const result = await runCase({ cases: [testCase] });
         if (result === undefined) throw new CxdaError("E_USAGE", `${resolved.dir}: the case "${testCase.name}" did not run`);
         if (result.status !== "pass") throw new CaseFailedError(result);
       });

@@ -10,7 +10,7 @@ import { startReportSession } from "../../../src/report/report-session.js";
 import { junitReporter } from "../../../src/report/reporters/junit-reporter.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { cxda } from "../../helpers/run-cli.js";
-import { createTempProject, EXAMPLE_DIR, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
+import { createTempProject, EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
 
 const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
 
@@ -19,8 +19,8 @@ function normalise(xml: string): string {
   return xml.replace(/ timestamp="[^"]*"/g, ' timestamp="T"').replace(/ time="[^"]*"/g, ' time="0"');
 }
 
-/** Runs vitest in a child process on a project whose one test file is `describeAction(example, { reporters })`. */
-async function junitFromVitest(project: TempProject, file: string): Promise<void> {
+/** Runs vitest in a child process on a project whose one test file is `describeAction(action, { reporters })`: its exit code. */
+async function junitFromVitest(project: TempProject, file: string, action = EXAMPLE_DIR): Promise<number> {
   const root = project.root;
   await mkdir(join(root, "node_modules"), { recursive: true });
   await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
@@ -35,7 +35,7 @@ async function junitFromVitest(project: TempProject, file: string): Promise<void
     [
       `import { describeAction } from ${source("src/vitest/index.ts")};`,
       `import { junitReporter } from ${source("src/index.ts")};`,
-      `describeAction(${JSON.stringify(EXAMPLE_DIR)}, { config: false, reporters: [junitReporter({ file: ${JSON.stringify(file)} })] });`,
+      `describeAction(${JSON.stringify(action)}, { config: false, reporters: [junitReporter({ file: ${JSON.stringify(file)} })] });`,
       "",
     ].join("\n"),
   );
@@ -52,7 +52,7 @@ async function junitFromVitest(project: TempProject, file: string): Promise<void
       (error) => resolve(error ? (typeof error.code === "number" ? error.code : 1) : 0),
     );
   });
-  expect(code).toBe(0);
+  return code;
 }
 
 describe("the JUnit file of the example", () => {
@@ -71,7 +71,7 @@ describe("the JUnit file of the example", () => {
     const cli = await cxda(["test", EXAMPLE_DIR, "--reporter", "junit", "--output-file", files.cli]);
     expect(cli.code).toBe(0);
 
-    await junitFromVitest(project, files.vitest);
+    expect(await junitFromVitest(project, files.vitest)).toBe(0);
 
     const seen: CaseResult[] = [];
     let ended: RunSummary | undefined;
@@ -91,5 +91,47 @@ describe("the JUnit file of the example", () => {
     expect(fromCli).toContain('<testsuites name="cxda" tests="14" failures="0" errors="0"');
     expect(normalise(fromVitest!)).toBe(normalise(fromCli!));
     expect(normalise(fromRunCases!)).toBe(normalise(fromCli!));
+  }, 240_000);
+});
+
+// Review of issue 16: describeAction failed a broken case file's test but never handed its result to the reporters, so
+// its JUnit file had one case less and one error less than `cxda test`'s.
+describe("the JUnit file of an action with broken case files", () => {
+  let project: TempProject;
+  let action: string;
+
+  beforeAll(async () => {
+    project = await createTempProject();
+    action = await project.addAction("actions/billing", {
+      definition: await exampleDefinition(),
+      transform: await readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8"),
+      trigger: JSON.parse(await readFile(join(EXAMPLE_DIR, "trigger.json"), "utf8")) as Record<string, unknown>,
+      cases: {
+        "a.json": [
+          { name: "premium is high", expect: { match: { priority: "high" } } },
+          { name: "standard is wrongly expected high", set: { "contact.attributes.tier": "standard" }, expect: { match: { priority: "high" } } },
+        ],
+        "broken.json": { name: "broken", expect: { mtach: {} } },
+        "c.json": { name: "premium again", expect: { match: { priority: "high" } } },
+        "garbage.json": "{ not json",
+      },
+    });
+  });
+  afterAll(async () => {
+    await project?.remove();
+  });
+
+  it("has the broken cases as errors from describeAction as from cxda test --reporter junit", async () => {
+    const fromCliFile = join(project.root, "out", "cli.xml");
+    const fromVitestFile = join(project.root, "out", "vitest.xml");
+    const cli = await cxda(["test", action, "--reporter", "junit", "--output-file", fromCliFile]);
+    expect(cli.code).toBe(1);
+    expect(await junitFromVitest(project, fromVitestFile, action)).toBe(1);
+
+    const [fromCli, fromVitest] = await Promise.all([fromCliFile, fromVitestFile].map((file) => readFile(file, "utf8")));
+    expect(fromCli).toContain('tests="5" failures="1" errors="2"');
+    expect(fromCli).toContain('<testcase name="broken"');
+    expect(fromCli).toContain("E_CASE");
+    expect(normalise(fromVitest!)).toBe(normalise(fromCli!));
   }, 240_000);
 });
