@@ -23,6 +23,33 @@ export interface BundledTransform {
   hash: string;
   /** What the bundle was built from, for messages. */
   label: string;
+  /** Absolute paths of every file esbuild compiled into the bundle (the entry, its imports, packages' files). */
+  inputs: string[];
+  /**
+   * Absolute paths of what else decides how those files compile and resolve: the folders that hold them (their
+   * listing), every `tsconfig.json`, `jsconfig.json` and `package.json` looked at above them (present or not), and the
+   * `node_modules` folders searched for each package. A change to any of these or to {@link inputs} may change the bundle.
+   */
+  context: string[];
+}
+
+/** A transform that does not compile, with the files esbuild had read when it stopped (a fix in any of them counts). */
+export class TransformCompileError extends CxdaError {
+  /** Absolute paths of the files esbuild read before it failed. */
+  readonly inputs: string[];
+
+  constructor(message: string, options: { cause: unknown; file: string; inputs: string[] }) {
+    super("E_TRANSFORM", message, { cause: options.cause, context: { file: options.file } });
+    this.inputs = options.inputs;
+  }
+}
+
+/** The paths a manifest's context keys name (see {@link BundleManifest.context}). */
+function contextPaths(context: Record<string, string | null>): string[] {
+  // Sorted: the keys are added as checks finish, and one build must report the same list as the next.
+  return Object.keys(context)
+    .map((key) => (key.startsWith(EXISTS) ? key.slice(EXISTS.length) : key.endsWith(sep) ? key.slice(0, -1) : key))
+    .sort();
 }
 
 /** Options of {@link bundleTransform}. */
@@ -288,7 +315,8 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   }
   const manifestFile = await manifestPath(source, options, label);
   const cached = await reusable(manifestFile);
-  if (cached !== undefined) return { file: cached.bundle, hash: cached.hash, label };
+  if (cached !== undefined)
+    return { file: cached.bundle, hash: cached.hash, label, inputs: Object.keys(cached.inputs).sort(), context: contextPaths(cached.context) };
   // The entry's folder as the build is about to see it: if it changes during the build, no manifest is written.
   const before = await contextOf([source.kind === "file" ? resolve(source.file) : join(source.resolveDir, "(inline)")], []);
 
@@ -321,7 +349,11 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
     releaseBundler();
     const failure = error as Partial<BuildFailure>;
     const details = failure.errors?.map(describeMessage).join("\n  ") ?? (error instanceof Error ? error.message : String(error));
-    throw new CxdaError("E_TRANSFORM", `${label}: the transform does not compile:\n  ${details}`, { cause: error, context: { file: label } });
+    throw new TransformCompileError(`${label}: the transform does not compile:\n  ${details}`, {
+      cause: error,
+      file: label,
+      inputs: Object.keys(inputs),
+    });
   }
   const hash = sha256(code).slice(0, 16);
   const file = join(options.buildDir, `${stemOf(label)}-${hash}.mjs`);
@@ -330,8 +362,9 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   if (!(await stat(file).catch(() => undefined))) await writeAtomically(file, code);
   // An inline source is not a file: it is part of the manifest's name instead.
   const context = await contextOf(Object.keys(inputs), packages);
-  if (Object.entries(before).some(([path, hash]) => path in context && context[path] !== hash)) return { file, hash, label };
+  const built = { file, hash, label, inputs: Object.keys(inputs).sort(), context: contextPaths(context) };
+  if (Object.entries(before).some(([path, hash]) => path in context && context[path] !== hash)) return built;
   const manifest: BundleManifest = { bundle: file, hash, inputs, context };
   await writeAtomically(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { file, hash, label };
+  return built;
 }

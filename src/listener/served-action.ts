@@ -1,12 +1,13 @@
-// One action the listener serves, loaded once (definition, input validator, bundled transform) and loaded again only when a file of its folder changes.
-import { basename, relative, resolve } from "node:path";
+// One action the listener serves, loaded once (definition, input validator, bundled transform) and loaded again only when a file it was built from changes.
+import { readdir, stat } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
 import { CxdaError, toProblem, type CxdaErrorCode, type Problem } from "../core/errors.js";
 import type { ActionDefinition } from "../core/types.js";
-import { bundleTransform } from "../executor/bundle-transform.js";
+import { DEFAULT_CACHE_DIR } from "../definitions/definitions-cache.js";
+import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
 import type { WorkerAction } from "../executor/protocol.js";
 import { loadAction, type LoadedAction } from "../runner/load-action.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
-import { folderStamp } from "../internal/folder-stamp.js";
 import type { ListenerAction, ResolvedListenerOptions } from "./listener-options.js";
 
 /** The action as loaded from its folder at one moment: ready to run, or why it cannot. */
@@ -21,10 +22,16 @@ export type ActionVersion =
   | { ok: false; error: Problem };
 
 /** What loading needs from the listener's settings. */
-export type LoadSettings = Pick<ResolvedListenerOptions, "env" | "allowNetwork" | "buildDir" | "recordDir">;
+export type LoadSettings = Pick<ResolvedListenerOptions, "env" | "allowNetwork" | "buildDir">;
 
-/** Bundles the action's transform; a transform that is missing or does not compile is kept as the bundle's error. */
-async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: string): Promise<WorkerAction["bundle"]> {
+/** The names a transform file may have in an action folder, in the order loadAction looks for them. */
+const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "transform.mjs"];
+
+/**
+ * Bundles the action's transform; a transform that is missing or does not compile is kept as the bundle's error.
+ * `read` gets every path the bundle was built from (or, for one that does not compile, the files esbuild had read).
+ */
+async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: string, read: Set<string>): Promise<WorkerAction["bundle"]> {
   if (loaded.transform === undefined) {
     const shown = relative(process.cwd(), loaded.dir) || ".";
     return {
@@ -35,17 +42,47 @@ async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: 
     };
   }
   try {
-    return { file: (await bundleTransform(loaded.transform, { buildDir, allow: { network: settings.allowNetwork, fsWrite: false } })).file };
+    const bundle = await bundleTransform(loaded.transform, { buildDir, allow: { network: settings.allowNetwork, fsWrite: false } });
+    // The bundle itself too: one removed from the build folder is built again rather than failing in the worker.
+    for (const path of [...bundle.inputs, ...bundle.context, bundle.file]) read.add(path);
+    return { file: bundle.file };
   } catch (error) {
+    if (error instanceof TransformCompileError) for (const path of error.inputs) read.add(path);
     return { error: toProblem(error, "E_TRANSFORM") };
   }
 }
 
 /**
- * An action folder the listener serves. `current()` gives the loaded action, reading the folder again only when its
- * fingerprint ({@link folderStamp}: every file's times, size and inode, `cases/` left out) has changed since the last
- * load. Concurrent requests share one load. A change outside the folder (a module it imports from elsewhere, a
- * package under `node_modules`) is seen on the next change inside it, or after a restart.
+ * What changes when a file is written, replaced or removed: its times, size and inode ("missing" when absent). A
+ * folder counts by the names of the files in it (a new `helper.ts` beside `helper.js` changes what `./helper` means),
+ * not by its subfolders: fixtures, recordings and reports written below it are not a change.
+ */
+async function factsOf(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) return "missing";
+  if (!info.isDirectory()) return `${info.mtimeMs}:${info.ctimeMs}:${info.size}:${info.ino}`;
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  return `folder:${entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .join("/")}`;
+}
+
+/** Each path with its {@link factsOf}. */
+async function stampOf(paths: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...paths];
+  const facts = await Promise.all(list.map(factsOf));
+  return new Map(list.map((path, index) => [path, facts[index]!]));
+}
+
+/**
+ * An action folder the listener serves. `current()` gives the loaded action, loading it again only when a file the
+ * last load read has changed (times, size or inode): the definition (`definition.json`, or the cached copy it came
+ * from), `trigger.json`, which transform file exists, and every file and config the bundle was built from, wherever
+ * they are (a helper in another folder, a package under `node_modules`, a tsconfig above). Nothing else in the folder
+ * is looked at, so fixtures, recordings and reports written there cost nothing. Requests that arrive while a check
+ * or a load runs share it.
  */
 export class ServedAction {
   readonly dir: string;
@@ -54,15 +91,16 @@ export class ServedAction {
   readonly public: ListenerAction;
   readonly #settings: LoadSettings;
   readonly #buildDir: string;
-  readonly #skip: ReadonlySet<string>;
-  #latest: { stamp: string; version: Promise<ActionVersion> } | undefined;
+  /** The last load and the facts of every file it read, as they were before it read them. */
+  #latest: { stamp: Map<string, string>; version: ActionVersion } | undefined;
+  /** The check under way, shared by the requests that arrive meanwhile. */
+  #checking: Promise<ActionVersion> | undefined;
 
   private constructor(dir: string, settings: LoadSettings) {
     this.dir = dir;
     this.folder = basename(dir);
     this.#settings = settings;
     this.#buildDir = resolve(settings.buildDir ?? ".cxda/build");
-    this.#skip = new Set([this.#buildDir, ...(settings.recordDir === undefined ? [] : [resolve(settings.recordDir)])]);
     this.public = { id: this.folder, name: this.folder, dir, transform: "none", executeUrl: "" };
   }
 
@@ -83,15 +121,38 @@ export class ServedAction {
     return action;
   }
 
-  /** The action as its folder holds it now. */
-  async current(): Promise<ActionVersion> {
-    const stamp = await folderStamp(this.dir, this.#skip);
-    // The stamp is taken before the load: a file changed during it changes the next stamp, and so loads again.
-    if (this.#latest?.stamp !== stamp) this.#latest = { stamp, version: this.#load() };
-    return this.#latest.version;
+  /** The action as its files hold it now. */
+  current(): Promise<ActionVersion> {
+    this.#checking ??= this.#check().finally(() => (this.#checking = undefined));
+    return this.#checking;
   }
 
-  async #load(): Promise<ActionVersion> {
+  async #check(): Promise<ActionVersion> {
+    const latest = this.#latest;
+    const now = await stampOf(latest?.stamp.keys() ?? this.#alwaysRead());
+    if (latest !== undefined && [...now].every(([path, facts]) => latest.stamp.get(path) === facts)) return latest.version;
+    const read = new Set(this.#alwaysRead());
+    const version = await this.#load(read);
+    // Facts taken before the load: a file saved during it differs from them next time, and so loads again. A file
+    // this load read for the first time gets its facts now.
+    const added = await stampOf([...read].filter((path) => !now.has(path)));
+    const stamp = new Map([...[...now].filter(([path]) => read.has(path)), ...added]);
+    this.#latest = { stamp, version };
+    return version;
+  }
+
+  /** What every load reads or looks for, whatever it finds. */
+  #alwaysRead(): string[] {
+    return [
+      join(this.dir, "definition.json"),
+      // Where the definition comes from when the folder has none (the listener loads offline, from the default cache).
+      resolve(DEFAULT_CACHE_DIR, `${this.folder}.json`),
+      join(this.dir, "trigger.json"),
+      ...TRANSFORM_FILES.map((name) => join(this.dir, name)),
+    ];
+  }
+
+  async #load(read: Set<string>): Promise<ActionVersion> {
     try {
       const loaded = await loadAction(this.dir, { offline: true });
       const definition = loaded.definition;
@@ -101,7 +162,7 @@ export class ServedAction {
       const worker: WorkerAction = {
         actionId: definition.id,
         env: this.#settings.env,
-        bundle: await bundleOf(loaded, this.#settings, this.#buildDir),
+        bundle: await bundleOf(loaded, this.#settings, this.#buildDir, read),
         inputSchema: definition.inputSchema,
         outputSchema: definition.outputSchema,
         inputDraft: definition.meta.inputDraft,

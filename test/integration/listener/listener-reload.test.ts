@@ -1,6 +1,6 @@
-// The listener loads each action once and again only when a file of its folder changes: reads of definition.json are counted.
+// The listener loads each action once and again only when a file it was built from changes: reads of definition.json are counted.
 import type * as FsPromises from "node:fs/promises";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startListener, type Listener } from "../../../src/listener/listener.js";
@@ -81,5 +81,42 @@ describe("the listener's loaded actions", () => {
     expect(answered).toMatchObject({ status: 200, body: { output: { resolutionScore: "87" } } });
     expect((await post(listener, trigger)).status).toBe(200);
     expect(readsOf(definitionFile)).toBe(3);
+  }, 60_000);
+
+  it("answers with a changed helper from outside the action folder (regression: only the folder was watched)", async () => {
+    await mkdir(join(project.root, "shared"), { recursive: true });
+    const helper = join(project.root, "shared", "helper.ts");
+    await writeFile(helper, 'export const prefix = "rec-one";\n');
+    const transform = await readFile(join(dir, "transform.ts"), "utf8");
+    const edited = `import { prefix } from "../shared/helper.ts";\n${transform.replace("recordId: `rec-${trigger.interaction.id}`", "recordId: `${prefix}-${trigger.interaction.id}`")}`;
+    expect(edited).not.toContain("recordId: `rec-");
+    await writeFile(join(dir, "transform.ts"), edited);
+    expect(await post(listener, trigger)).toMatchObject({ status: 200, body: { output: { recordId: expect.stringMatching(/^rec-one-/) } } });
+
+    await writeFile(helper, 'export const prefix = "rec-three";\n');
+    expect(await post(listener, trigger)).toMatchObject({ status: 200, body: { output: { recordId: expect.stringMatching(/^rec-three-/) } } });
+  }, 60_000);
+
+  it("does not load again for files written into the action folder: fixtures, recordings, reports (regression: every request reloaded)", async () => {
+    const recordDir = join(dir, "recordings");
+    const recording = await startListener({ actions: [dir], buildDir: join(project.root, ".build"), workers: 1, recordDir });
+    try {
+      const reads = readsOf(definitionFile);
+      for (let round = 0; round < 20; round++) {
+        await mkdir(join(dir, "fixtures", `round-${round}`), { recursive: true });
+        await mkdir(join(dir, "reports", "traces"), { recursive: true });
+        await Promise.all(
+          Array.from({ length: 10 }, (_, index) => writeFile(join(dir, "fixtures", `round-${round}`, `fixture-${index}.json`), "{}")),
+        );
+        await writeFile(join(dir, "reports", "traces", `trace-${round}.json`), "{}");
+        const answers = await Promise.all([post(recording, trigger), post(recording, trigger)]);
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      }
+      expect(readsOf(definitionFile)).toBe(reads);
+      const recorded = await readdir(recordDir, { recursive: true });
+      expect(recorded.filter((file) => file.endsWith(".json"))).toHaveLength(40);
+    } finally {
+      await recording.close();
+    }
   }, 60_000);
 });
