@@ -88,7 +88,7 @@ export interface ListenerRequest {
   recorded?: string;
   /** JSON Pointers of secret-looking fields left out of the recording. */
   removed?: string[];
-  /** Why the request was refused or failed. */
+  /** Why the request was refused or failed: the answer's error code, then its message (`E_TRANSFORM: …`). */
   error?: string;
 }
 

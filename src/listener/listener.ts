@@ -71,7 +71,8 @@ class RequestHandler {
     entry.status = reply.status;
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     const error = reply.status >= 400 ? errorOf(reply) : undefined;
-    if (error !== undefined) entry.error = error.message;
+    // The code first, as the log line has always shown it (`E_TRANSFORM: …`): scripts and readers branch on it.
+    if (error !== undefined) entry.error = `${error.code}: ${error.message}`;
     try {
       this.#onRequest?.(entry);
     } catch {

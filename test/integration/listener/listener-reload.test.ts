@@ -3,7 +3,7 @@ import type * as FsPromises from "node:fs/promises";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startListener, type Listener } from "../../../src/listener/listener.js";
+import { startListener, type Listener, type ListenerRequest } from "../../../src/listener/listener.js";
 import { createTempProject, EXAMPLE_DIR, exampleDefinition, type TempProject } from "../../helpers/temp-project.js";
 
 // Every module under test reads files through this one: a spy that reads as it always did, and counts.
@@ -117,6 +117,22 @@ describe("the listener's loaded actions", () => {
       expect(recorded.filter((file) => file.endsWith(".json"))).toHaveLength(40);
     } finally {
       await recording.close();
+    }
+  }, 60_000);
+
+  it("answers 422 with E_TRANSFORM for a transform that breaks after start, logged with its code, and 200 once it is fixed", async () => {
+    const log: ListenerRequest[] = [];
+    const logged = await startListener({ actions: [dir], buildDir: join(project.root, ".build"), workers: 1, onRequest: (entry) => log.push(entry) });
+    try {
+      const transform = await readFile(join(dir, "transform.ts"), "utf8");
+      await writeFile(join(dir, "transform.ts"), `${transform}\nexport const broken = ;\n`);
+      const refused = await post(logged, trigger);
+      expect(refused).toMatchObject({ status: 422, body: { error: { code: "E_TRANSFORM", message: expect.stringContaining("does not compile") } } });
+      expect(log.at(-1)?.error).toMatch(/^E_TRANSFORM: .*does not compile/);
+      await writeFile(join(dir, "transform.ts"), transform);
+      expect((await post(logged, trigger)).status).toBe(200);
+    } finally {
+      await logged.close();
     }
   }, 60_000);
 });

@@ -228,6 +228,10 @@ describe("the listener", () => {
     expect(log.length).toBeGreaterThan(5);
     expect(log).toContainEqual(expect.objectContaining({ method: "POST", path: EXECUTE, status: 200, actionId: "da-test-12345" }));
     expect(JSON.stringify(log)).not.toContain("CUST-4412");
+    // The code before the message (regression: the log line had lost it).
+    expect(log).toContainEqual(
+      expect.objectContaining({ status: 422, error: "invalid_output: the output does not satisfy the output schema of da-test-12345" }),
+    );
   });
 });
 
