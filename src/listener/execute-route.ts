@@ -1,5 +1,6 @@
 // The listener's execute route: POST /api/v2/data-actions/{id}/execute with a trigger, checked, recorded, validated and run.
 import type { IncomingMessage } from "node:http";
+import { performance } from "node:perf_hooks";
 import { describeThrown, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { WorkerPool } from "../executor/worker-pool.js";
@@ -47,14 +48,16 @@ export class ExecuteRoute {
     const trigger = parsed.trigger;
     const recorded = await this.#record(action, trigger, entry);
 
+    const waitStarted = performance.now();
     const version = await action.current();
+    const wait = { startedAt: performance.timeOrigin + waitStarted, durationMs: Math.round((performance.now() - waitStarted) * 1000) / 1000 };
     if (!version.ok) return errorReply(422, version.error.code, version.error.message, { extra: recorded });
     const issues = version.input.validate(trigger);
     if (issues.length > 0) {
       const message = `the trigger does not satisfy the input schema of ${action.public.id}`;
       return errorReply(400, "invalid_input", message, { extra: { issues, ...recorded } });
     }
-    const result = await runTrigger(this.#pool, version, trigger, { name: `listener #${entry.seq}`, vars: this.#settings.vars });
+    const result = await runTrigger(this.#pool, version, trigger, { name: `listener #${entry.seq}`, vars: this.#settings.vars, wait });
     if (result === undefined) return errorReply(500, "listener_error", "the runner returned no result", { extra: recorded });
     const answer = { output: result.output ?? null, issues: result.issues, trace: result.trace, logs: result.logs, ...recorded };
     if (result.status === "pass") return jsonReply(200, answer);

@@ -135,4 +135,16 @@ describe("the listener's loaded actions", () => {
       await logged.close();
     }
   }, 60_000);
+
+  it("times the trace's load-definition step for the request, and says when the action was loaded", async () => {
+    const asked = Date.now();
+    const answer = await post(listener, trigger);
+    const steps = (answer.body["trace"] as { steps: Array<{ step: string; startedAt: number; durationMs: number; detail: { loadedAt: string } }> })
+      .steps;
+    const load = steps.find((step) => step.step === "load-definition");
+    // performance.timeOrigin drifts from Date.now() by up to a few ms; the load was before the listener started.
+    expect(load?.startedAt).toBeGreaterThanOrEqual(asked - 5);
+    expect(load?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(load?.detail.loadedAt ?? "")).toBeLessThan(asked);
+  });
 });
