@@ -1,6 +1,6 @@
 // The listener: a loopback HTTP endpoint that takes real inbound triggers (the execute contract) and runs them through local actions.
 // Its rooms: options (listener-options.ts), the routes (listener-routes.ts, execute-route.ts), the actions it keeps
-// loaded (served-action.ts, folder-stamp.ts), one trigger's run (run-trigger.ts), recordings (record-trigger.ts).
+// loaded (served-action.ts), one trigger's run (run-trigger.ts), recordings (record-trigger.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
