@@ -45,6 +45,24 @@ const THREAD_WHY = "a transform may not start processes, threads or debuggers";
 const EXIT_WHY = "a transform returns its output; it may not stop the process";
 const NATIVE_WHY = "a transform may not load native code or reach the process underneath";
 
+/** The name queries of `dns`, `dns/promises` and their `Resolver`s. */
+const DNS_QUERIES = [
+  "resolve",
+  "resolve4",
+  "resolve6",
+  "resolveAny",
+  "resolveCaa",
+  "resolveCname",
+  "resolveMx",
+  "resolveNaptr",
+  "resolveNs",
+  "resolvePtr",
+  "resolveSoa",
+  "resolveSrv",
+  "resolveTxt",
+  "reverse",
+];
+
 /**
  * Functions of Node's network modules that open a connection, listen, send or resolve a name. Classes are covered
  * through their prototypes: every client (http, https, http2, tls, fetch's undici) ends in `net.Socket#connect`.
@@ -57,62 +75,13 @@ const NETWORK_DOORS: Record<string, { functions: string[]; prototypes?: Record<s
   http2: { functions: ["connect", "createServer", "createSecureServer"] },
   dgram: { functions: ["createSocket"], prototypes: { Socket: ["bind", "send", "sendto", "connect"] } },
   dns: {
-    functions: [
-      "lookup",
-      "lookupService",
-      "resolve",
-      "resolve4",
-      "resolve6",
-      "resolveAny",
-      "resolveCaa",
-      "resolveCname",
-      "resolveMx",
-      "resolveNaptr",
-      "resolveNs",
-      "resolvePtr",
-      "resolveSoa",
-      "resolveSrv",
-      "resolveTxt",
-      "reverse",
-    ],
+    functions: ["lookup", "lookupService", ...DNS_QUERIES],
     prototypes: {
-      Resolver: [
-        "resolve",
-        "resolve4",
-        "resolve6",
-        "resolveAny",
-        "resolveCaa",
-        "resolveCname",
-        "resolveMx",
-        "resolveNaptr",
-        "resolveNs",
-        "resolvePtr",
-        "resolveSoa",
-        "resolveSrv",
-        "resolveTxt",
-        "reverse",
-      ],
+      Resolver: DNS_QUERIES,
     },
   },
   "dns/promises": {
-    functions: [
-      "lookup",
-      "lookupService",
-      "resolve",
-      "resolve4",
-      "resolve6",
-      "resolveAny",
-      "resolveCaa",
-      "resolveCname",
-      "resolveMx",
-      "resolveNaptr",
-      "resolveNs",
-      "resolvePtr",
-      "resolveSoa",
-      "resolveSrv",
-      "resolveTxt",
-      "reverse",
-    ],
+    functions: ["lookup", "lookupService", ...DNS_QUERIES],
   },
 };
 
