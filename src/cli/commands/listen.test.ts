@@ -46,7 +46,7 @@ describe("cxda listen", () => {
     });
     expect(response.status).toBe(400);
     expect(lines.at(-1)).toMatch(
-      /^POST \/api\/v2\/data-actions\/da-test-12345\/execute 400 da-test-12345 \([\d.]+ ms\) request body:1:2: malformed JSON/,
+      /^POST \/api\/v2\/data-actions\/da-test-12345\/execute 400 da-test-12345 \([\d.]+ ms\) bad_request: request body:1:2: malformed JSON/,
     );
     stop();
     expect(await running).toBe(0);
