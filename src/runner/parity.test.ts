@@ -63,6 +63,21 @@ describe("checkParity", () => {
     expect(parityOutcome(result)).toBe("unreachable");
   });
 
+  it("takes the trigger's secret values out of what the platform said (regression: its 422 echoed them into every report)", async () => {
+    const trigger = { contact: { password: "hunter2-secret", apiKey: "k-123456" }, tier: "gold" };
+    const echoing = clientAnswering(async () => ({ ok: false, status: 422, error: { message: "bad input: password=hunter2-secret key k-123456" } }));
+    const failed = await checkParity(echoing, "da-test-1", trigger, localResult({ a: 1 }));
+    expect(JSON.stringify(failed.failures)).not.toMatch(/hunter2-secret|k-123456/);
+    expect(failed.failures[0]!.message).toContain("[redacted]");
+    const copying = clientAnswering(async () => ({ ok: true, status: 200, output: { note: "hunter2-secret" } }));
+    const differs = await checkParity(copying, "da-test-1", trigger, localResult({ note: "none" }));
+    expect(JSON.stringify(differs.failures)).not.toContain("hunter2-secret");
+    const unreachable = clientAnswering(async () => {
+      throw new CxdaError("E_HTTP", "502 from the platform: upstream said k-123456");
+    });
+    expect((await checkParity(unreachable, "da-test-1", trigger, localResult({ a: 1 }))).error?.message).not.toContain("k-123456");
+  });
+
   it("finds no parity outcome on a case parity did not check", () => {
     expect(parityOutcome(localResult({ a: 1 }))).toBeUndefined();
   });

@@ -3,6 +3,7 @@ import type { ApiClient } from "../client/api-client.js";
 import { toProblem } from "../core/errors.js";
 import type { CaseFailure, CaseResult } from "../core/types.js";
 import { diffValues, showValue } from "../cases/compare-values.js";
+import { scrubFailures, secretValues, scrub } from "../secrets/scrub.js";
 
 /** Options of parity runs. */
 export interface ParityOptions {
@@ -70,9 +71,12 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
     // The platform's own code stays (E_AUTH, E_NETWORK…: the CLI's exit code 3); the compare step says it was parity's.
     const { code, message } = toProblem(error, "E_HTTP");
     const trace = withParityDetail(local, { parity: "unreachable" }, startedAt);
-    return { ...local, status: "error", error: { code, message: `parity: could not run the case on the platform: ${message}` }, trace };
+    const said = scrub(message, secretValues(trigger, undefined));
+    return { ...local, status: "error", error: { code, message: `parity: could not run the case on the platform: ${said}` }, trace };
   }
-  const all = [...local.failures, ...failures];
+  // The platform may echo the trigger (a 422 quoting its input, an output that copies a field): its secret values are
+  // taken out of what parity reports, as the worker takes them out of logs and errors.
+  const all = [...local.failures, ...scrubFailures(failures, secretValues(trigger, undefined))];
   const status = local.status === "pass" && failures.length > 0 ? "fail" : local.status;
   return { ...local, failures: all, status, trace: withParityDetail(local, detail, startedAt) };
 }

@@ -76,6 +76,16 @@ describe("redactResult", () => {
 });
 
 describe("redactText regressions", () => {
+  it("keeps the quote that closes a JSON string after a redacted query value (regression: it was eaten)", () => {
+    expect(redactText('{"url":"https://x.test/cb?access_token=ABC","next":"keep"}')).toBe(
+      '{"url":"https://x.test/cb?access_token=[redacted]","next":"keep"}',
+    );
+  });
+
+  it("takes credentials out of URLs in free text, as recordings do (regression: reports kept them)", () => {
+    expect(redactText("calling https://user:pa55word@hooks.example/cb")).toBe("calling https://[redacted]@hooks.example/cb");
+  });
+
   it("leaves a token URL's status alone (regression: '/auth/token: 400' became '[redacted]')", () => {
     expect(redactText("POST http://127.0.0.1:1/auth/token: 400 Bad Request")).toBe("POST http://127.0.0.1:1/auth/token: 400 Bad Request");
   });

@@ -2,6 +2,7 @@
 // they are shown or written.
 import type { CaseFailure, CaseResult, LogEntry, ValidationIssue } from "../core/types.js";
 import { isSecretKey, isSecretPath, REDACTED, SECRET_WORDS } from "./secret-keys.js";
+import { redactSecretText } from "./remove-secrets.js";
 
 /**
  * A deep copy of `value` with the value of every secret-looking key replaced by `[redacted]`, at any depth
@@ -26,7 +27,7 @@ export function redactSecrets<T>(value: T): T {
 // The key must not be the end of a path or URL ("/auth/token: 400 Bad Request" is a status, not a secret), and a
 // Bearer/Basic value ends before closing brackets and separators.
 const KEY_VALUE_TEXT = new RegExp(
-  `(?<![\\w/.-])(["']?)([\\w-]*(?:${SECRET_WORDS})[\\w-]*)\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\\s+[^\\s,;)}\\]]+|[^\\s,;)}&\\]]+)`,
+  `(?<![\\w/.-])(["']?)([\\w-]*(?:${SECRET_WORDS})[\\w-]*)\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|(?:Bearer|Basic)\\s+[^\\s,;)}\\]"']+|[^\\s,;)}&\\]"']+)`,
   "gi",
 );
 
@@ -37,7 +38,12 @@ const KEY_VALUE_TEXT = new RegExp(
  * redactText('calling with token=abc123 for Ada'); // 'calling with token=[redacted] for Ada'
  */
 export function redactText(text: string): string {
-  return text.replace(KEY_VALUE_TEXT, (_match, quote: string, key: string, separator: string) => `${quote}${key}${quote}${separator}${REDACTED}`);
+  const pairs = text.replace(
+    KEY_VALUE_TEXT,
+    (_match, quote: string, key: string, separator: string) => `${quote}${key}${quote}${separator}${REDACTED}`,
+  );
+  // What recordings take out of text too: credentials in URLs, token-like query parameters, card numbers.
+  return redactSecretText(pairs);
 }
 
 const GOT = /, got [\s\S]*$/;
