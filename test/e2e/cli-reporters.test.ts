@@ -70,6 +70,26 @@ describe("cxda test in CI", () => {
     expect(run.stdout).toMatch(/^\.{14}\n\n14 cases in \d+ ms\n14 passed, 0 failed\n$/);
   });
 
+  it("fails a run whose filter selects no case, showing the /regex/ form, unless --pass-with-no-cases", async () => {
+    const none = await cxda(["test", EXAMPLE_DIR, "--filter", "a|b"]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('--filter "a|b" matched no "action › case" title (it is plain text; a regular expression is written /a|b/)');
+    expect(none.stdout).toContain("--pass-with-no-cases");
+    const allowed = await cxda(["test", EXAMPLE_DIR, "--filter", "a|b", "--pass-with-no-cases"]);
+    expect(allowed.code).toBe(0);
+    const shard = await cxda(["test", EXAMPLE_DIR, "--filter", "a|b", "--shard", "1/2"]);
+    expect(shard.code).toBe(1);
+    expect(shard.stdout).toContain("/a|b/), or the shard 1/2 holds no case");
+  });
+
+  it("takes --outputFile as vitest spells it, and counts one case in the singular", async () => {
+    const file = join(project.root, "one.xml");
+    const run = await cxda(["test", EXAMPLE_DIR, "--filter", "premium billing", "--reporter", "junit", "--outputFile", file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1 case in \d+ ms$/m);
+    expect(await readFile(file, "utf8")).toContain('tests="1"');
+  });
+
   it("filters by title and stops at the first failure with --bail", async () => {
     const filtered = await cxda(["test", EXAMPLE_DIR, "--filter", "trap:"]);
     expect(caseTitles(filtered.stdout)).toHaveLength(5);

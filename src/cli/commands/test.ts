@@ -18,6 +18,7 @@ import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.
 import { DEFAULT_SEED } from "../../config/defaults.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
+import { countOf } from "../../internal/count-of.js";
 
 /** Reporters `--reporter` accepts. */
 const REPORTERS = ["default", "dot", "json", "junit"] as const;
@@ -32,6 +33,8 @@ export interface TestFlags extends RunFlags, ReportFlags {
   reporter?: string[];
   outputFile?: string[];
   filter?: string;
+  /** Exit 0 when a filter or shard selects no case (by default such a run exits 1: a filter that matches nothing is a mistake). */
+  passWithNoCases?: boolean;
   shard?: Shard;
   bail?: number;
   parity?: boolean;
@@ -184,7 +187,24 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     )
   )
     return EXIT.platform;
+  if (selectedNothing(flags, summary)) return EXIT.failures;
   return summary.failed > 0 || !ok ? EXIT.failures : EXIT.ok;
+}
+
+/** A filter or shard chose no case, and the user did not say that is fine. */
+function selectedNothing(flags: TestFlags, summary: RunSummary): boolean {
+  return summary.total === 0 && (flags.filter !== undefined || flags.shard !== undefined) && flags.passWithNoCases !== true;
+}
+
+/** Why a run that selected nothing did, and what to do: a plain-text filter that was meant as a regular expression, say. */
+function nothingSelected(flags: TestFlags): string {
+  const filter =
+    flags.filter === undefined
+      ? ""
+      : `--filter ${JSON.stringify(flags.filter)} matched no "action › case" title (it is plain text; a regular expression is written /${flags.filter}/)`;
+  const shard = flags.shard === undefined ? "" : `the shard ${flags.shard.index}/${flags.shard.total} holds no case`;
+  const why = [filter, shard].filter((part) => part !== "").join(", or ");
+  return `${why}; pass --pass-with-no-cases to let a run without cases pass`;
 }
 
 /** The lines after the cases: why the run stopped or found nothing, the files written, the counts. */
@@ -197,35 +217,41 @@ function printClosingLines(
   const chosen = fileReportersOf(flags);
   if (chosen.console || chosen.dot) terminal.out();
   if (run.bailed) terminal.out(paint(terminal, "yellow", `stopped after ${summary.failed} failed case${summary.failed === 1 ? "" : "s"} (--bail)`));
-  if (summary.total === 0)
+  if (selectedNothing(flags, summary)) terminal.out(paint(terminal, "red", nothingSelected(flags)));
+  else if (summary.total === 0)
     terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
   if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
   for (const file of run.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
   for (const file of run.saved) terminal.out(`saved failing generated case: ${file}`);
-  terminal.out(paint(terminal, "dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
+  terminal.out(paint(terminal, "dim", `${countOf(summary.total, "case")} in ${Math.round(summary.durationMs)} ms`));
   terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
 }
 
 /** Adds the options of `cxda test` (beyond the shared run options). */
 export function addTestOptions(command: Command): Command {
-  return addReportOptions(addRunOptions(command))
-    .option("--json", "print one JSON object { summary, results } on stdout")
-    .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} or html (repeatable, or comma-separated)`, collect, [])
-    .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
-    .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
-    .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
-    .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
-    .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
-    .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
-    .addOption(
-      new Option(
-        "--generate <n>",
-        `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`,
-      ).argParser(integerFlag("--generate", 0, MAX_GENERATED)),
-    )
-    .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", DEFAULT_SEED)
-    .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
-    .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/");
+  return (
+    addReportOptions(addRunOptions(command))
+      .option("--json", "print one JSON object { summary, results } on stdout")
+      .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} or html (repeatable, or comma-separated)`, collect, [])
+      .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
+      // As vitest spells it: the same list as --output-file.
+      .addOption(new Option("--outputFile <[reporter=]path>").hideHelp().argParser(collect).default([]))
+      .option("--filter <pattern>", 'run only cases whose "action › case" title contains this text, or matches /regex/')
+      .option("--pass-with-no-cases", "exit 0 when --filter or --shard selects no case (by default such a run fails)")
+      .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
+      .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
+      .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
+      .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
+      .addOption(
+        new Option(
+          "--generate <n>",
+          `add n schema-generated valid triggers per action (expect: valid output, no throw), at most ${MAX_GENERATED}`,
+        ).argParser(integerFlag("--generate", 0, MAX_GENERATED)),
+      )
+      .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", DEFAULT_SEED)
+      .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
+      .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/")
+  );
 }
 
 /**

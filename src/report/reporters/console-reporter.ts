@@ -2,6 +2,7 @@
 import type { Reporter, ReportOutput } from "../reporter.js";
 import { caseResultLines } from "../case-lines.js";
 import { printedOutput } from "../standard-output.js";
+import { countOf } from "../../internal/count-of.js";
 
 /** Options of {@link consoleReporter}. */
 export interface ConsoleReporterOptions {
@@ -33,7 +34,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
       if (options.summary === false) return;
       const out = printedOutput(context.output);
       out.print();
-      out.print(out.paint("dim", `${summary.total} cases in ${Math.round(summary.durationMs)} ms`));
+      out.print(out.paint("dim", `${countOf(summary.total, "case")} in ${Math.round(summary.durationMs)} ms`));
       out.print(`${summary.passed} passed, ${summary.failed} failed`);
     },
   };
