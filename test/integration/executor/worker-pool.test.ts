@@ -213,70 +213,53 @@ describe("the worker pool", () => {
     expect(results[1]?.durationMs).toBeGreaterThanOrEqual(200);
   });
 
-  it("stops a sandbox process that says nothing for longer than any case may take, blames one case and carries on", async () => {
+  /**
+   * Runs three cases of a transform that waits `waitMs` each and sends `signal` to the pool's sandbox processes once
+   * the first result is in: the process is up and the second case has just begun its wait.
+   */
+  async function signalMidRun(name: string, waitMs: number, poolOptions: Parameters<typeof createWorkerPool>[0], signal: NodeJS.Signals) {
     const { execFileSync } = await import("node:child_process");
-    const dir = await project.addAction("slow", {
-      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 400)); return { n: t.n }; };`,
+    const dir = await project.addAction(name, {
+      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, ${waitMs})); return { n: t.n }; };`,
     });
     const bundle = await bundleTransform(
       { kind: "file", file: `${dir}/transform.ts` },
       { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
     );
-    const pool = await createWorkerPool({ workers: 1, timeoutMs: 1000, loadTimeoutMs: 100, readPaths: [`${project.root}/.build`] });
+    const pool = await createWorkerPool({ ...poolOptions, workers: 1, readPaths: [`${project.root}/.build`] });
     const results: WorkerCaseResult[] = [];
     let resultArrived!: () => void;
     const firstResult = new Promise<void>((resolve) => (resultArrived = resolve));
+    let signalled = 0;
     try {
       const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => {
         results[index] = result;
         resultArrived();
       });
-      // Freeze the sandbox process mid-case: its own watchdog stops with it, as if a transform had broken its main thread.
-      // The first result says the process is up and the second case has just begun its 400 ms.
       await firstResult;
       const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-      const sandboxes = listing
-        .split("\n")
-        .filter((line) => line.includes("sandbox-process"))
-        .map((line) => Number.parseInt(line.trim(), 10));
-      expect(sandboxes).toHaveLength(1);
-      for (const pid of sandboxes) process.kill(pid, "SIGSTOP");
+      for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process"))) {
+        process.kill(Number.parseInt(line.trim(), 10), signal);
+        signalled++;
+      }
       await run;
     } finally {
       await pool.close();
     }
+    return { results, signalled };
+  }
+
+  it("stops a sandbox process that says nothing for longer than any case may take, blames one case and carries on", async () => {
+    // Frozen mid-case: its own watchdog stops with it, as if a transform had broken its main thread.
+    const { results, signalled } = await signalMidRun("slow", 400, { timeoutMs: 1000, loadTimeoutMs: 100 }, "SIGSTOP");
+    expect(signalled).toBe(1);
     expect(results.filter((r) => r.status === "error").map((r) => r.error?.message)).toEqual([expect.stringMatching(/stopped answering for \d+ ms/)]);
     expect(results.filter((r) => r.status === "pass")).toHaveLength(2);
   }, 30_000);
 
   it("runs a batch again, blaming nobody, when its sandbox process dies without a word", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const dir = await project.addAction("slow-again", {
-      transform: `export default async (t) => { await new Promise((r) => setTimeout(r, 300)); return { n: t.n }; };`,
-    });
-    const bundle = await bundleTransform(
-      { kind: "file", file: `${dir}/transform.ts` },
-      { buildDir: `${project.root}/.build`, allow: { network: false, fsWrite: false } },
-    );
-    const pool = await createWorkerPool({ workers: 1, readPaths: [`${project.root}/.build`] });
-    const results: WorkerCaseResult[] = [];
-    let resultArrived!: () => void;
-    const firstResult = new Promise<void>((resolve) => (resultArrived = resolve));
-    try {
-      const run = pool.run({ ...action, bundle: { file: bundle.file } }, cases([undefined, undefined, undefined]), (index, result) => {
-        results[index] = result;
-        resultArrived();
-      });
-      // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs: it has just begun its
-      // 300 ms when the first result arrives.
-      await firstResult;
-      const listing = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-      for (const line of listing.split("\n").filter((each) => each.includes("sandbox-process")))
-        process.kill(Number.parseInt(line.trim(), 10), "SIGKILL");
-      await run;
-    } finally {
-      await pool.close();
-    }
+    // Killed from outside (the kernel's out-of-memory killer, say) while the second case runs.
+    const { results } = await signalMidRun("slow-again", 300, {}, "SIGKILL");
     expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
   }, 30_000);
 
