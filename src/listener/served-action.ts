@@ -1,7 +1,7 @@
 // One action the listener serves, loaded once (definition, input validator, bundled transform) and loaded again only when a file it was built from changes.
-import { readdir, stat } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { CxdaError, toProblem, type CxdaErrorCode, type Problem } from "../core/errors.js";
+import { stampFiles } from "../internal/file-stamp.js";
 import type { ActionDefinition } from "../core/types.js";
 import { DEFAULT_CACHE_DIR } from "../definitions/definitions-cache.js";
 import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
@@ -50,30 +50,6 @@ async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: 
     if (error instanceof TransformCompileError) for (const path of error.inputs) read.add(path);
     return { error: toProblem(error, "E_TRANSFORM") };
   }
-}
-
-/**
- * What changes when a file is written, replaced or removed: its times, size and inode ("missing" when absent). A
- * folder counts by the names of the files in it (a new `helper.ts` beside `helper.js` changes what `./helper` means),
- * not by its subfolders: fixtures, recordings and reports written below it are not a change.
- */
-async function factsOf(path: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined) return "missing";
-  if (!info.isDirectory()) return `${info.mtimeMs}:${info.ctimeMs}:${info.size}:${info.ino}`;
-  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
-  return `folder:${entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .join("/")}`;
-}
-
-/** Each path with its {@link factsOf}. */
-async function stampOf(paths: Iterable<string>): Promise<Map<string, string>> {
-  const list = [...paths];
-  const facts = await Promise.all(list.map(factsOf));
-  return new Map(list.map((path, index) => [path, facts[index]!]));
 }
 
 /**
@@ -129,13 +105,13 @@ export class ServedAction {
 
   async #check(): Promise<ActionVersion> {
     const latest = this.#latest;
-    const now = await stampOf(latest?.stamp.keys() ?? this.#alwaysRead());
+    const now = await stampFiles(latest?.stamp.keys() ?? this.#alwaysRead());
     if (latest !== undefined && [...now].every(([path, facts]) => latest.stamp.get(path) === facts)) return latest.version;
     const read = new Set(this.#alwaysRead());
     const version = await this.#load(read);
     // Facts taken before the load: a file saved during it differs from them next time, and so loads again. A file
     // this load read for the first time gets its facts now.
-    const added = await stampOf([...read].filter((path) => !now.has(path)));
+    const added = await stampFiles([...read].filter((path) => !now.has(path)));
     const stamp = new Map([...[...now].filter(([path]) => read.has(path)), ...added]);
     this.#latest = { stamp, version };
     return version;

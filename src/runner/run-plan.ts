@@ -1,5 +1,5 @@
 // A run's plan: each action loaded, its cases found (lazily), its transform bundled, and a row for its results.
-import { stat } from "node:fs/promises";
+import { stampFiles } from "../internal/file-stamp.js";
 import { join, relative } from "node:path";
 import { toProblem, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
@@ -69,17 +69,6 @@ export class ResultRow {
 /** The files of an action folder its loading reads, beside its case files: what an {@link ActionCache} watches. */
 const LOADED_FILES = ["definition.json", "trigger.json", "transform.ts", "transform.mts", "transform.js", "transform.mjs"];
 
-/** The loaded files' times, sizes and inodes (or their absence), as one string; no file is opened. */
-async function loadedFilesStamp(dir: string): Promise<string> {
-  const facts = await Promise.all(
-    LOADED_FILES.map(async (name) => {
-      const info = await stat(join(dir, name)).catch(() => undefined);
-      return info === undefined ? `${name}\tmissing` : `${name}\t${info.mtimeMs}:${info.ctimeMs}:${info.size}:${info.ino}`;
-    }),
-  );
-  return facts.join("\n");
-}
-
 /**
  * Actions kept loaded between runs given their cases (as `createBus`'s publishes are): one is loaded again only when
  * its definition, default trigger or transform file changes, appears or goes (six `stat`s, no file read). What the
@@ -94,7 +83,7 @@ export class ActionCache {
 
   /** The action of `dir`: the one loaded before while its files are unchanged, else `load(dir)`. */
   async load(dir: string, load: (dir: string) => Promise<LoadedAction>): Promise<LoadedAction> {
-    const stamp = await loadedFilesStamp(dir);
+    const stamp = [...(await stampFiles(LOADED_FILES.map((name) => join(dir, name)))).values()].join("\n");
     const kept = this.loaded.get(dir);
     if (kept !== undefined && kept.stamp === stamp) return kept.action;
     const action = load(dir);
