@@ -230,7 +230,8 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
       const [bundled, compiled] = [join(here, `${name}.bundle.js`), join(here, `${name}.js`)];
       // A bundle older than tsc's output (tsc run alone, in a watch loop) would run yesterday's code.
       const modified = (file: string): number => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-      if (modified(bundled) >= modified(compiled) && modified(bundled) >= 0) return bundled;
+      const bundledAt = modified(bundled);
+      if (bundledAt >= 0 && bundledAt >= modified(compiled)) return bundled;
       if (existsSync(compiled)) return compiled;
       const source = join(here, `${name}.ts`);
       const { build } = await import("esbuild");
