@@ -13,7 +13,14 @@ export { setPath, getPath, unsetPath, parseAssignment } from "./payloads/dotted-
 export { parseCase, loadCases, type LoadedCase } from "./cases/load-cases.js";
 export { prepareCase, type CaseContext } from "./cases/prepare-case.js";
 export { evaluateExpectations, type CaseOutcome } from "./cases/evaluate-case.js";
-export { runCases, resolveRunCasesOptions, summarise, type RunCasesOptions, type ResolvedRunCasesOptions } from "./runner/run-cases.js";
+export {
+  runCases,
+  resolveRunCasesOptions,
+  summarise,
+  SummaryCounter,
+  type RunCasesOptions,
+  type ResolvedRunCasesOptions,
+} from "./runner/run-cases.js";
 export { planRun, ActionCache, type RunPlan, type PlannedRun } from "./runner/run-plan.js";
 export { RunExecution } from "./runner/run-execution.js";
 export type {

@@ -4,7 +4,7 @@ import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { CaseResult, RunSummary } from "../core/types.js";
 import { createEventBus, type EventBus } from "../bus/event-bus.js";
 import type { InstrumentOptions } from "../executor/protocol.js";
-import { runCases, type ActionInstrumentation, type RunCasesOptions } from "../runner/run-cases.js";
+import { runCases, SummaryCounter, type ActionInstrumentation, type RunCasesOptions } from "../runner/run-cases.js";
 import { SILENT_OUTPUT, type Reporter, type ReportOutput, type RunEndContext, type RunFindings, type WrittenReport } from "./reporter.js";
 
 /** Options of {@link startReportSession}. */
@@ -36,29 +36,6 @@ export interface ReportSession {
   summary(): RunSummary;
   /** Ends the run: every reporter's `onRunEnd`, then the lines of the files they wrote. */
   end(): Promise<ReportOutcome>;
-}
-
-/** Counts results as they come: the one place a run's summary is counted. */
-class Tally {
-  total = 0;
-  passed = 0;
-  errors = 0;
-
-  add(result: CaseResult): void {
-    this.total++;
-    if (result.status === "pass") this.passed++;
-    if (result.status === "error") this.errors++;
-  }
-
-  summary(durationMs: number): RunSummary {
-    return {
-      total: this.total,
-      passed: this.passed,
-      failed: this.total - this.passed,
-      errors: this.errors,
-      durationMs: Math.round(durationMs * 1000) / 1000,
-    };
-  }
 }
 
 /** A reporter's failure, named: a run with several reporters must say which one failed, and in which call. */
@@ -106,8 +83,8 @@ export async function startReportSession(reporters: readonly Reporter[], options
   const triggers = needTriggers && bus !== undefined ? (await import("../trace/trigger-recorder.js")).recordTriggers(bus) : undefined;
   const seenTriggers = new Map<CaseResult, unknown>();
   const results: CaseResult[] = [];
-  const tally = new Tally();
-  let action: { name: string; tally: Tally; startedAt: number } | undefined;
+  const tally = new SummaryCounter();
+  let action: { name: string; tally: SummaryCounter; startedAt: number } | undefined;
 
   const runOptions: ReportSession["runOptions"] = { passDetail: keepAll ? "full" : "summary" };
   if (bus !== undefined) runOptions.bus = bus;
@@ -139,7 +116,7 @@ export async function startReportSession(reporters: readonly Reporter[], options
     runOptions,
     async add(result) {
       if (action !== undefined && action.name !== result.action) await endAction();
-      action ??= { name: result.action, tally: new Tally(), startedAt: performance.now() };
+      action ??= { name: result.action, tally: new SummaryCounter(), startedAt: performance.now() };
       action.tally.add(result);
       tally.add(result);
       if (keepAll || result.status !== "pass") results.push(result);

@@ -138,20 +138,40 @@ async function* runLoaded(
 }
 
 /**
+ * Counts results into a summary as they come: the one place a run's summary is counted (the report session and
+ * {@link summarise} both use it).
+ * @example
+ * const counter = new SummaryCounter();
+ * for await (const result of runCases(options)) counter.add(result);
+ * counter.summary(); // { total: 14, passed: 14, failed: 0, errors: 0, durationMs: 3.2 }
+ */
+export class SummaryCounter {
+  private total = 0;
+  private passed = 0;
+  private errors = 0;
+  private caseTime = 0;
+
+  add(result: Pick<CaseResult, "status" | "durationMs">): void {
+    this.total++;
+    if (result.status === "pass") this.passed++;
+    if (result.status === "error") this.errors++;
+    this.caseTime += result.durationMs;
+  }
+
+  /** The summary so far; `durationMs` is the run's wall time, else the sum of the cases' durations. */
+  summary(durationMs?: number): RunSummary {
+    const { total, passed, errors } = this;
+    return { total, passed, failed: total - passed, errors, durationMs: Math.round((durationMs ?? this.caseTime) * 1000) / 1000 };
+  }
+}
+
+/**
  * Counts results into a summary.
  * @example
  * summarise(results); // { total: 8, passed: 7, failed: 1, errors: 0, durationMs: 12.5 }
  */
 export function summarise(results: Iterable<Pick<CaseResult, "status" | "durationMs">>, durationMs?: number): RunSummary {
-  let total = 0;
-  let passed = 0;
-  let errors = 0;
-  let caseTime = 0;
-  for (const result of results) {
-    total++;
-    if (result.status === "pass") passed++;
-    if (result.status === "error") errors++;
-    caseTime += result.durationMs;
-  }
-  return { total, passed, failed: total - passed, errors, durationMs: Math.round((durationMs ?? caseTime) * 1000) / 1000 };
+  const counter = new SummaryCounter();
+  for (const result of results) counter.add(result);
+  return counter.summary(durationMs);
 }
