@@ -7,6 +7,7 @@ export type CxdaErrorCode =
   | "E_DEFINITION"
   | "E_SCHEMA"
   | "E_CASE"
+  | "E_COMPILE"
   | "E_TRANSFORM"
   | "E_OUTPUT"
   | "E_MUTATION"

@@ -91,6 +91,16 @@ export interface CaseExpectation {
   throws?: string;
 }
 
+/**
+ * Where a case's object starts in its case file: the absolute `file`, and the 1-based `line` and `column` an editor
+ * shows (a byte-order mark is not counted), printed as `file:line:column`.
+ */
+export interface CaseLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
 /** One test of an action, as written in `cases/*.json`. */
 export interface CaseDefinition {
   name: string;
@@ -107,6 +117,8 @@ export interface CaseDefinition {
   expect?: CaseExpectation;
   /** Where the case was read from (`cases/traps.json#2`). */
   source?: string;
+  /** Where the case's object starts in its file, for `file:line:column` links (set by the case file loader). */
+  location?: CaseLocation;
   /**
    * A generated trigger, built by the worker that runs the case (set by `--generate`; case files cannot use it).
    * Takes the place of `payload`; the clock is the generated trigger's timestamp unless `now` is given.
@@ -132,6 +144,7 @@ export interface PreparedCase {
   now: number;
   expect: CaseExpectation;
   source?: string;
+  location?: CaseLocation;
 }
 
 /** A case whose trigger the worker running it generates (see {@link CaseDefinition.generate}). */
@@ -143,6 +156,7 @@ export interface GeneratedCase {
   now?: number;
   expect: CaseExpectation;
   source?: string;
+  location?: CaseLocation;
 }
 
 /**
@@ -169,6 +183,7 @@ export interface ChangedCase {
   now?: number;
   expect: CaseExpectation;
   source?: string;
+  location?: CaseLocation;
 }
 
 /** The names of the steps a case passes through, in order. */
@@ -225,6 +240,13 @@ export interface CaseResult {
   trace: Trace;
   durationMs: number;
   source?: string;
+  /** Where the case's object starts in its case file (`file:line:column`), when it came from one. */
+  location?: CaseLocation;
+  /**
+   * The case did not run because its action could not be: its definition is broken or its transform does not compile.
+   * `error` is that action's problem, the same for each of its cases, so reporters can show it once.
+   */
+  notRun?: true;
   /**
    * The trigger of a generated case that did not pass: it exists nowhere else (keep it as a case file with
    * `--save-failures`).
@@ -239,5 +261,7 @@ export interface RunSummary {
   failed: number;
   /** Cases that ended in an error (counted in `failed` too). */
   errors: number;
+  /** Of the {@link errors}, the cases that did not run because their action could not (see {@link CaseResult.notRun}). */
+  notRun?: number;
   durationMs: number;
 }

@@ -39,7 +39,7 @@ export class TransformCompileError extends CxdaError {
   readonly inputs: string[];
 
   constructor(message: string, options: { cause: unknown; file: string; inputs: string[] }) {
-    super("E_TRANSFORM", message, { cause: options.cause, context: { file: options.file } });
+    super("E_COMPILE", message, { cause: options.cause, context: { file: options.file } });
     this.inputs = options.inputs;
   }
 }

@@ -149,19 +149,29 @@ export class SummaryCounter {
   private total = 0;
   private passed = 0;
   private errors = 0;
+  private notRun = 0;
   private caseTime = 0;
 
-  add(result: Pick<CaseResult, "status" | "durationMs">): void {
+  add(result: Pick<CaseResult, "status" | "durationMs" | "notRun">): void {
     this.total++;
     if (result.status === "pass") this.passed++;
     if (result.status === "error") this.errors++;
+    if (result.notRun === true) this.notRun++;
     this.caseTime += result.durationMs;
   }
 
   /** The summary so far; `durationMs` is the run's wall time, else the sum of the cases' durations. */
   summary(durationMs?: number): RunSummary {
-    const { total, passed, errors } = this;
-    return { total, passed, failed: total - passed, errors, durationMs: Math.round((durationMs ?? this.caseTime) * 1000) / 1000 };
+    const { total, passed, errors, notRun } = this;
+    const summary: RunSummary = {
+      total,
+      passed,
+      failed: total - passed,
+      errors,
+      durationMs: Math.round((durationMs ?? this.caseTime) * 1000) / 1000,
+    };
+    if (notRun > 0) summary.notRun = notRun;
+    return summary;
   }
 }
 
@@ -170,7 +180,7 @@ export class SummaryCounter {
  * @example
  * summarise(results); // { total: 8, passed: 7, failed: 1, errors: 0, durationMs: 12.5 }
  */
-export function summarise(results: Iterable<Pick<CaseResult, "status" | "durationMs">>, durationMs?: number): RunSummary {
+export function summarise(results: Iterable<Pick<CaseResult, "status" | "durationMs" | "notRun">>, durationMs?: number): RunSummary {
   const counter = new SummaryCounter();
   for (const result of results) counter.add(result);
   return counter.summary(durationMs);

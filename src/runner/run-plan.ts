@@ -130,10 +130,7 @@ export async function planRun(options: ResolvedRunCasesOptions, dirs: string[]):
     const row = new ResultRow();
     plan.rows.push(row);
     if (action.definitionError) {
-      for (const entry of entries)
-        row.push(errorResult(action, entry.ok ? entry.case.name : entry.name, action.definitionError, entry.ok ? entry.case.source : entry.source));
-      if (row.length === 0) row.push(errorResult(action, "(definition)", action.definitionError));
-      row.complete = true;
+      notRun(row, action, entries, action.definitionError, "(definition)");
       continue;
     }
     const workerAction = await workerActionFor(action, options, buildDir);
@@ -141,11 +138,33 @@ export async function planRun(options: ResolvedRunCasesOptions, dirs: string[]):
       row.complete = true;
       continue;
     }
+    // A transform that does not compile (or is missing) fails the action, not each case: its cases are not sent.
+    if ("error" in workerAction.bundle) {
+      notRun(row, action, entries, workerAction.bundle.error, "(transform)");
+      continue;
+    }
     plan.known += options.cases?.length ?? action.cases.length;
     row.fed = true;
     plan.runs.push({ action: workerAction, entries: entries[Symbol.iterator](), actionIndex });
   }
   return plan;
+}
+
+/**
+ * Fills a row whose action cannot run with one result per selected case, each marked {@link CaseResult.notRun} with
+ * the action's problem; an action without cases still gets one result (`placeholder`), so the problem is seen.
+ */
+function notRun(row: ResultRow, action: LoadedAction, entries: Iterable<LoadedCase>, problem: Problem, placeholder: string): void {
+  for (const entry of entries) {
+    const result = entry.ok
+      ? errorResult(action, entry.case.name, problem, entry.case.source)
+      : errorResult(action, entry.name, entry.error, entry.source);
+    // A case file that does not parse keeps its own problem: that one is the case's, not the action's.
+    if (entry.ok) result.notRun = true;
+    row.push(result);
+  }
+  if (row.length === 0) row.push({ ...errorResult(action, placeholder, problem), notRun: true });
+  row.complete = true;
 }
 
 /** The result of a case that could not run: its problem (a broken definition, case file or bundle) as its error. */
@@ -179,6 +198,7 @@ export function toCaseResult(action: LoadedAction, prepared: PoolCase, result: W
   if (result.output !== undefined) caseResult.output = result.output;
   if (result.error !== undefined) caseResult.error = result.error;
   if (prepared.source !== undefined) caseResult.source = prepared.source;
+  if (prepared.location !== undefined) caseResult.location = prepared.location;
   if (result.trigger !== undefined) caseResult.trigger = result.trigger;
   return caseResult;
 }

@@ -220,7 +220,9 @@ function printClosingLines(
   if (selectedNothing(flags, summary)) terminal.out(paint(terminal, "red", nothingSelected(flags)));
   else if (summary.total === 0)
     terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
-  if (summary.errors > 0) terminal.out(paint(terminal, "red", `${summary.errors} of the failed cases ended in an error`));
+  const notRun = summary.notRun ?? 0;
+  if (notRun > 0) terminal.out(paint(terminal, "red", `${countOf(notRun, "case")} did not run: their action's definition or transform is broken (see above)`));
+  if (summary.errors > notRun) terminal.out(paint(terminal, "red", `${summary.errors - notRun} of the failed cases ended in an error`));
   for (const file of run.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
   for (const file of run.saved) terminal.out(`saved failing generated case: ${file}`);
   terminal.out(paint(terminal, "dim", `${countOf(summary.total, "case")} in ${Math.round(summary.durationMs)} ms`));

@@ -1,6 +1,7 @@
 // The default reporter: one line per case on the output as results arrive, and the counts at the end.
 import type { Reporter, ReportOutput } from "../reporter.js";
 import { caseResultLines } from "../case-lines.js";
+import { notRunGroups } from "../not-run-lines.js";
 import { printedOutput } from "../standard-output.js";
 import { countOf } from "../../internal/count-of.js";
 
@@ -22,13 +23,15 @@ export interface ConsoleReporterOptions {
  */
 export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter {
   let output: ReportOutput | undefined;
+  const notRun = notRunGroups();
   return {
     name: "default",
     onRunStart(context) {
       output = printedOutput(context.output);
     },
     onResult(result) {
-      if (output !== undefined) for (const line of caseResultLines(output, result)) output.print(line);
+      if (output === undefined) return;
+      for (const line of result.notRun ? notRun.lines(output, result) : caseResultLines(output, result)) output.print(line);
     },
     onRunEnd(summary, context) {
       if (options.summary === false) return;

@@ -3,6 +3,7 @@
 import { CxdaError } from "../../core/errors.js";
 import type { CaseResult } from "../../core/types.js";
 import { caseResultLines } from "../case-lines.js";
+import { notRunGroups } from "../not-run-lines.js";
 import { printedOutput } from "../standard-output.js";
 import type { Reporter, ReportOutput, ReportStyle } from "../reporter.js";
 import { consoleReporter } from "./console-reporter.js";
@@ -97,7 +98,9 @@ export function dotReporter(options: DotReporterOptions = {}): Reporter {
       flush(out);
       const notPassed = context.results.filter((result) => result.status !== "pass");
       if (notPassed.length > 0) out.print();
-      for (const result of notPassed) for (const printed of caseResultLines(out, result)) out.print(printed);
+      const notRun = notRunGroups();
+      for (const result of notPassed)
+        for (const printed of result.notRun ? notRun.lines(out, result) : caseResultLines(out, result)) out.print(printed);
       await counts.onRunEnd?.(runSummary, context);
     },
   };

@@ -127,8 +127,8 @@ describe("the listener's loaded actions", () => {
       const transform = await readFile(join(dir, "transform.ts"), "utf8");
       await writeFile(join(dir, "transform.ts"), `${transform}\nexport const broken = ;\n`);
       const refused = await post(logged, trigger);
-      expect(refused).toMatchObject({ status: 422, body: { error: { code: "E_TRANSFORM", message: expect.stringContaining("does not compile") } } });
-      expect(log.at(-1)?.error).toMatch(/^E_TRANSFORM: .*does not compile/);
+      expect(refused).toMatchObject({ status: 422, body: { error: { code: "E_COMPILE", message: expect.stringContaining("does not compile") } } });
+      expect(log.at(-1)?.error).toMatch(/^E_COMPILE: .*does not compile/);
       await writeFile(join(dir, "transform.ts"), transform);
       expect((await post(logged, trigger)).status).toBe(200);
     } finally {

@@ -156,7 +156,7 @@ const faults: Array<{ name: string; transform: string; code: string; message: Re
     code: "E_SANDBOX",
     message: /module.createRequire is blocked/,
   },
-  { name: "syntax-error", transform: "export default function t( { return 1 }", code: "E_TRANSFORM", message: /does not compile/ },
+  { name: "syntax-error", transform: "export default function t( { return 1 }", code: "E_COMPILE", message: /does not compile/ },
 ];
 
 describe("a run with a faulty transform in every action but one", () => {

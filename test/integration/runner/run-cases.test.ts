@@ -155,6 +155,17 @@ describe("runCases on actions with problems", () => {
       transform: "export default function t() { throw new Error('contact has no tier'); }",
       cases: { "a.json": { name: "expected", expect: { throws: "no tier" } } },
     });
+    await project.addAction("g-does-not-compile", {
+      definition,
+      transform: "export default function t(trigger) {\n  return trigger..x;\n}\n",
+      // An input-side expectation could be judged without the transform; it is not run all the same.
+      cases: {
+        "a.json": [
+          { name: "input only", unset: ["interaction"], expect: { errors: [{ side: "input", path: "/interaction", keyword: "required" }] } },
+          { name: "two" },
+        ],
+      },
+    });
     results = await collect({ actions: [project.root], buildDir: `${project.root}/.build` });
   });
   afterAll(async () => {
@@ -199,11 +210,26 @@ describe("runCases on actions with problems", () => {
     expect(got[0]?.error?.message).toMatch(/no transform found; add transform\.ts/);
   });
 
+  it("reports a transform that does not compile as the action's E_COMPILE with file:line:column, and runs none of its cases", () => {
+    const got = byAction("g-does-not-compile");
+    expect(got.map((r) => [r.case, r.status, r.notRun, r.error?.code])).toEqual([
+      ["input only", "error", true, "E_COMPILE"],
+      ["two", "error", true, "E_COMPILE"],
+    ]);
+    expect(got[0]?.error?.message).toMatch(/transform\.ts:2:\d+: Expected identifier/);
+    expect(got[0]?.trace.steps.map((s) => s.step)).not.toContain("validate-input");
+    expect(summarise(got)).toMatchObject({ total: 2, failed: 2, errors: 2, notRun: 2 });
+  });
+
+  it("marks the cases of a broken definition as not run", () => {
+    expect(byAction("c-bad-schema").map((r) => r.notRun)).toEqual([true, true]);
+  });
+
   it("passes a case that expects the throw it gets", () => {
     expect(byAction("f-expected-throw").map((r) => [r.status, r.error])).toEqual([["pass", undefined]]);
   });
 
   it("still ran every action", () => {
-    expect(results).toHaveLength(1 + 1 + 2 + 2 + 2 + 1);
+    expect(results).toHaveLength(1 + 1 + 2 + 2 + 2 + 1 + 2);
   });
 });
