@@ -137,6 +137,37 @@ describe("cxda run", () => {
     expect(run.stderr).toMatch(/bad\.json:2:\d+: malformed JSON/);
   });
 
+  it("runs an action whose input is not a CXone trigger, without trigger.json, on a trigger generated from its input schema, the same each time", async () => {
+    const project = await createTempProject();
+    try {
+      const dir = await project.addAction("genesys-like", {
+        definition: {
+          id: "lookup-contact",
+          schema: {
+            input: {
+              type: "object",
+              required: ["email", "conversationId"],
+              properties: { email: { type: "string", format: "email" }, conversationId: { type: "string" } },
+            },
+            output: { type: "object" },
+          },
+        },
+        transform: "export default (t) => ({ echoed: t.email });",
+      });
+      const first = await cxda(["run", dir, "--json"]);
+      const again = await cxda(["run", dir, "--json"]);
+      const other = await cxda(["run", dir, "--json", "--seed", "another"]);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/trigger: generated from the input schema with seed "cxda run"/);
+      const output = (run: { stdout: string }): { echoed: string } => (JSON.parse(run.stdout) as { output: { echoed: string } }).output;
+      expect(output(first).echoed).toMatch(/@/);
+      expect(output(again)).toEqual(output(first));
+      expect(output(other)).not.toEqual(output(first));
+    } finally {
+      await project.remove();
+    }
+  });
+
   it("exits 2 on a --set without =", async () => {
     const run = await cxda(["run", "examples/billing-callback", "--set", "tier"]);
     expect(run.code).toBe(2);

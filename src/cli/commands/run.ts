@@ -8,7 +8,9 @@ import { parseJsonText } from "../../internal/json-file.js";
 import { createEventBus } from "../../bus/event-bus.js";
 import { recordTriggers } from "../../trace/trigger-recorder.js";
 import { parseAssignment } from "../../payloads/dotted-path.js";
-import { findActionDirs } from "../../runner/load-action.js";
+import { findActionDirs, loadAction } from "../../runner/load-action.js";
+import { generatedTriggerFor, RUN_TRIGGER_SEED } from "../../payloads/action-trigger.js";
+import { escapeControls } from "../../internal/control-characters.js";
 import { runCases } from "../../runner/run-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { caseDetailLines } from "../report-case.js";
@@ -19,6 +21,7 @@ interface RunCommandFlags extends RunFlags {
   payload?: string;
   set: string[];
   json?: boolean;
+  seed?: string;
 }
 
 async function readPayload(source: string): Promise<Record<string, unknown>> {
@@ -51,6 +54,7 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   if (flags.set.length > 0) single.set = Object.fromEntries(flags.set.map((text) => parseAssignment(text, "--set")));
   let result: CaseResult | undefined;
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
+  if (single.payload === undefined) await useGeneratedTrigger(dirs[0]!, single, base.definitions, flags, terminal);
   // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
   const bus = createEventBus();
   const triggers = recordTriggers(bus);
@@ -61,6 +65,27 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   return result.status === "pass" ? EXIT.ok : EXIT.failures;
 }
 
+/**
+ * Without --payload and trigger.json, an action whose input schema refuses the CXone envelope (a Genesys export) runs
+ * with a trigger generated from its input schema, seeded so that it repeats; the note says so on stderr.
+ */
+async function useGeneratedTrigger(
+  dir: string,
+  single: CaseDefinition,
+  definitions: Parameters<typeof loadAction>[1],
+  flags: RunCommandFlags,
+  terminal: Terminal,
+): Promise<void> {
+  const action = await loadAction(dir, definitions);
+  if (action.definition === undefined || action.defaultTrigger !== undefined) return;
+  const generated = generatedTriggerFor(action.definition, flags.seed ?? RUN_TRIGGER_SEED);
+  if (generated === undefined) return;
+  single.payload = generated.trigger;
+  terminal.err(
+    `trigger: generated from the input schema with seed ${JSON.stringify(escapeControls(generated.seed))} (the action has no trigger.json and its input is not a CXone trigger; --seed for another, --payload to give one)`,
+  );
+}
+
 /** Registers `cxda run`. */
 export function registerRunCommand(program: Command, setExit: (code: number) => void): void {
   const command = program
@@ -69,7 +94,11 @@ export function registerRunCommand(program: Command, setExit: (code: number) => 
     .argument("<action-dir>", "the action folder")
     .option("--payload <file|->", "the trigger as a JSON file, or - for stdin (default: the action's trigger.json or a generated one)")
     .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
-    .option("--json", "print the CaseResult as JSON");
+    .option("--json", "print the CaseResult as JSON")
+    .option(
+      "--seed <seed>",
+      `seed of the trigger generated from the input schema when there is no --payload or trigger.json (default: "${RUN_TRIGGER_SEED}")`,
+    );
   addConfigOption(addRunOptions(command))
     .addHelpText(
       "after",
