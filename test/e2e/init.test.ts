@@ -1,4 +1,4 @@
-// `cxda init` as a user runs it: scaffold an empty folder, then `npx cxda test` and `npx vitest run` pass there, offline.
+// `cxda init` as a user runs it from this checkout: scaffold an empty folder, then `npx cxda test` and `npx vitest run` pass there, offline (test/e2e/pack-install.test.ts does it from a packed tarball).
 import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -59,9 +59,11 @@ describe("cxda init", () => {
   it("scaffolds a new folder, lists what it wrote and prints the next steps", async () => {
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain("Created a cxda project in my-project:\n  .gitignore\n  README.md\n  actions/callback-record/cases/rules.json");
+    expect(init.stdout).toContain(
+      "Created a cxda project in my-project:\n  .github/workflows/cxda.yml\n  .gitignore\n  README.md\n  actions/callback-record/cases/rules.json",
+    );
     expect(init.stdout).toMatch(
-      /Next steps:\n {2}cd my-project\s*\n {2}npm install\s+cxda and vitest\n {2}npx cxda test\s+run the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/,
+      /Next steps:\n {2}cd my-project\s*\n {2}npm install\s+installs cxda, typescript and vitest\n {2}npx cxda test\s+runs the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/,
     );
     for (const file of [
       "cxda.config.ts",
@@ -73,15 +75,23 @@ describe("cxda init", () => {
       expect((await stat(join(project, file))).isFile(), file).toBe(true);
     }
     const manifest = JSON.parse(await readFile(join(project, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-    expect(manifest.devDependencies).toEqual({ cxda: `file:${REPO_ROOT}`, vitest: "4.1.12" });
+    const own = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+    expect(manifest.devDependencies).toEqual({
+      cxda: `^${own.version}`,
+      typescript: own.devDependencies.typescript,
+      vitest: own.devDependencies.vitest,
+    });
   });
 
-  it("refuses to scaffold the folder again now that it is not empty, with exit code 2", async () => {
+  it("run again in the folder, adds nothing and leaves every file as it is, with exit code 0", async () => {
+    const manifest = await readFile(join(project, "package.json"), "utf8");
     const again = await cxda(["init", "my-project"], { cwd: root });
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain(
-      "cxda: E_USAGE my-project: the folder is not empty (.gitignore, README.md, actions, cxda.config.ts, package.json, … (7 entries)); choose a new or empty folder, or pass --force",
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "Already there, left as they are (--force replaces them):\n  .github/workflows/cxda.yml\n  .gitignore\n  README.md\n",
     );
+    expect(await readFile(join(project, "package.json"), "utf8")).toBe(manifest);
   });
 
   it("gives a project where `npx cxda test` and `npx vitest run` both pass", async () => {

@@ -1,15 +1,13 @@
-// `cxda init [dir]`: scaffolds a project (config, one action, a vitest example) that passes `cxda test` and `vitest` as it is.
+// `cxda init [dir]`: sets up a project, new or existing (config, one action, a vitest example, a CI workflow), that passes `cxda test` and `vitest` as it is.
 import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import { EXIT } from "../exit-codes.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
-
-/** The vitest version a new project pins: the one cxda itself is tested with. */
-export const VITEST_VERSION = "4.1.12";
+import { mergePackageJson, parsePackageJson, resolveCxdaSpec, type ManifestMerge, type WantedManifest } from "./init-manifest.js";
 
 /** The package root: three levels up from this file, in `src/cli/commands/` and in `dist/cli/commands/` alike. */
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -25,23 +23,30 @@ export interface ScaffoldOptions {
    */
   action?: string;
   /**
-   * Write into a folder that is not empty, replacing files with the same names (other files are left alone).
+   * Replace the scaffold's files that already exist in the folder (package.json is merged all the same, never replaced).
    * @default false
    * @example true
    */
   force?: boolean;
   /**
-   * The `cxda` devDependency written to package.json.
-   * @default `file:<checkout>` when cxda runs from a source checkout, else its exact version
-   * @example "0.1.0"
+   * The `cxda` devDependency, as the user gives it: a registry range, a tarball or folder path (taken from `cwd`), or
+   * a git URL. A project that already depends on cxda keeps its own.
+   * @default `^<this version>`
+   * @example "./vendor/cxda-0.1.0.tgz"
    */
   cxdaSpec?: string;
   /**
-   * The package name written to package.json.
-   * @default the folder's name, made a valid package name
+   * The package name written to a new package.json and the README.
+   * @default the existing package.json's name, else the folder's name made a valid package name
    * @example "contact-center-actions"
    */
   projectName?: string;
+  /**
+   * The folder relative paths (of `dir` and of a local `cxdaSpec`) are taken from.
+   * @default process.cwd()
+   * @example "/home/me/src"
+   */
+  cwd?: string;
 }
 
 /** {@link ScaffoldOptions} with every default applied. */
@@ -49,30 +54,65 @@ export interface ResolvedScaffoldOptions {
   dir: string;
   action: string;
   force: boolean;
+  /** The spec written to package.json when the project has no cxda yet. */
   cxdaSpec: string;
   projectName: string;
+  /** Why `cxdaSpec` may not resolve on another machine. */
+  warnings: string[];
 }
 
-/** What {@link scaffoldProject} wrote. */
+/** What {@link scaffoldProject} did to package.json. */
+export interface PackageJsonChange {
+  /** True when there was none and a new one was written. */
+  created: boolean;
+  /** Scripts added, by the name each took. */
+  scripts: string[];
+  /** devDependencies added; `npm install` is due when this is not empty. */
+  devDependencies: string[];
+  /** Dependencies the project already had, left with their own spec. */
+  kept: ManifestMerge["kept"];
+}
+
+/** What {@link scaffoldProject} wrote, merged and left alone. */
 export interface ScaffoldResult {
   /** The project folder (absolute). */
   dir: string;
   /** The action's folder name under `actions/`. */
   action: string;
-  /** Files written, relative to `dir`, in a stable order. */
+  /** Files written (new, replaced with `force`, or a package.json that changed), relative to `dir`, sorted. */
   files: string[];
   /** Files that existed and were replaced (only with `force`). */
   overwritten: string[];
+  /** Files of the scaffold that existed and were left as they are. */
+  skipped: string[];
+  /** The package.json: created or merged. */
+  packageJson: PackageJsonChange;
+  /** Lines appended to a .gitignore that was there. */
+  gitignore: string[];
+  /** Things to know that did not stop the scaffold (a cxda spec that resolves on this machine only). */
+  warnings: string[];
 }
 
-function packageJson(): { version: string } {
-  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
+interface OwnManifest {
+  version: string;
+  devDependencies: Record<string, string>;
 }
 
-/** `file:<checkout>` when cxda runs from a source checkout (not from inside a node_modules folder), else its version. */
-export function defaultCxdaSpec(root: string = PACKAGE_ROOT): string {
-  const inNodeModules = resolve(root).split(sep).includes("node_modules");
-  return inNodeModules ? packageJson().version : `file:${resolve(root)}`;
+function ownManifest(): OwnManifest {
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as OwnManifest;
+}
+
+/**
+ * The test toolchain a new project pins: the exact vitest and typescript cxda itself is built and tested with.
+ * @example
+ * scaffoldToolchain().vitest; // "4.1.12"
+ */
+export function scaffoldToolchain(): { vitest: string; typescript: string } {
+  const { devDependencies } = ownManifest();
+  const vitest = devDependencies.vitest;
+  const typescript = devDependencies.typescript;
+  if (vitest === undefined || typescript === undefined) throw new Error("cxda's package.json lacks the vitest or typescript it pins for init");
+  return { vitest, typescript };
 }
 
 /** A valid npm package name from a folder name. */
@@ -87,12 +127,13 @@ function packageNameFor(folder: string): string {
 }
 
 /**
- * Applies the defaults and rejects a bad action name before anything is written.
+ * Applies the defaults and rejects a bad action name or cxda spec before anything is written.
  * @example
  * resolveScaffoldOptions("my-project", { action: "lookup" }).projectName; // "my-project"
  */
-export function resolveScaffoldOptions(dir: string, options: ScaffoldOptions = {}): ResolvedScaffoldOptions {
-  const absolute = resolve(dir);
+export function resolveScaffoldOptions(dir: string, options: ScaffoldOptions = {}, existingName?: string): ResolvedScaffoldOptions {
+  const cwd = options.cwd ?? process.cwd();
+  const absolute = resolve(cwd, dir);
   const action = options.action ?? "callback-record";
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(action)) {
     throw new CxdaError(
@@ -100,12 +141,14 @@ export function resolveScaffoldOptions(dir: string, options: ScaffoldOptions = {
       `--action ${action}: use letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder and the definition id)`,
     );
   }
+  const { spec, warnings } = resolveCxdaSpec(options.cxdaSpec, { cwd, projectDir: absolute, version: ownManifest().version });
   return {
     dir: absolute,
     action,
     force: options.force ?? false,
-    cxdaSpec: options.cxdaSpec ?? defaultCxdaSpec(),
-    projectName: options.projectName ?? packageNameFor(basename(absolute)),
+    cxdaSpec: spec,
+    projectName: options.projectName ?? existingName ?? packageNameFor(basename(absolute)),
+    warnings,
   };
 }
 
@@ -120,7 +163,10 @@ async function templateFiles(folder: string, prefix = ""): Promise<string[]> {
   return files;
 }
 
-/** Where a template lands: `__action__` becomes the action's name, `dot-x` becomes `.x` (npm drops `.gitignore` from packages). */
+/**
+ * Where a template lands: `__action__` becomes the action's name, `dot-x` becomes `.x` (npm leaves `.gitignore` out of
+ * packages, and a dot-folder such as `.github` is easy to lose on the way too).
+ */
 function targetOf(template: string, action: string): string {
   return template
     .split("/")
@@ -136,96 +182,211 @@ function fill(text: string, values: Record<string, string>, template: string): s
   });
 }
 
-/** Entries that do not make a folder "not empty": a fresh `git init` leaves `.git`. */
-const IGNORED_ENTRIES = new Set([".git"]);
+/** What the scaffold wants in package.json: the scripts of its README and the toolchain its files need. */
+function wantedManifest(cxdaSpec: string): WantedManifest {
+  const { vitest, typescript } = scaffoldToolchain();
+  return {
+    // `test` is often taken (by npm's placeholder or another runner): cxda's then goes under test:cxda.
+    scripts: [
+      { names: ["test", "test:cxda"], command: "cxda test" },
+      { names: ["test:vitest"], command: "vitest run" },
+      { names: ["typecheck", "typecheck:cxda"], command: "tsc" },
+    ],
+    // typescript because the scaffold ships a tsconfig.json; vitest for test/actions.test.ts.
+    devDependencies: [
+      ["cxda", cxdaSpec],
+      ["typescript", typescript],
+      ["vitest", vitest],
+    ],
+  };
+}
 
-/**
- * Writes a new project into `dir` (created when missing): cxda.config.ts, package.json, README.md, .gitignore,
- * tsconfig.json, `actions/<action>/` (definition, transform, trigger, cases) and `test/actions.test.ts`.
- * @throws CxdaError `E_USAGE` when `dir` is a file, or a folder that is not empty and `force` is not set.
- * @example
- * const { files } = await scaffoldProject("my-project", { action: "billing-callback" });
- */
-export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
-  const settings = resolveScaffoldOptions(dir, options);
-  const near = relative(process.cwd(), settings.dir);
-  const shown = near === "" ? "." : near.startsWith("..") ? settings.dir : near;
-  const info = await stat(settings.dir).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new CxdaError("E_USAGE", `${shown}: is a file; pass a new or empty folder`);
-  const existing = info === undefined ? [] : (await readdir(settings.dir)).filter((name) => !IGNORED_ENTRIES.has(name)).sort();
-  if (existing.length > 0 && !settings.force) {
-    const listed = existing.slice(0, 5).join(", ") + (existing.length > 5 ? `, … (${existing.length} entries)` : "");
-    throw new CxdaError(
-      "E_USAGE",
-      `${shown}: the folder is not empty (${listed}); choose a new or empty folder, or pass --force to write into it (files with the same names are replaced)`,
-    );
-  }
-
-  const values = { action: settings.action, projectName: settings.projectName };
-  const outputs = new Map<string, string>();
-  for (const template of await templateFiles(TEMPLATE_DIR)) {
-    outputs.set(targetOf(template, settings.action), fill(await readFile(join(TEMPLATE_DIR, template), "utf8"), values, template));
-  }
+/** The package.json of a folder that has none. */
+function newManifest(settings: ResolvedScaffoldOptions, wanted: WantedManifest): string {
   const manifest = {
     name: settings.projectName,
     version: "0.0.0",
     private: true,
     type: "module",
-    scripts: { test: "cxda test", "test:vitest": "vitest run" },
-    devDependencies: { cxda: settings.cxdaSpec, vitest: VITEST_VERSION },
+    scripts: Object.fromEntries(wanted.scripts.map((script) => [script.names[0], script.command])),
+    devDependencies: Object.fromEntries(wanted.devDependencies),
   };
-  outputs.set("package.json", `${JSON.stringify(manifest, null, 2)}\n`);
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
 
-  const files = [...outputs.keys()].sort();
-  const overwritten: string[] = [];
-  for (const file of files) {
-    const target = join(settings.dir, ...file.split("/"));
-    if (await stat(target).catch(() => undefined)) overwritten.push(file);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, outputs.get(file)!);
+/** The lines of the scaffold's .gitignore that an existing one lacks (`/reports` and `reports/` count as the same). */
+function missingIgnoreLines(existing: string, wanted: string): string[] {
+  const key = (line: string): string => line.trim().replace(/^\//, "").replace(/\/$/, "");
+  const have = new Set(existing.split(/\r?\n/).map(key));
+  return wanted.split(/\r?\n/).filter((line) => line.trim() !== "" && !line.startsWith("#") && !have.has(key(line)));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+/** The package.json as it will be: merged into the one there, or new. Read before anything is written, so a broken one stops the scaffold. */
+async function planManifest(
+  dir: string,
+  options: ScaffoldOptions,
+): Promise<{ settings: ResolvedScaffoldOptions; text: string | undefined; change: PackageJsonChange }> {
+  const file = join(dir, "package.json");
+  const existing = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw new CxdaError("E_CONFIG", `${file}: cannot read it (${error.code ?? error.message})`, { cause: error, context: { file } });
+  });
+  if (existing === undefined) {
+    const settings = resolveScaffoldOptions(dir, options);
+    const wanted = wantedManifest(settings.cxdaSpec);
+    const change = {
+      created: true,
+      scripts: wanted.scripts.map((s) => s.names[0]!),
+      devDependencies: wanted.devDependencies.map(([n]) => n),
+      kept: [],
+    };
+    return { settings, text: newManifest(settings, wanted), change };
   }
-  return { dir: settings.dir, action: settings.action, files, overwritten };
+  const shown = relative(options.cwd ?? process.cwd(), file) || file;
+  const { name } = parsePackageJson(existing, shown);
+  const settings = resolveScaffoldOptions(dir, options, typeof name === "string" && name !== "" ? name : undefined);
+  const merge = mergePackageJson(existing, shown, wantedManifest(settings.cxdaSpec));
+  const change = { created: false, scripts: merge.scripts, devDependencies: merge.devDependencies, kept: merge.kept };
+  return { settings, text: merge.text === existing ? undefined : merge.text, change };
+}
+
+/**
+ * Sets up a cxda project in `dir` (created when missing), new or existing: cxda.config.ts, README.md, .gitignore,
+ * tsconfig.json, a GitHub Actions workflow, `actions/<action>/` (definition, transform, trigger, cases) and
+ * `test/actions.test.ts`. A file that is already there is left as it is and listed in `skipped` (unless `force`); a
+ * .gitignore gets the lines it lacks; a package.json gets the scaffold's scripts and devDependencies merged in.
+ * @throws CxdaError `E_USAGE` when `dir` is a file or an option is bad; `E_CONFIG` when package.json is not valid JSON.
+ * @example
+ * const { files, skipped } = await scaffoldProject(".", { cxdaSpec: "./vendor/cxda-0.1.0.tgz" });
+ */
+export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  const absolute = resolve(options.cwd ?? process.cwd(), dir);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw new CxdaError("E_USAGE", `${absolute}: is a file; pass a folder, new or existing`);
+  const { settings, text: manifestText, change } = await planManifest(absolute, options);
+
+  const values = { action: settings.action, projectName: settings.projectName };
+  const result: ScaffoldResult = {
+    dir: settings.dir,
+    action: settings.action,
+    files: [],
+    overwritten: [],
+    skipped: [],
+    packageJson: change,
+    gitignore: [],
+    warnings: settings.warnings,
+  };
+  for (const template of await templateFiles(TEMPLATE_DIR)) {
+    const file = targetOf(template, settings.action);
+    const target = join(settings.dir, ...file.split("/"));
+    const text = fill(await readFile(join(TEMPLATE_DIR, template), "utf8"), values, template);
+    if (await exists(target)) {
+      if (file === ".gitignore" && !settings.force) {
+        const current = await readFile(target, "utf8");
+        result.gitignore = missingIgnoreLines(current, text);
+        if (result.gitignore.length === 0) {
+          result.skipped.push(file);
+          continue;
+        }
+        const separator = current === "" || current.endsWith("\n") ? "" : "\n";
+        await writeFile(target, `${current}${separator}# added by cxda init\n${result.gitignore.join("\n")}\n`);
+        continue;
+      }
+      if (!settings.force) {
+        result.skipped.push(file);
+        continue;
+      }
+      result.overwritten.push(file);
+    }
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+    result.files.push(file);
+  }
+  if (manifestText !== undefined) {
+    await writeFile(join(settings.dir, "package.json"), manifestText);
+    result.files.push("package.json");
+  }
+  result.files.sort();
+  result.skipped.sort();
+  return result;
 }
 
 /** Flags of `cxda init`. */
 export interface InitFlags {
   force?: boolean;
   action?: string;
+  cxda?: string;
   json?: boolean;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listed(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
 /** The commands to run next, from the folder `init` was run in. */
-function nextSteps(result: ScaffoldResult, cwd: string): Array<[string, string]> {
+async function nextSteps(result: ScaffoldResult, cwd: string): Promise<Array<[string, string]>> {
   const shown = relative(cwd, result.dir);
   const steps: Array<[string, string]> = [];
   if (shown !== "") steps.push([`cd ${shown.includes(" ") ? JSON.stringify(shown) : shown}`, ""]);
-  steps.push(["npm install", "cxda and vitest"]);
-  steps.push(["npx cxda test", `run the cases in actions/${result.action}/cases`]);
+  const added = result.packageJson.devDependencies;
+  if (added.length > 0) steps.push(["npm install", `installs ${listed(added)}`]);
+  else if (!(await exists(join(result.dir, "node_modules")))) steps.push(["npm install", "installs the project's dependencies"]);
+  steps.push(["npx cxda test", `runs the cases in actions/${result.action}/cases`]);
   steps.push(["npx vitest run", "the same cases as vitest tests (test/actions.test.ts)"]);
   return steps;
 }
 
-/** Scaffolds the project and prints what was written and what to do next; returns the exit code. */
-export async function runInitCommand(dir: string | undefined, flags: InitFlags, terminal: Terminal, cwd: string = process.cwd()): Promise<number> {
-  const target = resolve(cwd, dir ?? ".");
-  const result = await scaffoldProject(target, {
-    ...(flags.force === undefined ? {} : { force: flags.force }),
-    ...(flags.action === undefined ? {} : { action: flags.action }),
-  });
-  const steps = nextSteps(result, cwd);
-  if (flags.json) {
-    terminal.out(
-      JSON.stringify({ dir: result.dir, files: result.files, overwritten: result.overwritten, next: steps.map(([command]) => command) }, null, 2),
-    );
-    return EXIT.ok;
-  }
+/** What happened to package.json, in one line: "added scripts test, …; devDependencies …; kept cxda (^0.1.0)". */
+function describeManifest(change: PackageJsonChange): string {
+  const parts: string[] = [];
+  if (change.scripts.length > 0) parts.push(`scripts ${change.scripts.join(", ")}`);
+  if (change.devDependencies.length > 0) parts.push(`devDependencies ${change.devDependencies.join(", ")}`);
+  const kept = change.kept.map((dependency) => `${dependency.name} ${dependency.spec}`);
+  return [parts.length > 0 ? `added ${parts.join("; ")}` : "nothing to add", ...(kept.length > 0 ? [`kept ${kept.join(", ")}`] : [])].join("; ");
+}
+
+function printResult(result: ScaffoldResult, steps: Array<[string, string]>, terminal: Terminal, cwd: string): void {
   const shown = relative(cwd, result.dir) || ".";
-  terminal.out(`Created a cxda project in ${shown}:`);
-  for (const file of result.files) terminal.out(`  ${file}${result.overwritten.includes(file) ? paint(terminal, "yellow", " (replaced)") : ""}`);
+  terminal.out(result.packageJson.created ? `Created a cxda project in ${shown}:` : `Added cxda to the project in ${shown}:`);
+  for (const file of result.files) {
+    const note = file === "package.json" && !result.packageJson.created ? ` (${describeManifest(result.packageJson)})` : "";
+    terminal.out(`  ${file}${result.overwritten.includes(file) ? paint(terminal, "yellow", " (replaced)") : ""}${note}`);
+  }
+  if (!result.packageJson.created && !result.files.includes("package.json"))
+    terminal.out(`  package.json unchanged (${describeManifest(result.packageJson)})`);
+  if (result.gitignore.length > 0) terminal.out(`  .gitignore (added ${result.gitignore.join(", ")})`);
+  if (result.skipped.length > 0) {
+    terminal.out();
+    terminal.out("Already there, left as they are (--force replaces them):");
+    for (const file of result.skipped) terminal.out(`  ${file}`);
+  }
   terminal.out();
   terminal.out(paint(terminal, "bold", "Next steps:"));
   const width = Math.max(...steps.map(([command]) => command.length));
   for (const [command, why] of steps) terminal.out(`  ${command.padEnd(width)}${why === "" ? "" : paint(terminal, "dim", `   ${why}`)}`);
+}
+
+/** Sets up the project and prints what was written, merged and skipped, and what to do next; returns the exit code. */
+export async function runInitCommand(dir: string | undefined, flags: InitFlags, terminal: Terminal, cwd: string = process.cwd()): Promise<number> {
+  const result = await scaffoldProject(dir ?? ".", {
+    cwd,
+    ...(flags.force === undefined ? {} : { force: flags.force }),
+    ...(flags.action === undefined ? {} : { action: flags.action }),
+    ...(flags.cxda === undefined ? {} : { cxdaSpec: flags.cxda }),
+  });
+  // A warning goes to stderr even with --json: stdout stays the one JSON document.
+  for (const warning of result.warnings) terminal.err(paint(terminal, "yellow", `warning: ${warning}`));
+  const steps = await nextSteps(result, cwd);
+  if (flags.json) {
+    terminal.out(JSON.stringify({ ...result, next: steps.map(([command]) => command) }, null, 2));
+    return EXIT.ok;
+  }
+  printResult(result, steps, terminal, cwd);
   return EXIT.ok;
 }
 
@@ -233,11 +394,18 @@ export async function runInitCommand(dir: string | undefined, flags: InitFlags, 
 export function registerInitCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command("init")
-    .description("scaffold a project: cxda.config.ts, one action with cases, and a vitest example")
-    .argument("[dir]", "the project folder, new or empty (default: the current folder)")
+    .description("set up cxda in a project, new or existing: config, one action with cases, a vitest example, a CI workflow")
+    .argument("[dir]", "the project folder, new or existing (default: the current folder)")
     .option("--action <name>", 'the example action\'s folder name and id (default: "callback-record")')
-    .option("--force", "write into a folder that is not empty, replacing files with the same names")
-    .option("--json", "print { dir, files, overwritten, next } as JSON")
-    .addHelpText("after", "\nExamples:\n  cxda init my-project\n  cxda init . --action billing-callback\n  cxda init existing-folder --force")
+    .option(
+      "--cxda <spec>",
+      "the cxda dependency to write: a version range, a tarball or folder path (from the current folder), or a git URL (default: ^<this version>; a project that has cxda keeps its own)",
+    )
+    .option("--force", "replace the scaffold's files that already exist (package.json is merged all the same)")
+    .option("--json", "print { dir, files, overwritten, skipped, packageJson, gitignore, warnings, next } as JSON")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cxda init my-project\n  cxda init . --action billing-callback\n  cxda init . --cxda ./vendor/cxda-0.1.0.tgz\n  cxda init . --cxda github:<owner>/cxda",
+    )
     .action(async (dir: string | undefined, flags: InitFlags) => setExit(await runInitCommand(dir, flags, processTerminal())));
 }

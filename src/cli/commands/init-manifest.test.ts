@@ -1,0 +1,66 @@
+// Unit tests of init's package.json helpers: which specs are local paths, how they are written, and merging into odd package.json files.
+import { describe, expect, it } from "vitest";
+import { isLocalPathSpec, mergePackageJson, resolveCxdaSpec } from "./init-manifest.js";
+
+describe("isLocalPathSpec", () => {
+  it("reads specs as npm does", () => {
+    for (const spec of ["file:../cxda", "./cxda-0.1.0.tgz", "../cxda", "/opt/cxda", "~/cxda", "C:\\cxda", "cxda-0.1.0.tgz", "file:///opt/cxda"]) {
+      expect(isLocalPathSpec(spec), spec).toBe(true);
+    }
+    for (const spec of ["^0.1.0", "latest", "github:o/cxda", "git+https://x.dev/cxda.git", "https://x.dev/cxda-0.1.0.tgz", "npm:cxda@1"]) {
+      expect(isLocalPathSpec(spec), spec).toBe(false);
+    }
+  });
+});
+
+describe("resolveCxdaSpec", () => {
+  const where = { cwd: "/home/u/src", projectDir: "/home/u/src/app", version: "1.2.3" };
+
+  it("defaults to the registry range of this version", () => {
+    expect(resolveCxdaSpec(undefined, where)).toEqual({ spec: "^1.2.3", warnings: [] });
+  });
+
+  it("refuses an empty spec", () => {
+    expect(() => resolveCxdaSpec("  ", where)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
+  });
+
+  it("reads a file: URL and a home path as absolute, and warns about both", () => {
+    const url = resolveCxdaSpec("file:///opt/cxda", where);
+    expect(url.spec).toBe("file:/opt/cxda");
+    expect(url.warnings.at(-1)).toMatch(/is an absolute path: it resolves on this machine only/);
+    expect(resolveCxdaSpec("~/cxda.tgz", where).warnings.at(-1)).toMatch(/is an absolute path/);
+  });
+
+  it("keeps a relative path outside the project relative, without the absolute-path warning", () => {
+    const { spec, warnings } = resolveCxdaSpec("file:../cxda", where);
+    expect(spec).toBe("file:../../cxda");
+    expect(warnings.join()).not.toMatch(/absolute/);
+  });
+});
+
+describe("mergePackageJson", () => {
+  const wanted = { scripts: [{ names: ["test", "test:cxda"], command: "cxda test" }], devDependencies: [["cxda", "^1.0.0"]] as const };
+
+  it("keeps CRLF line ends, a byte-order mark and four-space indentation", () => {
+    const text = '\ufeff{\r\n    "name": "x"\r\n}\r\n';
+    expect(mergePackageJson(text, "package.json", wanted).text).toBe(
+      '\ufeff{\r\n    "name": "x",\r\n    "scripts": {\r\n        "test": "cxda test"\r\n    },\r\n    "devDependencies": {\r\n        "cxda": "^1.0.0"\r\n    }\r\n}\r\n',
+    );
+  });
+
+  it("adds no script whose command is already there, and none when all its names are taken", () => {
+    expect(mergePackageJson('{ "scripts": { "cases": "cxda test" } }', "package.json", wanted).scripts).toEqual([]);
+    expect(mergePackageJson('{ "scripts": { "test": "jest", "test:cxda": "other" } }', "package.json", wanted).scripts).toEqual([]);
+  });
+
+  it("refuses a package.json whose scripts are not an object, naming the JSON path", () => {
+    expect(() => mergePackageJson('{ "scripts": [] }', "app/package.json", wanted)).toThrow(
+      expect.objectContaining({
+        code: "E_CONFIG",
+        message: expect.stringContaining('app/package.json: "scripts" is not an object'),
+        context: expect.objectContaining({ path: "/scripts" }),
+      }),
+    );
+    expect(() => mergePackageJson("[]", "package.json", wanted)).toThrow(/not a JSON object/);
+  });
+});

@@ -1,0 +1,183 @@
+// The package.json side of `cxda init`: the cxda dependency to write, and merging scripts and devDependencies into a package.json that is there.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, relative, resolve, sep, win32 } from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyEdits, modify, type FormattingOptions } from "jsonc-parser";
+import { CxdaError } from "../../core/errors.js";
+import { parseJsonText } from "../../internal/json-file.js";
+
+/** The `cxda` dependency to write, and what the person running `init` should know about it. */
+export interface CxdaSpec {
+  /** The value written to package.json. */
+  spec: string;
+  /** Why the spec may not resolve somewhere else; printed as warnings, never an error. */
+  warnings: string[];
+}
+
+/**
+ * Whether npm reads `spec` as a path on this machine (a folder or a tarball) rather than a registry range, a tag,
+ * a git URL or an http URL. It follows npm's own reading: `file:`, `./`, `../`, `~/`, `/`, a drive letter, or a name
+ * ending in `.tgz`/`.tar.gz`/`.tar` that is not a URL.
+ */
+export function isLocalPathSpec(spec: string): boolean {
+  if (spec.startsWith("file:")) return true;
+  if (/^(?:\.{1,2}(?:[\\/]|$)|~[\\/]|[\\/]|[a-zA-Z]:[\\/])/.test(spec)) return true;
+  return /\.(?:tgz|tar\.gz|tar)$/i.test(spec) && !/^[a-z][a-z0-9+.-]*:/i.test(spec);
+}
+
+/** The path a local spec names, absolute, with `~` expanded and a relative path taken from `cwd`. */
+function localPath(spec: string, cwd: string): string {
+  if (spec.startsWith("file://")) return fileURLToPath(spec);
+  const path = spec.startsWith("file:") ? spec.slice("file:".length) : spec;
+  if (path === "~" || /^~[\\/]/.test(path)) return resolve(homedir(), path.slice(2));
+  return isAbsolute(path) || win32.isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/** True when `spec` names its path absolutely (so the user gave an absolute path, or a home-relative one). */
+function namesAbsolutePath(spec: string): boolean {
+  const path = spec.startsWith("file:") ? spec.slice("file:".length) : spec;
+  return spec.startsWith("file://") || /^~(?:[\\/]|$)/.test(path) || isAbsolute(path) || win32.isAbsolute(path);
+}
+
+/**
+ * The `cxda` dependency `init` writes. Without `given`, the registry range `^<version>`. A registry range, tag or git
+ * URL is written as given. A local path (tarball or folder) is written as `file:` relative to the project, since npm
+ * reads it from the package.json's folder while the user typed it from `cwd`; a path outside the project given
+ * absolutely stays absolute and is warned about: it will not exist on a colleague's machine or in CI.
+ * @example
+ * resolveCxdaSpec(undefined, { cwd: "/p", projectDir: "/p", version: "0.1.0" }).spec; // "^0.1.0"
+ * resolveCxdaSpec("./vendor/cxda-0.1.0.tgz", { cwd: "/p", projectDir: "/p", version: "0.1.0" }).spec; // "file:vendor/cxda-0.1.0.tgz"
+ */
+export function resolveCxdaSpec(given: string | undefined, where: { cwd: string; projectDir: string; version: string }): CxdaSpec {
+  if (given === undefined) return { spec: `^${where.version}`, warnings: [] };
+  const spec = given.trim();
+  if (spec === "") {
+    throw new CxdaError("E_USAGE", "--cxda: empty; give a version range (^0.1.0), a tarball or folder path, or a git URL (github:owner/cxda)");
+  }
+  if (!isLocalPathSpec(spec)) return { spec, warnings: [] };
+  const path = localPath(spec, where.cwd);
+  const warnings: string[] = [];
+  if (!existsSync(path)) warnings.push(`--cxda ${spec}: ${path} does not exist; npm install will fail until it does`);
+  const inside = relative(where.projectDir, path);
+  if (namesAbsolutePath(spec) && (inside.startsWith("..") || isAbsolute(inside))) {
+    warnings.push(
+      `--cxda ${spec} is an absolute path: it resolves on this machine only, not on a colleague's or in CI. ` +
+        "Put the tarball inside the project and pass it relatively (--cxda ./vendor/cxda.tgz), or use a git URL or a registry version",
+    );
+    return { spec: `file:${path}`, warnings };
+  }
+  return { spec: `file:${inside === "" ? "." : inside.split(sep).join("/")}`, warnings };
+}
+
+/** A script the scaffold wants: its command, and the names it may take, the first free one winning. */
+export interface WantedScript {
+  names: readonly string[];
+  command: string;
+}
+
+/** What the scaffold wants in package.json. */
+export interface WantedManifest {
+  scripts: readonly WantedScript[];
+  /** devDependencies by name, in the order they are added; one already in dependencies or devDependencies is kept. */
+  devDependencies: ReadonlyArray<readonly [string, string]>;
+}
+
+/** What {@link mergePackageJson} changed and kept. */
+export interface ManifestMerge {
+  /** The new text of package.json (the same text when nothing was added). */
+  text: string;
+  /** Scripts added, by the name each took. */
+  scripts: string[];
+  /** devDependencies added. */
+  devDependencies: string[];
+  /** Dependencies the project already had, with the spec it has: left as they are. */
+  kept: Array<{ name: string; spec: string; field: "dependencies" | "devDependencies" }>;
+}
+
+/** The indentation and line ends a file already uses, so that added entries look like the ones around them. */
+function formattingOf(text: string): FormattingOptions {
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? "  ";
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  return indent.startsWith("\t") ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: indent.length, eol };
+}
+
+type Manifest = Record<string, unknown>;
+
+function stringRecord(manifest: Manifest, field: string, file: string): Record<string, unknown> {
+  const value = manifest[field];
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new CxdaError("E_CONFIG", `${file}: "${field}" is not an object; npm expects { "name": "…" } there. Fix it and run cxda init again`, {
+      context: { file, path: `/${field}` },
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses package.json strictly (as npm does), naming the file and the line:column of a fault and what to do.
+ * @throws CxdaError `E_CONFIG` when the text is not a JSON object.
+ * @example
+ * parsePackageJson('{ "name": "x" }', "package.json").name; // "x"
+ */
+export function parsePackageJson(text: string, file: string): Manifest {
+  let parsed: unknown;
+  try {
+    parsed = parseJsonText(text, file, "E_CONFIG");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CxdaError("E_CONFIG", `${message}. npm cannot read it either: fix it and run cxda init again`, { cause: error, context: { file } });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new CxdaError("E_CONFIG", `${file}: not a JSON object; a package.json is { "name": …, "version": … }. Fix it and run cxda init again`, {
+      context: { file },
+    });
+  }
+  return parsed as Manifest;
+}
+
+/**
+ * Adds the scaffold's scripts and devDependencies to the text of an existing package.json, changing nothing else:
+ * key order, indentation, line ends and every entry already there stay as they are; new keys go at the end of their
+ * object. A script whose names are all taken (by other commands) is not added; one whose command some script already
+ * runs is not added twice. A dependency the project already has, in either field, is kept with its own spec.
+ * @throws CxdaError `E_CONFIG` when the text is not a JSON object, naming `file` and the line:column.
+ * @example
+ * mergePackageJson('{ "name": "x" }\n', "package.json", { scripts: [], devDependencies: [["cxda", "^0.1.0"]] }).devDependencies; // ["cxda"]
+ */
+export function mergePackageJson(text: string, file: string, wanted: WantedManifest): ManifestMerge {
+  const bom = text.charCodeAt(0) === 0xfeff ? "\ufeff" : "";
+  const manifest = parsePackageJson(text, file);
+  const scripts = stringRecord(manifest, "scripts", file);
+  const dependencies = stringRecord(manifest, "dependencies", file);
+  const devDependencies = stringRecord(manifest, "devDependencies", file);
+  const formattingOptions = formattingOf(text);
+  let body = text.slice(bom.length);
+  const set = (path: string[], value: string): void => {
+    body = applyEdits(body, modify(body, path, value, { formattingOptions }));
+  };
+
+  const merge: ManifestMerge = { text, scripts: [], devDependencies: [], kept: [] };
+  const commands = new Set(Object.values(scripts));
+  for (const script of wanted.scripts) {
+    if (commands.has(script.command)) continue;
+    const name = script.names.find((candidate) => !(candidate in scripts));
+    if (name === undefined) continue;
+    set(["scripts", name], script.command);
+    scripts[name] = script.command;
+    merge.scripts.push(name);
+  }
+  for (const [name, spec] of wanted.devDependencies) {
+    const field = name in dependencies ? "dependencies" : name in devDependencies ? "devDependencies" : undefined;
+    if (field !== undefined) {
+      const existing = (field === "dependencies" ? dependencies : devDependencies)[name];
+      merge.kept.push({ name, spec: typeof existing === "string" ? existing : JSON.stringify(existing), field });
+      continue;
+    }
+    set(["devDependencies", name], spec);
+    merge.devDependencies.push(name);
+  }
+  merge.text = bom + body;
+  return merge;
+}
