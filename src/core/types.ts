@@ -27,7 +27,35 @@ export interface ActionDefinition {
     outputDraft: SchemaDraft;
     /** File it was loaded from, when it came from a file. */
     file?: string;
+    /**
+     * What a lenient load (`strict: "warn"`) let through: unknown keys, schema keywords and formats, each a warning.
+     * Absent when there were none.
+     */
+    warnings?: Finding[];
   };
+}
+
+/**
+ * How unknown names are treated where cxda reads a definition: `true` makes unknown keys, schema keywords and formats
+ * errors; `"warn"` reports them as warnings (for definitions exported from platforms with keywords of their own).
+ */
+export type StrictMode = true | "warn";
+
+/**
+ * One problem found in a file without running anything (by `cxda check`, or kept by a lenient definition load).
+ * `path` is a slash-separated JSON path inside the file (`outputSchema/properties/priority/minLenght`); `hint` is a
+ * suggestion such as `did you mean "minLength"?`.
+ */
+export interface Finding {
+  severity: "error" | "warning";
+  /** `unknown-key`, `unknown-keyword`, `unknown-format`, or the code of the error that stopped the file loading (`E_SCHEMA`…). */
+  code: string;
+  file?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
 }
 
 /** The envelope the event bus delivers to a data action. */
@@ -219,8 +247,11 @@ export interface LogEntry {
 export interface CaseFailure {
   /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, `issues` when there was none, or `parity` (local and platform outputs differ). */
   expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues" | "parity";
-  /** `E_PARITY` on a parity failure (the platform's output differs, or the platform failed where the transform did not). */
-  code?: "E_PARITY";
+  /**
+   * `E_PARITY` on a parity failure (the platform's output differs, or the platform failed where the transform did not);
+   * `E_SNAPSHOT` when `expect.output` is still the `"<snapshot>"` placeholder (`cxda test` fills it in).
+   */
+  code?: "E_PARITY" | "E_SNAPSHOT";
   message: string;
   path?: string;
   expected?: unknown;

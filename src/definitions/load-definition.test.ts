@@ -203,11 +203,180 @@ describe("normaliseDefinition", () => {
     expect(validator.validate({ parent: { parent: { name: 7 } } }).map((issue) => issue.path)).toEqual(["/parent/parent/name"]);
   });
 
-  it("rejects an unknown format in the input schema at load time", () => {
+  it("rejects an unknown format in the input schema at load time, suggesting the format meant", () => {
     const raw = { id: "a", inputSchema: { properties: { at: { format: "datetime" } } }, outputSchema };
     const error = failure(() => normaliseDefinition(raw));
     expect(error.code).toBe("E_SCHEMA");
-    expect(error.message).toMatch(/^definition: the input schema at inputSchema is invalid at #\/properties\/at: unknown format "datetime"/);
+    expect(error.message).toBe(
+      'definition: inputSchema/properties/at/format: unknown format "datetime": cxda cannot check it (did you mean "date-time"?)',
+    );
+    expect(error.context).toMatchObject({ path: "inputSchema/properties/at/format", finding: "unknown-format" });
+  });
+});
+
+describe("no silent typos (strict, the default)", () => {
+  const priority = (extra: Record<string, unknown>): Record<string, unknown> => ({
+    type: "object",
+    properties: { priority: { type: "string", ...extra } },
+  });
+
+  it("rejects minLenght in the output schema, naming the file, the JSON path and minLength", () => {
+    const raw = { id: "a", inputSchema, outputSchema: priority({ minLenght: 3 }) };
+    const error = failure(() => normaliseDefinition(raw, { file: "actions/a/definition.json" }));
+    expect(error.code).toBe("E_SCHEMA");
+    expect(error.message).toBe(
+      'actions/a/definition.json: outputSchema/properties/priority/minLenght: unknown keyword "minLenght": JSON Schema draft-07 does not define it, so it checks nothing (did you mean "minLength"?)',
+    );
+    expect(error.context).toMatchObject({ file: "actions/a/definition.json", path: "outputSchema/properties/priority/minLenght" });
+  });
+
+  it("rejects requird, and names the path under schema.input of cxda's own shape", () => {
+    const raw = { id: "a", schema: { input: { type: "object", requird: ["contact"] }, output: outputSchema } };
+    expect(failure(() => normaliseDefinition(raw)).message).toBe(
+      'definition: schema/input/requird: unknown keyword "requird": JSON Schema draft-07 does not define it, so it checks nothing (did you mean "required"?)',
+    );
+  });
+
+  it("judges keywords by the schema's own draft ($id is not draft-04's, id is)", () => {
+    const draft04 = { $schema: "http://json-schema.org/draft-04/schema#", $id: "https://example.com/a.json", type: "object" };
+    expect(failure(() => normaliseDefinition({ id: "a", outputSchema: draft04 })).message).toContain(
+      'outputSchema/$id: unknown keyword "$id": JSON Schema draft-04 does not define it, so it checks nothing (did you mean "id"?)',
+    );
+    const { $id: _unused, ...rest } = draft04;
+    expect(normaliseDefinition({ id: "a", outputSchema: { ...rest, id: "https://example.com/a.json" } }).meta.warnings).toBeUndefined();
+  });
+
+  it("searches every place a subschema can sit, and nothing that is data", () => {
+    const schema = {
+      type: "object",
+      properties: { list: { type: "array", items: [{ type: "string", maxLenght: 2 }] } },
+      definitions: { a: { anyOf: [{ type: "string" }, { not: { type: "number", minimun: 1 } }] } },
+      dependencies: { a: ["b"], c: { propertyNames: { patern: "^x" } } },
+      // Data, not schemas: a key named like a typo here is fine.
+      enum: [{ minLenght: 1 }],
+      default: { requird: true },
+      examples: [{ maxLenght: 2 }],
+    };
+    const definition = normaliseDefinition({ id: "a", outputSchema: schema }, { strict: "warn" });
+    expect(definition.meta.warnings?.map((w) => [w.path, w.hint])).toEqual([
+      ["outputSchema/properties/list/items/0/maxLenght", 'did you mean "maxLength"?'],
+      ["outputSchema/definitions/a/anyOf/1/not/minimun", 'did you mean "minimum"?'],
+      ["outputSchema/dependencies/c/propertyNames/patern", 'did you mean "pattern"?'],
+    ]);
+  });
+
+  it("rejects an unknown top-level key, suggesting the key of any shape it is close to", () => {
+    const raw = { id: "a", inputShema: inputSchema, schema: { output: outputSchema } };
+    const error = failure(() => normaliseDefinition(raw, { file: "d.json" }));
+    expect(error.code).toBe("E_DEFINITION");
+    expect(error.message).toBe(
+      'd.json: inputShema: unknown key "inputShema" at the top level of a schema.input/output definition: cxda does not read it (did you mean "inputSchema"?)',
+    );
+  });
+
+  it("names a near-missed output schema key when no output schema is found", () => {
+    expect(failure(() => normaliseDefinition({ id: "a", inputSchema, outputShema: outputSchema })).message).toContain(
+      '(found "outputShema": did you mean "outputSchema"?)',
+    );
+    expect(failure(() => normaliseDefinition({ id: "a", schema: { input: inputSchema, ouput: outputSchema } })).message).toContain(
+      '(found "ouput": did you mean "output"?)',
+    );
+    const genesys = { name: "G", contract: { input: { inputSchema }, output: { successShema: outputSchema } } };
+    expect(failure(() => normaliseDefinition(genesys)).message).toContain('(found "successShema": did you mean "successSchema"?)');
+  });
+
+  it("checks the keys inside contract, contract.input, contract.output, schema and transform", () => {
+    const raw = {
+      name: "G",
+      contract: { input: { inputShema: inputSchema }, output: { successSchema: outputSchema, sucessTemplate: "" }, outptu: {} },
+      transform: { language: "javascript", source: "", sorce: "" },
+    };
+    const definition = normaliseDefinition(raw, { strict: "warn" });
+    expect(definition.meta.warnings?.map((w) => [w.path, w.hint ?? ""])).toEqual([
+      ["contract/outptu", 'did you mean "output"?'],
+      ["contract/input/inputShema", 'did you mean "inputSchema"?'],
+      ["contract/output/sucessTemplate", expect.stringMatching(/^remove it; in contract\/output cxda reads successSchema, /)],
+      ["transform/sorce", 'did you mean "source"?'],
+    ]);
+    expect(definition.inputSchema).toBe(true);
+    const pair = { id: "a", schema: { input: inputSchema, output: outputSchema, respone: {} } };
+    expect(failure(() => normaliseDefinition(pair)).message).toContain('schema/respone: unknown key "respone" in schema');
+  });
+
+  it("accepts Genesys' own keys beside the contract, and its error schema and derived forms", () => {
+    const raw = {
+      id: "8a7f",
+      name: "Get contact",
+      category: "Salesforce",
+      integrationId: "5b2f",
+      integrationType: "salesforce-datadip",
+      actionType: "custom",
+      secure: false,
+      selfUri: "/api/v2/integrations/actions/8a7f",
+      version: 2,
+      config: { request: {}, response: {} },
+      contract: {
+        input: { inputSchema, inputSchemaFlattened: inputSchema, inputSchemaUri: "/x" },
+        output: { successSchema: outputSchema, errorSchema: {}, errorSchemaUri: "/y", successSchemaUri: "/z", successSchemaFlattened: {} },
+      },
+    };
+    expect(normaliseDefinition(raw).meta.warnings).toBeUndefined();
+  });
+
+  it("does not let another shape's keys in: a Genesys key in cxda's own format is still unknown", () => {
+    const raw = { id: "a", schema: { input: inputSchema, output: outputSchema }, integrationId: "x" };
+    expect(failure(() => normaliseDefinition(raw)).message).toContain(
+      'unknown key "integrationId" at the top level of a schema.input/output definition',
+    );
+  });
+
+  it("accepts x- vendor annotations in schemas without a finding", () => {
+    const raw = { id: "a", outputSchema: { type: "object", "x-genesys-display": "Contact", properties: { a: { type: "string", "x-order": 1 } } } };
+    expect(normaliseDefinition(raw).meta.warnings).toBeUndefined();
+  });
+
+  it("says how many more there are, and how to let a platform's own names through", () => {
+    const raw = { id: "a", outputSchema: { type: "object", displayName: "Contact", minLenght: 1 } };
+    const error = failure(() => normaliseDefinition(raw));
+    expect(error.message).toContain('outputSchema/displayName: unknown keyword "displayName"');
+    expect(error.message).toContain("(and 1 more: `cxda check` lists them all)");
+    expect(error.message).toContain('set strict: "warn" in the config');
+  });
+});
+
+describe('strict: "warn"', () => {
+  it("loads the definition and keeps every finding in meta.warnings as a warning", () => {
+    const raw = {
+      id: "a",
+      inputShema: {},
+      outputSchema: { type: "object", properties: { at: { type: "string", format: "datetime", minLenght: 2 } } },
+    };
+    const definition = normaliseDefinition(raw, { file: "d.json", strict: "warn" });
+    expect(definition.meta.warnings).toEqual([
+      expect.objectContaining({ severity: "warning", code: "unknown-key", file: "d.json", path: "inputShema", hint: 'did you mean "inputSchema"?' }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "unknown-format",
+        path: "outputSchema/properties/at/format",
+        hint: 'did you mean "date-time"?',
+      }),
+      expect.objectContaining({ severity: "warning", code: "unknown-keyword", path: "outputSchema/properties/at/minLenght" }),
+    ]);
+  });
+
+  it("leaves an unknown format unchecked, and every other keyword working, everywhere the schema is compiled later", () => {
+    const raw = { id: "a", outputSchema: { type: "object", properties: { at: { type: "string", format: "datetime", maxLength: 3 } } } };
+    const definition = normaliseDefinition(raw, { strict: "warn" });
+    const validator = createValidator(definition.outputSchema, { side: "output", draft: definition.meta.outputDraft });
+    expect(validator.validate({ at: "abc" })).toEqual([]);
+    expect(validator.validate({ at: "abcd" }).map((issue) => issue.keyword)).toEqual(["maxLength"]);
+    // The caller's object is not changed.
+    expect(raw.outputSchema.properties.at.format).toBe("datetime");
+  });
+
+  it("is passed on by loadDefinition", async () => {
+    const definition = await loadDefinition({ id: "a", outputSchema: { type: "object", requird: [] } }, { strict: "warn" });
+    expect(definition.meta.warnings?.map((w) => w.path)).toEqual(["outputSchema/requird"]);
   });
 });
 
@@ -281,6 +450,9 @@ describe.skipIf(!haveCorpus)(haveCorpus ? `the Genesys corpus in ${corpusDir}` :
   it.each(corpusFiles)("loads %s as a Genesys contract whose schemas validate", async (name) => {
     const definition = await loadDefinition(path.join(corpusDir, name));
     expect(definition.meta.shape).toBe("genesys-contract");
+    // Strict by default, and nothing found: every key and keyword of a real export is known.
+    expect(definition.meta.warnings).toBeUndefined();
+    expect((await loadDefinition(path.join(corpusDir, name), { strict: "warn" })).meta.warnings).toBeUndefined();
     expect(definition.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     for (const side of ["input", "output"] as const) {
       const schema = side === "input" ? definition.inputSchema : definition.outputSchema;
@@ -314,5 +486,43 @@ describe.skipIf(!haveCorpus)(haveCorpus ? `the Genesys corpus in ${corpusDir}` :
     const crlf = corpusFiles.filter((f) => f.startsWith("design-architect-flow-data-actions-for-resiliency__"));
     expect(crlf.length).toBeGreaterThan(0);
     for (const name of crlf) expect((await loadDefinition(path.join(corpusDir, name))).meta.shape).toBe("genesys-contract");
+  });
+});
+
+/** The definitions cxda ships or tests with: the example, the init template, the test fixtures and the shared fixtures. */
+function ownDefinitionFiles(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === "definition.json") found.push(full);
+    }
+  };
+  for (const dir of ["examples", "templates", "test/fixtures", "../shared/fixtures"]) walk(path.resolve(repoRoot, dir));
+  return found.sort();
+}
+
+describe("cxda's own definitions", () => {
+  const files = ownDefinitionFiles();
+
+  it("finds the example and the init template among them", () => {
+    expect(files.map((file) => path.relative(repoRoot, file))).toEqual(
+      expect.arrayContaining([
+        path.join("examples", "billing-callback", "definition.json"),
+        path.join("templates", "init", "actions", "__action__", "definition.json"),
+      ]),
+    );
+  });
+
+  it.each(files.map((file) => [path.relative(repoRoot, file), file]))("%s loads strictly with no finding", async (_shown, file) => {
+    const text = (await import("node:fs/promises")).readFile(file, "utf8");
+    // The init template names its action with a placeholder that init fills in.
+    const raw: unknown = JSON.parse((await text).replace(/\{\{action\}\}/g, "an-action"));
+    const definition = normaliseDefinition(raw, { file, strict: "warn" });
+    expect(definition.meta.warnings).toBeUndefined();
+    expect(() => normaliseDefinition(raw, { file })).not.toThrow();
   });
 });

@@ -2,10 +2,14 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CxdaError, isCxdaError } from "../core/errors.js";
-import type { ActionDefinition, DefinitionShape, JsonSchema, SchemaDraft } from "../core/types.js";
+import type { ActionDefinition, DefinitionShape, Finding, JsonSchema, SchemaDraft, StrictMode } from "../core/types.js";
+import { closestName } from "../internal/did-you-mean.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { createValidator } from "../validation/create-validator.js";
 import { detectDraft } from "../validation/detect-draft.js";
+import { escapePointerSegment } from "../validation/json-pointer.js";
+import { findSchemaProblems, withoutUnknownFormats } from "../validation/schema-findings.js";
+import { definitionKeyFindings, SCHEMA_FAMILY_KEYS } from "./definition-keys.js";
 
 /** Options for {@link normaliseDefinition}. */
 export interface NormaliseOptions {
@@ -13,12 +17,22 @@ export interface NormaliseOptions {
   file?: string;
   /** The id to use when the definition has none (e.g. the action's folder name). */
   fallbackId?: string;
+  /**
+   * Unknown keys, schema keywords and formats: `true` makes them an error (a typo such as `minLenght` would otherwise
+   * switch a check off without a word); `"warn"` keeps them in `meta.warnings`, for definitions exported from
+   * platforms with names of their own, and leaves unknown formats unchecked.
+   * @default true
+   * @example "warn"
+   */
+  strict?: StrictMode;
 }
 
 /** Options for {@link loadDefinition}. */
 export interface LoadDefinitionOptions {
   /** The id to use when the definition has none (e.g. the action's folder name). */
   fallbackId?: string;
+  /** See {@link NormaliseOptions.strict}. @default true */
+  strict?: StrictMode;
 }
 
 /** A schema found in the raw definition, with the dotted path it was found at. */
@@ -51,6 +65,20 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * ` (found "outputShema": did you mean "outputSchema"?)` for the first key of `object` close to one of `wanted`, else
+ * "". Keys that are right where they are (`present`: inputSchema beside the missing outputSchema) are not near misses.
+ */
+function nearMiss(object: unknown, wanted: readonly string[], present: readonly string[] = []): string {
+  if (!isRecord(object)) return "";
+  for (const key of Object.keys(object)) {
+    if (wanted.includes(key) || present.includes(key)) continue;
+    const suggestion = closestName(key, wanted);
+    if (suggestion !== undefined) return ` (found "${key}": did you mean "${suggestion}"?)`;
+  }
+  return "";
+}
+
 /** Reads the three shape families off the raw object and picks the one present. */
 function findSchemas(raw: Record<string, unknown>, label: string, file: string | undefined): Found {
   const families = [
@@ -79,7 +107,7 @@ function findSchemas(raw: Record<string, unknown>, label: string, file: string |
       if (!isRecord(output) || output["successSchema"] === undefined) {
         throw definitionError(
           label,
-          `no output schema found at contract.output.successSchema; a Genesys export needs contract.output.successSchema`,
+          `no output schema found at contract.output.successSchema; a Genesys export needs contract.output.successSchema${nearMiss(output, ["successSchema"])}`,
           {
             file,
             path: "contract.output.successSchema",
@@ -107,19 +135,27 @@ function findSchemas(raw: Record<string, unknown>, label: string, file: string |
       }
       if (isRecord(schema) && schema["input"] !== undefined) {
         // {input} alone is an unfinished schema.input/output, not an output schema with a stray "input" key.
-        throw definitionError(label, "schema.input is present but no output schema found: expected schema.output or schema.response", {
-          file,
-          path: "schema",
-        });
+        throw definitionError(
+          label,
+          `schema.input is present but no output schema found: expected schema.output or schema.response${nearMiss(schema, ["output", "response"], ["input"])}`,
+          {
+            file,
+            path: "schema",
+          },
+        );
       }
       return { shape: "schema-as-output", input: undefined, output: located(schema, "schema") };
     }
     case "inputSchema/outputSchema": {
       if (raw["outputSchema"] === undefined) {
-        throw definitionError(label, "inputSchema is present but no output schema found: expected outputSchema next to it", {
-          file,
-          path: "outputSchema",
-        });
+        throw definitionError(
+          label,
+          `inputSchema is present but no output schema found: expected outputSchema next to it${nearMiss(raw, ["outputSchema"], ["inputSchema"])}`,
+          {
+            file,
+            path: "outputSchema",
+          },
+        );
       }
       return {
         shape: "inputSchema/outputSchema",
@@ -128,7 +164,8 @@ function findSchemas(raw: Record<string, unknown>, label: string, file: string |
       };
     }
     default:
-      throw definitionError(label, `no output schema found: ${OUTPUT_EXPECTATION}`, { file });
+      // A near miss of a schema key (outputShema) is the likeliest reason none was found: name it.
+      throw definitionError(label, `no output schema found: ${OUTPUT_EXPECTATION}${nearMiss(raw, SCHEMA_FAMILY_KEYS)}`, { file });
   }
 }
 
@@ -200,6 +237,39 @@ function compileOrExplain(side: "input" | "output", located: Located, draft: Sch
   }
 }
 
+/** A located schema's unknown keywords and formats as findings (slash paths from the file's root), and the schema to compile. */
+function checkSchema(located: Located, draft: SchemaDraft, file: string | undefined): { findings: Finding[]; schema: JsonSchema } {
+  const problems = findSchemaProblems(located.schema, draft);
+  const base = located.path.split(".").map(escapePointerSegment).join("/");
+  const findings = problems.map((problem): Finding => ({
+    severity: "error",
+    code: problem.code,
+    ...(file === undefined ? {} : { file }),
+    path: `${base}${problem.pointer}`,
+    message: problem.message,
+    hint: problem.hint,
+  }));
+  return { findings, schema: withoutUnknownFormats(located.schema, problems) };
+}
+
+/** The error a strict load throws for its findings: the first in full, and how many more. */
+function strictError(label: string, file: string | undefined, findings: Finding[]): CxdaError {
+  const first = findings[0]!;
+  const more = findings.length > 1 ? ` (and ${findings.length - 1} more: \`cxda check\` lists them all)` : "";
+  // A name with no near miss may be a platform's own; say how to let such names through.
+  const vendor =
+    first.hint?.startsWith("did you mean") === true
+      ? ""
+      : '; if it is a name of the platform the definition came from, set strict: "warn" in the config';
+  return new CxdaError(
+    first.code === "unknown-key" ? "E_DEFINITION" : "E_SCHEMA",
+    `${label}: ${first.path}: ${first.message} (${first.hint})${more}${vendor}`,
+    {
+      context: { file, path: first.path, finding: first.code },
+    },
+  );
+}
+
 /**
  * Turns a raw definition of any supported shape into an {@link ActionDefinition}, and compiles both schemas
  * so an invalid one is rejected now. Shapes: `schema: { input, output }`, `schema: { input, response }`,
@@ -207,14 +277,18 @@ function compileOrExplain(side: "input" | "output", located: Located, draft: Sch
  * `contract.input.inputSchema`/`contract.output.successSchema`. A missing input schema becomes `true`.
  * The id is `id`, else `fallbackId`, else a slug of `name` (Genesys exports carry no id).
  * The schemas are copied, so later changes to `raw` do not reach the result.
+ * Unknown keys (top-level, and inside `schema`, `contract`, `transform`), schema keywords and formats are errors with
+ * their path and a did-you-mean; with `strict: "warn"` they are kept in `meta.warnings` instead, and a format cxda
+ * cannot check is left out of the normalised schema. Genesys' own keys (`config`, `secure`, `integrationId`…) are known.
  * @throws CxdaError `E_DEFINITION` for a structural problem (no output schema, a schema that is not an object
- * or boolean, no id…), `E_SCHEMA` for an unknown `$schema` or a schema that does not compile; both name the file.
+ * or boolean, no id…) or an unknown key, `E_SCHEMA` for an unknown `$schema`, keyword or format, or a schema that does
+ * not compile; both name the file.
  * @example
  * const definition = normaliseDefinition(JSON.parse(text), { file: "actions/billing/definition.json", fallbackId: "billing" });
  * definition.meta.shape; // "schema.input/output"
  */
 export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}): ActionDefinition {
-  const { file, fallbackId } = options;
+  const { file, fallbackId, strict = true } = options;
   const label = file ?? "definition";
   if (!isRecord(raw)) throw definitionError(label, `expected a JSON object at the top level, got ${kindOf(raw)}`, { file });
 
@@ -232,14 +306,19 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
   const input: Located = found.input ?? { schema: true, path: "(none: accepts any input)" };
   const inputDraft = draftOf(input, label, file);
   const outputDraft = draftOf(found.output, label, file);
-  compileOrExplain("input", input, inputDraft, label, file);
-  compileOrExplain("output", found.output, outputDraft, label, file);
+  const checkedInput = checkSchema(input, inputDraft, file);
+  const checkedOutput = checkSchema(found.output, outputDraft, file);
+  const keyFindings = definitionKeyFindings(raw, found.shape).map((finding) => (file === undefined ? finding : { ...finding, file }));
+  const findings = [...keyFindings, ...checkedInput.findings, ...checkedOutput.findings];
+  if (strict === true && findings.length > 0) throw strictError(label, file, findings);
+  compileOrExplain("input", { ...input, schema: checkedInput.schema }, inputDraft, label, file);
+  compileOrExplain("output", { ...found.output, schema: checkedOutput.schema }, outputDraft, label, file);
 
   let inputSchema: JsonSchema;
   let outputSchema: JsonSchema;
   try {
-    inputSchema = structuredClone(input.schema);
-    outputSchema = structuredClone(found.output.schema);
+    inputSchema = structuredClone(checkedInput.schema);
+    outputSchema = structuredClone(checkedOutput.schema);
   } catch (error) {
     throw new CxdaError("E_DEFINITION", `${label}: the schemas must be plain JSON data (${error instanceof Error ? error.message : String(error)})`, {
       cause: error,
@@ -254,7 +333,13 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
     inputSchema,
     outputSchema,
     ...(transform === undefined ? {} : { transform }),
-    meta: { shape: found.shape, inputDraft, outputDraft, ...(file === undefined ? {} : { file }) },
+    meta: {
+      shape: found.shape,
+      inputDraft,
+      outputDraft,
+      ...(file === undefined ? {} : { file }),
+      ...(findings.length === 0 ? {} : { warnings: findings.map((finding): Finding => ({ ...finding, severity: "warning" })) }),
+    },
   };
 }
 
@@ -268,7 +353,10 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
  * definition.outputSchema; // the schema the transform's output must satisfy
  */
 export async function loadDefinition(source: string | object, options: LoadDefinitionOptions = {}): Promise<ActionDefinition> {
-  const extra = options.fallbackId === undefined ? {} : { fallbackId: options.fallbackId };
+  const extra = {
+    ...(options.fallbackId === undefined ? {} : { fallbackId: options.fallbackId }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+  };
   if (typeof source !== "string") return normaliseDefinition(source, extra);
   let file = source;
   try {

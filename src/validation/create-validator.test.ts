@@ -314,3 +314,45 @@ describe("the compiled-schema cache", () => {
     expect(compiledSchemaCount()).toBe(before);
   });
 });
+
+describe("strict", () => {
+  const typo = { type: "object", properties: { priority: { type: "string", minLenght: 3 } } };
+
+  it("true: refuses an unknown keyword, naming the side, its schema path and the keyword meant", () => {
+    const error = thrownBy(() => createValidator(typo, { side: "output", strict: true }));
+    expect(hasErrorCode(error, "E_SCHEMA")).toBe(true);
+    expect(error.message).toBe(
+      'output schema is invalid at #/properties/priority/minLenght: unknown keyword "minLenght": JSON Schema draft-07 does not define it, so it checks nothing (did you mean "minLength"?)',
+    );
+    expect(error.context).toMatchObject({ side: "output", schemaPath: "#/properties/priority/minLenght", suggestion: "minLength" });
+  });
+
+  it("true: refuses an unknown format with the format meant, and counts the rest", () => {
+    const schema = { properties: { at: { format: "datetime" }, b: { requird: [] } } };
+    const error = thrownBy(() => createValidator(schema, { side: "input", strict: true }));
+    expect(error.message).toBe(
+      'input schema is invalid at #/properties/at/format: unknown format "datetime": cxda cannot check it (did you mean "date-time"?) (and 1 more unknown name)',
+    );
+  });
+
+  it("true: accepts x- vendor annotations and every keyword of the draft", () => {
+    const schema = { ...billingOutput, "x-source": "genesys", title: "Out", description: "d", examples: [], $comment: "c" };
+    expect(createValidator(schema, { side: "output", strict: true }).warnings).toEqual([]);
+  });
+
+  it('"warn": lists each finding with its path, and leaves an unknown format unchecked', () => {
+    const schema = { type: "object", properties: { at: { type: "string", format: "datetime" }, priority: { type: "string", minLenght: 3 } } };
+    const validator = createValidator(schema, { side: "output", strict: "warn" });
+    expect(validator.warnings).toEqual([
+      '#/properties/at/format: unknown format "datetime": cxda cannot check it (did you mean "date-time"?)',
+      '#/properties/priority/minLenght: unknown keyword "minLenght": JSON Schema draft-07 does not define it, so it checks nothing (did you mean "minLength"?)',
+    ]);
+    expect(validator.validate({ at: "not a date", priority: "x" })).toEqual([]);
+    expect(validator.validate({ at: 5 }).map(formatIssue)).toEqual(["output /at: must be string, got number 5"]);
+  });
+
+  it("false (the default): ajv's own rules, as before", () => {
+    expect(createValidator(typo, { side: "output" }).warnings.join("\n")).toContain('unknown keyword: "minLenght"');
+    expect(() => createValidator({ format: "datetime" }, { side: "output" })).toThrow(/unknown format "datetime"/);
+  });
+});

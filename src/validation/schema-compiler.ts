@@ -148,6 +148,32 @@ function ajvFor(draft: SchemaDraft, schema: JsonSchema): AjvInstance {
   return ajv;
 }
 
+/** What validation applies for one draft: anything else in a schema is ignored by it. */
+export interface SchemaVocabulary {
+  /** Every keyword ajv knows for the draft, annotations (`title`, `examples`…) included. */
+  readonly keywords: readonly string[];
+  /** Every `format` name that is checked (ajv-formats' full set). */
+  readonly formats: readonly string[];
+}
+
+const vocabularies = new Map<SchemaDraft, SchemaVocabulary>();
+
+/**
+ * The keywords and formats ajv applies for `draft`, read from the same instance that compiles the draft's schemas, so
+ * the list cannot drift from what validation does. A keyword outside it is one ajv would skip without a word.
+ * @example
+ * schemaVocabulary("draft-07").keywords.includes("minLength"); // true
+ */
+export function schemaVocabulary(draft: SchemaDraft): SchemaVocabulary {
+  let vocabulary = vocabularies.get(draft);
+  if (vocabulary === undefined) {
+    const ajv = ajvFor(draft, true);
+    vocabulary = { keywords: Object.keys(ajv.RULES.keywords), formats: Object.keys(ajv.formats) };
+    vocabularies.set(draft, vocabulary);
+  }
+  return vocabulary;
+}
+
 /** The deepest nesting of objects and arrays a schema may have: far beyond real schemas, well within the stack. */
 export const MAX_SCHEMA_DEPTH = 256;
 
