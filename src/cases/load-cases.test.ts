@@ -1,6 +1,7 @@
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempProject, type TempProject } from "../../test/helpers/temp-project.js";
-import { loadCases, parseCase } from "./load-cases.js";
+import { caseLocations, loadCases, parseCase, type LoadedCase } from "./load-cases.js";
 
 describe("parseCase", () => {
   it("accepts every documented key", () => {
@@ -71,5 +72,43 @@ describe("loadCases", () => {
 
   it("returns no cases when there is no cases folder", async () => {
     expect(await loadCases(project.root)).toEqual([]);
+  });
+});
+
+describe("case locations", () => {
+  let project: TempProject;
+  beforeEach(async () => {
+    project = await createTempProject();
+  });
+  afterEach(async () => {
+    await project.remove();
+  });
+
+  const where = (entry: LoadedCase | undefined): string | undefined => {
+    const location = entry === undefined ? undefined : entry.ok ? entry.case.location : entry.location;
+    return location && `${basename(location.file)}:${location.line}:${location.column}`;
+  };
+
+  it("names the line and column where each object of an array file starts, bad cases included", async () => {
+    const text = '[\n  { "name": "one" },\n\n    {\n      "name": "two", "expect": { "mtach": {} }\n    },\n  7, { "name": "four" }\n]\n';
+    const dir = await project.addAction("a", { cases: { "list.json": text } });
+    const loaded = await loadCases(dir);
+    expect(loaded.map(where)).toEqual(["list.json:2:3", "list.json:4:5", "list.json:7:3", "list.json:7:6"]);
+    expect(loaded[0]?.ok && loaded[0].case.location?.file).toBe(join(dir, "cases", "list.json"));
+  });
+
+  it("puts a single-object file's case where its object starts", async () => {
+    const dir = await project.addAction("a", { cases: { "one.json": '{ "name": "alone" }', "late.json": '\n\n  { "name": "late" }\n' } });
+    expect((await loadCases(dir)).map(where)).toEqual(["late.json:3:3", "one.json:1:1"]);
+  });
+
+  it("counts a CRLF as one line break and does not count a byte-order mark", async () => {
+    const crlf = '[\r\n  { "name": "a" },\r\n  { "name": "b" }\r\n]\r\n';
+    const dir = await project.addAction("a", { cases: { "crlf.json": crlf, "with-bom.json": '\ufeff[{ "name": "c" },\n {"name": "d"}]' } });
+    expect((await loadCases(dir)).map(where)).toEqual(["crlf.json:2:3", "crlf.json:3:3", "with-bom.json:1:2", "with-bom.json:2:2"]);
+  });
+
+  it("gives the same locations from caseLocations as the loader", () => {
+    expect(caseLocations("x.json", '[{}, {"a": [1, {"b": 2}]}, "s"]').map((l) => `${l.line}:${l.column}`)).toEqual(["1:2", "1:6", "1:28"]);
   });
 });

@@ -1,15 +1,16 @@
 // Reads an action's case files (cases/*.json, one case or an array each) and checks every case's shape.
 import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
+import { visit } from "jsonc-parser";
 import { CxdaError, toProblem, type Problem } from "../core/errors.js";
-import type { CaseDefinition, CaseExpectation } from "../core/types.js";
+import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/types.js";
 import { parseJsonText, unreadableFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 
 /** A case as read from disk: either a checked definition or the reason it could not be used. */
-export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: Problem };
+export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: Problem; location?: CaseLocation };
 
 const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect"] as const;
 const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
@@ -109,6 +110,37 @@ function caseFileNames(folder: string, listing: string[] | Error): string[] {
 }
 
 /**
+ * Where each case of a parsed case file starts (1-based line and column, as an editor counts them): every element of a
+ * top-level array, or the one value of the file. Read with jsonc-parser's visitor, which reports positions as it scans,
+ * on text that `JSON.parse` already accepted; a leading byte-order mark is not counted, as editors do not show it.
+ */
+export function caseLocations(file: string, text: string): CaseLocation[] {
+  const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const absolute = resolve(file);
+  const starts: CaseLocation[] = [];
+  let depth = 0;
+  let rootIsArray = false;
+  const at = (line: number, character: number): void => {
+    if (depth === 0 || (depth === 1 && rootIsArray)) starts.push({ file: absolute, line: line + 1, column: character + 1 });
+  };
+  visit(clean, {
+    onObjectBegin: (_offset, _length, line, character) => {
+      at(line, character);
+      depth++;
+    },
+    onObjectEnd: () => void depth--,
+    onArrayBegin: (_offset, _length, line, character) => {
+      if (depth === 0) rootIsArray = true;
+      else at(line, character);
+      depth++;
+    },
+    onArrayEnd: () => void depth--,
+    onLiteralValue: (_value, _offset, _length, line, character) => at(line, character),
+  });
+  return starts;
+}
+
+/**
  * The cases of one case file, from its text (or the error that kept it from being read): one entry per case, a bad
  * file or a bad case becoming a `{ ok: false }` entry. Shared by `loadCases` and the synchronous reader of `cxda/vitest`.
  */
@@ -123,14 +155,18 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
     return [{ ok: false, name: stem, source: shown, error: toProblem(error, "E_CASE") }];
   }
   const entries = Array.isArray(raw) ? raw : [raw];
+  const locations = caseLocations(file, text);
   return entries.map((entry: unknown, index): LoadedCase => {
     const source = Array.isArray(raw) ? `${shown}#${index}` : shown;
     const fallback = Array.isArray(raw) ? `${stem} #${index}` : stem;
+    const location = locations[index];
     try {
-      return { ok: true, case: parseCase(entry, source, fallback) };
+      const definition = parseCase(entry, source, fallback);
+      if (location !== undefined) definition.location = location;
+      return { ok: true, case: definition };
     } catch (error) {
       const named = typeof (entry as { name?: unknown } | null)?.name === "string" ? (entry as { name: string }).name : fallback;
-      return { ok: false, name: named, source, error: toProblem(error, "E_CASE") };
+      return { ok: false, name: named, source, error: toProblem(error, "E_CASE"), ...(location === undefined ? {} : { location }) };
     }
   });
 }

@@ -44,6 +44,7 @@ export function prepareGeneratedCase(definition: CaseDefinition & { generate: Ge
   };
   if (definition.now !== undefined) prepared.now = Date.parse(definition.now);
   if (definition.source !== undefined) prepared.source = definition.source;
+  if (definition.location !== undefined) prepared.location = definition.location;
   return prepared;
 }
 
@@ -78,6 +79,7 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
     expect: definition.expect ?? NO_EXPECTATIONS,
   };
   if (definition.source !== undefined) prepared.source = definition.source;
+  if (definition.location !== undefined) prepared.location = definition.location;
   return prepared;
 }
 
@@ -109,5 +111,6 @@ export function referenceCase(definition: CaseDefinition, context: CaseContext):
   };
   if (now !== undefined) referenced.now = Date.parse(now);
   if (definition.source !== undefined) referenced.source = definition.source;
+  if (definition.location !== undefined) referenced.location = definition.location;
   return referenced;
 }

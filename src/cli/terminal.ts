@@ -51,7 +51,8 @@ export function processTerminal(): Terminal {
   return terminal;
 }
 
-const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;
+// Inverse marks the changed characters of a diff inside its red or green line.
+const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39], inverse: [7, 27] } as const;
 /** The sequences {@link paint} writes, and the only ones a line may carry to a colour terminal. */
 const OWN_STYLES = new RegExp(`\\u001b\\[(?:${[...new Set(Object.values(CODES).flat())].join("|")})m`, "g");
 

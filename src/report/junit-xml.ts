@@ -2,6 +2,8 @@
 import { hostname } from "node:os";
 import type { CaseResult } from "../core/types.js";
 import { formatIssue } from "../validation/format-issue.js";
+import { caseWhere, outputDiffs } from "./case-lines.js";
+import { shownPath } from "./shown-path.js";
 
 /** XML-escapes text, and drops the control characters XML 1.0 cannot carry at all. */
 export function escapeXml(text: string): string {
@@ -24,13 +26,22 @@ function seconds(ms: number): string {
 function failureBody(result: CaseResult): string {
   const lines = [...result.failures.map((f) => f.message)];
   if (result.failures.length === 0) lines.push(...result.issues.map(formatIssue));
+  // A CI page shows this text as it is: the diff without colour, its changes marked by caret lines.
+  for (const diff of outputDiffs(result, (_style, text) => text)) lines.push("", ...diff, "");
   if (result.error?.stack) lines.push(result.error.stack);
-  if (result.source) lines.push(`at ${result.source}`);
+  const where = caseWhere(result);
+  if (where !== undefined) lines.push(`at ${where}`);
   return lines.join("\n");
 }
 
+/** `file` (and `line`, which CI annotations read) of a case: its case file and line when known, else its source. */
+function fileAttributes(result: CaseResult): string {
+  if (result.location !== undefined) return ` file="${escapeXml(shownPath(result.location.file))}" line="${result.location.line}"`;
+  return result.source ? ` file="${escapeXml(result.source)}"` : "";
+}
+
 function testcase(result: CaseResult): string {
-  const attributes = `name="${escapeXml(result.case)}" classname="${escapeXml(result.action)}" time="${seconds(result.durationMs)}"${result.source ? ` file="${escapeXml(result.source)}"` : ""}`;
+  const attributes = `name="${escapeXml(result.case)}" classname="${escapeXml(result.action)}" time="${seconds(result.durationMs)}"${fileAttributes(result)}`;
   const parts: string[] = [];
   if (result.status === "fail") {
     const first = result.failures[0]?.message ?? "the case failed";

@@ -5,7 +5,7 @@ import type { HtmlReportCoverage, HtmlReportProfile } from "./html-report.js";
 import type { ActionInstrumentation } from "../runner/run-cases.js";
 
 /** The styles a reporter may paint text with; the output decides whether they show. */
-export type ReportStyle = "red" | "green" | "yellow" | "dim" | "bold" | "cyan";
+export type ReportStyle = "red" | "green" | "yellow" | "dim" | "bold" | "cyan" | "inverse";
 
 /** Where reporters that print write their lines (the CLI passes its terminal; the default discards them). */
 export interface ReportOutput {
