@@ -12,6 +12,12 @@ export interface CaseOutcome {
   thrown?: { message: string };
 }
 
+/**
+ * The value of `expect.output` that asks for a snapshot: `cxda test` writes the case's output in its place on the first
+ * run (as vitest writes a new snapshot), and until then it never compares with anything, not even this very string.
+ */
+export const SNAPSHOT_PLACEHOLDER = "<snapshot>";
+
 function issueKey(issue: { side?: string; path: string; keyword: string }, withSide: boolean): string {
   return `${withSide ? `${issue.side ?? ""} ` : ""}${issue.path} ${issue.keyword}`;
 }
@@ -91,6 +97,16 @@ export function evaluateExpectations(expect: CaseExpectation, outcome: CaseOutco
       failures.push({
         expectation,
         message: `expected an output to compare with "${expectation}", but the transform ${outcome.executed ? "threw" : "did not run (the input is invalid)"}`,
+      });
+      continue;
+    }
+    // Compared as a string, the placeholder would pass a transform that returns "<snapshot>": it is a request instead.
+    if (expectation === "output" && wanted === SNAPSHOT_PLACEHOLDER) {
+      failures.push({
+        expectation,
+        code: "E_SNAPSHOT",
+        message: `expect.output is "${SNAPSHOT_PLACEHOLDER}": no snapshot yet; run \`cxda test\` (or \`cxda test -u\` in CI) to write the output into the case file`,
+        expected: SNAPSHOT_PLACEHOLDER,
       });
       continue;
     }

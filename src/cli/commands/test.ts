@@ -2,7 +2,8 @@
 import { join } from "node:path";
 import { Option, type Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
-import type { RunSummary } from "../../core/types.js";
+import type { CaseResult, RunSummary } from "../../core/types.js";
+import type { SnapshotReport, SnapshotUpdater } from "../../cases/update-snapshots.js";
 import type { Reporter } from "../../report/reporter.js";
 import { startReportSession } from "../../report/report-session.js";
 import { consoleReporter } from "../../report/reporters/console-reporter.js";
@@ -43,6 +44,8 @@ export interface TestFlags extends RunFlags, ReportFlags {
   seed: string;
   invalid?: boolean;
   saveFailures?: string;
+  /** `-u`: write the current output into `expect.output` of the cases that fail on it alone (as `vitest -u` does). */
+  update?: boolean;
   /**
    * The reporters of the config, already merged with `--reporter` and `--output-file` (see `loadCommandOptions`):
    * used as they are, in place of `reporter` and `outputFile`.
@@ -146,8 +149,18 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   let lastStatus = 0;
   // The dot reporter's marks are the progress: the status line is theirs.
   const showProgress = !reporters.list.some((reporter) => reporter.name === "dot");
-  for await (const result of runCases({
-    actions: paths.length > 0 ? paths : ["actions"],
+  const actions = extra.actions ?? (paths.length > 0 ? paths : ["actions"]);
+  // Snapshots (-u, and "<snapshot>" placeholders): with -u from the start, else at the first placeholder (most runs have
+  // none, and need not load the JSON editor). The updater may hold a file's results until that file is written.
+  let snapshots = flags.update === true ? await snapshotUpdater(flags, actions) : undefined;
+  const report = async (result: CaseResult): Promise<void> => {
+    await session.add(result);
+    const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
+    if (payload !== undefined && flags.saveFailures !== undefined && generation)
+      saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
+  };
+  for await (const ran of runCases({
+    actions,
     ...runOptionsFrom(flags),
     ...(select ? { select } : {}),
     ...(parity ? { parity } : {}),
@@ -155,10 +168,8 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     ...session.runOptions,
     ...extra,
   })) {
-    await session.add(result);
-    const payload = result.status !== "pass" ? (result.trigger ?? payloads?.get(`${result.action}\u0000${result.case}`)) : undefined;
-    if (payload !== undefined && flags.saveFailures !== undefined && generation)
-      saved.push(await generation.saveGeneratedFailure(flags.saveFailures, result, payload));
+    if (snapshots === undefined && ran.failures.some((failure) => failure.code === "E_SNAPSHOT")) snapshots = await snapshotUpdater(flags, actions);
+    for (const result of snapshots === undefined ? [ran] : await snapshots.accept(ran)) await report(result);
     const now = performance.now();
     const { total, failed } = session.summary();
     // A progress line only on a terminal, only for runs long enough to wonder about, redrawn at most 10 times a second.
@@ -172,10 +183,22 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
       break;
     }
   }
+  for (const result of snapshots === undefined ? [] : await snapshots.finish()) await report(result);
   terminal.status?.("");
   const { summary, results, ok } = await session.end();
-  for (const text of reporters.printed) terminal.out(text);
-  if (!flags.json) printClosingLines(terminal, flags, { summary, bailed, files: reporters.files, saved });
+  const snapshotReport = snapshots?.report();
+  // --json carries what the snapshots became beside the results (each updated case is already a pass among them).
+  for (const text of reporters.printed)
+    terminal.out(snapshotReport ? JSON.stringify({ ...(JSON.parse(text) as object), snapshots: snapshotReport }, null, 2) : text);
+  if (flags.json && snapshotReport) for (const line of snapshotLines(terminal, snapshotReport)) terminal.err(line);
+  if (!flags.json)
+    printClosingLines(terminal, flags, {
+      summary,
+      bailed,
+      files: reporters.files,
+      saved,
+      snapshots: snapshotReport ? snapshotLines(terminal, snapshotReport) : [],
+    });
   // A platform that refused parity calls (auth, scope, network) is a platform error, not a failing case: exit 3.
   if (
     flags.parity &&
@@ -189,6 +212,36 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
     return EXIT.platform;
   if (selectedNothing(flags, summary)) return EXIT.failures;
   return summary.failed > 0 || !ok ? EXIT.failures : EXIT.ok;
+}
+
+/** Whether the run is in CI, as vitest decides it: `CI` set to anything but empty, "0" or "false". */
+function inCi(): boolean {
+  const ci = process.env["CI"];
+  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
+}
+
+/** The snapshot handling of a run; under -u with the case files read now, before the run, to find edits made during it. */
+async function snapshotUpdater(flags: TestFlags, actions: string[]): Promise<SnapshotUpdater> {
+  const { createSnapshotUpdater, readCaseFiles } = await import("../../cases/update-snapshots.js");
+  if (flags.update !== true) return createSnapshotUpdater({ ci: inCi() });
+  const { findActionDirs } = await import("../../runner/find-action-dirs.js");
+  return createSnapshotUpdater({ update: true, ci: inCi(), loaded: await readCaseFiles(await findActionDirs(actions)) });
+}
+
+/** One line per case whose snapshot was written or left alone, then the counts. */
+function snapshotLines(terminal: Terminal, report: SnapshotReport): string[] {
+  const lines = report.changes.map((c) => paint(terminal, "green", `${c.change} ${c.file} › ${c.case}`));
+  for (const skip of report.notUpdated)
+    lines.push(paint(terminal, "yellow", `not updated ${skip.file === undefined ? skip.action : skip.file} › ${skip.case}: ${skip.reason}`));
+  const updated = report.changes.filter((c) => c.change === "updated").length;
+  const counts: Array<[number, string]> = [
+    [updated, "updated"],
+    [report.changes.length - updated, "written"],
+    [report.notUpdated.length, "not updated"],
+  ];
+  if (lines.length > 0)
+    lines.push(`snapshots: ${counts.flatMap(([count, what]) => (count > 0 ? [`${countOf(count, "case")} ${what}`] : [])).join(", ")}`);
+  return lines;
 }
 
 /** A filter or shard chose no case, and the user did not say that is fine. */
@@ -211,7 +264,7 @@ function nothingSelected(flags: TestFlags): string {
 function printClosingLines(
   terminal: Terminal,
   flags: TestFlags,
-  run: { summary: RunSummary; bailed: boolean; files: readonly string[]; saved: readonly string[] },
+  run: { summary: RunSummary; bailed: boolean; files: readonly string[]; saved: readonly string[]; snapshots: readonly string[] },
 ): void {
   const { summary } = run;
   const chosen = fileReportersOf(flags);
@@ -221,10 +274,12 @@ function printClosingLines(
   else if (summary.total === 0)
     terminal.out(paint(terminal, "yellow", flags.filter !== undefined || flags.shard ? "no case matched the filter or shard" : "no cases found"));
   const notRun = summary.notRun ?? 0;
-  if (notRun > 0) terminal.out(paint(terminal, "red", `${countOf(notRun, "case")} did not run: their action's definition or transform is broken (see above)`));
+  if (notRun > 0)
+    terminal.out(paint(terminal, "red", `${countOf(notRun, "case")} did not run: their action's definition or transform is broken (see above)`));
   if (summary.errors > notRun) terminal.out(paint(terminal, "red", `${summary.errors - notRun} of the failed cases ended in an error`));
   for (const file of run.files) terminal.out(paint(terminal, "dim", `wrote ${file}`));
   for (const file of run.saved) terminal.out(`saved failing generated case: ${file}`);
+  for (const line of run.snapshots) terminal.out(line);
   terminal.out(paint(terminal, "dim", `${countOf(summary.total, "case")} in ${Math.round(summary.durationMs)} ms`));
   terminal.out(`${summary.passed} passed, ${summary.failed} failed`);
 }
@@ -253,6 +308,7 @@ export function addTestOptions(command: Command): Command {
       .option("--seed <seed>", "seed for --generate and --invalid (the same seed replays the same triggers)", DEFAULT_SEED)
       .option("--invalid", "add generated triggers that each break one input rule (expect: input validation rejects them)")
       .option("--save-failures <dir>", "write failing generated cases as case files under <dir>/<action>/cases/")
+      .option("-u, --update", "write the current output into expect.output of the cases that fail on it alone")
   );
 }
 
