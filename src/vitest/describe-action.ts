@@ -8,7 +8,7 @@ import type { CaseDefinition, CaseResult } from "../core/types.js";
 import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
 import { runCases } from "../runner/run-cases.js";
 import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions, type ResolvedCaseRunOptions } from "./case-run-options.js";
-import { describeCaseOutcome } from "./explain-result.js";
+import { describeCaseOutcome, diffableValues, pointStackAtCase } from "./explain-result.js";
 import { readActionSync } from "./read-action-sync.js";
 import { redactResult } from "../secrets/redact.js";
 import type { Reporter } from "../report/reporter.js";
@@ -66,15 +66,33 @@ export interface ResolvedDescribeActionOptions {
   run: CaseRunOptions;
 }
 
-/** The error a case's test fails with; `result` is the full case result, trace included. */
+/**
+ * The error a case's test fails with; `result` is the full case result, trace included. For a failed `output` or
+ * `match` expectation it carries `expected` and `actual` (redacted), from which vitest draws its own diff, and its stack
+ * points at the case in its file.
+ */
 export class CaseFailedError extends Error {
   override name = "CaseFailedError";
   readonly result: CaseResult;
+  /** The expectation (for `match`, as written), when an `output` or `match` expectation failed. */
+  readonly expected?: unknown;
+  /** The output (for `match`, the part of it the expectation names), when `expected` is set. */
+  readonly actual?: unknown;
+  /** Tells vitest to draw a diff of `expected` and `actual`. */
+  readonly showDiff: boolean;
 
-  constructor(result: CaseResult) {
+  /** @param testCase the case's definition, whose expectation is the diff's expected side (else rebuilt from the failures) */
+  constructor(result: CaseResult, testCase?: CaseDefinition) {
     super(describeCaseOutcome(result));
     // vitest may print the error's own fields too: keep only the redacted result on it.
     this.result = redactResult(result);
+    const values = diffableValues(this.result, testCase);
+    this.showDiff = values !== undefined;
+    if (values !== undefined) {
+      this.expected = values.expected;
+      this.actual = values.actual;
+    }
+    pointStackAtCase(this, result.case, result.location ?? testCase?.location);
   }
 }
 
@@ -191,11 +209,13 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
 
     for (const entry of entries) {
       if (!entry.ok) {
-        const { name, source, error } = entry;
+        const { name, source, error, location } = entry;
         it(name, async () => {
           // The reporters get the case's error result, as from `cxda test`; the test fails with the problem either way.
           if (resolved.reporters.length > 0) await runCase({ select: (_action, caseName, at) => caseName === name && at === source });
-          throw new CxdaError(error.code as CxdaErrorCode, `${error.message}${error.message.includes(source) ? "" : ` (at ${source})`}`);
+          const problem = new CxdaError(error.code as CxdaErrorCode, `${error.message}${error.message.includes(source) ? "" : ` (at ${source})`}`);
+          pointStackAtCase(problem, name, location);
+          throw problem;
         });
         continue;
       }
@@ -203,7 +223,7 @@ export function describeAction(dir: string | URL, options: DescribeActionOptions
       it(testCase.name, async () => {
         const result = await runCase({ cases: [testCase] });
         if (result === undefined) throw new CxdaError("E_USAGE", `${resolved.dir}: the case "${testCase.name}" did not run`);
-        if (result.status !== "pass") throw new CaseFailedError(result);
+        if (result.status !== "pass") throw new CaseFailedError(result, testCase);
       });
     }
   });

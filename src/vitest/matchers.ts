@@ -11,8 +11,9 @@ import { runCases } from "../runner/run-cases.js";
 import type { WorkerPool } from "../executor/worker-pool.js";
 import { createValidator, type Validator, type ValidatorOptions } from "../validation/create-validator.js";
 import { formatIssue } from "../validation/format-issue.js";
+import { redactResult } from "../secrets/redact.js";
 import { checkCaseRunOptions, resolveCaseRunOptions, type CaseRunOptions } from "./case-run-options.js";
-import { explainCaseResult } from "./explain-result.js";
+import { diffableValues, explainCaseResult } from "./explain-result.js";
 
 /** Options of `toSatisfySchema`. */
 export interface SchemaMatchOptions {
@@ -161,6 +162,8 @@ export async function toPassCase(
   else throw new CxdaError("E_USAGE", "toPassCase: the case must be a case object with a name, or the name of a case in the action's cases/*.json");
   const result = await runOneCase(dir, definition, options);
   const pass = result.status === "pass";
+  // A failed output or match expectation gives vitest the values to diff; any other failure, the verdict.
+  const values = pass ? undefined : diffableValues(redactResult(result), definition);
   const title = `case "${result.case}" of ${result.action}`;
   return {
     pass,
@@ -170,8 +173,8 @@ export async function toPassCase(
         : [`expected ${title} to pass, but it ${result.status === "error" ? "ended in an error" : "failed"}:`, ...explainCaseResult(result)].join(
             "\n",
           ),
-    actual: result.status,
-    expected: "pass",
+    actual: values === undefined ? result.status : values.actual,
+    expected: values === undefined ? "pass" : values.expected,
   };
 }
 

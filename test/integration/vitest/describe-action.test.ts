@@ -113,7 +113,8 @@ describe("describeAction under vitest", () => {
       [
         "CaseFailedError: da-test-12345 › standard is wrongly expected high failed:",
         '  output /priority: expected "high", got "standard"',
-        `  at ${join("actions", "billing", "cases", "a.json")}#1`,
+        // The stack's one frame is the case's object in its file: the second of the array, on line 10, column 3.
+        `    at standard is wrongly expected high (${join(project.root, "actions", "billing", "cases", "a.json")}:10:3)`,
       ].join("\n"),
     );
   });
