@@ -264,9 +264,13 @@ async function planManifest(
  * const { files, skipped } = await scaffoldProject(".", { cxdaSpec: "./vendor/cxda-0.1.0.tgz" });
  */
 export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
-  const absolute = resolve(options.cwd ?? process.cwd(), dir);
+  const cwd = options.cwd ?? process.cwd();
+  const absolute = resolve(cwd, dir);
   const info = await stat(absolute).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new CxdaError("E_USAGE", `${absolute}: is a file; pass a folder, new or existing`);
+  if (info !== undefined && !info.isDirectory()) {
+    const near = relative(cwd, absolute);
+    throw new CxdaError("E_USAGE", `${near.startsWith("..") ? absolute : near}: is a file; pass a folder, new or existing`);
+  }
   const { settings, text: manifestText, change } = await planManifest(absolute, options);
 
   const values = { action: settings.action, projectName: settings.projectName };
@@ -303,8 +307,16 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
       result.overwritten.push(file);
     }
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, text);
-    result.files.push(file);
+    // "wx" fails rather than replace a file that appeared since the check: a user's file is never overwritten unasked.
+    const written = await writeFile(target, text, { flag: settings.force ? "w" : "wx" }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "EEXIST") return false;
+        throw error;
+      },
+    );
+    if (written) result.files.push(file);
+    else result.skipped.push(file);
   }
   if (manifestText !== undefined) {
     await writeFile(join(settings.dir, "package.json"), manifestText);
@@ -353,13 +365,15 @@ function describeManifest(change: PackageJsonChange): string {
 function printResult(result: ScaffoldResult, steps: Array<[string, string]>, terminal: Terminal, cwd: string): void {
   const shown = relative(cwd, result.dir) || ".";
   terminal.out(result.packageJson.created ? `Created a cxda project in ${shown}:` : `Added cxda to the project in ${shown}:`);
-  for (const file of result.files) {
-    const note = file === "package.json" && !result.packageJson.created ? ` (${describeManifest(result.packageJson)})` : "";
-    terminal.out(`  ${file}${result.overwritten.includes(file) ? paint(terminal, "yellow", " (replaced)") : ""}${note}`);
+  // Files written, and the two that are merged rather than written, in one sorted list.
+  const lines = new Map<string, string>(
+    result.files.map((file) => [file, result.overwritten.includes(file) ? paint(terminal, "yellow", " (replaced)") : ""]),
+  );
+  if (!result.packageJson.created) {
+    lines.set(result.files.includes("package.json") ? "package.json" : "package.json unchanged", ` (${describeManifest(result.packageJson)})`);
   }
-  if (!result.packageJson.created && !result.files.includes("package.json"))
-    terminal.out(`  package.json unchanged (${describeManifest(result.packageJson)})`);
-  if (result.gitignore.length > 0) terminal.out(`  .gitignore (added ${result.gitignore.join(", ")})`);
+  if (result.gitignore.length > 0) lines.set(".gitignore", ` (added ${result.gitignore.join(", ")})`);
+  for (const file of [...lines.keys()].sort()) terminal.out(`  ${file}${lines.get(file)}`);
   if (result.skipped.length > 0) {
     terminal.out();
     terminal.out("Already there, left as they are (--force replaces them):");
