@@ -69,6 +69,8 @@ export interface CommandOptions {
   platform: PlatformOptions;
   /** The config file that was read, if any. */
   configFile: string | undefined;
+  /** How definitions treat unknown keys, keywords and formats (the config's `strict`). */
+  strict: ResolvedCxdaConfig["strict"];
 }
 
 /** Extra settings of {@link resolveCommandOptions}. */
@@ -177,6 +179,7 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
     cacheDir: shown(flags.cacheDir ?? config.cacheDir, cwd),
     platform,
     configFile: config.file,
+    strict: config.strict,
   };
 }
 

@@ -81,7 +81,12 @@ export interface RunFlags {
 export function runnerOptions(options: CommandOptions, flags: { offline?: boolean }): Omit<RunCasesOptions, "actions"> & { actions: string[] } {
   return {
     ...options.run,
-    definitions: { cacheDir: options.cacheDir, platform: options.platform, ...(flags.offline ? { offline: true } : {}) },
+    definitions: {
+      cacheDir: options.cacheDir,
+      platform: options.platform,
+      ...(flags.offline ? { offline: true } : {}),
+      ...(options.strict === true ? {} : { strict: options.strict }),
+    },
     ...(process.argv.includes("--debug") ? { onIsolation: printIsolation } : {}),
   };
 }

@@ -34,6 +34,7 @@ describe("resolveCxdaConfig", () => {
       vars: {},
       env: "sandbox",
       sandbox: { network: false, fsWrite: false },
+      strict: true,
     });
   });
 
@@ -92,7 +93,7 @@ describe("resolveCxdaConfig errors", () => {
     const error = errorOf({ timeout: 100 });
     expect(error.code).toBe("E_CONFIG");
     expect(error.message).toBe(
-      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox',
+      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict',
     );
     expect(error.context).toEqual({ file: "cxda.config.ts", key: "timeout" });
   });
@@ -148,7 +149,7 @@ describe("resolveCxdaConfig errors", () => {
 
   it("rejects a config that is not an object", () => {
     expect(errorOf([1]).message).toBe(
-      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, got array [1]",
+      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, got array [1]",
     );
   });
 });
@@ -163,5 +164,23 @@ describe("config errors and secrets", () => {
     }
     expect(message).toMatch(/auth\.clientSecret/);
     expect(message).not.toContain("supersecret");
+  });
+});
+
+describe("strict", () => {
+  it('defaults to true, and takes "warn"', () => {
+    expect(resolveCxdaConfig({}, { rootDir: ROOT }).strict).toBe(true);
+    expect(resolveCxdaConfig(defineConfig({ strict: "warn" }), { file: FILE }).strict).toBe("warn");
+  });
+
+  it("refuses false and anything else, saying what it takes", () => {
+    expect(errorOf({ strict: false }).message).toBe(
+      'cxda.config.ts: "strict" must be true or "warn" (warnings instead of errors for unknown keys, keywords and formats), got boolean false',
+    );
+    expect(errorOf({ strict: "warning" }).context).toEqual({ file: "cxda.config.ts", key: "strict" });
+  });
+
+  it("suggests strict for a near miss", () => {
+    expect(errorOf({ stric: "warn" }).message).toContain('unknown key "stric" (did you mean "strict"?)');
   });
 });

@@ -1,6 +1,7 @@
 // The cxda config file's shape (`defineConfig`), and resolveCxdaConfig: every default in one place, bad values rejected early.
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import type { StrictMode } from "../core/types.js";
 import type { AuthMode, PlatformOptions } from "./platform-options.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
 import { DEFAULT_ACTIONS_DIR, DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from "./defaults.js";
@@ -286,6 +287,14 @@ export interface CxdaConfig {
    * @example { network: true }
    */
   sandbox?: SandboxConfig;
+  /**
+   * Unknown keys, schema keywords and formats in definitions: `true` makes them errors (a typo such as `minLenght` would
+   * otherwise switch a check off); `"warn"` reports them as warnings, for definitions exported from a platform that
+   * adds keywords of its own (known ones, such as Genesys' `integrationId` or `secure`, are accepted either way).
+   * @default true
+   * @example "warn"
+   */
+  strict?: StrictMode;
 }
 
 /** A reporter after defaults: file reporters always have an absolute `outputFile`. */
@@ -316,6 +325,7 @@ export interface ResolvedCxdaConfig {
   vars: Record<string, unknown>;
   env: string;
   sandbox: Required<SandboxConfig>;
+  strict: StrictMode;
 }
 
 /** Where a resolved config came from. */
@@ -339,20 +349,25 @@ export function defineConfig(config: CxdaConfig): CxdaConfig {
   return config;
 }
 
-const CONFIG_KEYS = [
-  "actions",
-  "auth",
-  "cacheDir",
-  "reportsDir",
-  "timeoutMs",
-  "memoryMb",
-  "workers",
-  "coverage",
-  "reporters",
-  "vars",
-  "env",
-  "sandbox",
-] as const satisfies ReadonlyArray<keyof CxdaConfig>;
+/**
+ * The config's keys, in the order messages list them: the one list unknown keys are checked against. The record type
+ * makes the compiler insist on every key of CxdaConfig, so a new setting is one line here (beside its type and reader).
+ */
+const CONFIG_KEYS = Object.keys({
+  actions: true,
+  auth: true,
+  cacheDir: true,
+  reportsDir: true,
+  timeoutMs: true,
+  memoryMb: true,
+  workers: true,
+  coverage: true,
+  reporters: true,
+  vars: true,
+  env: true,
+  sandbox: true,
+  strict: true,
+} satisfies Record<keyof CxdaConfig, true>) as ReadonlyArray<keyof CxdaConfig>;
 const COVERAGE_KEYS = ["enabled", "thresholds"] as const satisfies ReadonlyArray<keyof CoverageConfig>;
 const THRESHOLD_KEYS = ["branches", "lines", "functions", "statements"] as const satisfies ReadonlyArray<keyof CoverageThresholds>;
 const SANDBOX_KEYS = ["network", "fsWrite"] as const satisfies ReadonlyArray<keyof SandboxConfig>;
@@ -424,6 +439,15 @@ function readReporters(at: ConfigLocation, value: unknown, rootDir: string, repo
   });
 }
 
+/** Definitions are strict unless the config says otherwise: a typo must not switch a check off without a word. */
+const DEFAULT_STRICT: StrictMode = true;
+
+function strictAt(at: ConfigLocation, value: unknown): StrictMode {
+  if (value === true || value === "warn") return value;
+  // false is not offered: unknown names would pass without a word, which is what strictness is for.
+  return wrongType(at, 'true or "warn" (warnings instead of errors for unknown keys, keywords and formats)', value);
+}
+
 /**
  * Checks a config (as written by a user, or loaded from a file) and applies every default: unknown keys are errors
  * with the key path and a suggestion, wrong types name the key and what it must be, and relative paths become absolute
@@ -483,5 +507,6 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     vars,
     env: raw.env === undefined ? DEFAULT_ENV : stringAt(at("env"), raw.env),
     sandbox: { network: allowed("network"), fsWrite: allowed("fsWrite") },
+    strict: raw.strict === undefined ? DEFAULT_STRICT : strictAt(at("strict"), raw.strict),
   };
 }

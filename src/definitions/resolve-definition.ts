@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import type { ApiClient } from "../client/api-client.js";
 import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
 import { CxdaError } from "../core/errors.js";
-import type { ActionDefinition } from "../core/types.js";
+import type { ActionDefinition, StrictMode } from "../core/types.js";
 import { parseJsonText } from "../internal/json-file.js";
 import {
   assertSafeActionId,
@@ -118,6 +118,8 @@ export interface ResolveDefinitionOptions {
   platform?: PlatformOptions;
   /** Never pull, even with credentials. @default false */
   offline?: boolean;
+  /** Unknown keys, schema keywords and formats: errors, or warnings kept in `meta.warnings` (see `normaliseDefinition`). @default true */
+  strict?: StrictMode;
 }
 
 /** A definition and where it came from. */
@@ -132,6 +134,10 @@ export interface ResolvedDefinition {
   /** Pull status when `source` is `pull`. */
   pullStatus?: PullResult["status"];
   warnings: CacheWarning[];
+}
+
+function strictOf(options: ResolveDefinitionOptions): { strict?: StrictMode } {
+  return options.strict === undefined ? {} : { strict: options.strict };
 }
 
 function isCache(value: ResolveDefinitionOptions["cache"]): value is DefinitionsCache {
@@ -163,7 +169,7 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
       }
     }
     if (text !== undefined) {
-      const definition = normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), { file, fallbackId: id });
+      const definition = normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), { file, fallbackId: id, ...strictOf(options) });
       return { id, definition, source: "file", file, warnings: [] };
     }
   }
@@ -172,7 +178,7 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
   const cache = isCache(options.cache) ? options.cache : createDefinitionsCache(options.cache);
   const cached = await cache.read(id);
   if (cached.status === "hit") {
-    const definition = normaliseDefinition(cached.entry.definition, { file: cached.file, fallbackId: id });
+    const definition = normaliseDefinition(cached.entry.definition, { file: cached.file, fallbackId: id, ...strictOf(options) });
     return { id, definition, source: "cache", file: cached.file, cacheEntry: cached.entry, warnings: [] };
   }
   const warnings = cached.status === "corrupt" ? [cached.warning] : [];

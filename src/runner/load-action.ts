@@ -2,7 +2,7 @@
 import { basename, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CxdaError, toProblem, type Problem } from "../core/errors.js";
-import type { ActionDefinition, TraceStep } from "../core/types.js";
+import type { ActionDefinition, StrictMode, TraceStep } from "../core/types.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import type { PlatformOptions } from "../config/platform-options.js";
 import { readJsonFile } from "../internal/json-file.js";
@@ -38,6 +38,8 @@ export interface DefinitionResolution {
   platform?: PlatformOptions;
   /** Never pull. @default false */
   offline?: boolean;
+  /** Unknown keys, schema keywords and formats in definitions: errors, or warnings kept in `meta.warnings`. @default true */
+  strict?: StrictMode;
   /** Replaces the whole lookup (the demo reads the example's definition from the cache it just pulled into). */
   resolve?: (dir: string) => Promise<ResolvedDefinition>;
 }
@@ -61,6 +63,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
           ...(resolution.cacheDir !== undefined ? { cache: { dir: resolution.cacheDir } } : {}),
           ...(resolution.platform !== undefined ? { platform: resolution.platform } : {}),
           ...(resolution.offline !== undefined ? { offline: resolution.offline } : {}),
+          ...(resolution.strict !== undefined ? { strict: resolution.strict } : {}),
         });
     definition = resolved.definition;
   } catch (error) {
