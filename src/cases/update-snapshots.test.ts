@@ -132,6 +132,22 @@ describe("updateCaseFile", () => {
     expect(await readdir(project.root)).toEqual(["many.json"]);
   });
 
+  it("writes cases that share a line with each other, and one that shares its line with the one before", async () => {
+    const text =
+      '[{ "name": "a", "expect": { "output": 1 } }, { "name": "b", "expect": { "output": 2 } },\n  { "name": "c", "expect": {\n  "output": 3 } }]';
+    const file = await write("compact.json", text);
+    const edits = [
+      { index: 0, name: "a", output: { x: "a" } },
+      { index: 1, name: "b", output: { x: "b" } },
+      { index: 2, name: "c", output: { x: "c" } },
+    ];
+    await updateCaseFile(file, edits, text);
+    const after = await readFile(file, "utf8");
+    expect((JSON.parse(after) as Array<{ expect: { output: unknown } }>).map((c) => c.expect.output)).toEqual(edits.map((e) => e.output));
+    expect(after.startsWith('[{ "name": "a", "expect": { "output": {')).toBe(true);
+    expect(after).toContain('{ "name": "b", "expect": { "output": {');
+  });
+
   it("refuses a file that changed since it was loaded, and leaves the user's edit", async () => {
     const text = JSON.stringify([{ name: "a", expect: { output: 1 } }], null, 2);
     const file = await write("edited.json", text);
