@@ -63,7 +63,7 @@ describe("cxda init", () => {
       "Created a cxda project in my-project:\n  .github/workflows/cxda.yml\n  .gitignore\n  README.md\n  actions/callback-record/cases/rules.json",
     );
     expect(init.stdout).toMatch(
-      /Next steps:\n {2}cd my-project\s*\n {2}npm install\s+installs cxda, typescript and vitest\n {2}npx cxda test\s+runs the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/,
+      /Next steps:\n {2}cd my-project\s*\n {2}npm install\s+installs cxda, typescript and vitest\n {2}npx cxda check\s+finds typos.*\n {2}npx cxda test\s+runs the cases in actions\/callback-record\/cases\n {2}npx vitest run\s+/,
     );
     for (const file of [
       "cxda.config.ts",

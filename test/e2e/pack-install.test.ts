@@ -159,8 +159,15 @@ describe("the packed package, installed into a project of its own", () => {
     expect(test.stdout).toMatch(/^5 passed, 0 failed$/m);
   });
 
+  it("passes `npx cxda check` on the scaffold", async () => {
+    const check = await run("npx", ["--no", "cxda", "check"], project);
+    expectSuccess(check, "npx cxda check");
+    expect(check.stdout).toMatch(/^0 errors, 0 warnings in 1 action$/m);
+  });
+
   it("runs the CI workflow's command on each of its shards: together they run every case once, each writing its JUnit file", async () => {
     const workflow = await readFile(join(project, ".github/workflows/cxda.yml"), "utf8");
+    expect(workflow).toContain("- run: npx cxda check\n");
     const command = /- run: npx (cxda test --shard .*)$/m.exec(workflow)?.[1];
     expect(command).toBeDefined();
     let cases = 0;

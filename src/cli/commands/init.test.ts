@@ -296,7 +296,9 @@ describe("runInitCommand", () => {
     expect(out).toMatch(/^Added cxda to the project in \.:\n {2}\.github\/workflows\/cxda\.yml\n/);
     expect(out).toContain("  package.json (added scripts test:cxda, test:vitest, typecheck; devDependencies cxda, typescript, vitest)");
     expect(out).toContain("Already there, left as they are (--force replaces them):\n  README.md\n  tsconfig.json");
-    expect(out).toMatch(/Next steps:\n {2}npm install +installs cxda, typescript and vitest\n {2}npx cxda test +runs the cases/);
+    expect(out).toMatch(
+      /Next steps:\n {2}npm install +installs cxda, typescript and vitest\n {2}npx cxda check +finds typos .*\n {2}npx cxda test +runs the cases/,
+    );
     expect(terminal.stderr).toEqual([]);
   });
 
@@ -305,7 +307,7 @@ describe("runInitCommand", () => {
     const terminal = captureTerminal();
     await runInitCommand(".", { json: true }, terminal, root);
     const printed = JSON.parse(terminal.stdout.join("\n")) as { next: string[]; packageJson: { kept: unknown[] } };
-    expect(printed.next).toEqual(["npx cxda test", "npx vitest run"]);
+    expect(printed.next).toEqual(["npx cxda check", "npx cxda test", "npx vitest run"]);
     expect(printed.packageJson.kept).toHaveLength(3);
   });
 });

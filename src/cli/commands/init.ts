@@ -348,6 +348,7 @@ async function nextSteps(result: ScaffoldResult, cwd: string): Promise<Array<[st
   const added = result.packageJson.devDependencies;
   if (added.length > 0) steps.push(["npm install", `installs ${listed(added)}`]);
   else if (!(await exists(join(result.dir, "node_modules")))) steps.push(["npm install", "installs the project's dependencies"]);
+  steps.push(["npx cxda check", "finds typos in the config, definitions and cases without running them"]);
   steps.push(["npx cxda test", `runs the cases in actions/${result.action}/cases`]);
   steps.push(["npx vitest run", "the same cases as vitest tests (test/actions.test.ts)"]);
   return steps;
