@@ -3,7 +3,8 @@ export { CxdaError, isCxdaError, hasErrorCode, toProblem } from "./core/errors.j
 export type { CxdaErrorCode, SerializedError, ErrorContext, Problem } from "./core/errors.js";
 export type * from "./core/types.js";
 
-export { loadDefinition, normaliseDefinition } from "./definitions/load-definition.js";
+export { loadDefinition, normaliseDefinition, type NormaliseOptions, type LoadDefinitionOptions } from "./definitions/load-definition.js";
+export { checkProject, type CheckOptions, type CheckReport, type CheckGroup, type CheckSummary } from "./check/check-project.js";
 export { createValidator, type Validator, type ValidatorOptions } from "./validation/create-validator.js";
 export { detectDraft } from "./validation/detect-draft.js";
 export { formatIssue } from "./validation/format-issue.js";

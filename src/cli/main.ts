@@ -16,6 +16,7 @@ type Register = (program: CommandType, setExit: (code: number) => void) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import("./commands/init.js")).registerInitCommand,
   test: async () => (await import("./commands/test.js")).registerTestCommand,
+  check: async () => (await import("./commands/check.js")).registerCheckCommand,
   run: async () => (await import("./commands/run.js")).registerRunCommand,
   generate: async () => (await import("./commands/generate.js")).registerGenerateCommand,
   listen: async () => (await import("./commands/listen.js")).registerListenCommand,
