@@ -39,6 +39,36 @@ describe("renderHtmlReport", () => {
   });
 });
 
+describe("renderHtmlReport failures", () => {
+  const failing = (name: string, expected: string, actual: string): CaseResult =>
+    result({
+      case: name,
+      status: "fail",
+      output: { note: actual },
+      failures: [{ expectation: "match", message: "output /note differs", path: "/note", expected, actual }],
+      location: { file: "/elsewhere/cases/notes.json", line: 7, column: 3 },
+    });
+
+  it("opens the first case that did not pass, and only that one", () => {
+    const html = renderHtmlReport({
+      summary: { total: 3, passed: 1, failed: 2, errors: 0, durationMs: 3 },
+      cases: [{ result: result({ case: "fine" }) }, { result: failing("first", "a", "b") }, { result: failing("second", "a", "b") }],
+    });
+    expect(html.match(/<details class="case"[^>]*\bopen\b/g)).toHaveLength(1);
+    expect(html).toMatch(/<details class="case" id="case-a-first-1" data-status="fail" open>/);
+  });
+
+  it("marks the changed characters of a string difference with del and ins, escaped, and names the case's file:line:column", () => {
+    const html = renderHtmlReport({
+      summary: { total: 1, passed: 0, failed: 1, errors: 0, durationMs: 3 },
+      cases: [{ result: failing("strings", "order <CUST-4412> ok", "order <CUST-4413> ok") }],
+    });
+    expect(html).toContain('<code>"order &lt;CUST-441<del class="chg">2</del>&gt; ok"</code>');
+    expect(html).toContain('<code>"order &lt;CUST-441<ins class="chg">3</ins>&gt; ok"</code>');
+    expect(html).toContain("from /elsewhere/cases/notes.json:7:3");
+  });
+});
+
 describe("renderJson", () => {
   it("highlights the value at a pointer and shows a missing property as a ghost in its parent", () => {
     const html = renderJson({ a: { "b/c": 1 }, list: [true] }, [

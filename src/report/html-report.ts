@@ -10,6 +10,8 @@ import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { domId, escapeHtml, formatMs, showShort } from "./html-text.js";
 import { renderJson, type JsonHighlight } from "./render-json.js";
 import { REPORT_CSS, REPORT_JS } from "./report-assets.js";
+import { stringDiffSegments, type DiffSegment } from "./value-diff.js";
+import { caseWhere } from "./case-lines.js";
 
 /** One case in the report, with the trigger it received when known. */
 export interface HtmlReportCase {
@@ -81,6 +83,35 @@ function timeline(steps: TraceStep[]): string {
   return `<div class="timeline">${rows.join("")}</div>`;
 }
 
+/** The longest string shown in full in the expected-vs-actual table; a longer one is cut after its first change. */
+const MAX_DIFF_STRING = 2_000;
+
+/** One side of a string diff as a JSON string literal, its changed runs in `<del>` (expected) or `<ins>` (actual). */
+function markedString(segments: DiffSegment[], tag: "del" | "ins"): string {
+  let length = 0;
+  let body = "";
+  for (const segment of segments) {
+    if (length >= MAX_DIFF_STRING) {
+      body += "…";
+      break;
+    }
+    const text = segment.text.slice(0, MAX_DIFF_STRING - length);
+    length += text.length;
+    const escaped = escapeHtml(JSON.stringify(text).slice(1, -1));
+    body += segment.changed ? `<${tag} class="chg">${escaped}</${tag}>` : escaped;
+  }
+  return `"${body}"`;
+}
+
+/** The expected and actual cells of a difference: strings with their changed characters marked, other values short. */
+function diffCells(expected: unknown, actual: unknown): [string, string] {
+  if (typeof expected === "string" && typeof actual === "string") {
+    const sides = stringDiffSegments(expected, actual);
+    return [markedString(sides.expected, "del"), markedString(sides.actual, "ins")];
+  }
+  return [escapeHtml(showShort(expected, 400)), escapeHtml(showShort(actual, 400))];
+}
+
 function reasons(result: CaseResult): string {
   const parts: string[] = [];
   if (result.error) {
@@ -92,10 +123,10 @@ function reasons(result: CaseResult): string {
   if (other.length > 0) parts.push(`<div class="box fail"><ul>${other.map((f) => `<li>${escapeHtml(f.message)}</li>`).join("")}</ul></div>`);
   if (compared.length > 0) {
     const rows = compared
-      .map(
-        (f) =>
-          `<tr><td><code class="path">${escapeHtml(f.path ?? "/")}</code></td><td class="expected"><code>${escapeHtml(showShort(f.expected))}</code></td><td class="actual"><code>${escapeHtml(showShort(f.actual))}</code></td></tr>`,
-      )
+      .map((f) => {
+        const [expected, actual] = diffCells(f.expected, f.actual);
+        return `<tr><td><code class="path">${escapeHtml(f.path ?? "/")}</code></td><td class="expected"><code>${expected}</code></td><td class="actual"><code>${actual}</code></td></tr>`;
+      })
       .join("");
     parts.push(
       `<h4>Expected vs actual</h4><table class="diff"><thead><tr><th>path</th><th>expected</th><th>actual</th></tr></thead><tbody>${rows}</tbody></table>`,
@@ -140,11 +171,12 @@ function logs(result: CaseResult): string {
   return `<h4>Logs</h4><ul class="logs">${items}</ul>`;
 }
 
-function caseSection(entry: HtmlReportCase, index: number): string {
+function caseSection(entry: HtmlReportCase, index: number, open: boolean): string {
   const result = redactResult(entry.result);
   const trigger = entry.trigger === undefined ? undefined : redactSecrets(entry.trigger);
   const id = caseId(result, index);
-  const meta = [result.source ? `from ${escapeHtml(result.source)}` : "", `${result.issues.length} issue${result.issues.length === 1 ? "" : "s"}`]
+  const where = caseWhere(result);
+  const meta = [where ? `from ${escapeHtml(where)}` : "", `${result.issues.length} issue${result.issues.length === 1 ? "" : "s"}`]
     .filter(Boolean)
     .join(" · ");
   const body = [
@@ -155,10 +187,12 @@ function caseSection(entry: HtmlReportCase, index: number): string {
     `<h4>Trace</h4>${timeline(result.trace.steps)}`,
     logs(result),
   ].join("");
-  return `<details class="case" id="${id}" data-status="${result.status}"><summary><span class="badge ${result.status}">${STATUS_LABEL[result.status]}</span><span class="case-name">${escapeHtml(result.case)}</span><span class="dur">${formatMs(result.durationMs)}</span></summary><div class="case-body">${body}</div></details>`;
+  return `<details class="case" id="${id}" data-status="${result.status}"${open ? " open" : ""}><summary><span class="badge ${result.status}">${STATUS_LABEL[result.status]}</span><span class="case-name">${escapeHtml(result.case)}</span><span class="dur">${formatMs(result.durationMs)}</span></summary><div class="case-body">${body}</div></details>`;
 }
 
 function actionsSection(cases: HtmlReportCase[]): string {
+  // The first case that did not pass starts open: it is what the reader came for.
+  const firstFailure = cases.findIndex((entry) => entry.result.status !== "pass");
   const groups = new Map<string, Array<{ entry: HtmlReportCase; index: number }>>();
   cases.forEach((entry, index) => {
     const list = groups.get(entry.result.action) ?? [];
@@ -170,7 +204,7 @@ function actionsSection(cases: HtmlReportCase[]): string {
       const passed = list.filter((c) => c.entry.result.status === "pass").length;
       const failed = list.length - passed;
       const counts = `${passed} passed${failed > 0 ? ` · <span style="color:var(--fail)">${failed} failed</span>` : ""}`;
-      return `<section class="action${failed === 0 ? " all-pass" : ""}" data-action="${escapeHtml(action)}"><h3>${escapeHtml(action)} <span class="counts">${counts}</span></h3>${list.map((c) => caseSection(c.entry, c.index)).join("")}</section>`;
+      return `<section class="action${failed === 0 ? " all-pass" : ""}" data-action="${escapeHtml(action)}"><h3>${escapeHtml(action)} <span class="counts">${counts}</span></h3>${list.map((c) => caseSection(c.entry, c.index, c.index === firstFailure)).join("")}</section>`;
     })
     .join("");
 }

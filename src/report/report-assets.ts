@@ -22,7 +22,7 @@ button { font: inherit; border: 1px solid var(--line); background: var(--card); 
 button[aria-pressed="true"] { background: var(--fg); color: #fff; border-color: var(--fg); }
 h2 { font-size: 17px; margin: 28px 0 10px; }
 h3 { font-size: 15px; margin: 18px 0 8px; }
-section.action { background: var(--card); border: 1px solid var(--line); border-radius: 8px; margin: 14px 0; }
+section.action { background: var(--card); border: 1px solid var(--line); border-radius: 8px; margin: 14px 0; min-width: 0; }
 section.action > h3 { margin: 0; padding: 10px 14px; border-bottom: 1px solid var(--line); display: flex; gap: 12px; align-items: baseline; }
 section.action > h3 .counts { color: var(--muted); font-weight: 400; font-size: 13px; }
 details.case { border-top: 1px solid var(--line); }
@@ -34,22 +34,30 @@ details.case[open] > summary::before { content: "▾"; }
 details.case > summary:hover { background: #f0f3f8; }
 .badge { font-size: 11px; font-weight: 700; text-transform: uppercase; border-radius: 4px; padding: 1px 6px; letter-spacing: .03em; }
 .badge.pass { color: var(--pass); background: var(--pass-bg); } .badge.fail { color: var(--fail); background: var(--fail-bg); } .badge.error { color: var(--error); background: var(--error-bg); }
-.case-name { flex: 1; }
+.case-name { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .dur { color: var(--muted); font-variant-numeric: tabular-nums; font-size: 13px; }
-.case-body { padding: 4px 18px 16px 34px; }
+.case-body { padding: 4px 18px 16px 34px; overflow-wrap: anywhere; }
 .meta { color: var(--muted); font-size: 12.5px; }
 .box { border-radius: 6px; padding: 8px 12px; margin: 10px 0; }
 .box.error { background: var(--error-bg); border-left: 3px solid var(--error); }
 .box.fail { background: var(--fail-bg); border-left: 3px solid var(--fail); }
 .box ul { margin: 4px 0; padding-left: 20px; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+/* Long values wrap inside their box: no value may widen a card or the page. */
+pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 100%; }
+td code, li code, .box { overflow-wrap: anywhere; }
 code.path { background: #eef1f6; border-radius: 3px; padding: 0 4px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.diff { table-layout: fixed; }
+table.diff th:first-child { width: 22%; }
 table.diff td.expected { background: var(--pass-bg); } table.diff td.actual { background: var(--fail-bg); }
-.payloads { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+table.diff del.chg, table.diff ins.chg { text-decoration: none; border-radius: 2px; padding: 0 1px; }
+table.diff del.chg { background: #9fe0ae; color: #0b4a1c; } table.diff ins.chg { background: #f6a7a7; color: #6b0d0d; }
+.payloads { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
+.payloads > div { min-width: 0; }
 @media (max-width: 900px) { .payloads { grid-template-columns: 1fr; } }
 .payloads h4 { margin: 8px 0 4px; font-size: 13px; color: var(--muted); }
 pre.json { position: relative; background: #fbfbfd; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; margin: 0; max-height: 360px; overflow: auto; }
@@ -68,7 +76,7 @@ mark.hl { background: var(--mark); outline: 2px solid #e0b400; border-radius: 2p
 .pctbar { display: inline-block; width: 80px; height: 8px; background: #eef1f6; border-radius: 4px; vertical-align: middle; margin-left: 6px; overflow: hidden; }
 .pctbar i { display: block; height: 100%; }
 .lo i { background: var(--fail); } .mid i { background: #e0a100; } .hi i { background: var(--pass); }
-.panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin: 12px 0; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin: 12px 0; overflow-x: auto; }
 .quicklist a { color: var(--fail); }
 body.only-failures details.case[data-status="pass"], body.only-failures section.action.all-pass { display: none; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; }

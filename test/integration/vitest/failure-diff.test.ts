@@ -71,7 +71,6 @@ describe("a failing describeAction case under vitest", () => {
     await mkdir(join(root, "tests"));
     await writeFile(join(root, "tests", "calls.test.ts"), `import { describeAction } from ${CXDA_VITEST};\ndescribeAction("actions/calls");\n`);
     run = await runVitest(root);
-    if (process.env.H4_SHOW) console.log(run.output);
   }, 180_000);
 
   afterAll(async () => {
