@@ -91,12 +91,12 @@ describe("updateCaseFile", () => {
     expect(await readFile(file, "utf8")).toBe(expected);
   });
 
-  it("keeps tabs and CRLF line endings", async () => {
-    const text = '{\r\n\t"name": "tabbed",\r\n\t"expect": {\r\n\t\t"output": "<snapshot>"\r\n\t}\r\n}\r\n';
+  it("keeps tabs, CRLF line endings and a byte-order mark", async () => {
+    const text = '\ufeff{\r\n\t"name": "tabbed",\r\n\t"expect": {\r\n\t\t"output": "<snapshot>"\r\n\t}\r\n}\r\n';
     const file = await write("tabs.json", text);
     await updateCaseFile(file, [{ name: "tabbed", output: { a: 1 }, placeholder: true }], text);
     expect(await readFile(file, "utf8")).toBe(
-      '{\r\n\t"name": "tabbed",\r\n\t"expect": {\r\n\t\t"output": {\r\n\t\t\t"a": 1\r\n\t\t}\r\n\t}\r\n}\r\n',
+      '\ufeff{\r\n\t"name": "tabbed",\r\n\t"expect": {\r\n\t\t"output": {\r\n\t\t\t"a": 1\r\n\t\t}\r\n\t}\r\n}\r\n',
     );
   });
 
@@ -291,7 +291,7 @@ describe("createSnapshotUpdater", () => {
     expect(await readFile(file, "utf8")).toBe(edited);
     expect(updater.report().changes).toEqual([]);
     expect(updater.report().notUpdated.map((s) => s.case)).toEqual(["also wrong", "wrong", "fresh"]);
-    expect(updater.report().notUpdated[1]?.reason).toMatch(/the file changed since the run read it/);
+    expect(updater.report().notUpdated[1]?.reason).toMatch(/^its text is not what the run read; the file changed since the run read it/);
   });
 
   it("does not write an error, an output that did not come, a secret, or what JSON cannot hold", async () => {

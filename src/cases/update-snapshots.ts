@@ -376,7 +376,8 @@ export function createSnapshotUpdater(options: SnapshotUpdaterOptions = {}): Sna
       }
     } catch (error) {
       if (!isCxdaError(error) && (error as NodeJS.ErrnoException).code === undefined) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      // The note names the file already: the message need not again.
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/^.*?\.json(?:#\d+)?: (?:not updated: )?/, "");
       for (const entry of writing) skip(entry.result, reason, shown);
       return entries.map((entry) => entry.result);
     }
