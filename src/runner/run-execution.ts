@@ -173,7 +173,10 @@ export class RunExecution {
         const entry = next.value;
         this.outstanding++;
         if (!entry.ok) {
-          this.announce(row.get(row.push(errorResult(action, entry.name, entry.error, entry.source))));
+          const broken = errorResult(action, entry.name, entry.error, entry.source);
+          // A case with a bad shape is still in its file: its error result says where, as any failure does.
+          if (entry.location !== undefined) broken.location = entry.location;
+          this.announce(row.get(row.push(broken)));
           continue;
         }
         const definition = entry.case;
@@ -182,7 +185,9 @@ export class RunExecution {
           cases.push(prepared instanceof Promise ? await prepared : prepared);
           positions.push(row.reserve());
         } catch (error) {
-          this.announce(row.get(row.push(errorResult(action, definition.name, toProblem(error, "E_CASE"), definition.source))));
+          const unprepared = errorResult(action, definition.name, toProblem(error, "E_CASE"), definition.source);
+          if (definition.location !== undefined) unprepared.location = definition.location;
+          this.announce(row.get(row.push(unprepared)));
         }
       }
       if (exhausted) row.complete = true;
