@@ -27,3 +27,10 @@ describe("jsonPositions", () => {
     expect(jsonPositions(crlf, ["a/b~1c/1/d"]).get("a/b~1c/1/d")).toEqual({ line: 3, column: 18 });
   });
 });
+
+describe("jsonPositions on a file nested deeper than the stack", () => {
+  it("gives no positions instead of throwing", () => {
+    const deep = `{"a": ${'{"b": '.repeat(100_000)}1${"}".repeat(100_000)}}`;
+    expect(jsonPositions(deep, ["a"]).size).toBe(0);
+  });
+});

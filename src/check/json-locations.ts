@@ -28,7 +28,14 @@ export function jsonPositions(text: string, paths: readonly string[]): Map<strin
   // Editors do not show a byte-order mark, so columns are counted without it.
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const found = new Map<string, TextPosition>();
-  const root = parseTree(clean);
+  let root: Node | undefined;
+  try {
+    root = parseTree(clean);
+  } catch (error) {
+    // jsonc-parser recurses: a file nested deeper than the stack allows gets no positions, not a crash.
+    if (error instanceof RangeError) return found;
+    throw error;
+  }
   if (root === undefined) return found;
   for (const path of paths) {
     let node: Node | undefined = root;
