@@ -12,6 +12,7 @@ import {
   type ReporterName,
   type ResolvedCxdaConfig,
   type ResolvedReporter,
+  type RetryConfig,
 } from "../config/cxda-config.js";
 import { loadConfig } from "../config/load-config.js";
 
@@ -42,6 +43,10 @@ export interface CommandFlags {
   cacheDir?: string;
   apiUrl?: string;
   tokenUrl?: string;
+  /** `--retry-attempts <n>`: over the config's `retry.maxAttempts`. */
+  retryAttempts?: number;
+  /** `--retry-max-delay <ms>`: over the config's `retry.maxDelayMs`. */
+  retryMaxDelay?: number;
 }
 
 /** Runner options, ready to spread into `runCases` (and `createWorkerPool`). */
@@ -67,6 +72,8 @@ export interface CommandOptions {
   cacheDir: string;
   /** For `resolvePlatformOptions` / `createApiClient`: the config's `auth` with `--api-url` / `--token-url` over it. */
   platform: PlatformOptions;
+  /** How platform requests are retried: the config's `retry` with `--retry-attempts` / `--retry-max-delay` over it. */
+  retry: RetryConfig;
   /** The config file that was read, if any. */
   configFile: string | undefined;
   /** How definitions treat unknown keys, keywords and formats (the config's `strict`). */
@@ -178,6 +185,11 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
     coverage: { enabled: flags.coverage ?? config.coverage.enabled, thresholds: { ...config.coverage.thresholds } },
     cacheDir: shown(flags.cacheDir ?? config.cacheDir, cwd),
     platform,
+    retry: {
+      ...config.retry,
+      ...(flags.retryAttempts === undefined ? {} : { maxAttempts: flags.retryAttempts }),
+      ...(flags.retryMaxDelay === undefined ? {} : { maxDelayMs: flags.retryMaxDelay }),
+    },
     configFile: config.file,
     strict: config.strict,
   };

@@ -1,6 +1,6 @@
 // Options several commands share (--var, --env, --workers, --timeout, --memory) and their parsing.
 import { Option, type Command } from "commander";
-import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
+import { MAX_MEMORY_MB, MAX_RETRY_ATTEMPTS, MAX_RETRY_MS, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 import { CxdaError } from "../core/errors.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
@@ -57,6 +57,23 @@ export function addRunOptions(command: Command): Command {
     .option("--allow-fs-write", "let transforms write files")
     .option("--api-url <url>", "platform API base for pulls (default: CXONE_API_URL, CXONE_ENVIRONMENT)")
     .option("--token-url <url>", "OAuth token URL for pulls (default: CXONE_TOKEN_URL, <api-url>/oauth/token)");
+  return addRetryOptions(command);
+}
+
+/** The retry flags of every command that may reach the platform (`test`, `run`, `pull`). */
+export function addRetryOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--retry-attempts <n>",
+        `attempts in all for a platform request, 1 for no retry (default: config retry.maxAttempts, else 4)`,
+      ).argParser(integerFlag("--retry-attempts", 1, MAX_RETRY_ATTEMPTS)),
+    )
+    .addOption(
+      new Option("--retry-max-delay <ms>", "the longest wait between two attempts (default: config retry.maxDelayMs, else 8000)").argParser(
+        integerFlag("--retry-max-delay", 0, MAX_RETRY_MS),
+      ),
+    );
 }
 
 /** The parsed values of {@link addRunOptions}. */
@@ -70,6 +87,8 @@ export interface RunFlags {
   offline?: boolean;
   apiUrl?: string;
   tokenUrl?: string;
+  retryAttempts?: number;
+  retryMaxDelay?: number;
   allowNetwork?: boolean;
   allowFsWrite?: boolean;
 }
@@ -84,6 +103,7 @@ export function runnerOptions(options: CommandOptions, flags: { offline?: boolea
     definitions: {
       cacheDir: options.cacheDir,
       platform: options.platform,
+      retry: options.retry,
       ...(flags.offline ? { offline: true } : {}),
       ...(options.strict === true ? {} : { strict: options.strict }),
     },
@@ -107,6 +127,10 @@ export function runOptionsFrom(
     },
     ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
     ...(flags.offline ? { offline: true } : {}),
+    retry: {
+      ...(flags.retryAttempts !== undefined ? { maxAttempts: flags.retryAttempts } : {}),
+      ...(flags.retryMaxDelay !== undefined ? { maxDelayMs: flags.retryMaxDelay } : {}),
+    },
   };
   return {
     vars,

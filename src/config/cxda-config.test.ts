@@ -35,7 +35,12 @@ describe("resolveCxdaConfig", () => {
       env: "sandbox",
       sandbox: { network: false, fsWrite: false },
       strict: true,
+      retry: {},
     });
+  });
+
+  it("keeps the retry keys the config sets, and only those", () => {
+    expect(resolveCxdaConfig({ retry: { maxAttempts: 6, maxDelayMs: 0 } }, { rootDir: ROOT }).retry).toEqual({ maxAttempts: 6, maxDelayMs: 0 });
   });
 
   it("keeps every value given, with paths made absolute against the config file's folder", () => {
@@ -93,7 +98,7 @@ describe("resolveCxdaConfig errors", () => {
     const error = errorOf({ timeout: 100 });
     expect(error.code).toBe("E_CONFIG");
     expect(error.message).toBe(
-      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict',
+      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry',
     );
     expect(error.context).toEqual({ file: "cxda.config.ts", key: "timeout" });
   });
@@ -112,6 +117,7 @@ describe("resolveCxdaConfig errors", () => {
       'unknown key "reporters[1].outputfile" (did you mean "reporters[1].outputFile"?)',
     ],
     [{ zzzzzz: 1 }, 'unknown key "zzzzzz"; the config allows'],
+    [{ retry: { maxAttemps: 3 } }, 'unknown key "retry.maxAttemps" (did you mean "retry.maxAttempts"?)'],
   ])("reports %j as: %s", (config, expected) => {
     expect(errorOf(config).message).toContain(expected);
   });
@@ -140,6 +146,9 @@ describe("resolveCxdaConfig errors", () => {
     [{ auth: { dataActionIds: "da-1" } }, '"auth.dataActionIds" must be a list of strings, got string "da-1"'],
     [{ auth: { envFile: true } }, '"auth.envFile" must be a non-empty string, got boolean true'],
     [{ auth: { allowInsecureHttp: "1" } }, '"auth.allowInsecureHttp" must be true or false, got string "1"'],
+    [{ retry: { maxAttempts: 0 } }, '"retry.maxAttempts" must be a whole number from 1 to 20, got number 0'],
+    [{ retry: { maxDelayMs: -1 } }, '"retry.maxDelayMs" must be a whole number from 0 to 600000, got number -1'],
+    [{ retry: { maxElapsedMs: "30s" } }, '"retry.maxElapsedMs" must be a whole number from 0 to 600000, got string "30s"'],
   ])("rejects %j: %s", (config, expected) => {
     const error = errorOf(config);
     expect(error.code).toBe("E_CONFIG");
@@ -149,7 +158,7 @@ describe("resolveCxdaConfig errors", () => {
 
   it("rejects a config that is not an object", () => {
     expect(errorOf([1]).message).toBe(
-      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, got array [1]",
+      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry, got array [1]",
     );
   });
 });

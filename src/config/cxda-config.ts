@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { StrictMode } from "../core/types.js";
 import type { AuthMode, PlatformOptions } from "./platform-options.js";
-import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
+import { MAX_MEMORY_MB, MAX_RETRY_ATTEMPTS, MAX_RETRY_MS, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
 import { DEFAULT_ACTIONS_DIR, DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import {
   booleanAt,
@@ -193,6 +193,29 @@ export interface CoverageThresholds {
 }
 
 /** What a transform may do beyond pure computation. Both are refused by default with `E_SANDBOX`. */
+/**
+ * How requests to the platform (pulls, parity runs) are tried again after a 429, a 5xx or a network fault. Unset keys
+ * keep the client's defaults.
+ * @example { maxAttempts: 6, maxDelayMs: 20000 }
+ */
+export interface RetryConfig {
+  /**
+   * Attempts in all, the first included; 1 means no retry.
+   * @default 4
+   */
+  maxAttempts?: number;
+  /**
+   * The longest single wait between two attempts, in ms (backoff and `Retry-After` alike, within the budget).
+   * @default 8000
+   */
+  maxDelayMs?: number;
+  /**
+   * The budget for all attempts and waits of one request together, in ms.
+   * @default 30000
+   */
+  maxElapsedMs?: number;
+}
+
 export interface SandboxConfig {
   /**
    * Let transforms use the network (`fetch`, `http`, `net`…).
@@ -295,6 +318,12 @@ export interface CxdaConfig {
    * @example "warn"
    */
   strict?: StrictMode;
+  /**
+   * How platform requests (pulls, parity runs) are retried; `--retry-attempts` and `--retry-max-delay` win over it.
+   * @default { maxAttempts: 4, maxDelayMs: 8000, maxElapsedMs: 30000 }
+   * @example { maxAttempts: 6, maxDelayMs: 20000 }
+   */
+  retry?: RetryConfig;
 }
 
 /** A reporter after defaults: file reporters always have an absolute `outputFile`. */
@@ -326,6 +355,8 @@ export interface ResolvedCxdaConfig {
   env: string;
   sandbox: Required<SandboxConfig>;
   strict: StrictMode;
+  /** Only the keys the config set (checked); the client applies its defaults to the rest. */
+  retry: RetryConfig;
 }
 
 /** Where a resolved config came from. */
@@ -367,11 +398,22 @@ const CONFIG_KEYS = Object.keys({
   env: true,
   sandbox: true,
   strict: true,
+  retry: true,
 } satisfies Record<keyof CxdaConfig, true>) as ReadonlyArray<keyof CxdaConfig>;
 const COVERAGE_KEYS = ["enabled", "thresholds"] as const satisfies ReadonlyArray<keyof CoverageConfig>;
 const THRESHOLD_KEYS = ["branches", "lines", "functions", "statements"] as const satisfies ReadonlyArray<keyof CoverageThresholds>;
 const SANDBOX_KEYS = ["network", "fsWrite"] as const satisfies ReadonlyArray<keyof SandboxConfig>;
 const REPORTER_KEYS = ["name", "outputFile"] as const satisfies ReadonlyArray<keyof ReporterConfig>;
+const RETRY_KEYS = ["maxAttempts", "maxDelayMs", "maxElapsedMs"] as const satisfies ReadonlyArray<keyof RetryConfig>;
+
+function readRetry(at: ConfigLocation, value: unknown): RetryConfig {
+  const raw = objectAt(at, value, RETRY_KEYS);
+  const retry: RetryConfig = {};
+  if (raw.maxAttempts !== undefined) retry.maxAttempts = integerAt(child(at, "maxAttempts"), raw.maxAttempts, 1, MAX_RETRY_ATTEMPTS);
+  if (raw.maxDelayMs !== undefined) retry.maxDelayMs = integerAt(child(at, "maxDelayMs"), raw.maxDelayMs, 0, MAX_RETRY_MS);
+  if (raw.maxElapsedMs !== undefined) retry.maxElapsedMs = integerAt(child(at, "maxElapsedMs"), raw.maxElapsedMs, 0, MAX_RETRY_MS);
+  return retry;
+}
 
 /** Default output file of each file reporter, inside `reportsDir`. */
 export const REPORTER_FILES: Readonly<Record<FileReporterName, string>> = {
@@ -508,5 +550,6 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     env: raw.env === undefined ? DEFAULT_ENV : stringAt(at("env"), raw.env),
     sandbox: { network: allowed("network"), fsWrite: allowed("fsWrite") },
     strict: raw.strict === undefined ? DEFAULT_STRICT : strictAt(at("strict"), raw.strict),
+    retry: raw.retry === undefined ? {} : readRetry(at("retry"), raw.retry),
   };
 }

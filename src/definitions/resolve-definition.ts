@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { ApiClient } from "../client/api-client.js";
 import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
+import type { RetryOptions } from "../http/retry-policy.js";
 import { CxdaError } from "../core/errors.js";
 import type { ActionDefinition, StrictMode } from "../core/types.js";
 import { parseJsonText } from "../internal/json-file.js";
@@ -117,6 +118,8 @@ export interface ResolveDefinitionOptions {
   /** Platform options to build a client from, used only when credentials are configured. */
   platform?: PlatformOptions;
   /** Never pull, even with credentials. @default false */
+  /** How a pull is retried. @default the client's defaults */
+  retry?: RetryOptions;
   offline?: boolean;
   /** Unknown keys, schema keywords and formats: errors, or warnings kept in `meta.warnings` (see `normaliseDefinition`). @default true */
   strict?: StrictMode;
@@ -186,7 +189,10 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
   let client = options.client;
   if (client === undefined && options.offline !== true && options.platform !== undefined && hasPlatformCredentials(options.platform)) {
     // The client (and auth behind it) loads only when a definition has to be pulled.
-    client = (await import("../client/api-client.js")).createApiClient(options.platform);
+    client = (await import("../client/api-client.js")).createApiClient({
+      ...options.platform,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    });
   }
   if (client === undefined || options.offline === true) {
     const where = options.actionDir === undefined ? "" : `no ${join(options.actionDir, "definition.json")}, `;

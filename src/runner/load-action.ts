@@ -5,6 +5,7 @@ import { CxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { ActionDefinition, StrictMode, TraceStep } from "../core/types.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import type { PlatformOptions } from "../config/platform-options.js";
+import type { RetryOptions } from "../http/retry-policy.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { MAX_CASE_DEPTH, loadCases, type LoadedCase } from "../cases/load-cases.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
@@ -38,6 +39,8 @@ export interface DefinitionResolution {
   platform?: PlatformOptions;
   /** Never pull. @default false */
   offline?: boolean;
+  /** How a pull is retried (the config's `retry` and its flags). @default the client's defaults */
+  retry?: RetryOptions;
   /** Unknown keys, schema keywords and formats in definitions: errors, or warnings kept in `meta.warnings`. @default true */
   strict?: StrictMode;
   /** Replaces the whole lookup (the demo reads the example's definition from the cache it just pulled into). */
@@ -63,6 +66,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
           ...(resolution.cacheDir !== undefined ? { cache: { dir: resolution.cacheDir } } : {}),
           ...(resolution.platform !== undefined ? { platform: resolution.platform } : {}),
           ...(resolution.offline !== undefined ? { offline: resolution.offline } : {}),
+          ...(resolution.retry !== undefined ? { retry: resolution.retry } : {}),
           ...(resolution.strict !== undefined ? { strict: resolution.strict } : {}),
         });
     definition = resolved.definition;

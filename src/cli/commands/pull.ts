@@ -7,6 +7,9 @@ import { CxdaError, isCxdaError, describeThrown } from "../../core/errors.js";
 import { createDefinitionsCache } from "../../definitions/definitions-cache.js";
 import { pullDefinition, type PullResult } from "../../definitions/resolve-definition.js";
 import { EXIT, exitCodeFor } from "../exit-codes.js";
+import { addConfigOption, loadCommandOptions, type CommandOptions } from "../config-options.js";
+import { addRetryOptions } from "../shared-options.js";
+import type { RetryConfig } from "../../config/cxda-config.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 
 /** Flags of `cxda pull`. */
@@ -16,6 +19,8 @@ export interface PullFlags {
   cacheDir?: string;
   force?: boolean;
   json?: boolean;
+  retryAttempts?: number;
+  retryMaxDelay?: number;
 }
 
 /** Extra settings for tests and embedding (the demo): environment, working folder, client options. */
@@ -23,6 +28,8 @@ export interface PullCommandContext {
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   client?: Omit<ApiClientOptions, "apiUrl" | "tokenUrl" | "env" | "cwd">;
+  /** What `cxda.config.*` says (its `auth`, `retry` and `cacheDir`, flags already over them); flags still win. */
+  config?: Pick<CommandOptions, "platform" | "retry" | "cacheDir">;
 }
 
 const STATUS_TEXT: Record<PullResult["status"], string> = {
@@ -38,8 +45,16 @@ const STATUS_TEXT: Record<PullResult["status"], string> = {
  */
 export async function runPullCommand(ids: string[], flags: PullFlags, terminal: Terminal, context: PullCommandContext = {}): Promise<number> {
   const cwd = context.cwd ?? process.cwd();
+  const retry: RetryConfig = {
+    ...context.client?.retry,
+    ...context.config?.retry,
+    ...(flags.retryAttempts === undefined ? {} : { maxAttempts: flags.retryAttempts }),
+    ...(flags.retryMaxDelay === undefined ? {} : { maxDelayMs: flags.retryMaxDelay }),
+  };
   const options: ApiClientOptions = {
     ...context.client,
+    ...context.config?.platform,
+    ...(Object.keys(retry).length === 0 ? {} : { retry }),
     cwd,
     ...(context.env === undefined ? {} : { env: context.env }),
     ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
@@ -51,7 +66,8 @@ export async function runPullCommand(ids: string[], flags: PullFlags, terminal: 
     throw new CxdaError("E_USAGE", `no data action ids: pass them as arguments (cxda pull <id...>) or set ${PLATFORM_ENV.dataActionId}`);
   }
   const client = createApiClient({ ...options, platform });
-  const cache = createDefinitionsCache({ cwd, ...(flags.cacheDir === undefined ? {} : { dir: flags.cacheDir }) });
+  const cacheDir = flags.cacheDir ?? context.config?.cacheDir;
+  const cache = createDefinitionsCache({ cwd, ...(cacheDir === undefined ? {} : { dir: cacheDir }) });
 
   const results: PullResult[] = [];
   const failures: Array<{ id: string; error: unknown }> = [];
@@ -104,7 +120,7 @@ export async function runPullCommand(ids: string[], flags: PullFlags, terminal: 
 
 /** Registers `cxda pull`. */
 export function registerPullCommand(program: Command, setExit: (code: number) => void = (code) => void (process.exitCode = code)): void {
-  program
+  const command = program
     .command("pull")
     .description("fetch data action definitions from the platform into the cache (.cxda/cache), revalidating by ETag")
     .argument("[ids...]", `data action ids (default: ${PLATFORM_ENV.dataActionId})`)
@@ -117,5 +133,8 @@ export function registerPullCommand(program: Command, setExit: (code: number) =>
       "after",
       `\nCredentials come from the environment or .env: ${PLATFORM_ENV.clientId} and ${PLATFORM_ENV.clientSecret} (client credentials),\nor ${PLATFORM_ENV.accessKeyId}, ${PLATFORM_ENV.accessKeySecret} and ${PLATFORM_ENV.tenantId} with the client id/secret (CXone access keys).\n\nExamples:\n  cxda pull da-test-12345\n  ${PLATFORM_ENV.dataActionId}=da-test-12345 cxda pull --json\n  cxda pull da-test-12345 --api-url http://127.0.0.1:4010/api/v2`,
     )
-    .action(async (ids: string[], flags: PullFlags) => setExit(await runPullCommand(ids, flags, processTerminal())));
+    .action(async (ids: string[], flags: PullFlags, self: Command) =>
+      setExit(await runPullCommand(ids, flags, processTerminal(), { config: await loadCommandOptions(self) })),
+    );
+  addConfigOption(addRetryOptions(command));
 }

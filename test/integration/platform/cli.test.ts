@@ -22,6 +22,19 @@ afterEach(async () => {
 });
 
 describe("cxda pull", () => {
+  it("tries once with --retry-attempts 1, and as often as the config's retry.maxAttempts says without it", async () => {
+    emulator.setFaults([{ route: "get-data-action", status: 503, count: 2 }]);
+    const gets = (): number[] => emulator.requests.filter((r) => r.route === "get-data-action").map((r) => r.status);
+    const config = { platform: {}, cacheDir: join(dir, "cache"), retry: { maxAttempts: 3, maxDelayMs: 0 } };
+    const once = await runPullCommand([ACTION_ID], { retryAttempts: 1 }, captureTerminal(), { env: emulator.env, cwd: dir, config });
+    expect(once).toBe(3);
+    expect(gets()).toEqual([503]);
+    // One 503 is left: the config's three attempts (no wait between them, maxDelayMs 0) get past it.
+    expect(await runPullCommand([ACTION_ID], {}, captureTerminal(), { env: emulator.env, cwd: dir, config })).toBe(0);
+    expect(gets()).toEqual([503, 503, 200]);
+    expect(await readdir(join(dir, "cache"))).toContain(`${ACTION_ID}.json`);
+  });
+
   it("succeeds on the third try after two 429s with Retry-After: 1, waiting 1 s before each retry", async () => {
     emulator.setFaults([{ route: "get-data-action", status: 429, retryAfter: 1, count: 2 }]);
     const gets = (): number[] => emulator.requests.filter((r) => r.route === "get-data-action").map((r) => r.status);
