@@ -108,6 +108,11 @@ describe("case locations", () => {
     expect((await loadCases(dir)).map(where)).toEqual(["crlf.json:2:3", "crlf.json:3:3", "with-bom.json:1:2", "with-bom.json:2:2"]);
   });
 
+  it("finds the cases of a file nested thousands of levels deep without overflowing the stack", () => {
+    const deep = `${'{"a":'.repeat(20_000)}{}${"}".repeat(20_000)}`;
+    expect(caseLocations("deep.json", `[${deep},\n {"name": "next"}]`).map((l) => `${l.line}:${l.column}`)).toEqual(["1:2", "2:2"]);
+  });
+
   it("gives the same locations from caseLocations as the loader", () => {
     expect(caseLocations("x.json", '[{}, {"a": [1, {"b": 2}]}, "s"]').map((l) => `${l.line}:${l.column}`)).toEqual(["1:2", "1:6", "1:28"]);
   });

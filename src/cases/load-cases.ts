@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
-import { visit } from "jsonc-parser";
+import { createScanner } from "jsonc-parser";
 import { CxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/types.js";
 import { parseJsonText, unreadableFile } from "../internal/json-file.js";
@@ -109,34 +109,33 @@ function caseFileNames(folder: string, listing: string[] | Error): string[] {
   throw new CxdaError("E_CASE", `${folder}: cannot list case files (${errno ?? String(listing)})`);
 }
 
+/** jsonc-parser's SyntaxKind values (a const enum in its types, which this project's module settings cannot read). */
+const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, firstLiteral: 7, lastLiteral: 11, end: 17 } as const;
+
 /**
  * Where each case of a parsed case file starts (1-based line and column, as an editor counts them): every element of a
- * top-level array, or the one value of the file. Read with jsonc-parser's visitor, which reports positions as it scans,
- * on text that `JSON.parse` already accepted; a leading byte-order mark is not counted, as editors do not show it.
+ * top-level array, or the one value of the file. Read with jsonc-parser's scanner on text that `JSON.parse` already
+ * accepted, in a loop (its visitor recurses, and a case nested thousands of levels deep would overflow the stack); a
+ * leading byte-order mark is not counted, as editors do not show it.
  */
 export function caseLocations(file: string, text: string): CaseLocation[] {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const absolute = resolve(file);
+  const scanner = createScanner(clean, true);
   const starts: CaseLocation[] = [];
   let depth = 0;
   let rootIsArray = false;
-  const at = (line: number, character: number): void => {
-    if (depth === 0 || (depth === 1 && rootIsArray)) starts.push({ file: absolute, line: line + 1, column: character + 1 });
-  };
-  visit(clean, {
-    onObjectBegin: (_offset, _length, line, character) => {
-      at(line, character);
-      depth++;
-    },
-    onObjectEnd: () => void depth--,
-    onArrayBegin: (_offset, _length, line, character) => {
-      if (depth === 0) rootIsArray = true;
-      else at(line, character);
-      depth++;
-    },
-    onArrayEnd: () => void depth--,
-    onLiteralValue: (_value, _offset, _length, line, character) => at(line, character),
-  });
+  for (let token = scanner.scan(); token !== TOKEN.end; token = scanner.scan()) {
+    const opens = token === TOKEN.openBrace || token === TOKEN.openBracket;
+    const value = opens || (token >= TOKEN.firstLiteral && token <= TOKEN.lastLiteral);
+    // A case starts at a value at the top (a file of one case) or directly inside the top array.
+    if (depth === 0 && token === TOKEN.openBracket) rootIsArray = true;
+    else if (value && (depth === 0 || (depth === 1 && rootIsArray))) {
+      starts.push({ file: absolute, line: scanner.getTokenStartLine() + 1, column: scanner.getTokenStartCharacter() + 1 });
+    }
+    if (opens) depth++;
+    else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) depth--;
+  }
   return starts;
 }
 
