@@ -48,6 +48,17 @@ export interface DefinitionResolution {
 }
 
 /**
+ * The load's warnings as lines for the trace and the terminal: the cache's (a corrupt copy refetched), then what a
+ * lenient definition load (`strict: "warn"`) let through, each with its JSON path and suggestion.
+ */
+function warningsOf(resolved: ResolvedDefinition): { warnings?: string[] } {
+  const lines = resolved.warnings.map((warning) => warning.message);
+  for (const finding of resolved.definition.meta.warnings ?? [])
+    lines.push(`${finding.path === undefined ? "" : `${finding.path}: `}${finding.message}${finding.hint === undefined ? "" : ` (${finding.hint})`}`);
+  return lines.length > 0 ? { warnings: lines } : {};
+}
+
+/**
  * Loads an action folder. Its definition is `definition.json`, else the cached copy of the action named like the
  * folder, else a pull. Problems with the definition or the cases are kept as data, not thrown.
  */
@@ -85,7 +96,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
           file: relative(process.cwd(), resolved.file),
           shape: resolved.definition.meta.shape,
           version: resolved.definition.version,
-          ...(resolved.warnings.length > 0 ? { warnings: resolved.warnings.map((w) => w.message) } : {}),
+          ...warningsOf(resolved),
         }
       : { error: definitionError?.code },
   };

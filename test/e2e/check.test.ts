@@ -80,6 +80,11 @@ describe("cxda check", () => {
       expect(run.stdout).toMatch(/^0 errors, 1 warning in 1 action$/m);
       const test = await cxda(["test"], { cwd: project.root });
       expect(test.code).toBe(0);
+      // The run says so too, once for the action, not once per case.
+      expect(test.stdout).toContain("⚠ prio: 1 warning in its definition");
+      expect(
+        test.stdout.match(/outputSchema\/properties\/priority\/minLenght: unknown keyword "minLenght".*\(did you mean "minLength"\?\)/g),
+      ).toHaveLength(1);
     } finally {
       await project.remove();
     }

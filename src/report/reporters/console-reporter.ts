@@ -4,6 +4,8 @@ import { caseResultLines } from "../case-lines.js";
 import { notRunGroups } from "../not-run-lines.js";
 import { printedOutput } from "../standard-output.js";
 import { countOf } from "../../internal/count-of.js";
+import type { CaseResult } from "../../core/types.js";
+import { escapeControls as shown } from "../../internal/control-characters.js";
 
 /** Options of {@link consoleReporter}. */
 export interface ConsoleReporterOptions {
@@ -24,6 +26,7 @@ export interface ConsoleReporterOptions {
 export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter {
   let output: ReportOutput | undefined;
   const notRun = notRunGroups();
+  const warned = new Set<string>();
   return {
     name: "default",
     onRunStart(context) {
@@ -31,6 +34,10 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
     },
     onResult(result) {
       if (output === undefined) return;
+      if (!warned.has(result.action)) {
+        warned.add(result.action);
+        for (const line of definitionWarnings(output, result)) output.print(line);
+      }
       for (const line of result.notRun ? notRun.lines(output, result) : caseResultLines(output, result)) output.print(line);
     },
     onRunEnd(summary, context) {
@@ -41,4 +48,15 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): Reporter 
       out.print(`${summary.passed} passed, ${summary.failed} failed`);
     },
   };
+}
+
+/** The warnings of the action's definition load (a lenient `strict: "warn"` load, a refetched cache copy), once per action. */
+function definitionWarnings(output: ReportOutput, result: CaseResult): string[] {
+  const step = result.trace.steps.find((s) => s.step === "load-definition");
+  const warnings = step?.detail?.warnings;
+  if (!Array.isArray(warnings) || warnings.length === 0) return [];
+  return [
+    output.paint("yellow", `⚠ ${shown(result.action)}: ${countOf(warnings.length, "warning")} in its definition`),
+    ...warnings.map((warning) => output.paint("yellow", `    ${shown(String(warning))}`)),
+  ];
 }
