@@ -88,6 +88,13 @@ describe("valueDiffLines", () => {
     expect(plus?.slice(plusCarets!.indexOf("^"), plusCarets!.lastIndexOf("^") + 1)).toBe("actual");
   });
 
+  it("keeps the key of a long JSON line it cuts, so the reader knows whose value changed", () => {
+    const long = (middle: string): Record<string, string> => ({ note: `${"a".repeat(150)}${middle}${"b".repeat(150)}` });
+    const [minus, , plus] = valueDiffLines(long("OLD"), long("NEW"), { maxWidth: 80 }).slice(4);
+    expect(minus).toMatch(/^- {3}"note": …a+OLDb+…$/);
+    expect(plus).toMatch(/^\+ {3}"note": …a+NEWb+…$/);
+  });
+
   it("keeps a huge value's diff bounded, and still finds one change deep inside it", () => {
     const big = Array.from({ length: 20_000 }, (_, i) => ({ i, text: `row ${i}` }));
     const deep = valueDiffLines(

@@ -131,22 +131,29 @@ function width(text: string): number {
   return count;
 }
 
-/** Cuts segments to the columns [from, to), with `…` where something was left out. */
-function clip(segments: DiffSegment[], from: number, to: number): DiffSegment[] {
-  const out: DiffSegment[] = from > 0 ? [{ text: "…", changed: false }] : [];
+/** The columns [from, to) of segments. */
+function slice(segments: DiffSegment[], from: number, to: number): DiffSegment[] {
+  const out: DiffSegment[] = [];
   let column = 0;
-  let cut = false;
   for (const segment of segments) {
     const chars = [...segment.text];
     const start = Math.max(from - column, 0);
     const end = Math.min(to - column, chars.length);
     if (end > start) out.push({ text: chars.slice(start, end).join(""), changed: segment.changed });
-    if (column + chars.length > to) cut = true;
     column += chars.length;
   }
-  if (cut) out.push({ text: "…", changed: false });
   return out;
 }
+
+/** Cuts segments to their first `head` columns and the columns [from, to), with `…` where something was left out. */
+function clip(segments: DiffSegment[], head: number, from: number, to: number): DiffSegment[] {
+  const total = width(segments.map((s) => s.text).join(""));
+  const gap: DiffSegment = { text: "…", changed: false };
+  return [...slice(segments, 0, head), ...(from > head ? [gap] : []), ...slice(segments, Math.max(from, head), to), ...(total > to ? [gap] : [])];
+}
+
+/** A JSON line's indentation and key (`    "customerId": `), kept when a long line is cut so the reader knows whose value it is. */
+const JSON_KEY = /^\s*"(?:[^"\\]|\\.)*": /;
 
 /** Escapes what a terminal would act on, in every segment (after diffing, so the diff is of the real characters). */
 function shownSegments(segments: DiffSegment[]): DiffSegment[] {
@@ -180,9 +187,12 @@ function pairedLines(removed: string, added: string, painter: Painter, maxWidth:
   if (longest > maxWidth) {
     // The unchanged start is the same on both sides, so one window keeps the two lines aligned.
     const first = left[0]?.changed === false ? width(left[0].text) : 0;
-    const from = Math.max(0, first - Math.floor(maxWidth / 3));
-    left = clip(left, from, from + maxWidth);
-    right = clip(right, from, from + maxWidth);
+    const key = JSON_KEY.exec(left[0]?.changed === false ? left[0].text : "")?.[0] ?? "";
+    const head = width(key) <= maxWidth / 2 && width(key) <= first ? width(key) : 0;
+    const from = Math.max(head, first - Math.floor(maxWidth / 3));
+    const to = from + maxWidth - head;
+    left = clip(left, head, from, to);
+    right = clip(right, head, from, to);
   }
   return [...sideLines("-", left, painter), ...sideLines("+", right, painter)];
 }
