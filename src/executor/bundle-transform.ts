@@ -293,9 +293,35 @@ function releaseBundler(): void {
   builds--;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
-    if (builds === 0) void import("esbuild").then(({ stop }) => stop());
+    if (builds === 0 && holds === 0) void import("esbuild").then(({ stop }) => stop());
   }, BUNDLER_IDLE_MS);
   idleTimer.unref();
+}
+
+/** Callers that keep esbuild's service running between builds (see {@link holdBundler}). */
+let holds = 0;
+
+/**
+ * Keeps esbuild's service running until the returned function is called, and starts it now: watch mode's rebuild
+ * after a save then takes about 10 ms instead of the 25 to 100 ms of loading esbuild and starting its service again.
+ * @example
+ * const release = holdBundler();
+ * try { … reruns … } finally { release(); }
+ */
+export function holdBundler(): () => void {
+  holds++;
+  void import("esbuild").then(
+    ({ transform }) => transform("").catch(() => undefined),
+    () => undefined,
+  );
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holds--;
+    builds++;
+    releaseBundler();
+  };
 }
 
 /**

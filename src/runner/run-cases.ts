@@ -11,6 +11,7 @@ import type { DefinitionResolution } from "./load-action.js";
 import type { ParityOptions } from "./parity.js";
 import { planRun, type ActionCache } from "./run-plan.js";
 import { RunExecution } from "./run-execution.js";
+import type { PoolReserve } from "./pool-reserve.js";
 
 /** Options of {@link runCases}. */
 export interface RunCasesOptions extends WorkerPoolOptions {
@@ -54,6 +55,25 @@ export interface RunCasesOptions extends WorkerPoolOptions {
    * of its folder changes. @default every run loads its actions
    */
   actionCache?: ActionCache;
+  /**
+   * Where the run's own pool comes from and goes back to: a pool booted ahead of the run, and the next one started
+   * as this run ends (watch mode's reruns). @default a pool started for the run and stopped after it
+   */
+  reserve?: PoolReserve;
+  /**
+   * Told, for each action whose transform was bundled, which files the bundle was built from: its inputs and what
+   * decides how they compile (folders whose listing counts, tsconfig/jsconfig/package.json files, present or not); for
+   * a transform that does not compile, the files read before it failed. What watch mode watches.
+   */
+  onBundle?: (dir: string, files: BundleFiles) => void;
+}
+
+/** What a transform's bundle was built from (see {@link RunCasesOptions.onBundle}); absolute paths. */
+export interface BundleFiles {
+  /** Every file compiled into the bundle. */
+  inputs: string[];
+  /** Folders whose listing counts, config files and `node_modules` folders looked at (see `BundledTransform.context`). */
+  context: string[];
 }
 
 /** Run options with every default applied, once: what the plan and the execution read. */
@@ -103,7 +123,8 @@ export async function* runCases(given: RunCasesOptions): AsyncGenerator<CaseResu
   // grows to its full size once the cases are known.
   // Bad pool options are refused now, as they were when the pool started at its full size.
   if (options.pool === undefined) resolveWorkerPoolOptions(given);
-  const early = options.pool === undefined ? createWorkerPool({ ...given, ...sandboxOptions(options, dirs), workers: 1 }) : undefined;
+  const poolOptions: WorkerPoolOptions = { ...given, ...sandboxOptions(options, dirs), workers: 1 };
+  const early = options.pool === undefined ? (options.reserve?.take(poolOptions) ?? createWorkerPool(poolOptions)) : undefined;
   // Its failure (bad pool options) is reported where the run first waits for it, not as an unhandled rejection.
   early?.catch(() => undefined);
   try {
@@ -112,7 +133,7 @@ export async function* runCases(given: RunCasesOptions): AsyncGenerator<CaseResu
     // The run's own pool ends with the run, however it ends (finished, stopped early, an error while loading).
     if (early !== undefined)
       await early.then(
-        (pool) => pool.close(),
+        (pool) => (options.reserve === undefined ? pool.close() : options.reserve.release(pool, poolOptions)),
         () => undefined,
       );
   }

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { toProblem, type Problem } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
-import { bundleTransform } from "../executor/bundle-transform.js";
+import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
 import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { LoadedAction } from "./load-action.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
@@ -245,15 +245,12 @@ async function workerActionFor(action: LoadedAction, options: ResolvedRunCasesOp
     };
   } else {
     try {
-      bundle = {
-        file: (
-          await bundleTransform(action.transform, {
-            buildDir,
-            allow: { network: options.allowNetwork, fsWrite: options.allowFsWrite },
-          })
-        ).file,
-      };
+      const built = await bundleTransform(action.transform, { buildDir, allow: { network: options.allowNetwork, fsWrite: options.allowFsWrite } });
+      options.onBundle?.(action.dir, { inputs: built.inputs, context: built.context });
+      bundle = { file: built.file };
     } catch (error) {
+      // A fix in any file read before the failure may make it compile: a watch must see those files too.
+      if (error instanceof TransformCompileError) options.onBundle?.(action.dir, { inputs: error.inputs, context: [] });
       bundle = { error: toProblem(error, "E_TRANSFORM") };
     }
   }
