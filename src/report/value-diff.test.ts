@@ -150,3 +150,33 @@ describe("expectedView", () => {
     expect(expectedView("got", [{ expectation: "output", message: "", path: "/", expected: "wanted", actual: "got" }])).toBe("wanted");
   });
 });
+
+describe("regressions", () => {
+  it("an output thousands of levels deep still has its expected value put back (structuredClone overflowed and the diff showed no change)", () => {
+    let deep: unknown = { leaf: 1 };
+    for (let i = 0; i < 20_000; i++) deep = { n: deep };
+    const view = expectedView(deep, [{ expectation: "output", message: "", path: "/n", expected: 1, actual: (deep as { n: unknown }).n }]);
+    expect(view).toEqual({ n: 1 });
+    expect((deep as { n: unknown }).n).not.toBe(1);
+    const lines = valueDiffLines(view, { n: { n: { leaf: 1 } } });
+    expect(lines.some((line) => line.startsWith("-") && line.includes('"n": 1'))).toBe(true);
+  });
+
+  it("expectedView copies only the path it changes, and leaves the actual output as it was", () => {
+    const shared = { big: [1, 2, 3] };
+    const actual = { a: { b: 1, c: shared }, list: [{ x: 1 }, { x: 2 }] };
+    const view = expectedView(actual, [
+      { expectation: "match", message: "", path: "/a/b", expected: 2, actual: 1 },
+      { expectation: "match", message: "", path: "/list/1/x", expected: 3, actual: 2 },
+      { expectation: "match", message: "", path: "/a/nope/deeper", expected: 4, actual: undefined },
+    ]) as typeof actual;
+    expect(view).toEqual({ a: { b: 2, c: shared }, list: [{ x: 1 }, { x: 3 }] });
+    expect(actual).toEqual({ a: { b: 1, c: { big: [1, 2, 3] } }, list: [{ x: 1 }, { x: 2 }] });
+  });
+
+  it("two values that print the same (a secret redacted on both sides) say so instead of eliding the whole value", () => {
+    const same = { apiKey: "[redacted]", n: 1, m: 2, o: 3, p: 4, q: 5, r: 6, s: 7, t: 8 };
+    const lines = valueDiffLines(same, { ...same });
+    expect(lines.slice(3)).toEqual(["  (both sides print the same: they differ only in what is not shown, such as a redacted secret-looking value)"]);
+  });
+});

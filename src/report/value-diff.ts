@@ -297,7 +297,10 @@ export function valueDiffLines(expected: unknown, actual: unknown, options: Valu
           ...left.slice(0, 10).map((text) => wholeLine("-", text, painter, settings.maxWidth)),
           ...right.slice(0, 10).map((text) => wholeLine("+", text, painter, settings.maxWidth)),
         ]
-      : renderOps(ops, painter, settings);
+      : ops.every((op) => op.kind === " ")
+        ? // Elided, such a diff would be one "… N unchanged lines": say why there is nothing to see instead.
+          [painter.paint("dim", "  (both sides print the same: they differ only in what is not shown, such as a redacted secret-looking value)")]
+        : renderOps(ops, painter, settings);
   const shown =
     body.length > settings.maxLines
       ? [...body.slice(0, settings.maxLines), painter.paint("dim", `  … ${body.length - settings.maxLines} more lines of diff`)]
@@ -321,23 +324,39 @@ function pointerTokens(path: string): string[] {
  * expectedView({ a: 1, b: 2 }, [{ expectation: "match", message: "", path: "/b", expected: 3, actual: 2 }]); // { a: 1, b: 3 }
  */
 export function expectedView(actual: unknown, failures: CaseFailure[]): unknown {
-  let view: unknown;
-  try {
-    view = structuredClone(actual);
-  } catch {
-    // Not data (a worker result always is; a library user's may not be): the failures alone are the view.
-    return failures.length === 1 && failures[0]?.path === "/" ? failures[0].expected : actual;
-  }
+  // Only the containers on a failure's path are copied (shallowly): the rest is shared with `actual`, which is never
+  // changed. A whole clone (structuredClone) overflowed the stack on an output a few thousand levels deep, and the diff
+  // then showed the output against itself, with no difference in it.
+  let view: unknown = actual;
+  const copies = new Set<unknown>();
+  const copyOf = (value: unknown): unknown => {
+    if (copies.has(value)) return value;
+    const copy = Array.isArray(value) ? [...(value as unknown[])] : isPlainObject(value) ? { ...value } : value;
+    copies.add(copy);
+    return copy;
+  };
   for (const failure of failures) {
     if (failure.path === undefined) continue;
     const tokens = pointerTokens(failure.path);
     if (tokens.length === 0) {
       view = failure.expected;
+      copies.clear();
       continue;
     }
+    view = copyOf(view);
     let parent: unknown = view;
-    for (const token of tokens.slice(0, -1))
-      parent = Array.isArray(parent) ? parent[Number(token)] : isPlainObject(parent) ? parent[token] : undefined;
+    for (const token of tokens.slice(0, -1)) {
+      const key = Array.isArray(parent) ? Number(token) : token;
+      if (!Array.isArray(parent) && !isPlainObject(parent)) break;
+      const container = parent as Record<string | number, unknown>;
+      const child = container[key];
+      if (!Array.isArray(child) && !isPlainObject(child)) {
+        parent = undefined;
+        break;
+      }
+      container[key] = copyOf(child);
+      parent = container[key];
+    }
     const last = tokens[tokens.length - 1]!;
     if (Array.isArray(parent)) parent[Number(last)] = failure.expected;
     else if (isPlainObject(parent)) {
