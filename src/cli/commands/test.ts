@@ -123,8 +123,14 @@ async function reportersOf(
   return { list, files: chosen.files.map(({ file }) => file), printed };
 }
 
-/** Runs the cases and reports them; returns the exit code. */
-export async function runTestCommand(paths: string[], flags: TestFlags, terminal: Terminal, extra: Partial<RunCasesOptions> = {}): Promise<number> {
+/** Runs the cases and reports them; returns the exit code. `also`: reporters beside the flags' (watch mode's). */
+export async function runTestCommand(
+  paths: string[],
+  flags: TestFlags,
+  terminal: Terminal,
+  extra: Partial<RunCasesOptions> = {},
+  also: readonly Reporter[] = [],
+): Promise<number> {
   const started = performance.now();
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
@@ -134,7 +140,14 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   };
   // Modules only some runs need (the platform client, the generator, JUnit) load only for those runs: a plain run
   // starts faster without them.
-  const parity = flags.parity ? { client: (await import("../../client/api-client.js")).createApiClient(platform) } : undefined;
+  const parity = flags.parity
+    ? {
+        client: (await import("../../client/api-client.js")).createApiClient({
+          ...platform,
+          ...(extra.definitions?.retry === undefined ? {} : { retry: extra.definitions.retry }),
+        }),
+      }
+    : undefined;
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
   const generation = flags.generate !== undefined || flags.invalid ? await import("../generated-cases.js") : undefined;
   const generate = generation
@@ -144,7 +157,7 @@ export async function runTestCommand(paths: string[], flags: TestFlags, terminal
   // Every output is a reporter (src/report/); report lines go to stderr with --json.
   const reporters = await reportersOf(flags, terminal, await resolveReportRequest(flags));
   const output = terminalOutput(terminal, flags.json ? terminal.err : terminal.out);
-  const session = await startReportSession(reporters.list, { output, startedAt: started, ...(extra.bus ? { bus: extra.bus } : {}) });
+  const session = await startReportSession([...reporters.list, ...also], { output, startedAt: started, ...(extra.bus ? { bus: extra.bus } : {}) });
   let bailed = false;
   let lastStatus = 0;
   // The dot reporter's marks are the progress: the status line is theirs.
@@ -366,11 +379,21 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
       const { watchActions } = await import("../watch.js");
+      // On a terminal: keys (a, f, Enter, q) and a clear screen between runs, as vitest's watch mode.
+      const tty = process.stdin.isTTY && process.stdout.isTTY;
       await watchActions({
         paths: run.actions,
         terminal,
         signal: stop.signal,
-        run: (dirs) => runTestCommand(dirs, flags, terminal, { ...run, actions: dirs }),
+        ...(tty ? { keys: process.stdin, clearScreen: () => process.stdout.write("\u001b[2J\u001b[H") } : {}),
+        run: ({ dirs, runOptions, reporters }) =>
+          runTestCommand(
+            dirs,
+            flags,
+            terminal,
+            { ...run, ...runOptions, actions: dirs, readPaths: [...(run.readPaths ?? []), ...runOptions.readPaths] },
+            reporters,
+          ),
       });
       setExit(EXIT.ok);
     });
