@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, lstat, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CaseFailure, CaseResult } from "../core/types.js";
@@ -157,6 +157,27 @@ describe("updateCaseFile", () => {
       /edited\.json: not updated: its text is not what the run read; the file changed since the run read it/,
     );
     expect(await readFile(file, "utf8")).toBe(edited);
+  });
+
+  it("writes a symlinked case file through its link (a rename over the link replaced it with a copy, and the shared file kept the old output)", async () => {
+    const text = JSON.stringify([{ name: "a", expect: { output: 1 } }], null, 2);
+    const target = await write("shared.json", text);
+    const link = join(project.root, "link.json");
+    await symlink(target, link);
+    await updateCaseFile(link, [{ index: 0, name: "a", output: 2 }], text);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(target, "utf8"))).toEqual([{ name: "a", expect: { output: 2 } }]);
+  });
+
+  it("refuses a read-only case file (a rename replaced it, since only the folder needs to be writable)", async () => {
+    const text = JSON.stringify([{ name: "a", expect: { output: 1 } }], null, 2);
+    const file = await write("locked.json", text);
+    await chmod(file, 0o444);
+    await expect(updateCaseFile(file, [{ index: 0, name: "a", output: 2 }], text)).rejects.toThrow(
+      /locked\.json: not updated: the file is read-only, so nothing was written; make it writable \(chmod u\+w\)/,
+    );
+    expect(await readFile(file, "utf8")).toBe(text);
+    await chmod(file, 0o644);
   });
 
   it("refuses to write into another case than the one that ran, or over a placeholder that is gone", async () => {

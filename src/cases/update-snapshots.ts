@@ -1,7 +1,8 @@
 // Snapshots the vitest way: the current output written into `expect.output` of case files (`cxda test -u`, and the
 // "<snapshot>" placeholder on a first run), keeping each file's keys, indentation and line endings.
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type Node } from "jsonc-parser";
 import { CxdaError, isCxdaError } from "../core/errors.js";
@@ -148,13 +149,31 @@ export function applySnapshotEdits(text: string, file: string, edits: readonly S
   return updated;
 }
 
-/** Replaces `file` with `text` in one step: a temp file in the same folder, renamed over it, with the file's mode. */
+/**
+ * Replaces `file` with `text` in one step: a temp file in the same folder, renamed over it, with the file's mode. A
+ * symlink is written through (its target is replaced, the link stays), and a read-only file is refused: a rename
+ * would replace either without a word, since it needs only the folder to be writable.
+ */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const { mode } = await stat(file);
+  const target = await realpath(file);
+  const { mode } = await stat(target);
+  // The mode bits too: root passes every access check.
+  const writable =
+    (mode & 0o222) !== 0 &&
+    (await access(target, constants.W_OK).then(
+      () => true,
+      () => false,
+    ));
+  if (!writable)
+    throw new CxdaError(
+      "E_CASE",
+      `${shownPath(file)}: not updated: the file is read-only, so nothing was written; make it writable (chmod u+w) and run again with -u`,
+      { context: { file } },
+    );
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(temp, text, { mode, flag: "wx" });
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
