@@ -39,6 +39,26 @@ describe("renderHtmlReport", () => {
   });
 });
 
+describe("regressions", () => {
+  it("shows a right-to-left override and other control characters of a case name, a message and an output as escapes (the override reversed the fail badge beside the name)", () => {
+    const html = renderHtmlReport({
+      summary: { total: 1, passed: 0, failed: 1, errors: 0, durationMs: 3 },
+      cases: [
+        {
+          result: result({
+            case: "second fail \u202e rtl \u0007",
+            status: "fail",
+            output: { note: "x\u202ey\u2066" },
+            failures: [{ expectation: "match", message: "output /note: got \u202e", path: "/note", expected: "a\u202eb", actual: "x\u202ey\u2066" }],
+          }),
+        },
+      ],
+    });
+    for (const raw of ["\u0007", "\u202e", "\u2066"]) expect(html).not.toContain(raw);
+    expect(html).toContain("second fail \\u202e rtl \\u0007");
+  });
+});
+
 describe("renderHtmlReport failures", () => {
   const failing = (name: string, expected: string, actual: string): CaseResult =>
     result({

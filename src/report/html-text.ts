@@ -1,8 +1,13 @@
 // Escaping and small formatting helpers for the HTML report.
+import { escapeControls } from "../internal/control-characters.js";
 
-/** Escapes text for HTML element content and attribute values. */
+/**
+ * Escapes text for HTML element content and attribute values. Control and bidirectional characters become visible
+ * `\uXXXX` escapes, as in the terminal: a right-to-left override in a case name reordered the rest of its line, so the
+ * report's "fail" badge beside it read "liaf".
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return escapeControls(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 /** Milliseconds for people: `0.42 ms`, `12.5 ms`, `340 ms`, `2.4 s`. */
