@@ -161,6 +161,9 @@ function notRun(row: ResultRow, action: LoadedAction, entries: Iterable<LoadedCa
       : errorResult(action, entry.name, entry.error, entry.source);
     // A case file that does not parse keeps its own problem: that one is the case's, not the action's.
     if (entry.ok) result.notRun = true;
+    // Each case still names its own file:line:column, as every other failure does.
+    const location = entry.ok ? entry.case.location : entry.location;
+    if (location !== undefined) result.location = location;
     row.push(result);
   }
   if (row.length === 0) row.push({ ...errorResult(action, placeholder, problem), notRun: true });

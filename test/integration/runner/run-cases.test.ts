@@ -221,6 +221,15 @@ describe("runCases on actions with problems", () => {
     expect(summarise(got)).toMatchObject({ total: 2, failed: 2, errors: 2, notRun: 2 });
   });
 
+  it("keeps each not-run case's file:line:column (a transform that did not compile left its cases with only file#index)", () => {
+    const got = byAction("g-does-not-compile");
+    expect(got.map((r) => r.location && [r.location.file.endsWith("/g-does-not-compile/cases/a.json"), r.location.line, r.location.column])).toEqual([
+      [true, 2, 3],
+      [true, 17, 3],
+    ]);
+    expect(byAction("c-bad-schema").every((r) => r.location !== undefined)).toBe(true);
+  });
+
   it("marks the cases of a broken definition as not run", () => {
     expect(byAction("c-bad-schema").map((r) => r.notRun)).toEqual([true, true]);
   });
