@@ -135,8 +135,19 @@ describe("runWithRetry", () => {
   it("fails at once when Retry-After exceeds the remaining budget, without sleeping", async () => {
     const time = fakeTime();
     const failure = runWithRetry(async () => rateLimited(120_000), resolveRetryOptions({ ...time, maxElapsedMs: 10_000 }));
-    await expect(failure).rejects.toMatchObject({ code: "E_RATE_LIMIT", message: expect.stringMatching(/asked to wait 120 s.*retry budget/) });
+    await expect(failure).rejects.toMatchObject({ code: "E_RATE_LIMIT", message: expect.stringMatching(/asked to wait 120.0 s.*retry budget/) });
     expect(time.sleeps).toEqual([]);
+  });
+
+  it("never rounds what is left of the budget up to the wait it refuses (regression: 'wait 30 s, more than the 30 s left')", async () => {
+    let clock = 0;
+    const failure = runWithRetry(
+      async () => rateLimited(30_000),
+      resolveRetryOptions({ now: () => (clock += 13), sleep: async () => {}, maxElapsedMs: 30_000 }),
+    );
+    await expect(failure).rejects.toMatchObject({
+      message: expect.stringMatching(/asked to wait 30.0 s \(Retry-After\), more than the 29.9 s left/),
+    });
   });
 
   it("stops backing off when the time budget is spent", async () => {

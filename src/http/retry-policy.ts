@@ -119,8 +119,9 @@ export interface AttemptInfo {
   remainingMs: number;
 }
 
+/** Tenths of a second, rounded down: a budget of 29,987 ms left reads "29.9 s", never the "30 s" a wait of 30 s exceeds. */
 function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
 }
 
 function withAdvice(error: CxdaError, message: string, extra: Record<string, number>): CxdaError {
