@@ -66,6 +66,16 @@ describe("toJunitXml", () => {
     });
   });
 
+  it("puts a compile error's file:line:column in the error's message attribute, not only its first line", () => {
+    const broken = result("a", "one", "error", {
+      notRun: true,
+      error: { code: "E_COMPILE", message: "a/transform.ts: the transform does not compile:\n  a/transform.ts:2:9: Expected identifier" },
+    });
+    expect(toJunitXml([broken])).toContain(
+      '<error message="a/transform.ts: the transform does not compile: a/transform.ts:2:9: Expected identifier" type="E_COMPILE">',
+    );
+  });
+
   it("escapes markup and drops characters XML cannot hold", () => {
     expect(escapeXml(`a<b>&"c'\u0001`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;");
   });

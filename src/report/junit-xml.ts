@@ -50,7 +50,7 @@ function testcase(result: CaseResult): string {
     );
   } else if (result.status === "error") {
     parts.push(
-      `      <error message="${escapeXml(result.error?.message.split("\n")[0] ?? "error")}" type="${escapeXml(result.error?.code ?? "E_UNKNOWN")}">${escapeXml(`${result.error?.message ?? ""}\n${failureBody(result)}`.trim())}</error>`,
+      `      <error message="${escapeXml(headline(result.error?.message ?? "error"))}" type="${escapeXml(result.error?.code ?? "E_UNKNOWN")}">${escapeXml(`${result.error?.message ?? ""}\n${failureBody(result)}`.trim())}</error>`,
     );
   }
   if (result.logs.length > 0)
@@ -83,4 +83,17 @@ export function toJunitXml(results: readonly CaseResult[], options: { timestamp?
   }
   lines.push("</testsuites>", "");
   return lines.join("\n");
+}
+
+/**
+ * An error's first lines on one line, for the `message` attribute CI pages show: a compile error's first line only
+ * says the transform does not compile; its `file:line:column` and reason are on the next.
+ */
+function headline(message: string): string {
+  return message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .slice(0, 3)
+    .join(" ");
 }
