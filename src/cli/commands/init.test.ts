@@ -1,5 +1,5 @@
 // Unit tests of `cxda init` on real folders: a new project, and one that exists (package.json merged, files kept), the cxda spec and its warning.
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -239,6 +239,49 @@ describe("scaffoldProject in an existing project", () => {
       }),
     );
     expect(await stat(join(root, "cxda.config.ts")).catch(() => undefined)).toBeUndefined();
+  });
+});
+
+describe("scaffoldProject where it cannot write", () => {
+  async function entries(dir: string): Promise<string[]> {
+    return (await readdir(dir, { recursive: true })).sort();
+  }
+
+  it("refuses a file where a folder is needed (.github is a file), naming it, and writes nothing: no half-made project", async () => {
+    await write(join(root, "package.json"), '{ "name": "x" }\n');
+    await write(join(root, ".github"), "not a folder\n");
+    const before = await entries(root);
+    await expect(scaffoldProject(root, { cwd: root })).rejects.toThrow(
+      expect.objectContaining({
+        code: "E_USAGE",
+        message:
+          ".github: is a file where cxda init needs a folder (for .github/workflows/cxda.yml); move it away and run cxda init again. Nothing was written",
+      }),
+    );
+    expect(await entries(root)).toEqual(before);
+    expect(await readFile(join(root, "package.json"), "utf8")).toBe('{ "name": "x" }\n');
+  });
+
+  it("names a file on the way to the project folder instead of failing to read package.json with ENOTDIR", async () => {
+    await write(join(root, "notes"), "");
+    await expect(scaffoldProject("notes/project", { cwd: root })).rejects.toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: "notes: is a file, so notes/project cannot be a folder; pass another folder" }),
+    );
+  });
+
+  // Root writes read-only files regardless, so this runs only as another user (a developer's machine).
+  it.skipIf(process.getuid?.() === 0)("refuses a read-only package.json before writing anything, saying how to fix it", async () => {
+    await write(join(root, "package.json"), '{ "name": "x" }\n');
+    await chmod(join(root, "package.json"), 0o444);
+    await expect(scaffoldProject(root, { cwd: root })).rejects.toThrow(
+      expect.objectContaining({
+        code: "E_USAGE",
+        message: expect.stringMatching(
+          /^package\.json: not writable \(EACCES\); make it writable \(chmod u\+w package\.json\).*Nothing was written$/,
+        ),
+      }),
+    );
+    expect(await entries(root)).toEqual(["package.json"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // `cxda init [dir]`: sets up a project, new or existing (config, one action, a vitest example, a CI workflow), that passes `cxda test` and `vitest` as it is.
-import { readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { constants, readFileSync } from "node:fs";
+import { access, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
@@ -271,6 +271,8 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
     const near = relative(cwd, absolute);
     throw new CxdaError("E_USAGE", `${near.startsWith("..") ? absolute : near}: is a file; pass a folder, new or existing`);
   }
+  // A file on the way to the folder would read as "cannot read package.json (ENOTDIR)": name it instead.
+  await refuseBlockedFolder(absolute, cwd);
   const { settings, text: manifestText, change } = await planManifest(absolute, options);
 
   const values = { action: settings.action, projectName: settings.projectName };
@@ -284,6 +286,9 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
     gitignore: [],
     warnings: settings.warnings,
   };
+  // Everything is decided and checked before the first write, so that a fault leaves the folder as it was.
+  // A merged .gitignore is reported by the lines it gained, not listed as a file written.
+  const writes: Array<{ file: string; target: string; text: string; replace: boolean; listed: boolean }> = [];
   for (const template of await templateFiles(TEMPLATE_DIR)) {
     const file = targetOf(template, settings.action);
     const target = join(settings.dir, ...file.split("/"));
@@ -297,7 +302,13 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
           continue;
         }
         const separator = current === "" || current.endsWith("\n") ? "" : "\n";
-        await writeFile(target, `${current}${separator}# added by cxda init\n${result.gitignore.join("\n")}\n`);
+        writes.push({
+          file,
+          target,
+          text: `${current}${separator}# added by cxda init\n${result.gitignore.join("\n")}\n`,
+          replace: true,
+          listed: false,
+        });
         continue;
       }
       if (!settings.force) {
@@ -305,26 +316,89 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
         continue;
       }
       result.overwritten.push(file);
+      writes.push({ file, target, text, replace: true, listed: true });
+      continue;
     }
-    await mkdir(dirname(target), { recursive: true });
-    // "wx" fails rather than replace a file that appeared since the check: a user's file is never overwritten unasked.
-    const written = await writeFile(target, text, { flag: settings.force ? "w" : "wx" }).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === "EEXIST") return false;
-        throw error;
-      },
-    );
-    if (written) result.files.push(file);
-    else result.skipped.push(file);
+    writes.push({ file, target, text, replace: settings.force, listed: true });
   }
-  if (manifestText !== undefined) {
-    await writeFile(join(settings.dir, "package.json"), manifestText);
-    result.files.push("package.json");
+  if (manifestText !== undefined)
+    writes.push({ file: "package.json", target: join(settings.dir, "package.json"), text: manifestText, replace: true, listed: true });
+  for (const write of writes) await refuseUnwritable(write.target, cwd);
+
+  const written: string[] = [];
+  for (const write of writes) {
+    try {
+      await mkdir(dirname(write.target), { recursive: true });
+      // "wx" fails rather than replace a file that appeared since the check: a user's file is never overwritten unasked.
+      await writeFile(write.target, write.text, { flag: write.replace ? "w" : "wx" });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" && !write.replace) {
+        result.skipped.push(write.file);
+        continue;
+      }
+      const done = written.length === 0 ? "nothing was written before it" : `written before it: ${written.join(", ")}`;
+      throw new CxdaError(
+        "E_USAGE",
+        `${shownFrom(cwd, write.target)}: cannot write it (${code ?? (error as Error).message}); ${done}. Fix that and run cxda init again`,
+        {
+          cause: error,
+          context: { file: write.target },
+        },
+      );
+    }
+    written.push(write.file);
+    if (write.listed) result.files.push(write.file);
   }
   result.files.sort();
   result.skipped.sort();
   return result;
+}
+
+/** A path relative to `cwd` when it is inside it, absolute otherwise. */
+function shownFrom(cwd: string, path: string): string {
+  const near = relative(cwd, path);
+  return near === "" ? "." : near.startsWith("..") || isAbsolute(near) ? path : near;
+}
+
+/** The nearest part of `path` that exists, and what it is: a folder, or something else (a file where a folder must be). */
+async function nearestExisting(path: string): Promise<{ path: string; isDirectory: boolean }> {
+  for (let at = path; ; at = dirname(at)) {
+    const info = await stat(at).catch(() => undefined);
+    if (info !== undefined) return { path: at, isDirectory: info.isDirectory() };
+    if (dirname(at) === at) return { path: at, isDirectory: true };
+  }
+}
+
+/** Refuses a folder that cannot become a project because a part of its path is a file. */
+async function refuseBlockedFolder(folder: string, cwd: string): Promise<void> {
+  const nearest = await nearestExisting(folder);
+  if (nearest.isDirectory) return;
+  throw new CxdaError("E_USAGE", `${shownFrom(cwd, nearest.path)}: is a file, so ${shownFrom(cwd, folder)} cannot be a folder; pass another folder`);
+}
+
+/** Refuses, before anything is written, a file cxda init could not write: a read-only file or folder, or a file where a folder must be. */
+async function refuseUnwritable(target: string, cwd: string): Promise<void> {
+  const nearest = await nearestExisting(target);
+  if (nearest.path !== target && !nearest.isDirectory) {
+    throw new CxdaError(
+      "E_USAGE",
+      `${shownFrom(cwd, nearest.path)}: is a file where cxda init needs a folder (for ${shownFrom(cwd, target)}); move it away and run cxda init again. Nothing was written`,
+      { context: { file: nearest.path } },
+    );
+  }
+  const code = await access(nearest.path, constants.W_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code ?? "EACCES",
+  );
+  if (code === undefined) return;
+  throw new CxdaError(
+    "E_USAGE",
+    nearest.path === target
+      ? `${shownFrom(cwd, target)}: not writable (${code}); make it writable (chmod u+w ${shownFrom(cwd, target)}) and run cxda init again. Nothing was written`
+      : `${shownFrom(cwd, nearest.path)}: the folder is not writable (${code}), so ${shownFrom(cwd, target)} cannot be written there; make it writable (chmod u+w ${shownFrom(cwd, nearest.path)}) or pick another folder, and run cxda init again. Nothing was written`,
+    { context: { file: nearest.path } },
+  );
 }
 
 /** Flags of `cxda init`. */
