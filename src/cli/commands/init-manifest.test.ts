@@ -38,6 +38,57 @@ describe("resolveCxdaSpec", () => {
   });
 });
 
+describe("resolveCxdaSpec on specs npm cannot read", () => {
+  const where = { cwd: "/home/u/src", projectDir: "/home/u/src/app", version: "1.2.3" };
+
+  it("writes ranges, tags and URLs npm reads as they are, without a word", () => {
+    for (const spec of [
+      "^0.1.0",
+      "~0.1",
+      "0.1.x",
+      ">=0.1.0 <0.3",
+      "1.x || >=2.0.0-rc.1",
+      "0.1.0 - 0.2.0",
+      "*",
+      "v0.1.0",
+      "latest",
+      "npm:cxda@^0.1.0",
+      "owner/cxda#v1",
+    ]) {
+      expect(resolveCxdaSpec(spec, where), spec).toEqual({ spec, warnings: [] });
+    }
+  });
+
+  it("refuses nonsense (spaces, '!'), naming the spec, instead of writing what npm install fails on later", () => {
+    expect(() => resolveCxdaSpec("nonsense spec!!", where)).toThrow(
+      expect.objectContaining({
+        code: "E_USAGE",
+        message: expect.stringMatching(/^--cxda nonsense spec!!: npm cannot read it as a version range or a tag; give a version range/),
+      }),
+    );
+    expect(() => resolveCxdaSpec("^^1", where)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
+  });
+
+  it("suggests the version for cxda@<version>, the package name typed out of habit", () => {
+    expect(() => resolveCxdaSpec("cxda@0.1.0", where)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining("(did you mean --cxda 0.1.0?)") }),
+    );
+  });
+
+  it('refuses a flag taken as the spec (cxda init --cxda --force) instead of writing "cxda": "--force"', () => {
+    expect(() => resolveCxdaSpec("--force", where)).toThrow(
+      expect.objectContaining({ code: "E_USAGE", message: expect.stringMatching(/^--cxda --force: looks like a flag/) }),
+    );
+  });
+
+  it("warns that a tag other than latest or next is the registry's to know", () => {
+    expect(resolveCxdaSpec("nonsense", where)).toEqual({
+      spec: "nonsense",
+      warnings: ["--cxda nonsense: npm reads it as a tag of cxda on the registry, and npm install fails unless the registry has that tag."],
+    });
+  });
+});
+
 describe("mergePackageJson", () => {
   const wanted = { scripts: [{ names: ["test", "test:cxda"], command: "cxda test" }], devDependencies: [["cxda", "^1.0.0"]] as const };
 

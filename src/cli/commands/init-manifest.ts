@@ -40,6 +40,37 @@ function namesAbsolutePath(spec: string): boolean {
   return spec.startsWith("file://") || /^~(?:[\\/]|$)/.test(path) || isAbsolute(path) || win32.isAbsolute(path);
 }
 
+/** A semver range as npm reads one: `^1.2.3`, `~1.2`, `>=1 <2`, `1.x || 2`, `1.0.0 - 2.0.0`, `*`. */
+const RANGE = (() => {
+  const part = "(?:[xX*]|\\d+)";
+  const partial = `v?${part}(?:\\.${part}(?:\\.${part}(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?)?)?`;
+  const simple = `(?:~>?|\\^|[<>]=?|=)?\\s*${partial}`;
+  const range = `(?:${partial}\\s+-\\s+${partial}|${simple}(?:\\s+${simple})*|)`;
+  return new RegExp(`^\\s*${range}(?:\\s*\\|\\|\\s*${range})*\\s*$`);
+})();
+
+/**
+ * What npm would make of a spec that is neither a local path nor a URL: a semver range is fine, a dist-tag is warned
+ * about (only the registry knows it), anything else is refused now rather than by `npm install` later.
+ */
+function registrySpecWarnings(spec: string, cwd: string): string[] {
+  // A URL (git+https:, github:, npm: alias, http:) or git's owner/repo shorthand: npm reads those itself.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(spec) || spec.includes("/")) return [];
+  if (RANGE.test(spec)) return [];
+  const examples = "a version range (^0.1.0), a tarball or folder path (./vendor/cxda-0.1.0.tgz), or a git URL (github:owner/cxda)";
+  if (spec.startsWith("-")) {
+    throw new CxdaError("E_USAGE", `--cxda ${spec}: looks like a flag, not a spec; --cxda takes ${examples}`);
+  }
+  if (encodeURIComponent(spec) !== spec) {
+    const named = /^cxda@(.+)$/.exec(spec)?.[1];
+    const hint = named === undefined ? "" : ` (did you mean --cxda ${named}?)`;
+    throw new CxdaError("E_USAGE", `--cxda ${spec}: npm cannot read it as a version range or a tag${hint}; give ${examples}`);
+  }
+  if (spec === "latest" || spec === "next") return [];
+  const local = existsSync(resolve(cwd, spec)) ? ` There is a ${spec} here: for that, write --cxda ./${spec}.` : "";
+  return [`--cxda ${spec}: npm reads it as a tag of cxda on the registry, and npm install fails unless the registry has that tag.${local}`];
+}
+
 /**
  * The `cxda` dependency `init` writes. Without `given`, the registry range `^<version>`. A registry range, tag or git
  * URL is written as given. A local path (tarball or folder) is written as `file:` relative to the project, since npm
@@ -55,7 +86,7 @@ export function resolveCxdaSpec(given: string | undefined, where: { cwd: string;
   if (spec === "") {
     throw new CxdaError("E_USAGE", "--cxda: empty; give a version range (^0.1.0), a tarball or folder path, or a git URL (github:owner/cxda)");
   }
-  if (!isLocalPathSpec(spec)) return { spec, warnings: [] };
+  if (!isLocalPathSpec(spec)) return { spec, warnings: registrySpecWarnings(spec, where.cwd) };
   const path = localPath(spec, where.cwd);
   const warnings: string[] = [];
   if (!existsSync(path)) warnings.push(`--cxda ${spec}: ${path} does not exist; npm install will fail until it does`);
