@@ -26,7 +26,9 @@ export function closestName(name: string, candidates: readonly string[]): string
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  // Two edits turn any name of three letters or fewer into half the vocabulary ("foo" into "not", "" into "id"): allow one.
+  const limit = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
 }
 
 /** ` (did you mean "x"?)` or an empty string. */
