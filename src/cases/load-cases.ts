@@ -1,11 +1,11 @@
 // Reads an action's case files (cases/*.json, one case or an array each) and checks every case's shape.
-import { readdirSync, readFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { createScanner } from "jsonc-parser";
-import { CxdaError, toProblem, type Problem } from "../core/errors.js";
+import { CxdaError, isCxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/types.js";
-import { parseJsonText, unreadableFile } from "../internal/json-file.js";
+import { parseJsonText, readTextFile, readTextFileSync, unreadableFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 
@@ -148,7 +148,8 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
   const stem = basename(file, ".json");
   let raw: unknown;
   try {
-    if (text instanceof Error) throw unreadableFile(file, text, "E_CASE");
+    // A file that is not UTF-8 arrives as the CxdaError that says so; an errno error is made one here.
+    if (text instanceof Error) throw isCxdaError(text) ? text : unreadableFile(file, text, "E_CASE");
     raw = parseJsonText(text, file, "E_CASE");
   } catch (error) {
     return [{ ok: false, name: stem, source: shown, error: toProblem(error, "E_CASE") }];
@@ -180,7 +181,7 @@ export async function loadCases(actionDir: string): Promise<LoadedCase[]> {
   const loaded: LoadedCase[] = [];
   for (const name of names) {
     const file = join(folder, name);
-    loaded.push(...casesFromFile(file, await readFile(file, "utf8").catch((error: Error) => error)));
+    loaded.push(...casesFromFile(file, await readTextFile(file, "E_CASE").catch((error: Error) => error)));
   }
   return loaded;
 }
@@ -198,7 +199,7 @@ export function loadCasesSync(actionDir: string): LoadedCase[] {
     const file = join(folder, name);
     let text: string | Error;
     try {
-      text = readFileSync(file, "utf8");
+      text = readTextFileSync(file, "E_CASE");
     } catch (error) {
       text = error as Error;
     }

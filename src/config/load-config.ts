@@ -1,12 +1,12 @@
 // Finds and loads cxda.config.{ts,mts,mjs,js,json}; code configs are bundled with esbuild into a temporary ES module and imported.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildFailure } from "esbuild";
 import { CxdaError, describeThrown } from "../core/errors.js";
-import { parseJsonText } from "../internal/json-file.js";
+import { parseJsonText, readTextFile } from "../internal/json-file.js";
 import { resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig } from "./cxda-config.js";
 
 /** The file names searched for, in this order. Two of them in one folder is an error. */
@@ -165,7 +165,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     throw new CxdaError("E_CONFIG", `${shown}: not a file; pass a config file such as cxda.config.ts`, { context: { file: shown } });
   const extension = extname(file);
   let raw: unknown;
-  if (extension === ".json") raw = parseJsonText(await readFile(file, "utf8"), shown, "E_CONFIG");
+  if (extension === ".json") raw = parseJsonText(await readTextFile(file, "E_CONFIG", shown), shown, "E_CONFIG");
   else if (CODE_EXTENSIONS.includes(extension)) raw = await importCodeConfig(file, shown, cwd);
   else {
     throw new CxdaError("E_CONFIG", `${shown}: unsupported config file type "${extension}"; use .ts, .mts, .mjs, .js or .json`, {

@@ -4,9 +4,9 @@ import { basename, join } from "node:path";
 import type { ApiClient } from "../client/api-client.js";
 import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
 import type { RetryOptions } from "../http/retry-policy.js";
-import { CxdaError } from "../core/errors.js";
+import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { ActionDefinition, StrictMode } from "../core/types.js";
-import { parseJsonText } from "../internal/json-file.js";
+import { decodeUtf8, parseJsonText } from "../internal/json-file.js";
 import {
   assertSafeActionId,
   createDefinitionsCache,
@@ -162,8 +162,9 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
     const file = join(options.actionDir, "definition.json");
     let text: string | undefined;
     try {
-      text = await readFile(file, "utf8");
+      text = decodeUtf8(await readFile(file), file, "E_DEFINITION");
     } catch (error) {
+      if (isCxdaError(error)) throw error;
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         throw new CxdaError("E_DEFINITION", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
           cause: error,

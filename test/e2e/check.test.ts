@@ -142,6 +142,32 @@ describe("cxda check", () => {
     }
   });
 
+  it("reports a definition and a case file saved as Latin-1 at the byte that is not UTF-8, instead of reading U+FFFD into an enum", async () => {
+    const project = await createTempProject();
+    try {
+      await project.addAction("actions/prio", { definition: definition({}), transform, cases: { "a.json": passing } });
+      const latin1 = (text: string): Buffer => Buffer.from(text, "latin1");
+      await writeFile(
+        join(project.root, "actions", "prio", "definition.json"),
+        latin1(JSON.stringify(definition({ enum: ["standard", "prioritaire élevée"] }), null, 2)),
+      );
+      await writeFile(join(project.root, "actions", "prio", "cases", "b.json"), latin1('{\n  "name": "café",\n  "payload": {}\n}\n'));
+      const run = await cxda(["check", "--json"], { cwd: project.root });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      const place = placeOf(definition({ enum: ["standard", "prioritaire élevée"] }), "é");
+      expect(report.findings.map((f) => [f["code"], f["file"], `${String(f["line"])}:${String(f["column"])}`, f["message"]])).toEqual([
+        ["E_DEFINITION", join("actions", "prio", "definition.json"), place, expect.stringMatching(/^not UTF-8: byte 0xE9 .*save it as UTF-8/)],
+        ["E_CASE", join("actions", "prio", "cases", "b.json"), "2:15", expect.stringMatching(/^not UTF-8: byte 0xE9/)],
+      ]);
+      const test = await cxda(["test"], { cwd: project.root });
+      expect(test.code).toBe(1);
+      expect(`${test.stdout}${test.stderr}`).toContain("not UTF-8: byte 0xE9");
+    } finally {
+      await project.remove();
+    }
+  });
+
   it("exits 2 for a path that does not exist, and for an unknown flag", async () => {
     const missing = await cxda(["check", "nowhere"], { cwd: clean.root });
     expect(missing.code).toBe(2);
