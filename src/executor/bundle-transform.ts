@@ -37,10 +37,17 @@ export interface BundledTransform {
 export class TransformCompileError extends CxdaError {
   /** Absolute paths of the files esbuild read before it failed. */
   readonly inputs: string[];
+  /**
+   * What else a fix may come from, as {@link BundledTransform.context} (folders whose listing counts, config files),
+   * plus each relative import's target and the nearest folder above it that exists: a helper imported before it is
+   * written, in a folder that may not exist yet either.
+   */
+  readonly lookedFor: string[];
 
-  constructor(message: string, options: { cause: unknown; file: string; inputs: string[] }) {
+  constructor(message: string, options: { cause: unknown; file: string; inputs: string[]; lookedFor?: string[] }) {
     super("E_COMPILE", message, { cause: options.cause, context: { file: options.file } });
     this.inputs = options.inputs;
+    this.lookedFor = options.lookedFor ?? [];
   }
 }
 
@@ -229,6 +236,25 @@ async function contextOf(
   return context;
 }
 
+/**
+ * What a build that failed depended on beyond the files it read (see {@link TransformCompileError.lookedFor}): its
+ * context as a successful build's, and for each relative import, its target and the nearest existing folder above it.
+ */
+async function lookedFor(
+  inputs: string[],
+  packages: ReadonlyArray<{ resolveDir: string; specifier: string }>,
+  imported: readonly string[],
+): Promise<string[]> {
+  const paths = new Set(contextPaths(await contextOf(inputs, packages).catch(() => ({}))));
+  for (const target of new Set(imported)) {
+    paths.add(target);
+    let folder = dirname(target);
+    while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+    paths.add(folder);
+  }
+  return [...paths].sort();
+}
+
 /** The bundle a manifest describes, when it exists and everything it was built from is as it was. */
 async function reusable(manifestFile: string): Promise<BundleManifest | undefined> {
   let manifest: BundleManifest;
@@ -253,13 +279,18 @@ async function reusable(manifestFile: string): Promise<BundleManifest | undefine
  * then no longer matches, and the next run builds again instead of trusting a bundle of the older text. Also notes
  * each package imported by name and where from, so that a `node_modules` appearing nearer counts as a change.
  */
-function recordInputs(hashes: Record<string, string>, packages: Array<{ resolveDir: string; specifier: string }>): Plugin {
+function recordInputs(hashes: Record<string, string>, packages: Array<{ resolveDir: string; specifier: string }>, paths: string[] = []): Plugin {
   return {
     name: "cxda-record-inputs",
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.namespace === "file" && args.resolveDir !== "" && !isBuiltin(args.path))
           packages.push({ resolveDir: args.resolveDir, specifier: args.path });
+        return undefined;
+      });
+      // Where each relative or absolute import points, found or not: a compile error names what to watch for.
+      build.onResolve({ filter: /^(?:\.\.?(?:\/|$)|\/)/ }, (args) => {
+        if (args.resolveDir !== "") paths.push(resolve(args.resolveDir, args.path));
         return undefined;
       });
       build.onLoad({ filter: /.*/, namespace: "file" }, async (args) => {
@@ -349,6 +380,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   let code: string;
   const inputs: Record<string, string> = {};
   const packages: Array<{ resolveDir: string; specifier: string }> = [];
+  const imported: string[] = [];
   builds++;
   try {
     const { build } = await import("esbuild");
@@ -365,7 +397,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
       sourcesContent: true,
       outfile: join(options.buildDir, "transform.mjs"),
       logLevel: "silent",
-      plugins: [sandboxPlugin(options.allow), recordInputs(inputs, packages)],
+      plugins: [sandboxPlugin(options.allow), recordInputs(inputs, packages, imported)],
     });
     const output = result.outputFiles[0];
     if (output === undefined) throw new Error("esbuild produced no output");
@@ -379,6 +411,7 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
       cause: error,
       file: label,
       inputs: Object.keys(inputs),
+      lookedFor: await lookedFor(Object.keys(inputs), packages, imported),
     });
   }
   const hash = sha256(code).slice(0, 16);

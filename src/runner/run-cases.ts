@@ -63,7 +63,8 @@ export interface RunCasesOptions extends WorkerPoolOptions {
   /**
    * Told, for each action whose transform was bundled, which files the bundle was built from: its inputs and what
    * decides how they compile (folders whose listing counts, tsconfig/jsconfig/package.json files, present or not); for
-   * a transform that does not compile, the files read before it failed. What watch mode watches.
+   * a transform that does not compile, the files read before it failed and where its relative imports point (the
+   * nearest existing folder above each: a helper written after its import). What watch mode watches.
    */
   onBundle?: (dir: string, files: BundleFiles) => void;
 }

@@ -253,7 +253,7 @@ async function workerActionFor(action: LoadedAction, options: ResolvedRunCasesOp
       bundle = { file: built.file };
     } catch (error) {
       // A fix in any file read before the failure may make it compile: a watch must see those files too.
-      if (error instanceof TransformCompileError) options.onBundle?.(action.dir, { inputs: error.inputs, context: [] });
+      if (error instanceof TransformCompileError) options.onBundle?.(action.dir, { inputs: error.inputs, context: error.lookedFor });
       bundle = { error: toProblem(error, "E_TRANSFORM") };
     }
   }

@@ -1,6 +1,6 @@
 // Watch mode with the real watcher, real files in a temp dir and real runs (cxda test's own): every kind of save is
 // seen once, helpers outside the folder count, editors' temp files do not, and f reruns only the failed cases.
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Command } from "commander";
@@ -44,7 +44,7 @@ interface Watching {
 }
 
 /** Starts `watchActions` on `dirs` as `cxda test --watch` does, printing into a buffer the test waits on. */
-async function startWatch(project: TempProject, dirs: string[]): Promise<Watching> {
+async function startWatch(project: TempProject, dirs: string[], given: Partial<TestFlags> = {}): Promise<Watching> {
   let text = "";
   const waits = new Set<() => void>();
   const print = (line = ""): void => {
@@ -52,7 +52,7 @@ async function startWatch(project: TempProject, dirs: string[]): Promise<Watchin
     for (const check of [...waits]) check();
   };
   const terminal: Terminal = { out: print, err: print, color: false };
-  const flags = defaultFlags();
+  const flags = { ...defaultFlags(), ...given };
   const controller = new AbortController();
   const keys = new PassThrough();
   const count = (pattern: RegExp): number => text.match(new RegExp(pattern.source, "gm"))?.length ?? 0;
@@ -255,5 +255,55 @@ describe("watchActions", () => {
     watch.keys.write("q");
     await watch.ended;
     watch = undefined;
+  });
+  it("does not rerun for ever when each run writes a report into the action folder (a JUnit file, regression)", async () => {
+    const { dir } = await helperAction();
+    // Before: each run's junit.xml was a change of the folder, so it ran again, and wrote it again.
+    watch = await startWatch(project!, [dir], { reporter: ["default", "junit"], outputFile: [`junit=${join(dir, "junit.xml")}`] });
+    await sentinel(dir, 1);
+  });
+
+  it("reruns when a helper imported before it was written appears, in a folder that did not exist either (regression)", async () => {
+    const { dir, shared } = await helperAction();
+    await writeFile(join(dir, "transform.ts"), transformUsing("../lib/deep/helper"));
+    watch = await startWatch(project!, [dir]);
+    expect(watch.text).toMatch(/does not compile/);
+    // Before: only the files esbuild had read were watched, so the new helper went unseen until the transform was saved.
+    // Made right after the run: chokidar 4 says it is ready before it watches a missing path's folder, which the watch
+    // must wait for.
+    await mkdir(join(project!.root, "lib", "deep"), { recursive: true });
+    await watch.seen(/^watching /m, 2);
+    await writeFile(join(project!.root, "lib", "deep", "helper.ts"), helperSaying("one"));
+    await watch.seen(/^changed: .*lib\/deep\/helper\.ts/m);
+    await watch.seen(/^1 passed, 0 failed$/m);
+    expect(shared).toBeDefined();
+  });
+
+  it("keeps watching an action folder that goes and comes back (a branch checked out without it, then back) (regression)", async () => {
+    const { dir } = await helperAction();
+    watch = await startWatch(project!, [dir]);
+    const away = `${dir}-away`;
+    await rename(dir, away);
+    await watch.seen(/^\S*billing is gone; watching for it to come back$/m);
+    await rename(away, dir);
+    await watch.seen(/^action folder added: \S*billing$/m);
+    await watch.seen(/^1 passed, 0 failed$/m, 2);
+    // Before: the folder's watch died with it, and no later save was seen.
+    await writeFile(join(dir, "cases", "a.json"), JSON.stringify(expecting("says one still", "one")));
+    await watch.seen(/^✓ .*says one still/m);
+  });
+
+  it("runs an action folder created in a watched folder of actions, and stops running one that is removed", async () => {
+    const { dir } = await helperAction();
+    watch = await startWatch(project!, [project!.root]);
+    expect(watch.text).toMatch(/^watching 1 action /m);
+    const copy = join(project!.root, "second");
+    await cp(dir, copy, { recursive: true });
+    await watch.seen(/^action folder added: \S*second$/m);
+    await watch.seen(/^watching 2 actions /m);
+    await rm(copy, { recursive: true });
+    await watch.seen(/^action folder gone: \S*second$/m);
+    await watch.seen(/^watching 1 action /m, 2);
+    await sentinel(dir, watch.count(/^watching /m));
   });
 });
