@@ -1,6 +1,6 @@
 // The keys a definition may have, per shape (with the platforms' own names and why each is accepted), and the unknown ones found.
 import type { DefinitionShape, Finding } from "../core/types.js";
-import { closestName } from "../internal/did-you-mean.js";
+import { closestName, meant } from "../internal/did-you-mean.js";
 
 /** Keys every shape may carry: what cxda reads (id, name, version, transform) and descriptive metadata. */
 const COMMON_KEYS = [
@@ -81,7 +81,7 @@ function unknownKeys(object: Record<string, unknown>, known: readonly string[], 
       code: "unknown-key",
       path: at === "" ? key : `${at}/${key}`,
       message: `unknown key "${key}" ${where}: cxda does not read it`,
-      hint: suggestion === undefined ? `remove it; ${where} cxda reads ${known.join(", ")}` : `did you mean "${suggestion}"?`,
+      hint: suggestion === undefined ? `remove it; ${where} cxda reads ${known.join(", ")}` : meant(key, suggestion),
     });
   }
   return findings;

@@ -230,6 +230,15 @@ describe("no silent typos (strict, the default)", () => {
     expect(error.context).toMatchObject({ file: "actions/a/definition.json", path: "outputSchema/properties/priority/minLenght" });
   });
 
+  it("says which character differs when a typo looks exactly like its suggestion (minLength with a Cyrillic е, inputSchema with a zero-width space)", () => {
+    const keyword = { id: "a", inputSchema, outputSchema: priority({ "minL\u0435ngth": 3 }) };
+    expect(failure(() => normaliseDefinition(keyword)).message).toContain(
+      '(did you mean "minLength"? It holds U+0435, which is not ASCII: retype it)',
+    );
+    const key = { id: "a", "inputSchema\u200b": inputSchema, inputSchema, outputSchema };
+    expect(failure(() => normaliseDefinition(key)).message).toContain('(did you mean "inputSchema"? It holds U+200B, which is not ASCII: retype it)');
+  });
+
   it("rejects requird, and names the path under schema.input of cxda's own shape", () => {
     const raw = { id: "a", schema: { input: { type: "object", requird: ["contact"] }, output: outputSchema } };
     expect(failure(() => normaliseDefinition(raw)).message).toBe(

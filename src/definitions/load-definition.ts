@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { ActionDefinition, DefinitionShape, Finding, JsonSchema, SchemaDraft, StrictMode } from "../core/types.js";
-import { closestName } from "../internal/did-you-mean.js";
+import { closestName, meant } from "../internal/did-you-mean.js";
 import { readJsonFile } from "../internal/json-file.js";
 import { createValidator } from "../validation/create-validator.js";
 import { detectDraft } from "../validation/detect-draft.js";
@@ -74,7 +74,7 @@ function nearMiss(object: unknown, wanted: readonly string[], present: readonly 
   for (const key of Object.keys(object)) {
     if (wanted.includes(key) || present.includes(key)) continue;
     const suggestion = closestName(key, wanted);
-    if (suggestion !== undefined) return ` (found "${key}": did you mean "${suggestion}"?)`;
+    if (suggestion !== undefined) return ` (found "${key}": ${meant(key, suggestion)})`;
   }
   return "";
 }

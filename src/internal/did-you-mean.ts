@@ -31,8 +31,21 @@ export function closestName(name: string, candidates: readonly string[]): string
   return bestDistance <= limit ? best : undefined;
 }
 
+/**
+ * `did you mean "x"?`, naming the characters of `name` that are not printable ASCII: a Cyrillic "е" or a zero-width
+ * space pasted into "minLength" looks exactly like the suggestion, and the reader needs to be told what differs.
+ * @example
+ * meant("minL\u0435ngth", "minLength"); // 'did you mean "minLength"? It holds U+0435, which is not ASCII: retype it'
+ */
+export function meant(name: string, suggestion: string): string {
+  const odd = [...new Set([...name].filter((character) => character < " " || character > "~"))];
+  if (odd.length === 0) return `did you mean "${suggestion}"?`;
+  const codes = odd.map((character) => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`);
+  return `did you mean "${suggestion}"? It holds ${codes.join(", ")}, which ${codes.length === 1 ? "is" : "are"} not ASCII: retype it`;
+}
+
 /** ` (did you mean "x"?)` or an empty string. */
 export function didYouMean(name: string, candidates: readonly string[]): string {
   const best = closestName(name, candidates);
-  return best === undefined ? "" : ` (did you mean "${best}"?)`;
+  return best === undefined ? "" : ` (${meant(name, best)})`;
 }

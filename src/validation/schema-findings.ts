@@ -1,6 +1,6 @@
 // Finds what in a JSON Schema validation would skip without a word: keywords and formats its draft does not know.
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
-import { closestName } from "../internal/did-you-mean.js";
+import { closestName, meant } from "../internal/did-you-mean.js";
 import { escapePointerSegment, valueAtPointer } from "./json-pointer.js";
 import { schemaVocabulary } from "./schema-compiler.js";
 
@@ -85,7 +85,7 @@ function keywordFinding(keyword: string, pointer: string, draft: SchemaDraft, kn
     name: keyword,
     ...(suggestion === undefined ? {} : { suggestion }),
     message: `unknown keyword "${keyword}": JSON Schema ${draft} does not define it, so it checks nothing`,
-    hint: suggestion === undefined ? `remove it, or rename it "x-${keyword}" if it is an annotation of your own` : `did you mean "${suggestion}"?`,
+    hint: suggestion === undefined ? `remove it, or rename it "x-${keyword}" if it is an annotation of your own` : meant(keyword, suggestion),
   };
 }
 
@@ -97,7 +97,7 @@ function formatFinding(format: string, pointer: string, known: readonly string[]
     name: format,
     ...(suggestion === undefined ? {} : { suggestion }),
     message: `unknown format "${format}": cxda cannot check it`,
-    hint: suggestion === undefined ? `use a format cxda knows (${known.slice(0, 12).join(", ")}…) or remove it` : `did you mean "${suggestion}"?`,
+    hint: suggestion === undefined ? `use a format cxda knows (${known.slice(0, 12).join(", ")}…) or remove it` : meant(format, suggestion),
   };
 }
 
