@@ -24,6 +24,8 @@ export interface WatchRun {
   runOptions: Required<Pick<RunCasesOptions, "reserve" | "onBundle" | "readPaths">> & Pick<RunCasesOptions, "select">;
   /** Reporters to add to the run's own (the watch learns which cases failed from one). */
   reporters: Reporter[];
+  /** Aborted when the watch ends (`q`, Ctrl-C): the run should stop at its next result instead of running to the end. */
+  signal: AbortSignal;
 }
 
 /** Options of {@link watchActions}. */
@@ -233,6 +235,8 @@ class WatchSession {
   /** Lets esbuild's service stop again (it is kept running while watching: a rebuild after a save is then quick). */
   private releaseBundler: (() => void) | undefined;
   private ended = false;
+  /** Aborted when the watch ends, so that a run in progress stops early (a transform that loops runs to its timeout). */
+  private readonly ending = new AbortController();
 
   constructor(
     private readonly options: WatchOptions,
@@ -242,7 +246,12 @@ class WatchSession {
     private readonly roots: readonly string[],
   ) {
     this.bundles = new BundleWatch(dirs);
-    this.done = new Promise((resolve) => (this.finish = resolve));
+    this.done = new Promise((resolve) => {
+      this.finish = () => {
+        this.ending.abort();
+        resolve();
+      };
+    });
     if (options.signal.aborted) this.finish();
     options.signal.addEventListener("abort", () => this.finish(), { once: true });
     void this.done.then(() => (this.ended = true));
@@ -431,7 +440,7 @@ class WatchSession {
     };
     const collector: Reporter = { name: "watch", onResult: (result) => void results.push(result) };
     try {
-      await this.options.run({ dirs, runOptions, reporters: [collector] });
+      await this.options.run({ dirs, runOptions, reporters: [collector], signal: this.ending.signal });
     } catch (error) {
       terminal.err(paint(terminal, "red", `the run failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`));
     }

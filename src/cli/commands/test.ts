@@ -123,14 +123,21 @@ async function reportersOf(
   return { list, files: chosen.files.map(({ file }) => file), printed };
 }
 
-/** Runs the cases and reports them; returns the exit code. `also`: reporters beside the flags' (watch mode's). */
+/** What watch mode adds to a run: reporters beside the flags', and a signal that stops the run at its next result. */
+export interface WatchedRun {
+  reporters?: readonly Reporter[];
+  signal?: AbortSignal;
+}
+
+/** Runs the cases and reports them; returns the exit code. */
 export async function runTestCommand(
   paths: string[],
   flags: TestFlags,
   terminal: Terminal,
   extra: Partial<RunCasesOptions> = {},
-  also: readonly Reporter[] = [],
+  watched: WatchedRun = {},
 ): Promise<number> {
+  const also = watched.reporters ?? [];
   const started = performance.now();
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
@@ -195,6 +202,8 @@ export async function runTestCommand(
       bailed = true;
       break;
     }
+    // Leaving the loop closes the run's pool, which ends the sandboxes still busy (a looping case among them).
+    if (watched.signal?.aborted === true) break;
   }
   for (const result of snapshots === undefined ? [] : await snapshots.finish()) await report(result);
   terminal.status?.("");
@@ -386,13 +395,13 @@ export function registerTestCommand(program: Command, setExit: (code: number) =>
         terminal,
         signal: stop.signal,
         ...(tty ? { keys: process.stdin, clearScreen: () => process.stdout.write("\u001b[2J\u001b[H") } : {}),
-        run: ({ dirs, runOptions, reporters }) =>
+        run: ({ dirs, runOptions, reporters, signal }) =>
           runTestCommand(
             dirs,
             flags,
             terminal,
             { ...run, ...runOptions, actions: dirs, readPaths: [...(run.readPaths ?? []), ...runOptions.readPaths] },
-            reporters,
+            { reporters, signal },
           ),
       });
       setExit(EXIT.ok);

@@ -44,7 +44,7 @@ interface Watching {
 }
 
 /** Starts `watchActions` on `dirs` as `cxda test --watch` does, printing into a buffer the test waits on. */
-async function startWatch(project: TempProject, dirs: string[], given: Partial<TestFlags> = {}): Promise<Watching> {
+async function startWatch(project: TempProject, dirs: string[], given: Partial<TestFlags> = {}, untilWatching = true): Promise<Watching> {
   let text = "";
   const waits = new Set<() => void>();
   const print = (line = ""): void => {
@@ -61,8 +61,8 @@ async function startWatch(project: TempProject, dirs: string[], given: Partial<T
     terminal,
     signal: controller.signal,
     keys,
-    run: ({ dirs: ran, runOptions, reporters }) =>
-      runTestCommand(ran, flags, terminal, { ...runOptions, actions: ran, buildDir: join(project.root, ".cxda", "build") }, reporters),
+    run: ({ dirs: ran, runOptions, reporters, signal }) =>
+      runTestCommand(ran, flags, terminal, { ...runOptions, actions: ran, buildDir: join(project.root, ".cxda", "build") }, { reporters, signal }),
   });
   const handle: Watching = {
     get text() {
@@ -92,7 +92,7 @@ async function startWatch(project: TempProject, dirs: string[], given: Partial<T
       await watching;
     },
   };
-  await handle.seen(/^watching /m);
+  if (untilWatching) await handle.seen(/^watching /m);
   return handle;
 }
 
@@ -256,6 +256,23 @@ describe("watchActions", () => {
     await watch.ended;
     watch = undefined;
   });
+  it("q during a run stops it at its next result, not after every looping case has run to its timeout (regression)", async () => {
+    project = await createTempProject();
+    const names = ["one", "two", "three", "four", "five", "six"];
+    const dir = await project.addAction("loops", {
+      definition: await exampleDefinition(),
+      transform: "export default function transform() {\n  for (;;) {}\n}\n",
+      cases: { "a.json": names.map((name) => ({ name })) },
+    });
+    watch = await startWatch(project, [dir], { timeout: 500 }, false);
+    await watch.seen(/^! .*one/m);
+    watch.keys.write("q");
+    await watch.ended;
+    // Six cases of 500 ms each would have printed six; the run stops at the result after q.
+    expect(watch.count(/^! /m)).toBeLessThan(names.length);
+    watch = undefined;
+  });
+
   it("does not rerun for ever when each run writes a report into the action folder (a JUnit file, regression)", async () => {
     const { dir } = await helperAction();
     // Before: each run's junit.xml was a change of the folder, so it ran again, and wrote it again.
