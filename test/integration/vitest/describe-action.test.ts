@@ -1,12 +1,9 @@
 // Runs vitest itself, in a child process, on a temp project using describeAction: pass/fail counts, titles and failure messages.
-import { execFile } from "node:child_process";
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempProject, EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
-
-const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
-const CXDA_VITEST = JSON.stringify(join(REPO_ROOT, "src", "vitest", "index.ts"));
+import { EXAMPLE_DIR, exampleDefinition, type TempProject } from "../../helpers/temp-project.js";
+import { createVitestProject, CXDA_VITEST, runVitest } from "../../helpers/vitest-project.js";
 
 interface JsonReport {
   numPassedTests: number;
@@ -19,21 +16,6 @@ interface JsonReport {
   }>;
 }
 
-function runVitest(root: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [VITEST, "run", "--root", root, "--config", join(root, "vitest.config.mjs"), "--reporter=json", `--outputFile=${join(root, "result.json")}`],
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: "1", VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
-}
-
 describe("describeAction under vitest", () => {
   let project: TempProject;
   let run: { code: number; output: string };
@@ -41,14 +23,8 @@ describe("describeAction under vitest", () => {
   const results = (file: string) => report.testResults.find((entry) => entry.name.endsWith(file))?.assertionResults ?? [];
 
   beforeAll(async () => {
-    project = await createTempProject();
+    project = await createVitestProject();
     const root = project.root;
-    await mkdir(join(root, "node_modules"));
-    await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
-    await writeFile(
-      join(root, "vitest.config.mjs"),
-      'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
-    );
     await writeFile(join(root, "cxda.config.json"), JSON.stringify({ vars: { region: "eu" } }));
     await project.addAction("actions/billing", {
       definition: await exampleDefinition(),
@@ -72,7 +48,6 @@ describe("describeAction under vitest", () => {
         ],
       },
     });
-    await mkdir(join(root, "tests"));
     await writeFile(
       join(root, "tests", "example.test.ts"),
       `import { describeAction } from ${CXDA_VITEST};\ndescribeAction(${JSON.stringify(EXAMPLE_DIR)}, { concurrent: true });\n`,
@@ -81,7 +56,7 @@ describe("describeAction under vitest", () => {
       join(root, "tests", "project.test.ts"),
       `import { describeAction } from ${CXDA_VITEST};\ndescribeAction("actions/billing");\ndescribeAction(new URL("../actions/regional", import.meta.url), { title: "regional" });\n`,
     );
-    run = await runVitest(root);
+    run = await runVitest(root, ["--reporter=json", `--outputFile=${join(root, "result.json")}`]);
     report = JSON.parse(await readFile(join(root, "result.json"), "utf8")) as JsonReport;
   }, 180_000);
 

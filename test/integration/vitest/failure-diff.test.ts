@@ -1,13 +1,10 @@
 // Runs vitest in a child process on a temp project whose cases fail: vitest draws its own diff from the error's expected
 // and actual, and points at the case in its JSON file (file:line:column), not at cxda's source.
-import { execFile } from "node:child_process";
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempProject, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
-
-const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
-const CXDA_VITEST = JSON.stringify(join(REPO_ROOT, "src", "vitest", "index.ts"));
+import type { TempProject } from "../../helpers/temp-project.js";
+import { createVitestProject, CXDA_VITEST, runVitest } from "../../helpers/vitest-project.js";
 
 /** The case file, written by hand so the test knows where each case starts. */
 const CASES = `[
@@ -28,21 +25,6 @@ const TRANSFORM = `export default function transform(trigger) {
 }
 `;
 
-function runVitest(root: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [VITEST, "run", "--root", root, "--config", join(root, "vitest.config.mjs")],
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: "1", CI: "1", VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
-}
-
 describe("a failing describeAction case under vitest", () => {
   let project: TempProject;
   let run: { code: number; output: string };
@@ -54,23 +36,16 @@ describe("a failing describeAction case under vitest", () => {
   };
 
   beforeAll(async () => {
-    project = await createTempProject();
+    project = await createVitestProject();
     const root = project.root;
-    await mkdir(join(root, "node_modules"));
-    await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
-    await writeFile(
-      join(root, "vitest.config.mjs"),
-      'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
-    );
     await project.addAction("actions/calls", {
       definition: { id: "da-calls", schema: { input: true, output: { type: "object" } } },
       transform: TRANSFORM,
       trigger: { tier: "premium" },
       cases: { "wrong.json": CASES },
     });
-    await mkdir(join(root, "tests"));
     await writeFile(join(root, "tests", "calls.test.ts"), `import { describeAction } from ${CXDA_VITEST};\ndescribeAction("actions/calls");\n`);
-    run = await runVitest(root);
+    run = await runVitest(root, [], { CI: "1" });
   }, 180_000);
 
   afterAll(async () => {
