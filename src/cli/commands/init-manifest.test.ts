@@ -1,6 +1,6 @@
 // Unit tests of init's package.json helpers: which specs are local paths, how they are written, and merging into odd package.json files.
 import { describe, expect, it } from "vitest";
-import { isLocalPathSpec, mergePackageJson, resolveCxdaSpec } from "./init-manifest.js";
+import { isLocalPathSpec, keptTooOld, mergePackageJson, resolveCxdaSpec } from "./init-manifest.js";
 
 describe("isLocalPathSpec", () => {
   it("reads specs as npm does", () => {
@@ -113,5 +113,50 @@ describe("mergePackageJson", () => {
       }),
     );
     expect(() => mergePackageJson("[]", "package.json", wanted)).toThrow(/not a JSON object/);
+  });
+});
+
+describe("keptTooOld", () => {
+  const minimums = {
+    vitest: { at: [4, 0] as const, why: "peer", suggested: "4.1.12" },
+    typescript: { at: [5, 3] as const, why: "bundler", suggested: "5.9.3" },
+    cxda: { at: [0, 1] as const, why: "check", suggested: "^0.1.0" },
+  };
+  const kept = (name: string, spec: string) => [{ name, spec, field: "devDependencies" as const }];
+
+  it("warns about a kept spec that cannot reach the version the scaffold needs", () => {
+    for (const [name, spec] of [
+      ["vitest", "^3.2.0"],
+      ["vitest", "3.x"],
+      ["vitest", "~3.2"],
+      ["typescript", "~5.2.0"],
+      ["typescript", "4.9.5"],
+      ["typescript", "^4"],
+      ["cxda", "^0.0.9"],
+      ["vitest", "^2 || ^3"],
+    ] as const) {
+      expect(keptTooOld(kept(name, spec), minimums), `${name} ${spec}`).toEqual([
+        expect.stringMatching(new RegExp(`^package\\.json keeps ${name} .* but the scaffold needs ${name} \\d+\\.\\d+ or newer .*change it to "`)),
+      ]);
+    }
+  });
+
+  it("says nothing for a spec that reaches it, or one it cannot read simply", () => {
+    for (const [name, spec] of [
+      ["vitest", "^4.0.0"],
+      ["vitest", "4.1.12"],
+      ["typescript", "^5.0.0"],
+      ["typescript", "~5.3.0"],
+      ["typescript", "5"],
+      ["vitest", "^3 || ^4"],
+      ["cxda", "^0.1.0"],
+      ["vitest", "latest"],
+      ["vitest", ">=3"],
+      ["vitest", "3 - 5"],
+      ["cxda", "file:vendor/cxda.tgz"],
+      ["zod", "^1.0.0"],
+    ] as const) {
+      expect(keptTooOld(kept(name, spec), minimums), `${name} ${spec}`).toEqual([]);
+    }
   });
 });

@@ -212,3 +212,52 @@ export function mergePackageJson(text: string, file: string, wanted: WantedManif
   merge.text = bom + body;
   return merge;
 }
+
+/** The oldest version of a dependency the scaffold works with: `[major, minor]`, why, and what to write instead. */
+export interface MinimumVersion {
+  at: readonly [number, number];
+  why: string;
+  suggested: string;
+}
+
+/**
+ * The newest `[major, minor]` a registry spec allows, or undefined when that cannot be read from it simply (a tag, a
+ * URL, `*`, `>=`, several comparators): no warning is better than a wrong one.
+ */
+function newestAllowed(spec: string): [number, number] | undefined {
+  let newest: [number, number] | undefined;
+  for (const alternative of spec.split("||")) {
+    const parts = /^\s*(\^|~|=)?\s*v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(?:\d+|[xX*])(?:[-+][0-9A-Za-z.+-]*)?)?\s*$/.exec(alternative);
+    if (parts === null) return undefined;
+    const [, operator, majorText, minorText] = parts;
+    const major = Number(majorText);
+    const minor = minorText === undefined || !/^\d+$/.test(minorText) ? undefined : Number(minorText);
+    // ^1.2 allows all of 1.x, ^0.2 only 0.2.x; ~1.2 and 1.2.3 stay within 1.2; 1 and 1.x allow all of 1.x.
+    const top: [number, number] = minor === undefined || (operator === "^" && major > 0) ? [major, Number.POSITIVE_INFINITY] : [major, minor];
+    if (newest === undefined || top[0] > newest[0] || (top[0] === newest[0] && top[1] > newest[1])) newest = top;
+  }
+  return newest;
+}
+
+/**
+ * Warnings for dependencies the project already had and `init` kept, whose spec cannot reach the version the scaffold
+ * needs (vitest 3 beside cxda/vitest's peer vitest 4, which makes `npm install` fail with ERESOLVE; a typescript
+ * without the tsconfig's Bundler resolution). The spec is left as it is: the project may pin it for a reason.
+ * @example
+ * keptTooOld([{ name: "vitest", spec: "^3.2.0", field: "devDependencies" }], { vitest: { at: [4, 0], why: "…", suggested: "4.1.12" } });
+ */
+export function keptTooOld(kept: ManifestMerge["kept"], minimums: Readonly<Record<string, MinimumVersion>>): string[] {
+  const warnings: string[] = [];
+  for (const { name, spec, field } of kept) {
+    const minimum = minimums[name];
+    const newest = newestAllowed(spec);
+    if (minimum === undefined || newest === undefined) continue;
+    const [major, minor] = minimum.at;
+    if (newest[0] > major || (newest[0] === major && newest[1] >= minor)) continue;
+    warnings.push(
+      `package.json keeps ${name} ${spec} (${field}), but the scaffold needs ${name} ${major}.${minor} or newer (${minimum.why}); ` +
+        `change it to "${minimum.suggested}" and run npm install`,
+    );
+  }
+  return warnings;
+}

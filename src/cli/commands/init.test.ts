@@ -211,6 +211,16 @@ describe("scaffoldProject in an existing project", () => {
     }
   });
 
+  it("warns when a kept vitest 3 or typescript 4 is too old for the scaffold (npm install would fail with ERESOLVE on cxda/vitest's peer vitest 4)", async () => {
+    await write(join(root, "package.json"), '{\n  "name": "x",\n  "devDependencies": { "vitest": "^3.2.0", "typescript": "~4.9.5" }\n}\n');
+    const result = await scaffoldProject(root, { cwd: root });
+    expect(result.packageJson.kept.map((dependency) => dependency.name)).toEqual(["typescript", "vitest"]);
+    expect(result.warnings).toEqual([
+      `package.json keeps typescript ~4.9.5 (devDependencies), but the scaffold needs typescript 5.3 or newer (tsconfig.json's Bundler resolution and the JSON import of test/actions.test.ts); change it to "${OWN.devDependencies.typescript}" and run npm install`,
+      `package.json keeps vitest ^3.2.0 (devDependencies), but the scaffold needs vitest 4.0 or newer (cxda/vitest's peer dependency is vitest ^4.0.0, so npm install refuses an older one); change it to "${OWN.devDependencies.vitest}" and run npm install`,
+    ]);
+  });
+
   it("a second run adds nothing: every file is skipped and package.json is left byte for byte", async () => {
     await existingProject();
     await scaffoldProject(root);

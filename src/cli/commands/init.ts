@@ -7,7 +7,15 @@ import type { Command } from "commander";
 import { CxdaError } from "../../core/errors.js";
 import { EXIT } from "../exit-codes.js";
 import { paint, processTerminal, type Terminal } from "../terminal.js";
-import { mergePackageJson, parsePackageJson, resolveCxdaSpec, type ManifestMerge, type WantedManifest } from "./init-manifest.js";
+import {
+  keptTooOld,
+  mergePackageJson,
+  parsePackageJson,
+  resolveCxdaSpec,
+  type ManifestMerge,
+  type MinimumVersion,
+  type WantedManifest,
+} from "./init-manifest.js";
 
 /** The package root: three levels up from this file, in `src/cli/commands/` and in `dist/cli/commands/` alike. */
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -96,6 +104,7 @@ export interface ScaffoldResult {
 interface OwnManifest {
   version: string;
   devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
 }
 
 function ownManifest(): OwnManifest {
@@ -113,6 +122,25 @@ export function scaffoldToolchain(): { vitest: string; typescript: string } {
   const typescript = devDependencies.typescript;
   if (vitest === undefined || typescript === undefined) throw new Error("cxda's package.json lacks the vitest or typescript it pins for init");
   return { vitest, typescript };
+}
+
+/** The oldest cxda, vitest and typescript the scaffold's files work with, for the ones a project already has. */
+function scaffoldMinimums(): Record<string, MinimumVersion> {
+  const own = ownManifest();
+  const { vitest, typescript } = scaffoldToolchain();
+  const [major = 0, minor = 0] = own.version.split(".").map(Number);
+  const peer = own.peerDependencies["vitest"] ?? "^4.0.0";
+  const [peerMajor = 4] = /\d+/.exec(peer)?.map(Number) ?? [];
+  return {
+    cxda: {
+      at: [major, minor],
+      why: `the scaffold comes from cxda ${own.version}, and its CI workflow runs cxda check`,
+      suggested: `^${own.version}`,
+    },
+    vitest: { at: [peerMajor, 0], why: `cxda/vitest's peer dependency is vitest ${peer}, so npm install refuses an older one`, suggested: vitest },
+    // moduleResolution "Bundler" came in 5.0, `import … with { type: "json" }` (test/actions.test.ts) in 5.3.
+    typescript: { at: [5, 3], why: "tsconfig.json's Bundler resolution and the JSON import of test/actions.test.ts", suggested: typescript },
+  };
 }
 
 /** A valid npm package name from a folder name. */
@@ -251,6 +279,7 @@ async function planManifest(
   const settings = resolveScaffoldOptions(dir, options, typeof name === "string" && name !== "" ? name : undefined);
   const merge = mergePackageJson(existing, shown, wantedManifest(settings.cxdaSpec));
   const change = { created: false, scripts: merge.scripts, devDependencies: merge.devDependencies, kept: merge.kept };
+  settings.warnings.push(...keptTooOld(merge.kept, scaffoldMinimums()));
   return { settings, text: merge.text === existing ? undefined : merge.text, change };
 }
 
