@@ -240,6 +240,12 @@ describe("scaffoldProject in an existing project", () => {
     expect(result.files).not.toContain(".gitignore");
   });
 
+  it("adds the lines a CRLF .gitignore lacks with CRLF line ends, not a mix of both", async () => {
+    await write(join(root, ".gitignore"), "node_modules\r\n.env");
+    await scaffoldProject(root);
+    expect(await readFile(join(root, ".gitignore"), "utf8")).toBe("node_modules\r\n.env\r\n# added by cxda init\r\n.cxda/\r\nreports/\r\n");
+  });
+
   it("refuses a package.json that is not JSON, naming its line:column, and writes nothing", async () => {
     await write(join(root, "package.json"), '{\n  "name": "x",\n  "scripts": { "test": "jest", }\n}\n');
     await expect(scaffoldProject(root, { cwd: root })).rejects.toThrow(

@@ -330,11 +330,13 @@ export async function scaffoldProject(dir: string, options: ScaffoldOptions = {}
           result.skipped.push(file);
           continue;
         }
-        const separator = current === "" || current.endsWith("\n") ? "" : "\n";
+        // The lines added end as the file's own do (CRLF on a Windows checkout), so that it keeps one kind.
+        const eol = current.includes("\r\n") ? "\r\n" : "\n";
+        const separator = current === "" || current.endsWith("\n") ? "" : eol;
         writes.push({
           file,
           target,
-          text: `${current}${separator}# added by cxda init\n${result.gitignore.join("\n")}\n`,
+          text: `${current}${separator}# added by cxda init${eol}${result.gitignore.join(eol)}${eol}`,
           replace: true,
           listed: false,
         });
