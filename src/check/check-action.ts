@@ -46,8 +46,10 @@ export function findingOf(error: unknown, file: string, fallbackCode: string, pr
     message = message.slice(where[0].length);
     if (where[1] !== undefined && where[2] !== undefined) Object.assign(finding, { line: Number(where[1]), column: Number(where[2]) });
   }
-  // A case's problem reads `(case "name"): …` after its file: name the case plainly.
-  message = message.replace(/^\(case ("(?:[^"\\]|\\.)*")\): /, "case $1: ");
+  // A case's problem reads `(case "name"): …` or `(case "name").expect.valid: …` after its file: name the case plainly.
+  message = message.replace(/^\(case ("(?:[^"\\]|\\.)*")\)(?:\.(\S+?))?: /, (_, name: string, path?: string) =>
+    path === undefined ? `case ${name}: ` : `case ${name}, ${path}: `,
+  );
   // The key path of a config problem (its messages name paths as `sandbox.network`); other messages say where themselves.
   if (typeof context["key"] === "string" && context["key"] !== "") finding.path = context["key"];
   finding.message = message;

@@ -168,6 +168,20 @@ describe("cxda check", () => {
     }
   });
 
+  it('names a problem inside a case as case "name", expect: … instead of (case "name").expect: …', async () => {
+    const project = await createTempProject();
+    const cases = [passing, { name: "valid typo", payload: {}, expect: { vaild: true } }];
+    try {
+      await project.addAction("actions/prio", { definition: definition({}), transform, cases: { "a.json": cases } });
+      const run = await cxda(["check"], { cwd: project.root });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(': case "valid typo", expect: unknown key "vaild" (did you mean "valid"?)');
+      expect(run.stdout).not.toContain("(case ");
+    } finally {
+      await project.remove();
+    }
+  });
+
   it("exits 2 for a path that does not exist, and for an unknown flag", async () => {
     const missing = await cxda(["check", "nowhere"], { cwd: clean.root });
     expect(missing.code).toBe(2);
