@@ -303,6 +303,21 @@ function recordInputs(hashes: Record<string, string>, packages: Array<{ resolveD
 }
 
 /** Writes `text` to `file` through a temp file unique to this call, so a reader never sees half of it. */
+/** Why the build folder cannot be made, and what to do: a file in its way (`.cxda` as a file), or no permission. */
+function buildDirError(error: unknown, buildDir: string): CxdaError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "ENOTDIR" || code === "EEXIST"
+      ? "a file stands where a folder of that path must be (a file named .cxda?); move it away"
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? "the folder cannot be written here; make it writable"
+        : `${code ?? (error instanceof Error ? error.message : String(error))}`;
+  return new CxdaError("E_TRANSFORM", `cannot create the build folder ${buildDir} for the transform's bundle: ${reason}`, {
+    cause: error,
+    context: { file: buildDir },
+  });
+}
+
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(temp, text);
@@ -416,7 +431,9 @@ export async function bundleTransform(source: TransformSource, options: BundleOp
   }
   const hash = sha256(code).slice(0, 16);
   const file = join(options.buildDir, `${stemOf(label)}-${hash}.mjs`);
-  await mkdir(options.buildDir, { recursive: true });
+  await mkdir(options.buildDir, { recursive: true }).catch((error: unknown) => {
+    throw buildDirError(error, options.buildDir);
+  });
   // Unique per call: two first-time bundles of the same transform in one process must not share a temp file.
   if (!(await stat(file).catch(() => undefined))) await writeAtomically(file, code);
   // An inline source is not a file: it is part of the manifest's name instead.

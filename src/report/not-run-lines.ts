@@ -22,7 +22,12 @@ export function notRunGroups(): { lines(output: Pick<ReportOutput, "paint">, res
       const lines: string[] = [];
       if (key !== lastKey) {
         lastKey = key;
-        const what = problem.code === "E_COMPILE" ? "its transform does not compile" : "it could not be loaded";
+        const what =
+          problem.code === "E_COMPILE"
+            ? "its transform does not compile"
+            : problem.code === "E_TRANSFORM"
+              ? "its transform could not be built"
+              : "its definition could not be loaded";
         lines.push(`${output.paint("red", "✗")} ${output.paint("bold", shown(result.action))} did not run: ${what}`);
         lines.push(`    ${output.paint("red", shown(problem.code))} ${shown(problem.message).split("\n").join("\n    ")}`);
       }

@@ -1,4 +1,6 @@
 // runCases end to end on real folders: the example, stack mapping, inline scripts, and broken definitions kept per case.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../src/core/types.js";
 import { runCases, summarise } from "../../../src/runner/run-cases.js";
@@ -240,5 +242,24 @@ describe("runCases on actions with problems", () => {
 
   it("still ran every action", () => {
     expect(results).toHaveLength(1 + 1 + 2 + 2 + 2 + 1 + 2);
+  });
+});
+
+describe("runCases with a build folder that cannot be made", () => {
+  it("says a file is in the way (a file named .cxda), instead of a bare ENOTDIR (regression)", async () => {
+    const project = await createTempProject();
+    try {
+      const dir = await project.addAction("a", {
+        definition: await exampleDefinition(),
+        transform: "export default () => ({})",
+        cases: { "a.json": { name: "one" } },
+      });
+      await writeFile(join(project.root, ".cxda"), "not a folder");
+      const [result] = await collect({ actions: [dir], buildDir: join(project.root, ".cxda", "build") });
+      expect(result).toMatchObject({ status: "error", notRun: true, error: { code: "E_TRANSFORM" } });
+      expect(result?.error?.message).toMatch(/cannot create the build folder .*: a file stands where a folder of that path must be/);
+    } finally {
+      await project.remove();
+    }
   });
 });
