@@ -96,7 +96,7 @@ function unknownKeys(object: Record<string, unknown>, known: readonly string[], 
  * // [{ code: "unknown-key", path: "inputShema", hint: 'did you mean "inputSchema"?', … }]
  */
 export function definitionKeyFindings(raw: Record<string, unknown>, shape: DefinitionShape): Finding[] {
-  const findings = unknownKeys(raw, topLevelKeys(shape), "", `at the top level of a ${shape} definition`);
+  const findings = unknownKeys(raw, topLevelKeys(shape), "", `at the top level of a definition of the ${shape} shape`);
   const nested = (value: unknown, known: readonly string[], at: string): void => {
     if (isRecord(value)) findings.push(...unknownKeys(value, known, at, `in ${at}`));
   };

@@ -279,7 +279,7 @@ describe("no silent typos (strict, the default)", () => {
     const error = failure(() => normaliseDefinition(raw, { file: "d.json" }));
     expect(error.code).toBe("E_DEFINITION");
     expect(error.message).toBe(
-      'd.json: inputShema: unknown key "inputShema" at the top level of a schema.input/output definition: cxda does not read it (did you mean "inputSchema"?)',
+      'd.json: inputShema: unknown key "inputShema" at the top level of a definition of the schema.input/output shape: cxda does not read it (did you mean "inputSchema"?)',
     );
   });
 
@@ -335,7 +335,7 @@ describe("no silent typos (strict, the default)", () => {
   it("does not let another shape's keys in: a Genesys key in cxda's own format is still unknown", () => {
     const raw = { id: "a", schema: { input: inputSchema, output: outputSchema }, integrationId: "x" };
     expect(failure(() => normaliseDefinition(raw)).message).toContain(
-      'unknown key "integrationId" at the top level of a schema.input/output definition',
+      'unknown key "integrationId" at the top level of a definition of the schema.input/output shape',
     );
   });
 
