@@ -50,7 +50,7 @@ describe("retries", () => {
       .getDataAction(ACTION_ID)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "E_RATE_LIMIT", context: { status: 429, method: "GET" } });
-    expect((error as Error).message).toMatch(/asked to wait 600 s.*retry budget/);
+    expect((error as Error).message).toMatch(/asked to wait 600.0 s.*retry budget/);
     expect(sleeps).toEqual([]);
   });
 
