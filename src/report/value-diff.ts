@@ -1,7 +1,14 @@
 // Expected-versus-actual diffs of failed output expectations: a line diff of stable pretty JSON, changed characters marked.
-import { diffArrays, diffChars } from "diff";
+import { createRequire } from "node:module";
+import type * as JsDiff from "diff";
 import type { CaseFailure } from "../core/types.js";
 import { escapeControls } from "../internal/control-characters.js";
+
+// jsdiff is loaded at the first diff, not with the reporters: most runs print none, and importing it takes 13-28 ms
+// in a fresh process (`node -e "import('diff')"`). Its CommonJS build loads synchronously, so the functions that draw
+// diffs stay synchronous.
+let jsdiff: typeof JsDiff | undefined;
+const loadJsDiff = (): typeof JsDiff => (jsdiff ??= createRequire(import.meta.url)("diff") as typeof JsDiff);
 
 /** The styles a diff paints with: the line colours, inverse for changed characters, dim for elisions. */
 export type DiffStyle = "red" | "green" | "dim" | "inverse";
@@ -102,7 +109,9 @@ function capChanged(lines: string[]): string[] {
  */
 export function stringDiffSegments(expected: string, actual: string): { expected: DiffSegment[]; actual: DiffSegment[] } {
   const changes =
-    expected === actual ? [{ value: expected, added: false, removed: false }] : diffChars(expected, actual, { maxEditLength: MAX_CHAR_EDITS });
+    expected === actual
+      ? [{ value: expected, added: false, removed: false }]
+      : loadJsDiff().diffChars(expected, actual, { maxEditLength: MAX_CHAR_EDITS });
   if (changes === undefined) return { expected: [{ text: expected, changed: true }], actual: [{ text: actual, changed: true }] };
   const left: DiffSegment[] = [];
   const right: DiffSegment[] = [];
@@ -227,9 +236,13 @@ function lineOps(expected: string[], actual: string[]): LineOp[] | undefined {
   let end = 0;
   while (end < expected.length - start && end < actual.length - start && expected[expected.length - 1 - end] === actual[actual.length - 1 - end])
     end++;
-  const changes = diffArrays(capChanged(expected.slice(start, expected.length - end)), capChanged(actual.slice(start, actual.length - end)), {
-    maxEditLength: MAX_LINE_EDITS,
-  });
+  const changes = loadJsDiff().diffArrays(
+    capChanged(expected.slice(start, expected.length - end)),
+    capChanged(actual.slice(start, actual.length - end)),
+    {
+      maxEditLength: MAX_LINE_EDITS,
+    },
+  );
   if (changes === undefined) return undefined;
   const same = (text: string): LineOp => ({ kind: " ", text });
   return [
