@@ -1,28 +1,12 @@
 // `cxda init` as a user runs it from this checkout: scaffold an empty folder, then `npx cxda test` and `npx vitest run` pass there, offline (test/e2e/pack-install.test.ts does it from a packed tarball).
-import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, cxda, type CliRun } from "../helpers/run-cli.js";
+import { CLI, cxda, runInProject, type CliRun } from "../helpers/run-cli.js";
 import { REPO_ROOT } from "../helpers/temp-project.js";
 
-/** Runs a command in the project with the environment a user's shell would have: no variables from this vitest run. */
-function inProject(command: string, args: string[], cwd: string): Promise<CliRun> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      {
-        cwd,
-        env: { ...env, NO_COLOR: "1", npm_config_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false" },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const inProject = (command: string, args: string[], cwd: string): Promise<CliRun> => runInProject(command, args, cwd, { offline: true });
 
 /**
  * Stands in for `npm install` without a network: cxda is this checkout and vitest the checkout's own copy (so both

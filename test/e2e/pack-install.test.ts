@@ -1,12 +1,11 @@
 // The packed package as a user gets it: `npm pack`, an existing project outside the checkout that installs the tarball, then init, test, the CI workflow's shards, vitest and tsc there.
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliRun } from "../helpers/run-cli.js";
+import { runInProject, type CliRun } from "../helpers/run-cli.js";
 import { REPO_ROOT } from "../helpers/temp-project.js";
 
 interface Manifest {
@@ -21,27 +20,7 @@ interface Manifest {
 const OWN = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
 const VITEST = OWN.devDependencies?.vitest ?? "";
 
-/**
- * Runs a command as the user's shell would: none of this vitest run's variables (a nested vitest would take them as
- * its own), no colour, and npm quiet about funding, audits and updates. npm may reach the registry (vitest and
- * typescript are installed from it), preferring its cache.
- */
-function run(command: string, args: string[], cwd: string): Promise<CliRun> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      {
-        cwd,
-        env: { ...env, NO_COLOR: "1", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" },
-        timeout: 180_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (command: string, args: string[], cwd: string): Promise<CliRun> => runInProject(command, args, cwd);
 
 /** Fails with the command's output, so a broken install or run says why. */
 function expectSuccess(result: CliRun, what: string): void {

@@ -33,3 +33,23 @@ export function caseTitles(stdout: string): string[] {
     .filter((line) => /^[✓✗!] /.test(line))
     .map((line) => line.slice(2).replace(/ \([\d.]+ ms\)$/, ""));
 }
+
+/**
+ * Runs a command in a user's project as their shell would: none of this vitest run's variables (a nested vitest would
+ * take them as its own), no colour, and npm quiet about funding, audits and updates.
+ * @param options.offline npm may not reach the registry (the project's packages are already in place)
+ */
+export function runInProject(command: string, args: string[], cwd: string, options: { offline?: boolean } = {}): Promise<CliRun> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST"));
+  const npm = {
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    ...(options.offline ? { npm_config_offline: "true" } : {}),
+  };
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: { ...env, NO_COLOR: "1", ...npm }, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
