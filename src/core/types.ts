@@ -10,6 +10,37 @@ export type SchemaDraft = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "20
 /** Which on-disk or on-the-wire shape a definition arrived in. */
 export type DefinitionShape = "schema.input/output" | "schema.input/response" | "schema-as-output" | "inputSchema/outputSchema" | "genesys-contract";
 
+/** An HTTP method a declarative action's request may use. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * A declarative action's request and response (Genesys' `config`): Velocity templates for the upstream request, and
+ * JSONPath translation of its answer into the success template. Names as Genesys writes them.
+ */
+export interface DeclarativeConfig {
+  request: {
+    /** Velocity template of the URL (`https://api.example.com/contacts/${input.id}`); absent for an integration of Genesys' own. */
+    requestUrlTemplate?: string;
+    requestType: HttpMethod;
+    /** Header name → Velocity template of its value. */
+    headers: Record<string, string>;
+    /** Velocity template of the body; absent when the action sends none (Genesys then sends `${input.rawRequest}`). */
+    requestTemplate?: string;
+    /** A body template stored on the platform, not in the export: it cannot be rendered offline. */
+    requestTemplateUri?: string;
+  };
+  response: {
+    /** Output name → JSONPath into the upstream response. */
+    translationMap: Record<string, string>;
+    /** Output name → JSON text used when its path does not resolve. */
+    translationMapDefaults: Record<string, string>;
+    /** Velocity template of the output; absent means the translated values as they are. */
+    successTemplate?: string;
+    /** A success template stored on the platform, not in the export. */
+    successTemplateUri?: string;
+  };
+}
+
 /** A data action after normalisation: whatever shape it arrived in, this is what the rest of cxda sees. */
 export interface ActionDefinition {
   id: string;
@@ -20,6 +51,8 @@ export interface ActionDefinition {
   outputSchema: JsonSchema;
   /** Server-side script, when the platform returns one. */
   transform?: { language: "javascript"; source: string };
+  /** The declarative request and response of a Genesys export (`config`), when it has one. */
+  config?: DeclarativeConfig;
   /** Where it came from and how it was read. */
   meta: {
     shape: DefinitionShape;

@@ -1,6 +1,7 @@
 // The keys a definition may have, per shape (with the platforms' own names and why each is accepted), and the unknown ones found.
 import type { DefinitionShape, Finding } from "../core/types.js";
 import { closestName, meant } from "../internal/did-you-mean.js";
+import { CONFIG_KEYS, REQUEST_KEYS, RESPONSE_KEYS } from "./declarative-config.js";
 
 /** Keys every shape may carry: what cxda reads (id, name, version, transform) and descriptive metadata. */
 const COMMON_KEYS = [
@@ -106,6 +107,12 @@ export function definitionKeyFindings(raw: Record<string, unknown>, shape: Defin
     if (isRecord(contract)) {
       nested(contract["input"], GENESYS_INPUT_KEYS, "contract/input");
       nested(contract["output"], GENESYS_OUTPUT_KEYS, "contract/output");
+    }
+    const config = raw["config"];
+    nested(config, CONFIG_KEYS, "config");
+    if (isRecord(config)) {
+      nested(config["request"], REQUEST_KEYS, "config/request");
+      nested(config["response"], RESPONSE_KEYS, "config/response");
     }
   }
   if (shape === "schema.input/output" || shape === "schema.input/response") nested(raw["schema"], SCHEMA_PAIR_KEYS, "schema");

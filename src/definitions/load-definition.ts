@@ -10,6 +10,7 @@ import { detectDraft } from "../validation/detect-draft.js";
 import { escapePointerSegment } from "../validation/json-pointer.js";
 import { findSchemaProblems, withoutUnknownFormats } from "../validation/schema-findings.js";
 import { definitionKeyFindings, SCHEMA_FAMILY_KEYS } from "./definition-keys.js";
+import { readDeclarativeConfig } from "./declarative-config.js";
 
 /** Options for {@link normaliseDefinition}. */
 export interface NormaliseOptions {
@@ -302,6 +303,7 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
     throw definitionError(label, `version must be a string or a number, got ${kindOf(version)}`, { file, path: "version" });
   }
   const transform = resolveTransform(raw["transform"], label, file);
+  const config = found.shape === "genesys-contract" ? readDeclarativeConfig(raw["config"], label, file) : undefined;
 
   const input: Located = found.input ?? { schema: true, path: "(none: accepts any input)" };
   const inputDraft = draftOf(input, label, file);
@@ -333,6 +335,7 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
     inputSchema,
     outputSchema,
     ...(transform === undefined ? {} : { transform }),
+    ...(config === undefined ? {} : { config }),
     meta: {
       shape: found.shape,
       inputDraft,
