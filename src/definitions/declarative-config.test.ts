@@ -1,17 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { GENESYS_CORPUS, genesysCorpusFiles } from "../../test/helpers/corpus.js";
 import { readDeclarativeConfig } from "./declarative-config.js";
 import { normaliseDefinition } from "./load-definition.js";
 
-const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "genesys");
-const corpus = (() => {
-  try {
-    return readdirSync(CORPUS).filter((name) => name.endsWith(".json"));
-  } catch {
-    return [];
-  }
-})();
+const CORPUS = GENESYS_CORPUS;
+const corpus = genesysCorpusFiles;
 
 const failure = (run: () => unknown): Error => {
   try {

@@ -2,8 +2,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GENESYS_CORPUS, genesysCorpusFiles } from "../../test/helpers/corpus.js";
+import { REPO_ROOT } from "../../test/helpers/temp-project.js";
 import type { DefinitionShape, JsonSchema } from "../core/types.js";
 import { createValidator } from "../validation/create-validator.js";
 import { loadDefinition, normaliseDefinition } from "./load-definition.js";
@@ -435,15 +436,10 @@ describe("loadDefinition", () => {
   });
 });
 
-// Third-party data: read in place from the shared checkout, never copied into the repository.
-const repoRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
-const corpusDir = path.resolve(repoRoot, "../shared/corpus/genesys");
-const haveCorpus = existsSync(corpusDir);
-const corpusFiles = haveCorpus
-  ? readdirSync(corpusDir)
-      .filter((f) => f.endsWith(".json"))
-      .sort()
-  : [];
+const repoRoot = REPO_ROOT;
+const corpusDir = GENESYS_CORPUS;
+const corpusFiles = genesysCorpusFiles;
+const haveCorpus = corpusFiles.length > 0;
 
 /** The smallest instance of a schema's declared type, to show a validator runs on it. */
 function trivialInstance(schema: JsonSchema): unknown {

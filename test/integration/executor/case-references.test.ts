@@ -2,7 +2,6 @@
 // on the main thread: compared on every case of the example, of the Genesys corpus (cases drawn from each input
 // schema) and of hostile cases, through the wire format and, for the example and the hostile cases, through real
 // sandboxed workers.
-import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareCase, referenceCase, type CaseContext } from "../../../src/cases/prepare-case.js";
@@ -16,14 +15,11 @@ import { buildSetCases } from "../../../src/bench/set-cases.js";
 import { loadAction } from "../../../src/runner/load-action.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { createEventBus } from "../../../src/bus/event-bus.js";
-import { EXAMPLE_DIR, REPO_ROOT, createTempProject, type TempProject } from "../../helpers/temp-project.js";
+import { EXAMPLE_DIR, createTempProject, type TempProject } from "../../helpers/temp-project.js";
+import { GENESYS_CORPUS, genesysCorpusFiles } from "../../helpers/corpus.js";
 
-const CORPUS = resolve(REPO_ROOT, "..", "shared", "corpus", "genesys");
-const corpusFiles = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
-      .filter((name) => name.endsWith(".json"))
-      .sort()
-  : [];
+const CORPUS = GENESYS_CORPUS;
+const corpusFiles = genesysCorpusFiles;
 
 /**
  * The trigger a case's batch entry makes in the worker (compared as a value: holes, -0 and Infinity are not lost as in

@@ -1,22 +1,18 @@
 // generatePayloads on real definitions: the billing-callback example (realistic triggers its transform accepts) and the Genesys corpus.
-import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActionDefinition, CaseResult, TriggerPayload } from "../../../src/core/types.js";
 import { loadDefinition } from "../../../src/definitions/load-definition.js";
 import { generatePayloads } from "../../../src/payloads/generate-payloads.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { createValidator } from "../../../src/validation/create-validator.js";
-import { EXAMPLE_DIR, REPO_ROOT } from "../../helpers/temp-project.js";
+import { EXAMPLE_DIR } from "../../helpers/temp-project.js";
+import { GENESYS_CORPUS, genesysCorpusFiles } from "../../helpers/corpus.js";
 
-const CORPUS = resolve(REPO_ROOT, "..", "shared", "corpus", "genesys");
-const corpusFiles = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
-      .filter((name) => name.endsWith(".json"))
-      .sort()
-  : [];
+const CORPUS = GENESYS_CORPUS;
+const corpusFiles = genesysCorpusFiles;
 
 function validatorFor(definition: ActionDefinition) {
   return createValidator(definition.inputSchema, { side: "input", draft: definition.meta.inputDraft });
