@@ -21,7 +21,8 @@ export type CxdaErrorCode =
   | "E_HTTP"
   | "E_NETWORK"
   | "E_CACHE"
-  | "E_PARITY";
+  | "E_PARITY"
+  | "E_TEMPLATE";
 
 /** Extra facts attached to an error: file, position, URL, status… Only plain JSON values, never secrets. */
 export type ErrorContext = Record<string, string | number | boolean | null | undefined>;
