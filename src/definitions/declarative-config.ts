@@ -2,6 +2,7 @@
 // headers and body templates of the upstream request, and the translation map and success template of its answer.
 import { CxdaError } from "../core/errors.js";
 import type { DeclarativeConfig, HttpMethod } from "../core/types.js";
+import { isRecord, kindOf } from "../internal/json-data.js";
 
 /**
  * The keys of Genesys' RequestConfig and ResponseConfig, as the Platform API's models name them (the SDKs'
@@ -15,16 +16,6 @@ export const RESPONSE_KEYS = ["translationMap", "translationMapDefaults", "succe
 
 /** The methods a Genesys web-services action can send (its editor's choices). */
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
-}
 
 /**
  * Reads a definition's `config` (a Genesys export's declarative request and response); `undefined` when there is none

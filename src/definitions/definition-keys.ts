@@ -2,6 +2,7 @@
 import type { DefinitionShape, Finding } from "../core/types.js";
 import { closestName, meant } from "../internal/did-you-mean.js";
 import { CONFIG_KEYS, REQUEST_KEYS, RESPONSE_KEYS } from "./declarative-config.js";
+import { isRecord } from "../internal/json-data.js";
 
 /** Keys every shape may carry: what cxda reads (id, name, version, transform) and descriptive metadata. */
 const COMMON_KEYS = [
@@ -65,10 +66,6 @@ function topLevelKeys(shape: DefinitionShape): readonly string[] {
 
 /** The keys that give a definition's schemas, in every shape: a near miss of one of them is the likeliest typo. */
 export const SCHEMA_FAMILY_KEYS = ["schema", "inputSchema", "outputSchema", "contract"] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** One finding per key of `object` not in `known`, at `at` (a slash path; empty for the top level). */
 function unknownKeys(object: Record<string, unknown>, known: readonly string[], at: string, where: string): Finding[] {

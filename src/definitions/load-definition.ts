@@ -11,6 +11,7 @@ import { escapePointerSegment } from "../validation/json-pointer.js";
 import { findSchemaProblems, withoutUnknownFormats } from "../validation/schema-findings.js";
 import { definitionKeyFindings, SCHEMA_FAMILY_KEYS } from "./definition-keys.js";
 import { readDeclarativeConfig } from "./declarative-config.js";
+import { isRecord, kindOf } from "../internal/json-data.js";
 
 /** Options for {@link normaliseDefinition}. */
 export interface NormaliseOptions {
@@ -54,16 +55,6 @@ const OUTPUT_EXPECTATION =
 /** Raised for a structural problem with the definition; the message starts with the file (or "definition"). */
 function definitionError(label: string, problem: string, context: { file?: string | undefined; path?: string }): CxdaError {
   return new CxdaError("E_DEFINITION", `${label}: ${problem}`, { context });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
 }
 
 /**

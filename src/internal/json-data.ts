@@ -24,3 +24,18 @@ export function isJsonData(value: unknown, depth = 0): boolean {
   for (const key of Object.keys(value)) if (!isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
 }
+
+/** Whether `value` is a JSON object (not null, not an array): what a parsed file's `{ … }` is. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What a value is, for messages: `null`, `an array`, `a string`, `a number`…
+ * @example
+ * `config.request must be an object, got ${kindOf([])}`; // "… got an array"
+ */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}

@@ -2,14 +2,10 @@
 import { isCxdaError } from "../core/errors.js";
 import { parseJsonText } from "../internal/json-file.js";
 import { errorReply, type Reply } from "./reply.js";
+import { kindOf } from "../internal/json-data.js";
 
 /** What a body turned out to be: the trigger, or the answer that refuses it. */
 export type TriggerBody = { ok: true; trigger: Record<string, unknown> } | { ok: false; reply: Reply };
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
 
 /**
  * 415 unless the Content-Type is `application/json` or `application/<something>+json`, with no charset or a UTF-8 one
