@@ -184,8 +184,10 @@ const MAP_METHODS: Record<string, Method<Record<string, unknown>>> = {
   values: (self) => Object.values(self),
   entrySet: (self) => Object.entries(self).map(([key, value]) => ({ key, value })),
   put: (self, key, value) => {
-    const previous = self[String(key)];
-    self[String(key)] = value;
+    const name = String(key);
+    const previous = Object.hasOwn(self, name) ? self[name] : undefined;
+    // defineProperty, not assignment: put("__proto__", …) is a key in a Java Map, not the object's prototype.
+    Object.defineProperty(self, name, { value, writable: true, enumerable: true, configurable: true });
     return previous;
   },
   toString: (self: Record<string, unknown>) => javaText(self),
@@ -220,6 +222,27 @@ export const JAVA_METHOD_HANDLERS: MethodHandler[] = [
 ];
 
 /**
+ * Method calls on everything that is not data: a tool's own methods (`$esc.url(…)`, declared by its class) run, and
+ * nothing else does. Without it velocityjs would call whatever JavaScript finds: Object.prototype's methods on a tool
+ * (`$esc.__lookupGetter__('__proto__')` hands out prototypes a `#set` then pollutes, `$esc.valueOf()` prints
+ * velocityjs' internals) and Function.prototype's on a method (`$esc.url.call(…)`, `.toString()` prints source).
+ */
+export const TOOL_METHOD_HANDLER: MethodHandler = {
+  uid: "cxda: tool methods only",
+  match: () => true,
+  resolve: ({ property, context, params }) => {
+    if (typeof context !== "object" || context === null) return undefined;
+    // A Java getter of a field: `$esc.getQuote()` is `$esc.quote`.
+    const getter = /^get([A-Z])(.*)$/.exec(property);
+    if (getter !== null && params.length === 0) return toolProperty(context, getter[1]!.toLowerCase() + getter[2]!);
+    const own = Object.getPrototypeOf(context) as object | null;
+    if (own === null || own === Object.prototype || property === "constructor" || !Object.hasOwn(own, property)) return undefined;
+    const method = (own as Record<string, unknown>)[property];
+    return typeof method === "function" ? (method as (...args: unknown[]) => unknown).apply(context, params) : undefined;
+  },
+};
+
+/**
  * What Java's property syntax gives on a data value: `$s.empty` is `isEmpty()`, `$s.blank` is `isBlank()`; a JSON
  * object's property is its own key only, never something inherited from JavaScript's Object.
  */
@@ -229,6 +252,16 @@ export function javaProperty(value: unknown, name: string): unknown {
   if (isPlainObject(value)) return Object.hasOwn(value, name) ? value[name] : undefined;
   if (typeof value === "number" || typeof value === "boolean") return undefined;
   return PASS_THROUGH;
+}
+
+/**
+ * A property of something that is not data (a tool): its own fields only (`$esc.d`, `$esc.q`), never a method or
+ * anything inherited, which would hand a template a JavaScript function or prototype.
+ */
+export function toolProperty(value: unknown, name: string): unknown {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(value, name)) return undefined;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === "function" ? undefined : field;
 }
 
 /** Returned by {@link javaProperty} for values that are not data (tools): velocityjs' own lookup applies. */

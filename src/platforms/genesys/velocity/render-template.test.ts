@@ -150,6 +150,44 @@ describe("hostile input", () => {
   });
 });
 
+describe("templates that reach for JavaScript through the tools", () => {
+  const proto = "$esc.__lookupGetter__('__proto__')";
+
+  it("cannot pollute Object.prototype through a tool's inherited methods and #set", () => {
+    const template = `#set($p = ${proto}.call(${proto}.call($esc)))#set($p.cxdaPolluted = 'yes')done`;
+    expect(renderTemplate(template, {}).text).toBe("done");
+    expect(Object.hasOwn(Object.prototype, "cxdaPolluted")).toBe(false);
+  });
+
+  it("cannot rewrite a tool's class for the renders after it", () => {
+    renderTemplate(`#set($p = ${proto}.call($esc))#set($p.url = 'hijacked')`, {});
+    expect(renderTemplate("$esc.url('a b')", {}).text).toBe("a+b");
+  });
+
+  it("gives no JavaScript method on a tool or on a tool's method: each prints as written", () => {
+    const calls = [
+      "$esc.valueOf()",
+      "$esc.hasOwnProperty('d')",
+      "$esc.toString()",
+      "$esc.url.call($esc, 'a b')",
+      "$esc.url.toString()",
+      "$math.add.bind($math, 1)",
+    ];
+    const result = renderTemplate(calls.join("|"), {});
+    expect(result.text).toBe(calls.join("|"));
+    expect(result.unresolved.map((u) => u.reference)).toEqual(calls);
+  });
+
+  it("keeps a tool's own methods and Java getters of its fields", () => {
+    expect(renderTemplate("$esc.url('a b') $esc.getQuote() $esc.q $math.add(1, 2)", {}).text).toBe('a+b " " 3');
+  });
+
+  it("takes put('__proto__', …) on a map as a key, not as the map's prototype", () => {
+    const result = renderTemplate("#set($old = $input.o.put('__proto__', {'x': 1}))$!old|$input.o.x|$input.o.get('__proto__')", { input: { o: {} } });
+    expect(result.text).toBe("|$input.o.x|{x=1}");
+  });
+});
+
 describe("requestContext (help.mypurecloud.com/?p=138534: the default body is ${input.rawRequest})", () => {
   it("gives input.rawRequest, the whole input as JSON text", () => {
     expect(renderTemplate("${input.rawRequest}", requestContext({ a: 1, b: "x" })).text).toBe('{"a":1,"b":"x"}');

@@ -9,7 +9,7 @@ import { Compile, Helper, parse } from "velocityjs";
 import { CxdaError } from "../../../core/errors.js";
 import { createGenesysTools } from "./genesys-tools.js";
 import { checkBlocks } from "./template-blocks.js";
-import { JAVA_METHOD_HANDLERS, PASS_THROUGH, isPlainObject, javaProperty } from "./java-methods.js";
+import { JAVA_METHOD_HANDLERS, PASS_THROUGH, TOOL_METHOD_HANDLER, isPlainObject, javaProperty, toolProperty } from "./java-methods.js";
 
 /** A reference that printed as written (or, silent, as nothing) because its value was missing or null. */
 export interface UnresolvedReference {
@@ -105,7 +105,7 @@ class GenesysCompile extends Compile {
     private readonly lines: string[],
     private readonly label: string,
   ) {
-    super(asts, { customMethodHandlers: JAVA_METHOD_HANDLERS });
+    super(asts, { customMethodHandlers: [...JAVA_METHOD_HANDLERS, TOOL_METHOD_HANDLER] });
   }
 
   /** The reference's text exactly as the template has it, when its position is in the template itself. */
@@ -147,10 +147,12 @@ class GenesysCompile extends Compile {
   protected getAttributes(property: PropertyNode, baseRef: unknown, ast: ReferenceNode): unknown {
     if (property.type === "property" && typeof property.id === "string") {
       const value = javaProperty(baseRef, property.id);
-      if (value !== PASS_THROUGH) return value;
+      // A tool (or a function a chain reached) has its own fields and nothing inherited.
+      return value === PASS_THROUGH ? toolProperty(baseRef, property.id) : value;
     }
     // Java has no index notation on a String; velocityjs would give a character.
     if (property.type === "index" && typeof baseRef === "string") return undefined;
+    if (property.type === "index" && javaProperty(baseRef, "") === PASS_THROUGH) return undefined;
     return base.getAttributes.call(this, property, baseRef, ast);
   }
 
