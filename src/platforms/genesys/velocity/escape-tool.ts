@@ -13,16 +13,22 @@ type TemplateArgument = unknown;
  * reference whose value is null prints as written).
  */
 export function javaText(value: TemplateArgument): string | undefined {
+  return textOf(value, []);
+}
+
+function textOf(value: TemplateArgument, holders: object[]): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return `[${value.map((item) => javaText(item) ?? "null").join(", ")}]`;
-  if (typeof value === "object") {
-    // A JSON object is a java.util.Map in Genesys' context: AbstractMap.toString prints `{key=value, …}`.
-    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}=${javaText(item) ?? "null"}`);
-    return `{${entries.join(", ")}}`;
-  }
-  return String(value);
+  if (typeof value !== "object") return String(value);
+  // A list or map that holds itself (`$l.add($l)`): Java prints "(this Collection)" / "(this Map)" for it rather than
+  // recursing; cxda does so for any cycle, where Java would overflow its stack.
+  if (holders.includes(value)) return Array.isArray(value) ? "(this Collection)" : "(this Map)";
+  const inner = [...holders, value];
+  if (Array.isArray(value)) return `[${value.map((item) => textOf(item, inner) ?? "null").join(", ")}]`;
+  // A JSON object is a java.util.Map in Genesys' context: AbstractMap.toString prints `{key=value, …}`.
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}=${textOf(item, inner) ?? "null"}`);
+  return `{${entries.join(", ")}}`;
 }
 
 /** UTF-8 bytes of a string, a lone surrogate becoming `?` as Java's String.getBytes(UTF_8) makes it. */

@@ -188,6 +188,41 @@ describe("templates that reach for JavaScript through the tools", () => {
   });
 });
 
+describe("renders that would crash or exhaust memory", () => {
+  it("prints a JSON object with a toString key as a map instead of failing on it", () => {
+    const input = { o: { toString: "x", a: 1 }, l: [1, null, { toString: {} }] };
+    expect(renderTemplate("$input.o $input.l", { input }).text).toBe("{toString=x, a=1} [1, null, {toString={}}]");
+  });
+
+  it("prints a list or map that holds itself as Java does, not with a stack overflow", () => {
+    expect(renderTemplate("#set($l = [1])#set($d = $l.add($l))$l", {}).text).toBe("[1, (this Collection)]");
+    expect(renderTemplate("#set($m = {})#set($d = $m.put('me', $m))$m", {}).text).toBe("{me=(this Map)}");
+  });
+
+  it("refuses a range of more than a million items as E_TEMPLATE at the #foreach, before building it", () => {
+    const error = failure(() => renderTemplate("a\n  #foreach($i in [1..1000000000])#end", {}, { label: "requestTemplate" }));
+    expect(hasErrorCode(error, "E_TEMPLATE")).toBe(true);
+    expect(error.message).toMatch(
+      /^requestTemplate 2:3: rendering failed: the range \[1\.\.1000000000\] has 1000000000 items, more than the 1000000/,
+    );
+    expect(renderTemplate("#foreach($i in [3..$input.n])$i#end", { input: { n: "1" } }).text).toBe("321");
+  });
+
+  it("makes text that outgrows JavaScript's strings an E_TEMPLATE error with its place", () => {
+    const error = failure(() => renderTemplate('x\n#set($x = "a")#foreach($i in [1..40])#set($x = "$x$x")#end', {}));
+    expect(hasErrorCode(error, "E_TEMPLATE")).toBe(true);
+    expect(error.message).toMatch(/^template 2:\d+: rendering failed: the text it builds grows beyond what JavaScript can hold/);
+  });
+
+  it("makes input nested too deeply to copy an E_TEMPLATE error naming the value", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 50_000; i += 1) deep = [deep];
+    const error = failure(() => renderTemplate("$input.d", { input: { d: deep } }));
+    expect(hasErrorCode(error, "E_TEMPLATE")).toBe(true);
+    expect(error.message).toMatch(/^template: the value of "input" nests too deeply to render/);
+  });
+});
+
 describe("requestContext (help.mypurecloud.com/?p=138534: the default body is ${input.rawRequest})", () => {
   it("gives input.rawRequest, the whole input as JSON text", () => {
     expect(renderTemplate("${input.rawRequest}", requestContext({ a: 1, b: "x" })).text).toBe('{"a":1,"b":"x"}');

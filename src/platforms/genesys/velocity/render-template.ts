@@ -6,8 +6,10 @@
 // but rebuilds the reference's text (`${a.b('x','y')}` loses its spaces), prints a null, and calls JavaScript's
 // methods; this module prints the text as written, treats null as missing, and gives data Java's methods.
 import { Compile, Helper, parse } from "velocityjs";
-import { CxdaError } from "../../../core/errors.js";
+import { CxdaError, isCxdaError } from "../../../core/errors.js";
+import { javaText } from "./escape-tool.js";
 import { createGenesysTools } from "./genesys-tools.js";
+import { templateFault } from "./java-regex.js";
 import { checkBlocks } from "./template-blocks.js";
 import { JAVA_METHOD_HANDLERS, PASS_THROUGH, TOOL_METHOD_HANDLER, isPlainObject, javaProperty, toolProperty } from "./java-methods.js";
 
@@ -75,7 +77,12 @@ type CompileHooks = {
   getAttributes(property: PropertyNode, baseRef: unknown, ast: ReferenceNode): unknown;
   evalStr(text: string): string;
   setValue(ast: { pos?: Position }): void;
+  getArray(literal: unknown): unknown[];
+  getBlockEach(block: unknown): string;
 };
+
+/** The most items a `[a..b]` range may have: cxda's bound, so a typo such as [1..$input.n] cannot exhaust memory. */
+const MAX_RANGE = 1_000_000;
 
 const base = Compile.prototype as unknown as CompileHooks;
 
@@ -136,6 +143,8 @@ class GenesysCompile extends Compile {
     // A tool's method named without parentheses is a function here; in Java it is a missing property.
     if (value === null || typeof value === "function") value = undefined;
     if (!isVal) return value as string;
+    // Printed as Java prints a List or Map; velocityjs' own printing calls a "toString" key of the data and fails.
+    if (typeof value === "object") return javaText(value)!;
     if (value !== undefined) return value as string;
     const text = this.sourceText(node);
     const at = this.place(node);
@@ -166,10 +175,56 @@ class GenesysCompile extends Compile {
     }
   }
 
+  getBlockEach(block: { pos?: Position }[]): string {
+    const pos = block[0]?.pos;
+    if (this.inString === 0 && pos !== undefined) this.anchor = pos;
+    return base.getBlockEach.call(this, block);
+  }
+
   protected override setValue(ast: never): void {
     const pos = (ast as { pos?: Position }).pos;
     if (this.inString === 0 && pos !== undefined) this.anchor = pos;
     base.setValue.call(this, ast);
+  }
+
+  /** A range is built in full before #foreach walks it, as in Velocity 1.7: a huge one would exhaust memory. */
+  getArray(literal: { isRange?: boolean; value: unknown[] }): unknown[] {
+    if (literal.isRange !== true) return base.getArray.call(this, literal);
+    // Ends as velocityjs reads them (a literal, or a reference whose number may be text), truncated as intValue() does.
+    const [begin, end] = literal.value.map((exp) => {
+      const read: unknown = typeof exp === "string" ? Number.parseInt(exp, 10) : typeof exp === "number" ? exp : this.getReferences(exp as never);
+      const number = typeof read === "string" && read.trim() !== "" ? Number(read) : read;
+      return typeof number === "number" && Number.isFinite(number) ? Math.trunc(number) : undefined;
+    });
+    if (begin === undefined || end === undefined) return [];
+    const size = Math.abs(end - begin) + 1;
+    if (size > MAX_RANGE) {
+      throw templateFault(`the range [${begin}..${end}] has ${size} items, more than the ${MAX_RANGE} cxda builds; narrow it`);
+    }
+    const step = begin <= end ? 1 : -1;
+    return Array.from({ length: size }, (_, i) => begin + i * step);
+  }
+
+  /** A fault met while rendering (not in a reference's own method), placed at the statement being rendered. */
+  renderFault(error: unknown): CxdaError {
+    const at = this.anchor;
+    const reason = isCxdaError(error)
+      ? error.message
+      : error instanceof RangeError && /call stack/i.test(error.message)
+        ? "the template or its data nests too deeply to render"
+        : error instanceof RangeError && /string length|array length/i.test(error.message)
+          ? "the text it builds grows beyond what JavaScript can hold"
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    return new CxdaError(
+      "E_TEMPLATE",
+      `${this.label} ${at.first_line}:${at.first_column + 1}: rendering failed: ${reason}. Check the template there and the data it is given.`,
+      {
+        cause: error,
+        context: { line: at.first_line, column: at.first_column + 1 },
+      },
+    );
   }
 
   private fault(node: ReferenceNode, error: unknown): CxdaError {
@@ -244,8 +299,27 @@ export function renderTemplate(template: string, context: TemplateContext, optio
   const compiler = new GenesysCompile(asts, lines, label);
   // The render context has no prototype, so no name in a template reaches Object.prototype.
   const root = Object.assign(Object.create(null) as Record<string, unknown>, createGenesysTools());
-  for (const [name, value] of Object.entries(context)) root[name] = toTemplateData(value);
-  const text = compiler.render(root);
+  for (const [name, value] of Object.entries(context)) {
+    try {
+      root[name] = toTemplateData(value);
+    } catch (error) {
+      throw new CxdaError(
+        "E_TEMPLATE",
+        `${label}: the value of "${name}" nests too deeply to render (${String(error)}). Give the template flatter data.`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  let text: string;
+  try {
+    text = compiler.render(root);
+  } catch (error) {
+    // A fault with its place already (a reference's method, strict mode) as it is; any other gets the statement's.
+    if (isCxdaError(error) && (error as CxdaError).context?.["line"] !== undefined) throw error;
+    throw compiler.renderFault(error);
+  }
   const unresolved = compiler.unresolved;
   const loud = unresolved.filter((reference) => !reference.silent);
   if (options.strict === true && loud.length > 0) {
