@@ -83,4 +83,11 @@ describe("translationValuesForTemplate", () => {
     expect(result.problems[0]?.code).toBe("E_OUTPUT");
     expect(translationValuesForTemplate(result)).toEqual({});
   });
+
+  it("keeps a key named __proto__, which assignment would have dropped", () => {
+    const map = JSON.parse('{"__proto__": "$.id", "constructor": "$.id"}') as Record<string, string>;
+    const values = translationValuesForTemplate(applyTranslationMap({ id: 7 }, map, undefined));
+    expect(Object.keys(values)).toEqual(["__proto__", "constructor"]);
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+  });
 });

@@ -161,7 +161,9 @@ export function applyTranslationMap(
 export function translationValuesForTemplate(result: TranslationResult): Record<string, string> {
   const values: Record<string, string> = {};
   for (const entry of result.entries) {
-    if (entry.json !== undefined) values[entry.key] = entry.json;
+    // defineProperty: a key named "__proto__" is a key here, not the object's prototype (assignment would drop it).
+    if (entry.json !== undefined)
+      Object.defineProperty(values, entry.key, { value: entry.json, enumerable: true, writable: true, configurable: true });
   }
   return values;
 }
