@@ -106,6 +106,31 @@ describe("Java regex translation", () => {
     expect(() => javaRegex("(?x) a")).toThrow(/\(\?x\)/);
   });
 
+  it("reads escapes JavaScript takes as plain letters as Java does: \\s ASCII only, \\v, \\e, \\a, \\0ooo, \\x{h}", () => {
+    expect(javaReplace("a\u00a0b\u2003c\u000bd e", "\\s", "_", true)).toBe("a\u00a0b\u2003c_d_e");
+    expect(javaReplace("a\u00a0b c", "\\S+", "X", true)).toBe("X X");
+    expect(javaReplace("a\nb\u000bc", "\\v", "_", true)).toBe("a_b_c");
+    expect(javaReplace("\u001be\u0007a", "[\\e\\a]", "_", true)).toBe("_e_a");
+    expect(javaReplace("A0", "\\0101", "_", true)).toBe("_0");
+    expect(javaReplace("Ax", "\\x{41}", "_", true)).toBe("_x");
+  });
+
+  it("reads $ . ^ with Java's line terminators: $ also before a final line end, \\r\\n is one terminator", () => {
+    expect(javaReplace("ab\n", "$", "X", true)).toBe("abX\nX");
+    expect(javaReplace("a\r\nb", "(?m)$", "X", true)).toBe("aX\r\nbX");
+    expect(javaReplace("a\r\nb\n", "(?m)^", "X", true)).toBe("Xa\r\nXb\n");
+    expect(javaReplace("a\u0085b", ".", "X", true)).toBe("X\u0085X");
+  });
+
+  it("reads a ] first in a class as Java does, and refuses nested classes and && that JavaScript reads as text", () => {
+    expect(javaReplace("a]b", "[]a]", "X", true)).toBe("XXb");
+    expect(javaReplace("a]b", "[^]a]", "X", true)).toBe("a]X");
+    expect(() => javaRegex("[a-c[x]]")).toThrow(/uses a class inside a class/);
+    expect(() => javaRegex("[a-z&&[^b]]")).toThrow(/uses a class inside a class|uses && inside a class/);
+    expect(() => javaRegex("[a&&b]")).toThrow(/uses && inside a class/);
+    expect(() => javaRegex("[\\S]")).toThrow(/\\S inside a class/);
+  });
+
   it("reads Java replacement strings: $n takes the longest group number that exists, \\ quotes", () => {
     expect(javaReplace("abc", "(a)(b)", "$10", false)).toBe("a0c");
     expect(javaReplace("abc", "(?<first>a)", "${first}!", false)).toBe("a!bc");

@@ -2,7 +2,8 @@
 //
 // Genesys runs templates on the JVM, so a pattern in `$input.x.replaceAll("\\s+", "-")` is a java.util.regex.Pattern.
 // Most of its syntax means the same in JavaScript; the parts that would silently mean something else there (inline
-// flags, \Q…\E, \A \z \Z, \p{…} classes) are translated or refused here, never passed through.
+// flags, \Q…\E, \A \z \Z, \s \v \e \a \0ooo \x{…}, `.` `$` `^` and Java's line terminators, a ] first in a class, nested
+// classes and &&, \p{…}) are translated or refused here, never passed through.
 import { CxdaError } from "../../../core/errors.js";
 
 /** A fault inside a template method: the renderer adds the reference and its line:column. */
@@ -16,6 +17,54 @@ const REFUSED_ESCAPES = new Set(["p", "P", "G", "R", "X", "h", "H", "V", "K"]);
 
 function quoteLiteral(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+/** Java's line terminators (without UNIX_LINES): `.` matches none of them; `$` and `^` (MULTILINE) meet them. */
+const JAVA_LINE_ENDS = "\\n\\r\\u0085\\u2028\\u2029";
+/** Java's `$`: the end of the input, or before one line terminator (\r\n counted as one) that ends it. */
+const JAVA_DOLLAR = `(?=(?:\\r\\n|[${JAVA_LINE_ENDS}])?(?![\\s\\S]))`;
+/** `$` under (?m): before any line terminator but never between \r and \n, or at the end. */
+const JAVA_LINE_END_MULTILINE = `(?:(?=[\\r\\u0085\\u2028\\u2029])|(?<!\\r)(?=\\n)|(?![\\s\\S]))`;
+/** `^` under (?m): at the start, or after a line terminator (not between \r and \n) that does not end the input. */
+const JAVA_LINE_START_MULTILINE = `(?:(?<![\\s\\S])|(?:(?<=[\\n\\u0085\\u2028\\u2029])|(?<=\\r)(?!\\n))(?=[\\s\\S]))`;
+/** Java's \s without UNICODE_CHARACTER_CLASS is ASCII white space only; JavaScript's also takes \u00A0, \u2003… */
+const JAVA_SPACE = " \\t\\n\\x0B\\f\\r";
+/** Java 8's \v is every vertical white space; JavaScript's only \x0B. */
+const JAVA_VERTICAL = "\\n\\x0B\\f\\r\\u0085\\u2028\\u2029";
+
+function unit(code: number): string {
+  return `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * The JavaScript text for the escape whose letter is at `body[at]` (after its backslash), and how many more characters
+ * of the pattern it used. Escapes JavaScript reads as a plain letter are translated (`\e \a \0ooo \x{h…}`) or refused.
+ */
+function javaEscape(body: string, at: number, inClass: boolean, refuse: (what: string) => never): { text: string; consumed: number } {
+  const next = body[at]!;
+  const one = (text: string): { text: string; consumed: number } => ({ text, consumed: 0 });
+  if (next === "A") return one("(?<![\\s\\S])");
+  if (next === "z") return one("(?![\\s\\S])");
+  if (next === "Z") return one(JAVA_DOLLAR);
+  if (next === "s") return one(inClass ? JAVA_SPACE : `[${JAVA_SPACE}]`);
+  if (next === "S") return inClass ? refuse("\\S inside a class, which JavaScript cannot say without the v flag") : one(`[^${JAVA_SPACE}]`);
+  if (next === "v") return one(inClass ? JAVA_VERTICAL : `[${JAVA_VERTICAL}]`);
+  if (next === "e") return one("\\x1b");
+  if (next === "a") return one("\\x07");
+  if (next === "0") {
+    // Java's octal escape: \0n, \0nn or \0mnn (m at most 3); JavaScript reads \0 as NUL and the digits as text.
+    const digits = /^[0-3]?[0-7]{1,2}/.exec(body.slice(at + 1))?.[0];
+    if (digits === undefined) return refuse("\\0 without an octal number after it, which Java refuses");
+    return { text: unit(Number.parseInt(digits, 8)), consumed: digits.length };
+  }
+  if (next === "x" && body[at + 1] === "{") {
+    const hex = /^\{([0-9a-fA-F]{1,6})\}/.exec(body.slice(at + 1));
+    const code = hex === null ? Number.NaN : Number.parseInt(hex[1]!, 16);
+    if (hex === null || code > 0xffff) return refuse("\\x{…} beyond U+FFFF or malformed, which cxda does not translate");
+    return { text: unit(code), consumed: hex[0].length };
+  }
+  if (REFUSED_ESCAPES.has(next)) return refuse(`\\${next}, a Java construct cxda does not translate`);
+  return one(`\\${next}`);
 }
 
 /** Java's `(?imsx)` at the start of a pattern becomes JavaScript flags; `x` (comments mode) has none. */
@@ -34,27 +83,47 @@ function leadingFlags(pattern: string): { body: string; flags: string } {
  */
 export function javaRegex(pattern: string, extraFlags = ""): RegExp {
   const { body, flags } = leadingFlags(pattern);
+  const refuse = (what: string): never => {
+    throw templateFault(`the regex "${pattern}" uses ${what}; rewrite it without`);
+  };
+  const multiline = flags.includes("m");
   let out = "";
+  let inClass = false;
   for (let i = 0; i < body.length; i += 1) {
     const char = body[i]!;
-    if (char !== "\\") {
+    if (char === "\\") {
+      const next = body[i + 1];
+      if (next === undefined) throw templateFault(`the regex "${pattern}" ends with a lone backslash`);
+      i += 1;
+      if (next === "Q") {
+        const end = body.indexOf("\\E", i + 1);
+        const literal = end === -1 ? body.slice(i + 1) : body.slice(i + 1, end);
+        out += quoteLiteral(literal);
+        i = end === -1 ? body.length : end + 1;
+        continue;
+      }
+      const escape = javaEscape(body, i, inClass, refuse);
+      out += escape.text;
+      i += escape.consumed;
+    } else if (inClass) {
+      // Java nests classes ([a-c[x]] is a union) and intersects them ([a-z&&[^b]]); JavaScript reads both as text.
+      if (char === "[") refuse("a class inside a class ([a-c[x]], Java's union), which JavaScript reads as text");
+      if (char === "&" && body[i + 1] === "&") refuse("&& inside a class (Java's intersection), which JavaScript reads as text");
+      if (char === "]") inClass = false;
       out += char;
-      continue;
-    }
-    const next = body[i + 1];
-    if (next === undefined) throw templateFault(`the regex "${pattern}" ends with a lone backslash`);
-    i += 1;
-    if (next === "Q") {
-      const end = body.indexOf("\\E", i + 1);
-      const literal = end === -1 ? body.slice(i + 1) : body.slice(i + 1, end);
-      out += quoteLiteral(literal);
-      i = end === -1 ? body.length : end + 1;
-    } else if (next === "A") out += "(?<![\\s\\S])";
-    else if (next === "z") out += "(?![\\s\\S])";
-    else if (next === "Z") out += "(?=\\n?(?![\\s\\S]))";
-    else if (REFUSED_ESCAPES.has(next)) {
-      throw templateFault(`the regex "${pattern}" uses \\${next}, a Java construct cxda does not translate; rewrite it without`);
-    } else out += `\\${next}`;
+    } else if (char === "[") {
+      inClass = true;
+      out += char;
+      if (body[i + 1] === "^") out += body[++i];
+      // A ] first in a class is a literal ] in Java; in JavaScript [] matches nothing and [^] anything.
+      if (body[i + 1] === "]") {
+        out += "\\]";
+        i += 1;
+      }
+    } else if (char === "." && !flags.includes("s")) out += `[^${JAVA_LINE_ENDS}]`;
+    else if (char === "$") out += multiline ? JAVA_LINE_END_MULTILINE : JAVA_DOLLAR;
+    else if (char === "^" && multiline) out += JAVA_LINE_START_MULTILINE;
+    else out += char;
   }
   try {
     return new RegExp(out, [...new Set(flags + extraFlags)].join(""));
