@@ -32,7 +32,7 @@ function textOf(value: TemplateArgument, holders: object[]): string | undefined 
 }
 
 /** UTF-8 bytes of a string, a lone surrogate becoming `?` as Java's String.getBytes(UTF_8) makes it. */
-function utf8Bytes(text: string): Uint8Array {
+export function utf8Bytes(text: string): Uint8Array {
   let repaired = "";
   for (let i = 0; i < text.length; i += 1) {
     const unit = text.charCodeAt(i);

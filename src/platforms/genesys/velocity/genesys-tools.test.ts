@@ -63,6 +63,11 @@ describe("$encoding.base64 (help.mypurecloud.com/?p=296518: a Basic authenticati
     expect(header).toBe(`Basic ${btoa(String.fromCharCode(...new TextEncoder().encode("id:sécret")))}`);
     expect(header).toBe("Basic aWQ6c8OpY3JldA==");
   });
+
+  it("encodes a lone surrogate as ? as Java's getBytes(UTF_8) does (and $esc.url), not as U+FFFD", () => {
+    expect(render("$encoding.base64($input.s)", { input: { s: "a\uD800b" } })).toBe(btoa("a?b"));
+    expect(render("$esc.url($input.s)", { input: { s: "a\uD800b" } })).toBe("a%3Fb");
+  });
 });
 
 describe("$urlTool.optionalQueryParam", () => {

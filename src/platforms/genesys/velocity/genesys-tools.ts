@@ -3,7 +3,7 @@
 //
 // That page names each macro and links Velocity's own javadoc for MathTool and EscapeTool; where it gives no rule
 // (an empty array, a value that is not JSON) the comment beside the code says what cxda does and why.
-import { EscapeTool, javaText, urlFormEncode } from "./escape-tool.js";
+import { EscapeTool, javaText, urlFormEncode, utf8Bytes } from "./escape-tool.js";
 import { isPlainObject } from "./java-methods.js";
 import { templateFault } from "./java-regex.js";
 
@@ -156,7 +156,8 @@ export class EncodingTool {
     const text = javaText(value);
     if (text === undefined) return undefined;
     let binary = "";
-    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+    // utf8Bytes, not TextEncoder: a lone surrogate is `?` in Java's getBytes(UTF_8), not U+FFFD, as $esc.url has it.
+    for (const byte of utf8Bytes(text)) binary += String.fromCharCode(byte);
     return btoa(binary);
   }
 }
