@@ -1,7 +1,7 @@
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempProject, type TempProject } from "../../test/helpers/temp-project.js";
-import { caseLocations, loadCases, parseCase, type LoadedCase } from "./load-cases.js";
+import { caseLocations, casesFromFile, loadCases, parseCase, type LoadedCase } from "./load-cases.js";
 
 describe("parseCase", () => {
   it("accepts every documented key", () => {
@@ -115,5 +115,20 @@ describe("case locations", () => {
 
   it("gives the same locations from caseLocations as the loader", () => {
     expect(caseLocations("x.json", '[{}, {"a": [1, {"b": 2}]}, "s"]').map((l) => `${l.line}:${l.column}`)).toEqual(["1:2", "1:6", "1:28"]);
+  });
+});
+
+describe("a key written twice in a case", () => {
+  it("fails that case, naming the key and where its second copy is, and leaves the other cases be (regression)", () => {
+    const text = '[\n  { "name": "one", "expect": { "valid": true }, "expect": {} },\n  { "name": "two" }\n]\n';
+    const [first, second] = casesFromFile("/tmp/x/cases/a.json", text);
+    expect(first).toMatchObject({ ok: false, name: "one", error: { code: "E_CASE" } });
+    expect(first?.ok === false && first.error.message).toMatch(/a\.json:2:49: expect: the key "expect" appears twice in this case/);
+    expect(second).toMatchObject({ ok: true, case: { name: "two" } });
+  });
+
+  it("finds one nested inside a case of a single-object file", () => {
+    const [only] = casesFromFile("/tmp/x/cases/b.json", '{ "name": "b", "set": { "a": 1, "a": 2 } }');
+    expect(only?.ok === false && only.error.message).toMatch(/set\/a: the key "a" appears twice/);
   });
 });

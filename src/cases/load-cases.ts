@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { createScanner } from "jsonc-parser";
+import { duplicateKeys, type DuplicateKey } from "../internal/duplicate-keys.js";
 import { CxdaError, isCxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/types.js";
 import { parseJsonText, readTextFile, readTextFileSync, unreadableFile } from "../internal/json-file.js";
@@ -156,11 +157,19 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
   }
   const entries = Array.isArray(raw) ? raw : [raw];
   const locations = caseLocations(file, text);
+  const twice = duplicatesByCase(text, Array.isArray(raw));
   return entries.map((entry: unknown, index): LoadedCase => {
     const source = Array.isArray(raw) ? `${shown}#${index}` : shown;
     const fallback = Array.isArray(raw) ? `${stem} #${index}` : stem;
     const location = locations[index];
     try {
+      const duplicate = twice.get(index);
+      if (duplicate !== undefined)
+        throw new CxdaError(
+          "E_CASE",
+          `${shown}:${duplicate.line}:${duplicate.column}: ${duplicate.path}: the key "${duplicate.key}" appears twice in this case: JSON keeps only the last, so the first is ignored; merge the two or remove one`,
+          { context: { file, path: duplicate.path } },
+        );
       const definition = parseCase(entry, source, fallback);
       if (location !== undefined) definition.location = location;
       return { ok: true, case: definition };
@@ -169,6 +178,20 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
       return { ok: false, name: named, source, error: toProblem(error, "E_CASE"), ...(location === undefined ? {} : { location }) };
     }
   });
+}
+
+/**
+ * The first key written twice in each case of a file, by the case's index (its path within the case): a second
+ * `expect` or `set` would otherwise replace the first without a word.
+ */
+function duplicatesByCase(text: string, array: boolean): Map<number, DuplicateKey> {
+  const byCase = new Map<number, DuplicateKey>();
+  for (const duplicate of duplicateKeys(text)) {
+    const [head = "", ...rest] = duplicate.path.split("/");
+    const index = array ? Number(head) : 0;
+    if (!byCase.has(index)) byCase.set(index, { ...duplicate, path: array ? rest.join("/") : duplicate.path });
+  }
+  return byCase;
 }
 
 /**

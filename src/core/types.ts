@@ -81,7 +81,7 @@ export type StrictMode = true | "warn";
  */
 export interface Finding {
   severity: "error" | "warning";
-  /** `unknown-key`, `unknown-keyword`, `unknown-format`, or the code of the error that stopped the file loading (`E_SCHEMA`…). */
+  /** `unknown-key`, `unknown-keyword`, `unknown-format`, `duplicate-key`, or the code of the error that stopped the file loading (`E_SCHEMA`…). */
   code: string;
   file?: string;
   path?: string;

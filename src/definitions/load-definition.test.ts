@@ -531,3 +531,25 @@ describe("cxda's own definitions", () => {
     expect(() => normaliseDefinition(raw, { file })).not.toThrow();
   });
 });
+
+describe("a key written twice in a definition file", () => {
+  const text = '{\n  "id": "d",\n  "schema": { "input": true, "output": { "type": "object", "required": ["a"], "required": [] } }\n}\n';
+
+  it("is an error at its second place: JSON kept only the last, so the first rule was lost without a word (regression)", async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "cxda-dup-")), "definition.json");
+    await writeFile(file, text);
+    const error = await loadDefinition(file).catch((caught: unknown) => caught as Error);
+    expect(error).toMatchObject({ code: "E_DEFINITION" });
+    expect((error as Error).message).toContain('schema/output/required: the key "required" appears twice in one object');
+    expect((error as Error).message).not.toContain("strict");
+  });
+
+  it('is a warning with strict: "warn", with its line and column', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "cxda-dup-")), "definition.json");
+    await writeFile(file, text);
+    const definition = await loadDefinition(file, { strict: "warn" });
+    expect(definition.meta.warnings).toEqual([
+      expect.objectContaining({ code: "duplicate-key", path: "schema/output/required", line: 3, column: 79 }),
+    ]);
+  });
+});

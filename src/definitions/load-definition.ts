@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { ActionDefinition, DefinitionShape, Finding, JsonSchema, SchemaDraft, StrictMode } from "../core/types.js";
 import { closestName, meant } from "../internal/did-you-mean.js";
-import { readJsonFile } from "../internal/json-file.js";
+import { parseJsonText, readTextFile } from "../internal/json-file.js";
+import { duplicateKeys, type DuplicateKey } from "../internal/duplicate-keys.js";
 import { createValidator } from "../validation/create-validator.js";
 import { detectDraft } from "../validation/detect-draft.js";
 import { escapePointerSegment } from "../validation/json-pointer.js";
@@ -27,6 +28,11 @@ export interface NormaliseOptions {
    * @example "warn"
    */
   strict?: StrictMode;
+  /**
+   * Keys the definition's file holds twice in one object ({@link duplicateKeys} of its text): findings like unknown
+   * keys, since `JSON.parse` kept only the last of each and the first is lost.
+   */
+  duplicateKeys?: readonly DuplicateKey[];
 }
 
 /** Options for {@link loadDefinition}. */
@@ -250,11 +256,11 @@ function strictError(label: string, file: string | undefined, findings: Finding[
   const more = findings.length > 1 ? ` (and ${findings.length - 1} more: \`cxda check\` lists them all)` : "";
   // A name with no near miss may be a platform's own; say how to let such names through.
   const vendor =
-    first.hint?.startsWith("did you mean") === true
+    first.hint?.startsWith("did you mean") === true || first.code === "duplicate-key"
       ? ""
       : '; if it is a name of the platform the definition came from, set strict: "warn" in the config';
   return new CxdaError(
-    first.code === "unknown-key" ? "E_DEFINITION" : "E_SCHEMA",
+    first.code === "unknown-key" || first.code === "duplicate-key" ? "E_DEFINITION" : "E_SCHEMA",
     `${label}: ${first.path}: ${first.message} (${first.hint})${more}${vendor}`,
     {
       context: { file, path: first.path, finding: first.code },
@@ -302,7 +308,7 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
   const checkedInput = checkSchema(input, inputDraft, file);
   const checkedOutput = checkSchema(found.output, outputDraft, file);
   const keyFindings = definitionKeyFindings(raw, found.shape).map((finding) => (file === undefined ? finding : { ...finding, file }));
-  const findings = [...keyFindings, ...checkedInput.findings, ...checkedOutput.findings];
+  const findings = [...duplicateFindings(options.duplicateKeys ?? [], file), ...keyFindings, ...checkedInput.findings, ...checkedOutput.findings];
   if (strict === true && findings.length > 0) throw strictError(label, file, findings);
   compileOrExplain("input", { ...input, schema: checkedInput.schema }, inputDraft, label, file);
   compileOrExplain("output", { ...found.output, schema: checkedOutput.schema }, outputDraft, label, file);
@@ -337,6 +343,20 @@ export function normaliseDefinition(raw: unknown, options: NormaliseOptions = {}
   };
 }
 
+/** Each key written twice as a finding at its second place: JSON keeps only the last, so the first is ignored. */
+function duplicateFindings(duplicates: readonly DuplicateKey[], file: string | undefined): Finding[] {
+  return duplicates.map((duplicate) => ({
+    severity: "error",
+    code: "duplicate-key",
+    ...(file === undefined ? {} : { file }),
+    path: duplicate.path,
+    line: duplicate.line,
+    column: duplicate.column,
+    message: `the key "${duplicate.key}" appears twice in one object: JSON keeps only the last, so the first is ignored`,
+    hint: "merge the two into one, or remove one",
+  }));
+}
+
 /**
  * Loads a definition from a file (a directory means `<dir>/definition.json`) or normalises an object directly.
  * Malformed JSON is reported as `file:line:column`.
@@ -356,8 +376,8 @@ export async function loadDefinition(source: string | object, options: LoadDefin
   try {
     if ((await stat(source)).isDirectory()) file = join(source, "definition.json");
   } catch {
-    // A missing path is reported by readJsonFile, with the file name.
+    // A missing path is reported by readTextFile, with the file name.
   }
-  const raw = await readJsonFile(file, "E_DEFINITION");
-  return normaliseDefinition(raw, { file, ...extra });
+  const text = await readTextFile(file, "E_DEFINITION");
+  return normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), { file, ...extra, duplicateKeys: duplicateKeys(text) });
 }

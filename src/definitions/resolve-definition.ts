@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import type { ApiClient } from "../client/api-client.js";
 import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
 import type { RetryOptions } from "../http/retry-policy.js";
+import { duplicateKeys } from "../internal/duplicate-keys.js";
 import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { ActionDefinition, StrictMode } from "../core/types.js";
 import { decodeUtf8, parseJsonText } from "../internal/json-file.js";
@@ -173,7 +174,12 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
       }
     }
     if (text !== undefined) {
-      const definition = normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), { file, fallbackId: id, ...strictOf(options) });
+      const definition = normaliseDefinition(parseJsonText(text, file, "E_DEFINITION"), {
+        file,
+        fallbackId: id,
+        ...strictOf(options),
+        duplicateKeys: duplicateKeys(text),
+      });
       return { id, definition, source: "file", file, warnings: [] };
     }
   }
