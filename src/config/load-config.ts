@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { BuildFailure } from "esbuild";
 import { CxdaError, describeThrown } from "../core/errors.js";
 import { parseJsonText, readTextFile } from "../internal/json-file.js";
+import { refuseDuplicateKeys } from "../internal/duplicate-keys.js";
 import { resolveCxdaConfig, type CxdaConfig, type ResolvedCxdaConfig } from "./cxda-config.js";
 
 /** The file names searched for, in this order. Two of them in one folder is an error. */
@@ -165,8 +166,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     throw new CxdaError("E_CONFIG", `${shown}: not a file; pass a config file such as cxda.config.ts`, { context: { file: shown } });
   const extension = extname(file);
   let raw: unknown;
-  if (extension === ".json") raw = parseJsonText(await readTextFile(file, "E_CONFIG", shown), shown, "E_CONFIG");
-  else if (CODE_EXTENSIONS.includes(extension)) raw = await importCodeConfig(file, shown, cwd);
+  if (extension === ".json") {
+    const text = await readTextFile(file, "E_CONFIG", shown);
+    raw = parseJsonText(text, shown, "E_CONFIG");
+    refuseDuplicateKeys(text, shown, "E_CONFIG");
+  } else if (CODE_EXTENSIONS.includes(extension)) raw = await importCodeConfig(file, shown, cwd);
   else {
     throw new CxdaError("E_CONFIG", `${shown}: unsupported config file type "${extension}"; use .ts, .mts, .mjs, .js or .json`, {
       context: { file: shown },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duplicateKeys } from "./duplicate-keys.js";
+import { duplicateKeys, refuseDuplicateKeys } from "./duplicate-keys.js";
 
 describe("duplicateKeys", () => {
   it("finds a key written twice in one object, with its path and where the second starts", () => {
@@ -23,5 +23,14 @@ describe("duplicateKeys", () => {
     expect(duplicateKeys('\ufeff{"a": 1, "a": 2}')).toEqual([{ path: "a", key: "a", line: 1, column: 10 }]);
     const deep = `${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`;
     expect(duplicateKeys(deep)).toEqual([]);
+  });
+});
+
+describe("refuseDuplicateKeys", () => {
+  it("names the file, the first duplicate's place and path, and how many more there are", () => {
+    expect(() => refuseDuplicateKeys('{"a": 1, "a": 2, "b": {"c": 1, "c": 2}}', "trigger.json", "E_CASE")).toThrow(
+      /^trigger\.json:1:10: a: the key "a" appears twice in one object \(and 1 more\): JSON keeps only the last/,
+    );
+    expect(() => refuseDuplicateKeys('{"a": 1}', "trigger.json", "E_CASE")).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 // Keys written twice in one JSON object. JSON.parse keeps the last without a word, so the first is lost: a second
 // "properties" in a schema drops every rule of the first, a second "expect" in a case drops its first expectations.
 import { createScanner } from "jsonc-parser";
+import { CxdaError, type CxdaErrorCode } from "../core/errors.js";
 
 /** A key that appears again in the same object, where its second appearance starts (1-based, as editors count). */
 export interface DuplicateKey {
@@ -58,4 +59,20 @@ export function duplicateKeys(text: string): DuplicateKey[] {
     }
   }
   return found;
+}
+
+/**
+ * Throws for the first key written twice in `text`, naming the file, its line:column and path: for files where a lost
+ * value matters and there is no finding list to add it to (the default trigger, a JSON config, a `--payload`).
+ * @throws CxdaError `code`
+ */
+export function refuseDuplicateKeys(text: string, file: string, code: CxdaErrorCode): void {
+  const [first, ...others] = duplicateKeys(text);
+  if (first === undefined) return;
+  const more = others.length > 0 ? ` (and ${others.length} more)` : "";
+  throw new CxdaError(
+    code,
+    `${file}:${first.line}:${first.column}: ${first.path}: the key "${first.key}" appears twice in one object${more}: JSON keeps only the last, so the first is ignored; merge the two or remove one`,
+    { context: { file, path: first.path } },
+  );
 }

@@ -6,7 +6,8 @@ import type { ActionDefinition, StrictMode, TraceStep } from "../core/types.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import type { PlatformOptions } from "../config/platform-options.js";
 import type { RetryOptions } from "../http/retry-policy.js";
-import { readJsonFile } from "../internal/json-file.js";
+import { parseJsonText, readTextFile } from "../internal/json-file.js";
+import { refuseDuplicateKeys } from "../internal/duplicate-keys.js";
 import { MAX_CASE_DEPTH, loadCases, type LoadedCase } from "../cases/load-cases.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 import type { TransformSource } from "../executor/bundle-transform.js";
@@ -115,7 +116,9 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
   }
   if (await exists(join(dir, "trigger.json"))) {
     try {
-      const trigger = await readJsonFile(join(dir, "trigger.json"), "E_CASE");
+      const text = await readTextFile(join(dir, "trigger.json"), "E_CASE");
+      const trigger = parseJsonText(text, join(dir, "trigger.json"), "E_CASE");
+      refuseDuplicateKeys(text, `${shown}/trigger.json`, "E_CASE");
       if (typeof trigger !== "object" || trigger === null || Array.isArray(trigger))
         throw new CxdaError("E_CASE", `${shown}/trigger.json: the default trigger must be a JSON object`);
       if (nestingDepth(trigger, MAX_CASE_DEPTH) > MAX_CASE_DEPTH) {

@@ -168,6 +168,16 @@ describe("cxda run", () => {
     }
   });
 
+  it("exits 2 on a payload file that holds a key twice, naming it and its place", async () => {
+    const project = await createTempProject();
+    const file = join(project.root, "twice.json");
+    await writeFile(file, '{\n  "contact": {},\n  "contact": { "id": "c-1" }\n}');
+    const run = await cxda(["run", "examples/billing-callback", "--payload", file]);
+    await project.remove();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/twice\.json:3:3: contact: the key "contact" appears twice in one object/);
+  });
+
   it("exits 2 on a --set without =", async () => {
     const run = await cxda(["run", "examples/billing-callback", "--set", "tier"]);
     expect(run.code).toBe(2);

@@ -5,6 +5,7 @@ import { addConfigOption, loadCommandOptions, type CommandOptions } from "../con
 import { CxdaError } from "../../core/errors.js";
 import type { CaseDefinition, CaseResult } from "../../core/types.js";
 import { parseJsonText } from "../../internal/json-file.js";
+import { refuseDuplicateKeys } from "../../internal/duplicate-keys.js";
 import { createEventBus } from "../../bus/event-bus.js";
 import { recordTriggers } from "../../trace/trigger-recorder.js";
 import { parseAssignment } from "../../payloads/dotted-path.js";
@@ -40,6 +41,7 @@ async function readPayload(source: string): Promise<Record<string, unknown>> {
     });
   }
   const value = parseJsonText(text, label, "E_USAGE");
+  refuseDuplicateKeys(text, label, "E_USAGE");
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new CxdaError("E_USAGE", `${label}: the payload must be a JSON object (a trigger)`);
   return value as Record<string, unknown>;

@@ -72,6 +72,14 @@ describe("loadConfig formats", () => {
     expect(config.env).toBe("production");
   });
 
+  it("refuses a cxda.config.json with a key written twice, which JSON.parse would have dropped without a word (regression)", async () => {
+    await write("cxda.config.json", '{\n  "timeoutMs": 5000,\n  "timeoutMs": 100\n}\n');
+    await expect(loadConfig({ cwd: root })).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringMatching(/cxda\.config\.json:3:3: timeoutMs: the key "timeoutMs" appears twice in one object/),
+    });
+  });
+
   it("loads an ES module cxda.config.js in a package of type module", async () => {
     await write("package.json", '{ "type": "module" }');
     await write("cxda.config.js", "export default { workers: 2 };\n");

@@ -263,3 +263,22 @@ describe("runCases with a build folder that cannot be made", () => {
     }
   });
 });
+
+describe("runCases with a trigger.json that holds a key twice", () => {
+  it("fails every case that relies on it, naming the key and its place (regression: JSON.parse dropped the first)", async () => {
+    const project = await createTempProject();
+    try {
+      const dir = await project.addAction("a", {
+        definition: await exampleDefinition(),
+        transform: "export default () => ({})",
+        cases: { "a.json": { name: "one" } },
+      });
+      await writeFile(join(dir, "trigger.json"), '{\n  "contact": { "id": "c-1" },\n  "contact": { "id": "c-2" }\n}\n');
+      const [result] = await collect({ actions: [dir], buildDir: join(project.root, ".build") });
+      expect(result?.status).toBe("error");
+      expect(result?.error?.message).toMatch(/trigger\.json:3:3: contact: the key "contact" appears twice in one object/);
+    } finally {
+      await project.remove();
+    }
+  });
+});
