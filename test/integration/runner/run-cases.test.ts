@@ -245,40 +245,37 @@ describe("runCases on actions with problems", () => {
   });
 });
 
+/** Runs `test` on a temp project holding one action "a" (the example's definition, a transform returning `{}`, one case). */
+async function withOneCaseAction(test: (project: TempProject, dir: string) => Promise<void>): Promise<void> {
+  const project = await createTempProject();
+  try {
+    const dir = await project.addAction("a", {
+      definition: await exampleDefinition(),
+      transform: "export default () => ({})",
+      cases: { "a.json": { name: "one" } },
+    });
+    await test(project, dir);
+  } finally {
+    await project.remove();
+  }
+}
+
 describe("runCases with a build folder that cannot be made", () => {
-  it("says a file is in the way (a file named .cxda), instead of a bare ENOTDIR (regression)", async () => {
-    const project = await createTempProject();
-    try {
-      const dir = await project.addAction("a", {
-        definition: await exampleDefinition(),
-        transform: "export default () => ({})",
-        cases: { "a.json": { name: "one" } },
-      });
+  it("says a file is in the way (a file named .cxda), instead of a bare ENOTDIR (regression)", () =>
+    withOneCaseAction(async (project, dir) => {
       await writeFile(join(project.root, ".cxda"), "not a folder");
       const [result] = await collect({ actions: [dir], buildDir: join(project.root, ".cxda", "build") });
       expect(result).toMatchObject({ status: "error", notRun: true, error: { code: "E_TRANSFORM" } });
       expect(result?.error?.message).toMatch(/cannot create the build folder .*: a file stands where a folder of that path must be/);
-    } finally {
-      await project.remove();
-    }
-  });
+    }));
 });
 
 describe("runCases with a trigger.json that holds a key twice", () => {
-  it("fails every case that relies on it, naming the key and its place (regression: JSON.parse dropped the first)", async () => {
-    const project = await createTempProject();
-    try {
-      const dir = await project.addAction("a", {
-        definition: await exampleDefinition(),
-        transform: "export default () => ({})",
-        cases: { "a.json": { name: "one" } },
-      });
+  it("fails every case that relies on it, naming the key and its place (regression: JSON.parse dropped the first)", () =>
+    withOneCaseAction(async (project, dir) => {
       await writeFile(join(dir, "trigger.json"), '{\n  "contact": { "id": "c-1" },\n  "contact": { "id": "c-2" }\n}\n');
       const [result] = await collect({ actions: [dir], buildDir: join(project.root, ".build") });
       expect(result?.status).toBe("error");
       expect(result?.error?.message).toMatch(/trigger\.json:3:3: contact: the key "contact" appears twice in one object/);
-    } finally {
-      await project.remove();
-    }
-  });
+    }));
 });
