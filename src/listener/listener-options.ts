@@ -1,5 +1,6 @@
 // The listener's options: what a caller may set, the defaults, and the checks that refuse values that cannot work; and what it reports.
 import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
 import { CxdaError } from "../core/errors.js";
 import { allowedHostNames } from "../internal/host-header.js";
 import { DEFAULT_ENV } from "../config/defaults.js";
@@ -58,7 +59,8 @@ export interface ResolvedListenerOptions {
   memoryMb: number;
   env: string;
   vars: Record<string, unknown>;
-  buildDir: string | undefined;
+  /** Absolute. */
+  buildDir: string;
   allowNetwork: boolean;
   now: () => number;
   onRequest: ((entry: ListenerRequest) => void) | undefined;
@@ -133,7 +135,7 @@ export function resolveListenerOptions(options: ListenerOptions): ResolvedListen
     memoryMb: positiveInteger("memoryMb", options.memoryMb, 256, 16),
     env: options.env ?? DEFAULT_ENV,
     vars: options.vars ?? {},
-    buildDir: options.buildDir,
+    buildDir: resolve(options.buildDir ?? join(".cxda", "build")),
     allowNetwork: options.allowNetwork ?? false,
     now: options.now ?? Date.now,
     onRequest: options.onRequest,

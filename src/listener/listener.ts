@@ -2,7 +2,6 @@
 // Its rooms: options (listener-options.ts), the routes (listener-routes.ts, execute-route.ts), the actions it keeps
 // loaded (served-action.ts), one trigger's run (run-trigger.ts), recordings (record-trigger.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CxdaError, describeThrown } from "../core/errors.js";
 import { createWorkerPool, type WorkerPool } from "../executor/worker-pool.js";
@@ -131,7 +130,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     timeoutMs: settings.timeoutMs,
     memoryMb: settings.memoryMb,
     allowNetwork: settings.allowNetwork,
-    readPaths: [...dirs, settings.buildDir ?? join(".cxda", "build")],
+    readPaths: [...dirs, settings.buildDir],
   });
   let server: HttpServer;
   let routes: ListenerRoutes;

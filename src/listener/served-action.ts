@@ -31,7 +31,7 @@ const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "trans
  * Bundles the action's transform; a transform that is missing or does not compile is kept as the bundle's error.
  * `read` gets every path the bundle was built from (or, for one that does not compile, the files esbuild had read).
  */
-async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: string, read: Set<string>): Promise<WorkerAction["bundle"]> {
+async function bundleOf(loaded: LoadedAction, settings: LoadSettings, read: Set<string>): Promise<WorkerAction["bundle"]> {
   if (loaded.transform === undefined) {
     const shown = relative(process.cwd(), loaded.dir) || ".";
     return {
@@ -42,7 +42,10 @@ async function bundleOf(loaded: LoadedAction, settings: LoadSettings, buildDir: 
     };
   }
   try {
-    const bundle = await bundleTransform(loaded.transform, { buildDir, allow: { network: settings.allowNetwork, fsWrite: false } });
+    const bundle = await bundleTransform(loaded.transform, {
+      buildDir: settings.buildDir,
+      allow: { network: settings.allowNetwork, fsWrite: false },
+    });
     // The bundle itself too: one removed from the build folder is built again rather than failing in the worker.
     for (const path of [...bundle.inputs, ...bundle.context, bundle.file]) read.add(path);
     return { file: bundle.file };
@@ -66,7 +69,6 @@ export class ServedAction {
   readonly folder: string;
   readonly public: ListenerAction;
   readonly #settings: LoadSettings;
-  readonly #buildDir: string;
   /** The last load and the facts of every file it read, as they were before it read them. */
   #latest: { stamp: Map<string, string>; version: ActionVersion } | undefined;
   /** The check under way, shared by the requests that arrive meanwhile. */
@@ -76,7 +78,6 @@ export class ServedAction {
     this.dir = dir;
     this.folder = basename(dir);
     this.#settings = settings;
-    this.#buildDir = resolve(settings.buildDir ?? ".cxda/build");
     this.public = { id: this.folder, name: this.folder, dir, transform: "none", executeUrl: "" };
   }
 
@@ -138,7 +139,7 @@ export class ServedAction {
       const worker: WorkerAction = {
         actionId: definition.id,
         env: this.#settings.env,
-        bundle: await bundleOf(loaded, this.#settings, this.#buildDir, read),
+        bundle: await bundleOf(loaded, this.#settings, read),
         inputSchema: definition.inputSchema,
         outputSchema: definition.outputSchema,
         inputDraft: definition.meta.inputDraft,
