@@ -54,6 +54,22 @@ function percent(byte: number): string {
   return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
 }
 
+/** Letters and digits, which both URL encoders keep. */
+function isAlphanumeric(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+}
+
+/** Each UTF-8 byte of `text` kept as it is when `keeps` says so, a space as `space`, any other byte as `%XX`. */
+function percentEncode(text: string, keeps: string, space: string): string {
+  let out = "";
+  for (const byte of utf8Bytes(text)) {
+    if (isAlphanumeric(byte) || keeps.includes(String.fromCharCode(byte))) out += String.fromCharCode(byte);
+    else if (byte === 0x20) out += space;
+    else out += percent(byte);
+  }
+  return out;
+}
+
 /**
  * java.net.URLEncoder.encode(text, "UTF-8"): letters, digits and `.-*_` stay, a space becomes `+`, every other byte
  * of the UTF-8 form is `%XX` in upper case. So `()!'~`, which encodeURIComponent keeps, are encoded here, as Java
@@ -61,21 +77,7 @@ function percent(byte: number): string {
  * @example urlFormEncode("a b(c)*") // "a+b%28c%29*"
  */
 export function urlFormEncode(text: string): string {
-  let out = "";
-  for (const byte of utf8Bytes(text)) {
-    const keep =
-      (byte >= 0x30 && byte <= 0x39) ||
-      (byte >= 0x41 && byte <= 0x5a) ||
-      (byte >= 0x61 && byte <= 0x7a) ||
-      byte === 0x2e ||
-      byte === 0x2d ||
-      byte === 0x2a ||
-      byte === 0x5f;
-    if (keep) out += String.fromCharCode(byte);
-    else if (byte === 0x20) out += "+";
-    else out += percent(byte);
-  }
-  return out;
+  return percentEncode(text, ".-*_", "+");
 }
 
 /**
@@ -85,19 +87,7 @@ export function urlFormEncode(text: string): string {
  * @example uriEncode("a b/c") // "a%20b%2Fc"
  */
 export function uriEncode(text: string): string {
-  let out = "";
-  for (const byte of utf8Bytes(text)) {
-    const keep =
-      (byte >= 0x30 && byte <= 0x39) ||
-      (byte >= 0x41 && byte <= 0x5a) ||
-      (byte >= 0x61 && byte <= 0x7a) ||
-      byte === 0x2d ||
-      byte === 0x2e ||
-      byte === 0x5f ||
-      byte === 0x7e;
-    out += keep ? String.fromCharCode(byte) : percent(byte);
-  }
-  return out;
+  return percentEncode(text, "-._~", "%20");
 }
 
 /**
@@ -155,9 +145,8 @@ function escapeJavaLike(text: string, javascript: boolean): string {
   return out;
 }
 
-/** commons-lang 2 escapeXml: the five XML entities, and characters above 0x7F as numeric references. */
-function escapeXml(text: string): string {
-  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+/** Each character named in `named` as its entity, any other above 0x7F as a numeric reference, the rest kept. */
+function escapeEntities(text: string, named: Record<string, string>): string {
   let out = "";
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -166,18 +155,21 @@ function escapeXml(text: string): string {
   return out;
 }
 
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/** commons-lang 2 escapeXml: the five XML entities, and characters above 0x7F as numeric references. */
+function escapeXml(text: string): string {
+  return escapeEntities(text, XML_ENTITIES);
+}
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
 /**
  * commons-lang 2 escapeHtml keeps `'` and names the HTML 4 entities (`&eacute;`…); this names the four that matter
  * for markup and writes other non-ASCII characters as numeric references, which a browser reads the same.
  */
 function escapeHtml(text: string): string {
-  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    out += named[char] ?? (code > 0x7f ? `&#${code};` : char);
-  }
-  return out;
+  return escapeEntities(text, HTML_ENTITIES);
 }
 
 /** Applies `escape` to the Java text of a value; null stays null, as every EscapeTool method returns. */
