@@ -192,7 +192,6 @@ export interface CoverageThresholds {
   statements?: number;
 }
 
-/** What a transform may do beyond pure computation. Both are refused by default with `E_SANDBOX`. */
 /**
  * How requests to the platform (pulls, parity runs) are tried again after a 429, a 5xx or a network fault. Unset keys
  * keep the client's defaults.
@@ -216,6 +215,7 @@ export interface RetryConfig {
   maxElapsedMs?: number;
 }
 
+/** What a transform may do beyond pure computation. Both are refused by default with `E_SANDBOX`. */
 export interface SandboxConfig {
   /**
    * Let transforms use the network (`fetch`, `http`, `net`…).
