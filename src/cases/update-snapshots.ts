@@ -8,6 +8,7 @@ import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptio
 import { CxdaError, isCxdaError } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
 import { isSecretKey } from "../secrets/secret-keys.js";
+import { escapePointerSegment } from "../validation/json-pointer.js";
 import { diffValues } from "./compare-values.js";
 import { SNAPSHOT_PLACEHOLDER } from "./evaluate-case.js";
 
@@ -223,8 +224,7 @@ export function secretsNotInFile(output: unknown, text: string): string[] {
       const escaped = JSON.stringify(value).slice(1, -1);
       if (secret && value.length >= 4 && !text.includes(escaped)) found.push(path || "/");
     } else if (typeof value === "object" && value !== null) {
-      for (const [key, inner] of Object.entries(value))
-        visit(inner, `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, secret || isSecretKey(key));
+      for (const [key, inner] of Object.entries(value)) visit(inner, `${path}/${escapePointerSegment(key)}`, secret || isSecretKey(key));
     }
   };
   visit(output, "", false);

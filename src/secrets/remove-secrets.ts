@@ -1,5 +1,6 @@
 // Strips secrets from a trigger before it is written to disk: secret-looking fields (tokens, passwords, API keys,
 // authorization values), and inside any string: credentials in URLs, token-like query parameters, card numbers.
+import { escapePointerSegment } from "../validation/json-pointer.js";
 import { isSecretKey, REDACTED, SECRET_KEY } from "./secret-keys.js";
 
 /** Values that carry credentials whatever their key is called: an HTTP auth scheme followed by one token (not prose). */
@@ -20,11 +21,6 @@ const SECRET_PARAM = /^(?:key|sig|code|auth|pwd|jwt|otp|sid)$|signature|session/
  * ms, an id) passes it too and is redacted as well: a recording that loses an id is cheaper than one that keeps a card.
  */
 const CARD_LIKE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
-
-/** One member name as a JSON Pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`), as `validation/json-pointer.ts` does. */
-function pointerSegment(name: string): string {
-  return name.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -102,7 +98,7 @@ export function removeSecrets<T>(value: T): SecretsRemoved<T> {
     if (typeof current !== "object" || current === null) return current;
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(current)) {
-      const at = `${pointer}/${pointerSegment(key)}`;
+      const at = `${pointer}/${escapePointerSegment(key)}`;
       if (isSecretKey(key) || (typeof inner === "string" && SECRET_VALUE.test(inner))) {
         removed.push(at);
         continue;
