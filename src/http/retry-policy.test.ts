@@ -24,6 +24,18 @@ const rateLimited = (retryAfterMs?: number): AttemptOutcome<string> => ({
 });
 const serverError = (): AttemptOutcome<string> => ({ kind: "retry", error: new CxdaError("E_HTTP", "GET http://x/y: 503 Service Unavailable") });
 
+/** An attempt that always answers 503, and how many times it ran. */
+function alwaysServerError() {
+  const failing = {
+    calls: 0,
+    attempt: async () => {
+      failing.calls++;
+      return serverError();
+    },
+  };
+  return failing;
+}
+
 describe("parseRetryAfter", () => {
   it("reads delay-seconds", () => {
     expect(parseRetryAfter("2", 0)).toBe(2000);
@@ -120,16 +132,10 @@ describe("runWithRetry", () => {
 
   it("gives up after maxAttempts with the attempts in the message", async () => {
     const time = fakeTime();
-    let calls = 0;
-    const failure = runWithRetry(
-      async () => {
-        calls++;
-        return serverError();
-      },
-      resolveRetryOptions({ ...time, maxAttempts: 3 }),
-    );
+    const failing = alwaysServerError();
+    const failure = runWithRetry(failing.attempt, resolveRetryOptions({ ...time, maxAttempts: 3 }));
     await expect(failure).rejects.toMatchObject({ code: "E_HTTP", message: expect.stringMatching(/503.*gave up after 3 attempts/) });
-    expect(calls).toBe(3);
+    expect(failing.calls).toBe(3);
   });
 
   it("fails at once when Retry-After exceeds the remaining budget, without sleeping", async () => {
@@ -152,18 +158,15 @@ describe("runWithRetry", () => {
 
   it("stops backing off when the time budget is spent", async () => {
     const time = fakeTime();
-    let calls = 0;
+    const failing = alwaysServerError();
     const failure = runWithRetry(
-      async () => {
-        calls++;
-        return serverError();
-      },
+      failing.attempt,
       resolveRetryOptions({ ...time, maxAttempts: 100, maxElapsedMs: 1_000, baseDelayMs: 200, random: () => 1 }),
     );
     await expect(failure).rejects.toMatchObject({ code: "E_HTTP", message: expect.stringMatching(/budget of 1.0 s is spent/) });
     // Waits of 200 + 400 fit the 1 s budget; the next (800) would not.
     expect(time.sleeps).toEqual([200, 400]);
-    expect(calls).toBe(3);
+    expect(failing.calls).toBe(3);
   });
 
   it("passes a non-retryable error straight through", async () => {
