@@ -3,7 +3,10 @@ import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CxdaError } from "../core/errors.js";
 
-const MARKERS = ["definition.json", "transform.ts", "transform.js", "transform.mts", "transform.mjs", "cases"];
+/** The names a transform file may have in an action folder, in the order one is looked for. */
+export const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "transform.mjs"];
+
+const MARKERS = ["definition.json", ...TRANSFORM_FILES, "cases"];
 
 /** Whether anything is at `path`. */
 export async function exists(path: string): Promise<boolean> {

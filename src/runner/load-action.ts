@@ -11,7 +11,7 @@ import { refuseDuplicateKeys } from "../internal/duplicate-keys.js";
 import { MAX_CASE_DEPTH, loadCases, type LoadedCase } from "../cases/load-cases.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
 import type { TransformSource } from "../executor/bundle-transform.js";
-import { exists } from "./find-action-dirs.js";
+import { exists, TRANSFORM_FILES } from "./find-action-dirs.js";
 
 export { findActionDirs } from "./find-action-dirs.js";
 
@@ -105,7 +105,7 @@ export async function loadAction(dir: string, resolution: DefinitionResolution =
   if (definition) action.definition = definition;
   if (definitionError) action.definitionError = definitionError;
 
-  for (const name of ["transform.ts", "transform.mts", "transform.js", "transform.mjs"]) {
+  for (const name of TRANSFORM_FILES) {
     if (await exists(join(dir, name))) {
       action.transform = { kind: "file", file: join(dir, name) };
       break;

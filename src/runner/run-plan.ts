@@ -6,6 +6,7 @@ import type { CaseResult } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
 import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import { TRANSFORM_FILES } from "./find-action-dirs.js";
 import type { LoadedAction } from "./load-action.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
 
@@ -67,7 +68,7 @@ export class ResultRow {
 }
 
 /** The files of an action folder its loading reads, beside its case files: what an {@link ActionCache} watches. */
-const LOADED_FILES = ["definition.json", "trigger.json", "transform.ts", "transform.mts", "transform.js", "transform.mjs"];
+const LOADED_FILES = ["definition.json", "trigger.json", ...TRANSFORM_FILES];
 
 /**
  * Actions kept loaded between runs given their cases (as `createBus`'s publishes are): one is loaded again only when
