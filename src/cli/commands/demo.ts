@@ -10,6 +10,7 @@ import { EXIT } from "../exit-codes.js";
 import type { ReportFlags } from "../report-options.js";
 import { processTerminal, paint, type Terminal } from "../terminal.js";
 import { runTestCommand } from "./test.js";
+import { DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_SEED, DEFAULT_TIMEOUT_MS } from "../../config/defaults.js";
 
 /** The folder of bundled examples, shipped with the package. */
 export const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples", import.meta.url));
@@ -33,7 +34,7 @@ export interface DemoOptions {
  * @example
  * await runTestCommand([EXAMPLE_DIR], { ...baseFlags, ...demoReportFlags("reports") }, terminal);
  */
-export function demoReportFlags(reportsDir = "reports"): ReportFlags {
+export function demoReportFlags(reportsDir = DEFAULT_REPORTS_DIR): ReportFlags {
   // The example's transform runs for microseconds: sample finely so that it shows up in the profile at all.
   return { trace: "payloads", otel: true, profile: true, "profile.interval": 100, coverage: true, html: true, reportsDir };
 }
@@ -83,11 +84,11 @@ export async function runDemoCommand(terminal: Terminal, options: DemoOptions = 
   }
   terminal.out("3. stopped the emulator; running the example's cases offline, definition from the cache, with traces, coverage and a profile");
   terminal.out();
-  const reportsDir = options.reportsDir ?? "reports";
+  const reportsDir = options.reportsDir ?? DEFAULT_REPORTS_DIR;
 
   const code = await runTestCommand(
     [EXAMPLE_DIR],
-    { var: [], env: "sandbox", timeout: 2000, memory: 256, seed: "cxda", ...demoReportFlags(reportsDir) },
+    { var: [], env: DEFAULT_ENV, timeout: DEFAULT_TIMEOUT_MS, memory: DEFAULT_MEMORY_MB, seed: DEFAULT_SEED, ...demoReportFlags(reportsDir) },
     terminal,
     {
       definitions: { resolve: () => resolveDefinition({ id: EXAMPLE_ID, cache, offline: true }) },
@@ -107,7 +108,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .command("demo")
     .description("the bundled example end to end: emulator, OAuth pull into the cache, offline run of its cases")
     .option("--cache-dir <dir>", "definitions cache to pull into", ".cxda/cache")
-    .option("--reports-dir <dir>", "where the reports tree goes", "reports")
+    .option("--reports-dir <dir>", "where the reports tree goes", DEFAULT_REPORTS_DIR)
     .addHelpText("after", "\nExamples:\n  npm start            (runs cxda demo)\n  cxda demo --cache-dir /tmp/cxda-cache")
     .action(async (flags: { cacheDir: string; reportsDir: string }) =>
       setExit(await runDemoCommand(processTerminal(), { cacheDir: flags.cacheDir, reportsDir: flags.reportsDir })),

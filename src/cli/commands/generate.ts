@@ -5,6 +5,7 @@ import { CxdaError } from "../../core/errors.js";
 import { loadDefinition } from "../../definitions/load-definition.js";
 import { generatePayloads, type GeneratedPayload, type InvalidPayload } from "../../payloads/generate-payloads.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
+import { DEFAULT_SEED } from "../../config/defaults.js";
 import { EXIT } from "../exit-codes.js";
 import { integerFlag } from "../shared-options.js";
 import { paint, processTerminal, showJson, type Terminal } from "../terminal.js";
@@ -98,7 +99,7 @@ export function registerGenerateCommand(program: Command, setExit: (code: number
         integerFlag("-n", 1, MAX_GENERATED),
       ),
     )
-    .option("--seed <seed>", "the same seed gives the same payloads on every machine", "cxda")
+    .option("--seed <seed>", "the same seed gives the same payloads on every machine", DEFAULT_SEED)
     .option("--invalid", "payloads that each break one rule of the schema, labelled with the rule and the path")
     .option("--boundary", "valid payloads at the schema's edges: min/max lengths and values, empty arrays, optional fields absent")
     .option("--json", "print one JSON array: payloads; { rule, path, payload } with --invalid; { label, payload } with --boundary")
