@@ -1,6 +1,7 @@
 // Builds one instance of a schema from its constraints, with realistic values from field names, and records where each value sits.
 import { CxdaError, isCxdaError } from "../../core/errors.js";
 import type { JsonSchema } from "../../core/types.js";
+import { isRecord } from "../../internal/json-data.js";
 import { escapePointerSegment } from "../../validation/json-pointer.js";
 import { stableStringify } from "../../validation/stable-json.js";
 import { isUnconstrained, type Constraints, type JsonType } from "./constraints.js";
@@ -102,10 +103,6 @@ function cannot(at: { segments: readonly string[] }, reason: string): CxdaError 
 
 function isGenerationFailure(error: unknown): boolean {
   return isCxdaError(error) && error.code === "E_SCHEMA";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function codePoints(value: string): number {

@@ -2,7 +2,8 @@
 // values, numbers, strings, arrays, objects, composition).
 import type { JsonSchema, SchemaDraft } from "../../core/types.js";
 import { jsonEqual, type Constraints, type JsonType } from "./constraints.js";
-import { isRecord, isSchema, schemaError } from "./schema-reading.js";
+import { isRecord } from "../../internal/json-data.js";
+import { isSchema, schemaError } from "./schema-reading.js";
 
 /** What gathering needs beside the schema: the draft it is read as, and where its local `$ref`s lead. */
 export interface GatherSettings {

@@ -1,6 +1,7 @@
 // Local $ref resolution: JSON Pointers into the schema document, also when prefixed with the root's own $id.
 import type { JsonSchema } from "../../core/types.js";
-import { isRecord, isSchema, schemaError } from "./schema-reading.js";
+import { isRecord } from "../../internal/json-data.js";
+import { isSchema, schemaError } from "./schema-reading.js";
 
 /** The root's `$id` (or draft-04 `id`), which a local `$ref` may start with. */
 function rootIdOf(root: JsonSchema): string | undefined {

@@ -1,11 +1,7 @@
-// Reading an untyped JSON Schema: guards for records and schema values, and the E_SCHEMA error for what generation cannot read.
+// Reading an untyped JSON Schema: the guard for schema values, and the E_SCHEMA error for what generation cannot read.
 import { CxdaError } from "../../core/errors.js";
 import type { JsonSchema } from "../../core/types.js";
-
-/** A plain JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../../internal/json-data.js";
 
 /** A schema value: a boolean schema or a schema object. */
 export function isSchema(value: unknown): value is JsonSchema {

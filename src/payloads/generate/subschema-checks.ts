@@ -3,7 +3,7 @@ import { isCxdaError } from "../../core/errors.js";
 import type { JsonSchema, SchemaDraft } from "../../core/types.js";
 import { createValidator, type Validator } from "../../validation/create-validator.js";
 import { entryFor, listCache } from "./list-cache.js";
-import { isRecord } from "./schema-reading.js";
+import { isRecord } from "../../internal/json-data.js";
 
 /** Where the wrapper keeps its copy of the root schema, so that the subschemas' local `$ref`s still resolve. */
 const ROOT_KEY = "__cxda_root";
