@@ -1,7 +1,7 @@
 // Issue 16's done-when: `cxda test --reporter junit`, cxda/vitest's describeAction with the JUnit reporter, and a
 // runCases user with a reporter of their own beside the JUnit one write the same JUnit file for the example.
 import { execFile } from "node:child_process";
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseResult, RunSummary } from "../../../src/core/types.js";
@@ -10,7 +10,8 @@ import { startReportSession } from "../../../src/report/report-session.js";
 import { junitReporter } from "../../../src/report/reporters/junit-reporter.js";
 import { runCases } from "../../../src/runner/run-cases.js";
 import { cxda } from "../../helpers/run-cli.js";
-import { createTempProject, EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
+import { EXAMPLE_DIR, exampleDefinition, REPO_ROOT, type TempProject } from "../../helpers/temp-project.js";
+import { createVitestProject, CXDA_VITEST } from "../../helpers/vitest-project.js";
 
 const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
 
@@ -19,22 +20,14 @@ function normalise(xml: string): string {
   return xml.replace(/ timestamp="[^"]*"/g, ' timestamp="T"').replace(/ time="[^"]*"/g, ' time="0"');
 }
 
-/** Runs vitest in a child process on a project whose one test file is `describeAction(action, { reporters })`: its exit code. */
+/** Runs vitest in a child process on a vitest project whose one test file is `describeAction(action, { reporters })`: its exit code. */
 async function junitFromVitest(project: TempProject, file: string, action = EXAMPLE_DIR): Promise<number> {
   const root = project.root;
-  await mkdir(join(root, "node_modules"), { recursive: true });
-  await symlink(join(REPO_ROOT, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
-  await writeFile(
-    join(root, "vitest.config.mjs"),
-    'export default { test: { include: ["tests/**/*.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
-  );
-  await mkdir(join(root, "tests"));
-  const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
   await writeFile(
     join(root, "tests", "example.test.ts"),
     [
-      `import { describeAction } from ${source("src/vitest/index.ts")};`,
-      `import { junitReporter } from ${source("src/index.ts")};`,
+      `import { describeAction } from ${CXDA_VITEST};`,
+      `import { junitReporter } from ${JSON.stringify(join(REPO_ROOT, "src", "index.ts"))};`,
       `describeAction(${JSON.stringify(action)}, { config: false, reporters: [junitReporter({ file: ${JSON.stringify(file)} })] });`,
       "",
     ].join("\n"),
@@ -60,7 +53,7 @@ describe("the JUnit file of the example", () => {
   const files = { cli: "", vitest: "", runCases: "" };
 
   beforeAll(async () => {
-    project = await createTempProject();
+    project = await createVitestProject();
     for (const way of ["cli", "vitest", "runCases"] as const) files[way] = join(project.root, "out", `${way}.xml`);
   });
   afterAll(async () => {
@@ -101,7 +94,7 @@ describe("the JUnit file of an action with broken case files", () => {
   let action: string;
 
   beforeAll(async () => {
-    project = await createTempProject();
+    project = await createVitestProject();
     action = await project.addAction("actions/billing", {
       definition: await exampleDefinition(),
       transform: await readFile(join(EXAMPLE_DIR, "transform.ts"), "utf8"),
