@@ -8,6 +8,7 @@ import { generatePayloads } from "../payloads/generate-payloads.js";
 import { createRandomInt } from "../payloads/seeded-random.js";
 import { createValidator } from "../validation/create-validator.js";
 import { deepFreeze } from "../internal/deep-freeze.js";
+import { isRecord } from "../internal/json-data.js";
 
 /** A case of the bench's `cases` source: a name, what it sets, and nothing else (no payload). */
 export type SetCase = CaseDefinition & { set: Record<string, unknown> };
@@ -36,10 +37,6 @@ const MAX_DEPTH = 8;
 /** Segments a dotted path cannot hold, or that `setPath` refuses. */
 const UNUSABLE_NAME = /^$|\.|^(__proto__|constructor|prototype)$/;
 const LEAF_TYPES = new Set(["string", "number", "integer", "boolean", "null"]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The schema a local `$ref` (`#/definitions/x`) points to, or undefined for any other reference. */
 function resolveLocalRef(root: JsonSchema, ref: string): unknown {
