@@ -160,8 +160,3 @@ export function readTextFileSync(file: string, code: CxdaErrorCode, shown: strin
   }
   return decodeUtf8(bytes, shown, code);
 }
-
-/** Reads and parses a JSON file; a missing or unreadable file, or one that is not UTF-8, is a CxdaError with `code` too. */
-export async function readJsonFile(file: string, code: CxdaErrorCode): Promise<unknown> {
-  return parseJsonText(await readTextFile(file, code), file, code);
-}

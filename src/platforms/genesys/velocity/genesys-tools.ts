@@ -224,6 +224,3 @@ export function createGenesysTools(): GenesysTools {
     dynamics: new DynamicsTool(),
   };
 }
-
-/** The names the tools take in a template, which context values must not hide. */
-export const TOOL_NAMES: readonly string[] = Object.keys(createGenesysTools());
