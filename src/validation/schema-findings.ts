@@ -27,7 +27,7 @@ export interface SchemaFinding {
  * not supported), and all 20 exports of the corpus (`corpus/genesys/`) use only standard keywords. Its own names sit
  * beside the schemas, at the definition's top level (see `definitions/definition-keys.ts`).
  */
-export function isVendorKeyword(keyword: string): boolean {
+function isVendorKeyword(keyword: string): boolean {
   return keyword.startsWith("x-");
 }
 

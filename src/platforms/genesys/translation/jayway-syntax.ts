@@ -8,7 +8,7 @@ import { CxdaError } from "../../../core/errors.js";
  * language), so cxda does not guess their edge cases (`length()` of an object, `sum()` of strings, `first()` of an
  * empty list): each is refused by name, and the message points to the Velocity side, which can do the same work.
  */
-export const JAYWAY_FUNCTIONS: readonly string[] = [
+const JAYWAY_FUNCTIONS: readonly string[] = [
   "length",
   "size",
   "min",
@@ -40,7 +40,7 @@ function unsupported(source: string, what: string, todo: string): CxdaError {
 }
 
 /** A name as an RFC 9535 bracketed name selector (`['first-name']`). */
-export function quoteName(name: string): string {
+function quoteName(name: string): string {
   let out = "";
   for (const char of name) {
     const code = char.charCodeAt(0);

@@ -138,7 +138,7 @@ export function javaRegex(pattern: string, extraFlags = ""): RegExp {
  * The text a Java replacement string gives for one match: `$n` (the longest group number that exists), `${name}`,
  * and `\x` for a literal x, as Matcher.appendReplacement reads it.
  */
-export function javaReplacement(replacement: string, match: RegExpExecArray): string {
+function javaReplacement(replacement: string, match: RegExpExecArray): string {
   let out = "";
   for (let i = 0; i < replacement.length; i += 1) {
     const char = replacement[i]!;
