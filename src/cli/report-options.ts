@@ -7,6 +7,7 @@ import type { CoverageMetricName } from "../coverage/coverage-summary.js";
 import type { ResolvedCoverageThresholds } from "../coverage/coverage-thresholds.js";
 import type { Reporter, ReportOutput } from "../report/reporter.js";
 import { DEFAULT_REPORTS_DIR } from "../config/defaults.js";
+import { REPORTER_FILES } from "../config/cxda-config.js";
 import { paint, type Terminal } from "./terminal.js";
 
 /** The parsed report flags. */
@@ -114,7 +115,7 @@ export async function resolveReportRequest(flags: ReportFlags): Promise<ReportRe
   }
   const reportsDir = resolve(flags.reportsDir ?? DEFAULT_REPORTS_DIR);
   // A separate flag, not an optional value of --html: `--html actions` would take the folder for the file.
-  const html = flags.htmlFile !== undefined ? resolve(flags.htmlFile) : flags.html === true ? join(reportsDir, "report.html") : undefined;
+  const html = flags.htmlFile !== undefined ? resolve(flags.htmlFile) : flags.html === true ? join(reportsDir, REPORTER_FILES.html) : undefined;
   return { reportsDir, trace, otel: flags.otel === true, profile, coverage, html };
 }
 

@@ -16,7 +16,7 @@ import { addRunOptions, collect, integerFlag, runOptionsFrom, type RunFlags } fr
 import { paint, processTerminal, type Terminal } from "../terminal.js";
 import { addConfigOption, explicitFlags, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.js";
-import { DEFAULT_SEED } from "../../config/defaults.js";
+import { DEFAULT_ACTIONS_DIR, DEFAULT_REPORTS_DIR, DEFAULT_SEED } from "../../config/defaults.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
 import { countOf } from "../../internal/count-of.js";
@@ -27,7 +27,10 @@ type ReporterName = (typeof REPORTERS)[number];
 type FileReporter = Exclude<ReporterName, "default" | "dot">;
 
 /** Where a file reporter writes when `--output-file` does not say. */
-const DEFAULT_OUTPUT: Record<FileReporter, string> = { json: "reports/run.json", junit: "reports/junit.xml" };
+const DEFAULT_OUTPUT: Record<FileReporter, string> = {
+  json: `${DEFAULT_REPORTS_DIR}/${REPORTER_FILES.json}`,
+  junit: `${DEFAULT_REPORTS_DIR}/${REPORTER_FILES.junit}`,
+};
 
 export interface TestFlags extends RunFlags, ReportFlags {
   json?: boolean;
@@ -169,7 +172,7 @@ export async function runTestCommand(
   let lastStatus = 0;
   // The dot reporter's marks are the progress: the status line is theirs.
   const showProgress = !reporters.list.some((reporter) => reporter.name === "dot");
-  const actions = extra.actions ?? (paths.length > 0 ? paths : ["actions"]);
+  const actions = extra.actions ?? (paths.length > 0 ? paths : [DEFAULT_ACTIONS_DIR]);
   // Snapshots (-u, and "<snapshot>" placeholders): with -u from the start, else at the first placeholder (most runs have
   // none, and need not load the JSON editor). The updater may hold a file's results until that file is written.
   let snapshots = flags.update === true ? await snapshotUpdater(flags, actions) : undefined;
