@@ -68,7 +68,7 @@ export class EmulatorHandler {
         ? bodyProblem(body, BODY_LIMITS)
         : "error" in arrival.matched
           ? arrival.matched.error
-          : await this.#answer(request, arrival, body.body);
+          : await this.#answer(request, arrival, arrival.matched, body.body);
     writeReply(response, reply, { head: request.method === "HEAD", headers: { [correlationHeader]: arrival.correlationId } });
     this.#record(arrival, reply.status, facts);
   }
@@ -104,9 +104,8 @@ export class EmulatorHandler {
   }
 
   /** The answer of the matched route, or the one a fault puts in its place. */
-  async #answer(request: IncomingMessage, arrival: Arrival, body: Buffer): Promise<Reply> {
-    const { matched, effect } = arrival;
-    if ("error" in matched) return matched.error;
+  async #answer(request: IncomingMessage, arrival: Arrival, matched: Exclude<RouteMatch, { error: Reply }>, body: Buffer): Promise<Reply> {
+    const { effect } = arrival;
     if (effect.respond !== undefined) {
       const { status, body: faultBody, retryAfter } = effect.respond;
       return jsonReply(status, faultBody, retryAfter === undefined ? {} : { "retry-after": retryAfter });
