@@ -44,10 +44,8 @@ export function caseResultLines(output: Pick<ReportOutput, "paint">, raw: CaseRe
   if (raw.status === "pass")
     return [`${paint("green", "✓")} ${shown(`${raw.action} › ${raw.case}`)} ${paint("dim", `(${formatDuration(raw.durationMs)})`)}`];
   const result = redactResult(raw);
-  const mark = result.status === "pass" ? paint("green", "✓") : result.status === "fail" ? paint("red", "✗") : paint("red", "!");
-  const title = shown(`${result.action} › ${result.case}`);
-  const lines = [`${mark} ${result.status === "pass" ? title : paint("bold", title)} ${paint("dim", `(${formatDuration(result.durationMs)})`)}`];
-  if (result.status === "pass") return lines;
+  const mark = paint("red", result.status === "fail" ? "✗" : "!");
+  const lines = [`${mark} ${paint("bold", shown(`${result.action} › ${result.case}`))} ${paint("dim", `(${formatDuration(result.durationMs)})`)}`];
   if (result.error) lines.push(`    ${paint("red", shown(result.error.code))} ${shown(result.error.message).split("\n").join("\n    ")}`);
   if (result.error?.stack)
     lines.push(
