@@ -114,12 +114,10 @@ export class RunExecution {
     const bus = this.bus;
     if (bus === undefined) return;
     const at = Date.now();
-    const inputIssues = result.issues.filter((issue) => issue.side === "input");
-    const outputIssues = result.issues.filter((issue) => issue.side === "output");
-    if (inputIssues.length > 0)
-      bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "input", issues: inputIssues, at });
-    if (outputIssues.length > 0)
-      bus.emit({ type: "validation.failed", action: result.action, case: result.case, side: "output", issues: outputIssues, at });
+    for (const side of ["input", "output"] as const) {
+      const issues = result.issues.filter((issue) => issue.side === side);
+      if (issues.length > 0) bus.emit({ type: "validation.failed", action: result.action, case: result.case, side, issues, at });
+    }
     if (result.error)
       bus.emit({
         type: "execution.error",
