@@ -1,6 +1,7 @@
 // Finds what in a JSON Schema validation would skip without a word: keywords and formats its draft does not know.
 import type { JsonSchema, SchemaDraft } from "../core/types.js";
 import { closestName, meant } from "../internal/did-you-mean.js";
+import { isRecord } from "../internal/json-data.js";
 import { escapePointerSegment, valueAtPointer } from "./json-pointer.js";
 import { schemaVocabulary } from "./schema-compiler.js";
 
@@ -50,12 +51,8 @@ const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 /** Keywords whose value maps names to schemas. */
 const SCHEMA_MAPS = new Set(["$defs", "definitions", "dependentSchemas", "patternProperties", "properties"]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isSchema(value: unknown): boolean {
-  return typeof value === "boolean" || isObject(value);
+  return typeof value === "boolean" || isRecord(value);
 }
 
 /** The subschemas under one keyword, with their pointers; data keywords (`enum`, `default`, `examples`…) have none. */
@@ -69,7 +66,7 @@ function subschemas(keyword: string, value: unknown, at: string): Array<[unknown
   }
   // `dependencies` maps a property to a schema or to a list of property names (data).
   if (SCHEMA_MAPS.has(keyword) || keyword === "dependencies") {
-    if (!isObject(value)) return [];
+    if (!isRecord(value)) return [];
     return Object.entries(value)
       .filter(([, item]) => isSchema(item))
       .map(([name, item]) => [item, `${here}/${escapePointerSegment(name)}`]);
@@ -119,7 +116,7 @@ export function findSchemaProblems(schema: JsonSchema, draft: SchemaDraft): Sche
   const stack: Array<[unknown, string]> = [[schema, ""]];
   while (stack.length > 0) {
     const [node, at] = stack.pop() as [unknown, string];
-    if (!isObject(node)) continue;
+    if (!isRecord(node)) continue;
     const children: Array<[unknown, string]> = [];
     for (const [keyword, value] of Object.entries(node)) {
       const pointer = `${at}/${escapePointerSegment(keyword)}`;
@@ -147,7 +144,7 @@ export function withoutUnknownFormats(schema: JsonSchema, findings: readonly Sch
   const copy = structuredClone(schema);
   for (const { pointer } of formats) {
     const parent = valueAtPointer(copy, pointer.slice(0, pointer.lastIndexOf("/")));
-    if (isObject(parent)) delete parent["format"];
+    if (isRecord(parent)) delete parent["format"];
   }
   return copy;
 }

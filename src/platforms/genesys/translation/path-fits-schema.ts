@@ -1,4 +1,5 @@
 // Whether a translation-map path can match anything in a document a JSON Schema describes: a sound "cannot match" for `cxda lint`, else "may match".
+import { isRecord } from "../../../internal/json-data.js";
 import { compilePath } from "./json-path.js";
 
 /** The answer of {@link pathFitsSchema}. */
@@ -15,7 +16,7 @@ type Schema = boolean | Record<string, unknown>;
 const UNFOLLOWED = ["$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "dependentSchemas", "unevaluatedProperties"];
 
 function isSchema(value: unknown): value is Schema {
-  return typeof value === "boolean" || (typeof value === "object" && value !== null && !Array.isArray(value));
+  return typeof value === "boolean" || isRecord(value);
 }
 
 /** Whether the schema lets the value be of this JSON type (`type` absent allows all; unfollowed keywords allow all). */
