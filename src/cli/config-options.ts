@@ -15,6 +15,7 @@ import {
   type RetryConfig,
 } from "../config/cxda-config.js";
 import { loadConfig } from "../config/load-config.js";
+import { retryFromFlags } from "./shared-options.js";
 
 /**
  * The flags a command may pass, each optional: only flags the user actually gave should be here (see
@@ -185,11 +186,7 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
     coverage: { enabled: flags.coverage ?? config.coverage.enabled, thresholds: { ...config.coverage.thresholds } },
     cacheDir: shown(flags.cacheDir ?? config.cacheDir, cwd),
     platform,
-    retry: {
-      ...config.retry,
-      ...(flags.retryAttempts === undefined ? {} : { maxAttempts: flags.retryAttempts }),
-      ...(flags.retryMaxDelay === undefined ? {} : { maxDelayMs: flags.retryMaxDelay }),
-    },
+    retry: retryFromFlags(flags, config.retry),
     configFile: config.file,
     strict: config.strict,
   };

@@ -10,6 +10,7 @@ import { escapeControls } from "../internal/control-characters.js";
 import type { DefinitionResolution } from "../runner/load-action.js";
 import type { RunCasesOptions } from "../runner/run-cases.js";
 import type { CommandOptions } from "./config-options.js";
+import type { RetryConfig } from "../config/cxda-config.js";
 
 /** Collects a repeatable `k=v` flag into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -111,6 +112,19 @@ export function runnerOptions(options: CommandOptions, flags: { offline?: boolea
   };
 }
 
+/**
+ * `--retry-attempts` and `--retry-max-delay` over a retry config (the config file's, or none).
+ * @example
+ * retryFromFlags({ retryAttempts: 1 }, { maxDelayMs: 20000 }); // { maxDelayMs: 20000, maxAttempts: 1 }
+ */
+export function retryFromFlags(flags: Pick<RunFlags, "retryAttempts" | "retryMaxDelay">, base: RetryConfig = {}): RetryConfig {
+  return {
+    ...base,
+    ...(flags.retryAttempts === undefined ? {} : { maxAttempts: flags.retryAttempts }),
+    ...(flags.retryMaxDelay === undefined ? {} : { maxDelayMs: flags.retryMaxDelay }),
+  };
+}
+
 /** Turns the flags alone into runner options (no config file: the demo and embedders). */
 export function runOptionsFrom(
   flags: RunFlags,
@@ -127,10 +141,7 @@ export function runOptionsFrom(
     },
     ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
     ...(flags.offline ? { offline: true } : {}),
-    retry: {
-      ...(flags.retryAttempts !== undefined ? { maxAttempts: flags.retryAttempts } : {}),
-      ...(flags.retryMaxDelay !== undefined ? { maxDelayMs: flags.retryMaxDelay } : {}),
-    },
+    retry: retryFromFlags(flags),
   };
   return {
     vars,
