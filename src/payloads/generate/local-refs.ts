@@ -22,10 +22,10 @@ function decodePointerSegment(segment: string): string {
  * createRefResolver({ $defs: { id: { type: "string" } } })("#/$defs/id"); // { type: "string" }
  */
 export function createRefResolver(root: JsonSchema): (ref: string) => JsonSchema {
-  const rootId = rootIdOf(root);
+  const base = rootIdOf(root)?.replace(/#$/, "");
   return (ref) => {
     let pointer = ref;
-    if (rootId !== undefined && pointer.startsWith(rootId.replace(/#$/, ""))) pointer = pointer.slice(rootId.replace(/#$/, "").length);
+    if (base !== undefined && pointer.startsWith(base)) pointer = pointer.slice(base.length);
     if (pointer === "" || pointer === "#") return root;
     if (!pointer.startsWith("#/")) {
       throw schemaError(
