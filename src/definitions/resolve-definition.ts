@@ -118,9 +118,9 @@ export interface ResolveDefinitionOptions {
   client?: ApiClient;
   /** Platform options to build a client from, used only when credentials are configured. */
   platform?: PlatformOptions;
-  /** Never pull, even with credentials. @default false */
   /** How a pull is retried. @default the client's defaults */
   retry?: RetryOptions;
+  /** Never pull, even with credentials. @default false */
   offline?: boolean;
   /** Unknown keys, schema keywords and formats: errors, or warnings kept in `meta.warnings` (see `normaliseDefinition`). @default true */
   strict?: StrictMode;
