@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type * as JsDiff from "diff";
 import type { CaseFailure } from "../core/types.js";
 import { escapeControls } from "../internal/control-characters.js";
+import { isRecord } from "../internal/json-data.js";
 
 // jsdiff is loaded at the first diff, not with the reporters: most runs print none, and importing it takes 13-28 ms
 // in a fresh process (`node -e "import('diff')"`). Its CommonJS build loads synchronously, so the functions that draw
@@ -55,15 +56,11 @@ const MAX_LINE_LENGTH = 5_000;
 const MAX_LINE_EDITS = 200;
 const MAX_CHAR_EDITS = 400;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A copy of `value` whose objects have their keys sorted, so two values' JSON differs only where the data does. */
 function sortedKeys(value: unknown, depth = 0): unknown {
   if (depth > 256) return value;
   if (Array.isArray(value)) return value.map((item) => sortedKeys(item, depth + 1));
-  if (!isPlainObject(value)) return value;
+  if (!isRecord(value)) return value;
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) sorted[key] = sortedKeys(value[key], depth + 1);
   return sorted;
@@ -344,7 +341,7 @@ export function expectedView(actual: unknown, failures: CaseFailure[]): unknown 
   const copies = new Set<unknown>();
   const copyOf = (value: unknown): unknown => {
     if (copies.has(value)) return value;
-    const copy = Array.isArray(value) ? [...(value as unknown[])] : isPlainObject(value) ? { ...value } : value;
+    const copy = Array.isArray(value) ? [...(value as unknown[])] : isRecord(value) ? { ...value } : value;
     copies.add(copy);
     return copy;
   };
@@ -360,10 +357,10 @@ export function expectedView(actual: unknown, failures: CaseFailure[]): unknown 
     let parent: unknown = view;
     for (const token of tokens.slice(0, -1)) {
       const key = Array.isArray(parent) ? Number(token) : token;
-      if (!Array.isArray(parent) && !isPlainObject(parent)) break;
+      if (!Array.isArray(parent) && !isRecord(parent)) break;
       const container = parent as Record<string | number, unknown>;
       const child = container[key];
-      if (!Array.isArray(child) && !isPlainObject(child)) {
+      if (!Array.isArray(child) && !isRecord(child)) {
         parent = undefined;
         break;
       }
@@ -372,7 +369,7 @@ export function expectedView(actual: unknown, failures: CaseFailure[]): unknown 
     }
     const last = tokens[tokens.length - 1]!;
     if (Array.isArray(parent)) parent[Number(last)] = failure.expected;
-    else if (isPlainObject(parent)) {
+    else if (isRecord(parent)) {
       if (failure.expected === undefined) delete parent[last];
       else parent[last] = failure.expected;
     }

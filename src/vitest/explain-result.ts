@@ -1,6 +1,7 @@
 // Says why a case did not pass, in the lines a vitest failure shows: the error, each failed expectation, the case's file.
 import type { CaseDefinition, CaseFailure, CaseLocation, CaseResult } from "../core/types.js";
 import { escapeControls } from "../internal/control-characters.js";
+import { isRecord } from "../internal/json-data.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { caseWhere } from "../report/case-lines.js";
@@ -40,13 +41,9 @@ export function describeCaseOutcome(result: CaseResult): string {
   return [`${result.action} › ${result.case} ${verdict}${result.status === "pass" ? "" : ":"}`, ...explainCaseResult(result)].join("\n");
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** The part of `actual` that `expected` speaks of (a partial match ignores the rest), as vitest's toMatchObject shows it. */
 function matchedPart(actual: unknown, expected: unknown): unknown {
-  if (isPlainObject(actual) && isPlainObject(expected)) {
+  if (isRecord(actual) && isRecord(expected)) {
     const part: Record<string, unknown> = {};
     for (const key of Object.keys(expected)) if (Object.hasOwn(actual, key)) part[key] = matchedPart(actual[key], expected[key]);
     return part;
