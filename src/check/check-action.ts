@@ -8,7 +8,7 @@ import { loadCases } from "../cases/load-cases.js";
 import { resolveDefinition, type ResolvedDefinition } from "../definitions/resolve-definition.js";
 import { bundleTransform, type TransformSource } from "../executor/bundle-transform.js";
 import type { SandboxAllowances } from "../executor/sandbox-modules.js";
-import { exists } from "../runner/find-action-dirs.js";
+import { exists, TRANSFORM_FILES } from "../runner/find-action-dirs.js";
 import { jsonPositions } from "./json-locations.js";
 
 /** What checking an action needs from the config. */
@@ -21,9 +21,6 @@ export interface ActionCheckContext {
   buildDir: string;
   allow: SandboxAllowances;
 }
-
-/** The transform files an action folder may hold, in the order the runner looks for them. */
-const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "transform.mjs"];
 
 /** A path as the user sees it: relative to the working folder when inside it. */
 export function shownPath(file: string): string {

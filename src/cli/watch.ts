@@ -5,7 +5,7 @@ import { watch as watchFiles, type FSWatcher } from "chokidar";
 import type { CaseResult } from "../core/types.js";
 import { escapeControls } from "../internal/control-characters.js";
 import type { Reporter } from "../report/reporter.js";
-import { exists, findActionDirs } from "../runner/find-action-dirs.js";
+import { exists, findActionDirs, TRANSFORM_FILES } from "../runner/find-action-dirs.js";
 import { holdBundler } from "../executor/bundle-transform.js";
 import { PoolReserve } from "../runner/pool-reserve.js";
 import type { BundleFiles, RunCasesOptions } from "../runner/run-cases.js";
@@ -62,7 +62,7 @@ const DEFAULT_DEBOUNCE_MS = 50;
  * when the transform's bundle was built from it. A report written into the folder is then no reason to run again,
  * which would write it again, for ever.
  */
-const LOADED_FILES = new Set(["definition.json", "trigger.json", "transform.ts", "transform.mts", "transform.js", "transform.mjs", "cases"]);
+const LOADED_FILES = new Set(["definition.json", "trigger.json", ...TRANSFORM_FILES, "cases"]);
 
 /** Whether loading the action in `dir` reads `path` (or its absence): the folder itself, a file it loads, a case file. */
 function loadedByAction(dir: string, path: string): boolean {

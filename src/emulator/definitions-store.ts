@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { TRANSFORM_FILES } from "../runner/find-action-dirs.js";
 
 /** One definition as the emulator serves it. */
 export interface ServedDefinition {
@@ -23,8 +24,6 @@ export interface DefinitionsStore {
   /** Ids currently known. */
   list(): Promise<string[]>;
 }
-
-const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "transform.mjs"];
 
 interface Location {
   /** The definition file. */

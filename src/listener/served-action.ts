@@ -7,6 +7,7 @@ import { DEFAULT_CACHE_DIR } from "../definitions/definitions-cache.js";
 import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
 import type { WorkerAction } from "../executor/protocol.js";
 import { loadAction, type LoadedAction } from "../runner/load-action.js";
+import { TRANSFORM_FILES } from "../runner/find-action-dirs.js";
 import { createValidator, type Validator } from "../validation/create-validator.js";
 import type { ListenerAction, ResolvedListenerOptions } from "./listener-options.js";
 
@@ -23,9 +24,6 @@ export type ActionVersion =
 
 /** What loading needs from the listener's settings. */
 export type LoadSettings = Pick<ResolvedListenerOptions, "env" | "allowNetwork" | "buildDir">;
-
-/** The names a transform file may have in an action folder, in the order loadAction looks for them. */
-const TRANSFORM_FILES = ["transform.ts", "transform.mts", "transform.js", "transform.mjs"];
 
 /**
  * Bundles the action's transform; a transform that is missing or does not compile is kept as the bundle's error.
