@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { createScanner } from "jsonc-parser";
-import { duplicateKeys, type DuplicateKey } from "../internal/duplicate-keys.js";
+import { duplicateKeys, JSON_TOKEN, type DuplicateKey } from "../internal/duplicate-keys.js";
 import { CxdaError, isCxdaError, toProblem, type Problem } from "../core/errors.js";
 import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/types.js";
 import { parseJsonText, readTextFile, readTextFileSync, unreadableFile } from "../internal/json-file.js";
@@ -110,8 +110,7 @@ function caseFileNames(folder: string, listing: string[] | Error): string[] {
   throw new CxdaError("E_CASE", `${folder}: cannot list case files (${errno ?? String(listing)})`);
 }
 
-/** jsonc-parser's SyntaxKind values (a const enum in its types, which this project's module settings cannot read). */
-const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, firstLiteral: 7, lastLiteral: 11, end: 17 } as const;
+const TOKEN = JSON_TOKEN;
 
 /**
  * Where each case of a parsed case file starts (1-based line and column, as an editor counts them): every element of a

@@ -12,8 +12,22 @@ export interface DuplicateKey {
   column: number;
 }
 
-/** jsonc-parser's SyntaxKind values (a const enum in its types, which this project's module settings cannot read). */
-const KIND = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, string: 10, end: 17 } as const;
+/**
+ * jsonc-parser's SyntaxKind values (a const enum in its types, which this project's module settings cannot read); the
+ * literals are null, true, false, strings and numbers.
+ */
+export const JSON_TOKEN = {
+  openBrace: 1,
+  closeBrace: 2,
+  openBracket: 3,
+  closeBracket: 4,
+  comma: 5,
+  firstLiteral: 7,
+  string: 10,
+  lastLiteral: 11,
+  end: 17,
+} as const;
+const KIND = JSON_TOKEN;
 
 interface Frame {
   /** An object (keys) or an array (indexes). */
