@@ -1,5 +1,5 @@
 // Decides a case's outcome: compares what happened (output, issues, a throw) with what the case expects.
-import type { CaseExpectation, CaseFailure, ValidationIssue } from "../core/types.js";
+import type { CaseExpectation, CaseFailure, RequestExpectation, ValidationIssue } from "../core/types.js";
 import { diffValues, showValue } from "./compare-values.js";
 
 /** What happened when a case ran. */
@@ -10,6 +10,16 @@ export interface CaseOutcome {
   issues: ValidationIssue[];
   /** The transform's own throw, when it threw (not sandbox or harness faults). */
   thrown?: { message: string };
+  /** The request a declarative action resolved, when it got that far. */
+  request?: SentRequest;
+}
+
+/** A declarative action's request as `expect.request` compares it. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 /**
@@ -118,6 +128,52 @@ export function evaluateExpectations(expect: CaseExpectation, outcome: CaseOutco
         expected: difference.expected,
         actual: difference.actual,
       });
+    }
+  }
+  if (expect.request !== undefined) failures.push(...requestFailures(expect.request, outcome.request));
+  return failures;
+}
+
+/**
+ * How a declarative action's request misses `expect.request`: `method` and `url` compared as given, `headers` as a
+ * subset (names without case), `body` as a partial deep match when it is JSON, else as the exact text.
+ */
+export function requestFailures(wanted: RequestExpectation, sent: SentRequest | undefined): CaseFailure[] {
+  if (sent === undefined) {
+    return [
+      { expectation: "request", message: "expected a request to compare with expect.request, but none was resolved (see the resolve-request step)" },
+    ];
+  }
+  const failures: CaseFailure[] = [];
+  const differs = (path: string, expected: unknown, actual: unknown): void => {
+    failures.push({
+      expectation: "request",
+      message: `request ${path}: expected ${showValue(expected)}, got ${showValue(actual)}`,
+      path,
+      expected,
+      actual,
+    });
+  };
+  if (wanted.method !== undefined && wanted.method.toUpperCase() !== sent.method) differs("method", wanted.method, sent.method);
+  if (wanted.url !== undefined && wanted.url !== sent.url) differs("url", wanted.url, sent.url);
+  for (const [name, value] of Object.entries(wanted.headers ?? {})) {
+    const actual = Object.entries(sent.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    if (actual !== value) differs(`headers.${name}`, value, actual);
+  }
+  if (wanted.body !== undefined) {
+    if (sent.body === undefined) differs("body", wanted.body, undefined);
+    else if (typeof wanted.body === "string") {
+      if (wanted.body !== sent.body) differs("body", wanted.body, sent.body);
+    } else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(sent.body);
+      } catch {
+        differs("body", wanted.body, sent.body);
+        return failures;
+      }
+      for (const difference of diffValues(wanted.body, parsed, { partial: true }))
+        differs(`body${difference.path}`, difference.expected, difference.actual);
     }
   }
   return failures;

@@ -9,12 +9,13 @@ import type { CaseDefinition, CaseExpectation, CaseLocation } from "../core/type
 import { parseJsonText, readTextFile, readTextFileSync, unreadableFile } from "../internal/json-file.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { nestingDepth } from "../internal/nesting-depth.js";
+import { checkRequestExpectation, checkUpstream, readUpstreamFixture } from "./case-upstream.js";
 
 /** A case as read from disk: either a checked definition or the reason it could not be used. */
 export type LoadedCase = { ok: true; case: CaseDefinition } | { ok: false; name: string; source: string; error: Problem; location?: CaseLocation };
 
-const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect"] as const;
-const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws"] as const;
+const CASE_KEYS = ["name", "description", "payload", "set", "unset", "vars", "now", "expect", "upstream"] as const;
+const EXPECT_KEYS = ["output", "match", "valid", "errors", "throws", "request"] as const;
 const ERROR_KEYS = ["path", "keyword", "side"] as const;
 
 /** The deepest nesting a case's payload, overrides, variables or expectations may have (real triggers nest a few levels). */
@@ -38,6 +39,7 @@ function checkExpect(raw: unknown, where: string): CaseExpectation {
   if (raw.valid !== undefined && typeof raw.valid !== "boolean") throw new CxdaError("E_CASE", `${where}.expect.valid: must be true or false`);
   if (raw.throws !== undefined && typeof raw.throws !== "string")
     throw new CxdaError("E_CASE", `${where}.expect.throws: must be a string (a part of the expected message)`);
+  if (raw.request !== undefined) checkRequestExpectation(raw.request, `${where}.expect.request`);
   if (raw.errors !== undefined) {
     if (!Array.isArray(raw.errors)) throw new CxdaError("E_CASE", `${where}.expect.errors: must be an array of { path, keyword, side? }`);
     raw.errors.forEach((entry: unknown, i) => {
@@ -68,7 +70,7 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   const where = `${source} (case "${name}")`;
   unknownKeys(raw, CASE_KEYS, where);
   // Deeper values overflow the stack when the trigger is copied and frozen for a worker: refuse them here, by name.
-  for (const key of ["payload", "set", "vars", "expect"] as const) {
+  for (const key of ["payload", "set", "vars", "expect", "upstream"] as const) {
     if (nestingDepth(raw[key], MAX_CASE_DEPTH) > MAX_CASE_DEPTH) {
       throw new CxdaError("E_CASE", `${where}.${key}: nested more than ${MAX_CASE_DEPTH} levels deep; a case may nest values up to that depth`);
     }
@@ -99,6 +101,9 @@ export function parseCase(raw: unknown, source: string, fallbackName: string): C
   if (raw.vars !== undefined) definition.vars = raw.vars as Record<string, unknown>;
   if (raw.now !== undefined) definition.now = raw.now as string;
   definition.expect = raw.expect === undefined ? {} : checkExpect(raw.expect, where);
+  // A fixture path stays a path here; the case file loader reads it (it knows the action's folder).
+  if (raw.upstream !== undefined)
+    definition.upstream = typeof raw.upstream === "string" ? raw.upstream : checkUpstream(raw.upstream, `${where}.upstream`);
   return definition;
 }
 
@@ -170,6 +175,8 @@ export function casesFromFile(file: string, text: string | Error): LoadedCase[] 
           { context: { file, path: duplicate.path } },
         );
       const definition = parseCase(entry, source, fallback);
+      if (typeof definition.upstream === "string")
+        definition.upstream = readUpstreamFixture(file, definition.upstream, `${source} (case "${definition.name}").upstream`);
       if (location !== undefined) definition.location = location;
       return { ok: true, case: definition };
     } catch (error) {

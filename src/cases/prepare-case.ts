@@ -7,7 +7,9 @@ import type {
   GeneratedTriggerRef,
   PreparedCase,
   TriggerChanges,
+  UpstreamResponse,
 } from "../core/types.js";
+import { CxdaError } from "../core/errors.js";
 import { isJsonData } from "../internal/json-data.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { applyCaseChanges } from "./case-trigger.js";
@@ -45,6 +47,7 @@ export function prepareGeneratedCase(definition: CaseDefinition & { generate: Ge
   if (definition.now !== undefined) prepared.now = Date.parse(definition.now);
   if (definition.source !== undefined) prepared.source = definition.source;
   if (definition.location !== undefined) prepared.location = definition.location;
+  withUpstream(prepared, definition);
   return prepared;
 }
 
@@ -80,6 +83,7 @@ export function prepareCase(definition: CaseDefinition, context: CaseContext): P
   };
   if (definition.source !== undefined) prepared.source = definition.source;
   if (definition.location !== undefined) prepared.location = definition.location;
+  withUpstream(prepared, definition);
   return prepared;
 }
 
@@ -112,5 +116,21 @@ export function referenceCase(definition: CaseDefinition, context: CaseContext):
   if (now !== undefined) referenced.now = Date.parse(now);
   if (definition.source !== undefined) referenced.source = definition.source;
   if (definition.location !== undefined) referenced.location = definition.location;
+  withUpstream(referenced, definition);
   return referenced;
+}
+
+/**
+ * Carries a case's upstream answer to what the pool takes. A fixture path is read by the case file loader; one that
+ * reaches here (a library caller's case) cannot be, and says so.
+ */
+function withUpstream(prepared: { upstream?: UpstreamResponse }, definition: CaseDefinition): void {
+  const { upstream } = definition;
+  if (upstream === undefined) return;
+  if (typeof upstream === "string")
+    throw new CxdaError(
+      "E_CASE",
+      `${definition.source ?? definition.name}: upstream "${upstream}" is a fixture path, which only case files may use; give the answer inline ({ status, headers, body })`,
+    );
+  prepared.upstream = upstream;
 }

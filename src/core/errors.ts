@@ -22,7 +22,10 @@ export type CxdaErrorCode =
   | "E_NETWORK"
   | "E_CACHE"
   | "E_PARITY"
-  | "E_TEMPLATE";
+  | "E_TEMPLATE"
+  | "E_REQUEST"
+  | "E_UPSTREAM"
+  | "E_TRANSLATION";
 
 /** Extra facts attached to an error: file, position, URL, status… Only plain JSON values, never secrets. */
 export type ErrorContext = Record<string, string | number | boolean | null | undefined>;

@@ -150,6 +150,29 @@ export interface CaseExpectation {
   errors?: Array<{ path: string; keyword: string; side?: "input" | "output" }>;
   /** The transform must throw an error whose message contains this. */
   throws?: string;
+  /** A declarative action's resolved request must match this (see {@link RequestExpectation}). */
+  request?: RequestExpectation;
+}
+
+/**
+ * What a declarative action's request must look like: `method` and `url` (exactly as the URL template resolves) as
+ * given, `headers` a subset (names compared without case), `body` a partial deep match when the body is JSON, else the
+ * exact text.
+ */
+export interface RequestExpectation {
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  body?: JsonValue;
+}
+
+/** What the remote endpoint of a declarative action answers in a case (`upstream` in a case file). */
+export interface UpstreamResponse {
+  /** The HTTP status. @default 200 */
+  status: number;
+  headers: Record<string, string>;
+  /** A JSON value (sent as JSON), or a string sent as it is. */
+  body?: JsonValue;
 }
 
 /**
@@ -185,6 +208,11 @@ export interface CaseDefinition {
    * Takes the place of `payload`; the clock is the generated trigger's timestamp unless `now` is given.
    */
   generate?: GeneratedTriggerRef;
+  /**
+   * What a declarative action's remote endpoint answers in this case: inline, or (in a case file) the path of a JSON
+   * fixture file, relative to the action's folder, which the loader reads in its place.
+   */
+  upstream?: UpstreamResponse | string;
 }
 
 /**
@@ -206,6 +234,8 @@ export interface PreparedCase {
   expect: CaseExpectation;
   source?: string;
   location?: CaseLocation;
+  /** What a declarative action's remote endpoint answers (see {@link CaseDefinition.upstream}). */
+  upstream?: UpstreamResponse;
 }
 
 /** A case whose trigger the worker running it generates (see {@link CaseDefinition.generate}). */
@@ -218,6 +248,8 @@ export interface GeneratedCase {
   expect: CaseExpectation;
   source?: string;
   location?: CaseLocation;
+  /** What a declarative action's remote endpoint answers (see {@link CaseDefinition.upstream}). */
+  upstream?: UpstreamResponse;
 }
 
 /**
@@ -245,10 +277,15 @@ export interface ChangedCase {
   expect: CaseExpectation;
   source?: string;
   location?: CaseLocation;
+  /** What a declarative action's remote endpoint answers (see {@link CaseDefinition.upstream}). */
+  upstream?: UpstreamResponse;
 }
 
 /** The names of the steps a case passes through, in order. */
-export type TraceStepName = "load-definition" | "validate-input" | "execute" | "validate-output" | "compare";
+export type TraceStepName = "load-definition" | "validate-input" | "execute" | DeclarativeStepName | "validate-output" | "compare";
+
+/** The steps a declarative action runs in place of `execute`, in order. */
+export type DeclarativeStepName = "resolve-request" | "upstream" | "translation-map" | "success-template";
 
 /** One step of a case's trace. */
 export interface TraceStep {
@@ -279,7 +316,7 @@ export interface LogEntry {
 /** One way a case did not meet its expectation. */
 export interface CaseFailure {
   /** Which expectation failed: `output`, `match`, `valid`, `errors`, `throws`, `issues` when there was none, or `parity` (local and platform outputs differ). */
-  expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues" | "parity";
+  expectation: "output" | "match" | "valid" | "errors" | "throws" | "issues" | "parity" | "request";
   /**
    * `E_PARITY` on a parity failure (the platform's output differs, or the platform failed where the transform did not);
    * `E_SNAPSHOT` when `expect.output` is still the `"<snapshot>"` placeholder (`cxda test` fills it in).

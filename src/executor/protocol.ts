@@ -1,15 +1,30 @@
 // The messages passed between the worker pool and its workers.
 import type { Profiler } from "node:inspector";
 import type { Problem } from "../core/errors.js";
-import type { CaseResult, ChangedCase, GeneratedCase, JsonSchema, PreparedCase, SchemaDraft, TraceStep } from "../core/types.js";
+import type {
+  CaseResult,
+  ChangedCase,
+  DeclarativeConfig,
+  GeneratedCase,
+  JsonSchema,
+  PreparedCase,
+  SchemaDraft,
+  TraceStep,
+  UpstreamResponse,
+} from "../core/types.js";
+import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
+import type { UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
 import type { WireResult } from "./wire.js";
 
 /** Everything a worker needs to run an action's cases. */
 export interface WorkerAction {
   actionId: string;
   env: string;
-  /** Absolute path of the bundled transform, or an error found while building it. */
-  bundle: { file: string } | { error: Problem };
+  /**
+   * Absolute path of the bundled transform, or an error found while building it, or a declarative action's request and
+   * response (no user code: the worker runs Genesys' steps).
+   */
+  bundle: { file: string } | { error: Problem } | { declarative: DeclarativeAction };
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
   inputDraft: SchemaDraft;
@@ -20,6 +35,36 @@ export interface WorkerAction {
    * worker reads it as JSON, exactly as a trigger built on the main thread arrives (`1e400` as null, not Infinity).
    */
   baseTrigger?: string;
+}
+
+/** A declarative action as a worker runs it. */
+export interface DeclarativeAction {
+  config: DeclarativeConfig;
+  /** Unresolved template references are errors (`--strict`). */
+  strict: boolean;
+  /** The request goes to the real endpoint (`--live`): a case's `upstream` is not needed, and not used. */
+  live: boolean;
+  /**
+   * What `${credentials.X}` reads in the worker: a placeholder per name the templates use, never the value (the pool
+   * puts the real values into a live request, outside the sandbox).
+   */
+  credentials: Record<string, string>;
+}
+
+/** Worker → pool: send this resolved request upstream (to the loopback stub serving `answer`, or live). */
+export interface UpstreamMessage {
+  type: "upstream";
+  id: number;
+  request: ResolvedRequest;
+  /** The case's answer, which the stub serves; absent under `--live`. */
+  answer?: UpstreamResponse;
+}
+
+/** Pool → worker: what came back for an {@link UpstreamMessage}, or why nothing did. */
+export interface UpstreamReplyMessage {
+  type: "upstream-reply";
+  id: number;
+  reply: UpstreamReply | { error: Problem };
 }
 
 /** What to measure inside the worker while a batch runs; absent means nothing (and no extra work). */
@@ -110,7 +155,7 @@ export interface ResultsMessage {
  * it holds on to): the pool replaces the worker and runs the rest elsewhere, blaming nobody. With `careful`, a chunk
  * held a case that changed a built-in and was not sent: the rest runs again checking after every case.
  */
-export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle"; careful?: boolean };
+export type WorkerMessage = { type: "ready" } | ResultsMessage | { type: "recycle"; careful?: boolean } | UpstreamMessage;
 
 /** What a worker receives at start. */
 export interface WorkerStartData {

@@ -89,7 +89,7 @@ function begin(start: HostStart): void {
   worker.on("message", (message: WorkerMessage) => {
     // Only the harness's kinds of message pass; the pool checks their contents against the batch it sent.
     const kind = typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
-    if (kind !== "ready" && kind !== "results" && kind !== "recycle") {
+    if (kind !== "ready" && kind !== "results" && kind !== "recycle" && kind !== "upstream") {
       fault("E_SANDBOX", "the worker sent a message the harness never sends; it was stopped");
       return;
     }

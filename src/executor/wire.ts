@@ -4,7 +4,7 @@
 // used by both sides (the pool and the worker), so a change is made once, and wire.test.ts round-trips every pair.
 import { applyCaseChanges } from "../cases/case-trigger.js";
 import { CxdaError, isCxdaError, type Problem } from "../core/errors.js";
-import type { CaseExpectation, GeneratedTriggerRef, TraceStep } from "../core/types.js";
+import type { CaseExpectation, GeneratedTriggerRef, TraceStep, UpstreamResponse } from "../core/types.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { assertJsonData } from "./json-output.js";
 import type { PoolCase, ResultsMessage, WorkerCaseResult, WorkerSnapshot } from "./protocol.js";
@@ -34,6 +34,8 @@ export interface WireBatch {
   meta: Array<number | null>;
   /** One per case, read according to its kind. */
   triggers: unknown[];
+  /** `[position, answer]` for each case that says what a declarative action's upstream answers; absent when none does. */
+  upstreams?: Array<[number, UpstreamResponse]>;
 }
 
 /** Where a case's trigger comes from, as the worker reads it from a batch. */
@@ -58,6 +60,8 @@ export interface DecodedCase {
   expect: CaseExpectation;
   /** The injected clock; null for the trigger's own timestamp. */
   now: number | null;
+  /** What a declarative action's upstream answers in this case. */
+  upstream?: UpstreamResponse;
 }
 
 /** A batch encoded for a worker, with the cases it could not carry. */
@@ -94,6 +98,7 @@ export class BatchEncoder {
     };
     const kept: number[] = [];
     const faults: Array<[number, Problem]> = [];
+    const upstreams: string[] = [];
     cases.forEach((poolCase, i) => {
       let vars: number;
       let expect: number;
@@ -111,6 +116,7 @@ export class BatchEncoder {
         faults.push([i, { code: "E_CASE", message }]);
         return;
       }
+      if (poolCase.upstream !== undefined) upstreams.push(JSON.stringify([kept.length, poolCase.upstream]));
       columns.triggers.push(trigger);
       columns.meta.push(`${kind},${vars},${expect},${poolCase.now === undefined || Number.isNaN(poolCase.now) ? "null" : poolCase.now}`);
       kept.push(i);
@@ -122,7 +128,9 @@ export class BatchEncoder {
       parts.push(parts.length === 0 ? `{"${name}":[` : `],"${name}":[`);
       items.forEach((item, i) => parts.push(i === 0 ? item : `,${item}`));
     }
-    parts.push("]}");
+    parts.push("]");
+    if (upstreams.length > 0) parts.push(`,"upstreams":[${upstreams.join(",")}]`);
+    parts.push("}");
     return { text: parts.join(""), kept, faults };
   }
 
@@ -162,6 +170,7 @@ export function decodeBatch(
       now: batch.meta[at + 3]!,
     };
   }
+  for (const [position, upstream] of batch.upstreams ?? []) cases[position]!.upstream = upstream;
   return cases;
 }
 

@@ -15,13 +15,16 @@ import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.j
 import { toJsonOutput } from "./json-output.js";
 import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, restoreIntrinsics, trackTimers } from "./runtime-guards.js";
 import { scrub, scrubError, scrubFailures, secretValues } from "../secrets/scrub.js";
+import { runDeclarativeCase, takeUpstreamReply } from "./declarative-case.js";
 import type { Session } from "node:inspector/promises";
 import type {
   BatchInstrumentation,
   BatchMessage,
+  DeclarativeAction,
   InstrumentOptions,
   ResultDetail,
   ResultsMessage,
+  UpstreamMessage,
   WorkerAction,
   WorkerCaseResult,
   WorkerMessage,
@@ -235,6 +238,8 @@ const transforms = new Map<string, Promise<LoadedTransform>>();
  */
 async function loadTransform(action: WorkerAction, suffix = ""): Promise<LoadedTransform> {
   if ("error" in action.bundle) return action.bundle.error;
+  // A declarative action has no module: runCase runs its steps instead.
+  if ("declarative" in action.bundle) return { code: "E_TRANSFORM", message: "a declarative action has no transform module" };
   const file = action.bundle.file;
   const key = file + suffix;
   let loading = transforms.get(key);
@@ -421,8 +426,32 @@ function runCase(
   logFault = undefined;
   caseSeq++;
   const spec = input.trigger;
-  if (spec.kind !== "generated") return startCase(entry, input, triggerOf(spec, entry.base, entry.action.actionId), transform, timings, at, detail);
-  return triggerSource(entry).then((source) => startCase(entry, input, source(spec.ref), transform, timings, at, detail));
+  const begin = "declarative" in entry.action.bundle ? declarativeCase : startCase;
+  if (spec.kind !== "generated") return begin(entry, input, triggerOf(spec, entry.base, entry.action.actionId), transform, timings, at, detail);
+  return triggerSource(entry).then((source) => begin(entry, input, source(spec.ref), transform, timings, at, detail));
+}
+
+/** A case of a declarative action: Genesys' steps in place of a transform (see declarative-case.ts). */
+function declarativeCase(
+  entry: ActionEntry,
+  input: DecodedCase,
+  given: unknown,
+  _transform: LoadedTransform,
+  timings: Float64Array,
+  at: number,
+  detail: ResultDetail,
+): Promise<WireResult> {
+  const bundle = entry.action.bundle as { declarative: DeclarativeAction };
+  const trigger = deepFreeze(given);
+  caseStartedAt = harnessClock();
+  const context = {
+    declarative: bundle.declarative,
+    input: validatorOf(entry.input),
+    output: validatorOf(entry.output),
+    post: (message: UpstreamMessage) => port?.postMessage(message),
+    now,
+  };
+  return runDeclarativeCase(context, input, trigger, timings, at, detail);
 }
 
 function startCase(
@@ -760,7 +789,7 @@ interface Measuring {
  * one URL: such a worker imports a second instance under a query suffix and measures that one.
  */
 function coverageSuffix(action: WorkerAction): string {
-  if ("error" in action.bundle) return "";
+  if (!("file" in action.bundle)) return "";
   const file = action.bundle.file;
   const suffix = transforms.has(file) && !coverage.counted.has(file) ? "?cxda-coverage" : "";
   coverage.counted.add(file + suffix);
@@ -826,6 +855,8 @@ recordIntrinsics();
 // Everything above has loaded: the pool may now prefer this worker to one still starting.
 port.postMessage({ type: "ready" } satisfies WorkerMessage);
 port.on("message", (message: BatchMessage) => {
+  // An upstream's answer goes at once to the case waiting for it, which is part of the batch running now.
+  if (takeUpstreamReply(message)) return;
   running = running
     .then(() => runBatch(message))
     .catch((fault: unknown) => {

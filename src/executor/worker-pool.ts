@@ -6,10 +6,15 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { CxdaError, type Problem } from "../core/errors.js";
+import { CxdaError, toProblem, type Problem } from "../core/errors.js";
+import type { UpstreamResponse } from "../core/types.js";
+import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
+import type { UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 import type {
+  UpstreamMessage,
+  UpstreamReplyMessage,
   BatchInstrumentation,
   BatchMessage,
   HostFault,
@@ -121,7 +126,15 @@ export interface RunOptions {
   measure?: RunMeasurement;
   /** How much of a passing case's result to bring back (see ResultDetail). @default "full" */
   detail?: ResultDetail;
+  /**
+   * Sends a declarative action's request upstream, outside the sandbox (see runner/upstream-service.ts); a run of
+   * declarative cases without one gets an `E_UPSTREAM` error for each request.
+   */
+  upstream?: UpstreamHandler;
 }
+
+/** Sends a resolved request to the loopback stub serving `answer`, or (live) to its real endpoint. */
+export type UpstreamHandler = (request: ResolvedRequest, answer: UpstreamResponse | undefined) => Promise<UpstreamReply>;
 
 /** Runs cases on worker threads. */
 export interface WorkerPool {
@@ -178,6 +191,7 @@ interface Submission {
   reject: (error: Error) => void;
   measure: RunMeasurement | undefined;
   detail: ResultDetail;
+  upstream: UpstreamHandler | undefined;
   /** Batches handed out and not yet done (counted only when measuring: their data comes with the batch's end). */
   batchesOut: number;
 }
@@ -426,6 +440,7 @@ class SandboxPool implements WorkerPool {
         reject,
         measure: options.measure,
         detail: options.detail ?? "full",
+        upstream: options.upstream,
         batchesOut: 0,
       };
       this.open.add(submission);
@@ -684,6 +699,10 @@ class SandboxPool implements WorkerPool {
       slot.process.kill("SIGKILL");
       return;
     }
+    if (message.type === "upstream") {
+      this.sendUpstream(slot, message);
+      return;
+    }
     if (message.type === "ready") {
       slot.ready = true;
       this.startFailures = 0;
@@ -707,6 +726,27 @@ class SandboxPool implements WorkerPool {
     slot.jobs.splice(slot.jobs.indexOf(job), 1);
     this.batchEnded(job, message.done.instrumentation);
     if (!this.closed) this.dispatch();
+  }
+
+  /**
+   * A worker's request for its case's upstream: sent by the run's handler, and the answer (or why there is none)
+   * returned to the same process. A request from a worker that runs no batch is refused, as any stray message is.
+   */
+  private sendUpstream(slot: Slot, message: UpstreamMessage): void {
+    const job = slot.jobs[0];
+    if (job === undefined || typeof message.id !== "number") {
+      this.stopSlot(slot, "the sandbox process asked for an upstream request outside a batch; it was stopped");
+      return;
+    }
+    const handler = job.submission.upstream;
+    const reply = (body: UpstreamReplyMessage["reply"]): void => {
+      if (slot.process.connected) slot.process.send({ type: "upstream-reply", id: message.id, reply: body } satisfies UpstreamReplyMessage);
+    };
+    if (handler === undefined) {
+      reply({ error: { code: "E_UPSTREAM", message: "this run has no upstream service: run declarative actions through runCases or the CLI" } });
+      return;
+    }
+    handler(message.request, message.answer).then(reply, (error: unknown) => reply({ error: toProblem(error, "E_UPSTREAM") }));
   }
 
   /** Why a sandbox process ended without reporting a fault, from how it ended and what it last wrote to stderr. */

@@ -12,6 +12,7 @@ import type { ParityOptions } from "./parity.js";
 import { planRun, type ActionCache } from "./run-plan.js";
 import { RunExecution } from "./run-execution.js";
 import type { PoolReserve } from "./pool-reserve.js";
+import type { UpstreamOptions } from "./upstream-service.js";
 
 /** Options of {@link runCases}. */
 export interface RunCasesOptions extends WorkerPoolOptions {
@@ -67,6 +68,17 @@ export interface RunCasesOptions extends WorkerPoolOptions {
    * nearest existing folder above each: a helper written after its import). What watch mode watches.
    */
   onBundle?: (dir: string, files: BundleFiles) => void;
+  /**
+   * How declarative (Genesys) actions run: their upstream (`live`, `recordDir`) and whether an unresolved template
+   * reference is an error (`strict`). @default the loopback stub serving each case's `upstream`, references as warnings
+   */
+  declarative?: DeclarativeRunOptions;
+}
+
+/** See {@link RunCasesOptions.declarative}. */
+export interface DeclarativeRunOptions extends UpstreamOptions {
+  /** An unresolved `${…}` in a template is an `E_TEMPLATE` error, not a warning. @default false */
+  strict?: boolean;
 }
 
 /** What a transform's bundle was built from (see {@link RunCasesOptions.onBundle}); absolute paths. */

@@ -9,6 +9,7 @@ import type { LoadedAction } from "./load-action.js";
 import { checkParity, createLimiter, needsParity } from "./parity.js";
 import { errorResult, toCaseResult, type PlannedRun, type ResultRow, type RunPlan } from "./run-plan.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
+import { createUpstreamService, type UpstreamService } from "./upstream-service.js";
 
 /** Runs of fewer cases than this start on one worker (see where the pool grows). */
 const SMALL_RUN = 64;
@@ -54,6 +55,8 @@ export class RunExecution {
   private grown: boolean;
   private readonly workersWanted: number;
   private received = 0;
+  /** The upstream of declarative actions: started with the first of their cases, closed with the run. */
+  private upstream: UpstreamService | undefined;
 
   constructor(
     private readonly plan: RunPlan,
@@ -106,6 +109,7 @@ export class RunExecution {
     } finally {
       this.stopped = true;
       this.resumeFeeder?.();
+      await this.upstream?.close();
     }
   }
 
@@ -247,6 +251,7 @@ export class RunExecution {
         },
       }),
       ...(measurement && { measure: measurement }),
+      ...("declarative" in run.action.bundle && { upstream: (this.upstream ??= createUpstreamService(this.options.declarative)).handler }),
       detail: this.detail,
     });
     // A pool closed under a stopped run rejects the chunks still in flight: nobody waits for them any more. Any other

@@ -2,10 +2,11 @@
 import { stampFiles } from "../internal/file-stamp.js";
 import { join, relative } from "node:path";
 import { toProblem, type Problem } from "../core/errors.js";
-import type { CaseResult } from "../core/types.js";
+import type { CaseResult, DeclarativeConfig } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
-import type { PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import type { DeclarativeAction, PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
+import { credentialNames, credentialPlaceholder } from "./upstream-service.js";
 import { TRANSFORM_FILES } from "./find-action-dirs.js";
 import type { LoadedAction } from "./load-action.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
@@ -207,6 +208,18 @@ export function toCaseResult(action: LoadedAction, prepared: PoolCase, result: W
   return caseResult;
 }
 
+/** A declarative action as the workers run it: its config, `--strict`, `--live`, and placeholders for its credentials. */
+function declarativeAction(config: DeclarativeConfig, options: ResolvedRunCasesOptions): DeclarativeAction {
+  const { request, response } = config;
+  const names = credentialNames([request.requestUrlTemplate, request.requestTemplate, ...Object.values(request.headers), response.successTemplate]);
+  return {
+    config,
+    strict: options.declarative?.strict === true,
+    live: options.declarative?.live === true,
+    credentials: Object.fromEntries(names.map((name) => [name, credentialPlaceholder(name)])),
+  };
+}
+
 /** The action's cases in order: its case files, then the extra cases, pulled lazily (they may be many). */
 function* caseEntries(action: LoadedAction, options: RunCasesOptions): Generator<LoadedCase> {
   if (options.cases) {
@@ -239,7 +252,9 @@ async function workerActionFor(action: LoadedAction, options: ResolvedRunCasesOp
   const definition = action.definition;
   if (definition === undefined) return undefined;
   let bundle: WorkerAction["bundle"];
-  if (action.transform === undefined) {
+  if (action.transform === undefined && definition.config !== undefined) {
+    bundle = { declarative: declarativeAction(definition.config, options) };
+  } else if (action.transform === undefined) {
     const shown = relative(process.cwd(), action.dir) || ".";
     bundle = {
       error: {

@@ -9,7 +9,19 @@ const step = {
   required: ["step", "name", "ok", "startedAt", "durationMs", "offsetMs"],
   additionalProperties: false,
   properties: {
-    step: { enum: ["load-definition", "validate-input", "execute", "validate-output", "compare"] },
+    step: {
+      enum: [
+        "load-definition",
+        "validate-input",
+        "execute",
+        "resolve-request",
+        "upstream",
+        "translation-map",
+        "success-template",
+        "validate-output",
+        "compare",
+      ],
+    },
     name: { type: "string", minLength: 1 },
     ok: { type: ["boolean", "null"] },
     startedAt: { type: "number", minimum: 0 },
