@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { ActionDefinition, CaseDefinition, CaseResult } from "../core/types.js";
 import { generatePayloads } from "../payloads/generate-payloads.js";
 import { createTriggerSource } from "../payloads/generated-trigger.js";
+import { synthesiseUpstream } from "../platforms/genesys/declarative/synthesise-upstream.js";
 
 /** What `--generate`, `--seed` and `--invalid` asked for. */
 export interface GenerateRequest {
@@ -37,12 +38,15 @@ export function generatedCases(request: GenerateRequest, keepPayloads?: Map<stri
     if (request.count > 0) createTriggerSource(definition.inputSchema, options)({ seed: request.seed, index: 0 });
     for (let i = 0; i < request.count; i++) {
       const slice = Math.floor(i / GENERATION_SLICE);
-      yield {
+      const generated: CaseDefinition = {
         name: `generated #${i + 1} (seed ${request.seed})`,
         generate: { seed: slice === 0 ? request.seed : `${request.seed}#${slice}`, index: i % GENERATION_SLICE },
         expect: {},
         source: `${replay}, case #${i + 1}`,
       };
+      // A declarative action's upstream answers too: a response its translation map finds values in.
+      if (definition.config !== undefined) generated.upstream = synthesiseUpstream(definition, `${request.seed} upstream #${i + 1}`);
+      yield generated;
     }
     if (request.invalid) {
       const mutations = generatePayloads(definition.inputSchema, { ...options, seed: request.seed, mode: "invalid" });

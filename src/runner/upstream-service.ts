@@ -107,6 +107,7 @@ async function startStub(): Promise<Stub> {
       const headers: Record<string, string> = { ...answer.headers };
       if (answer.body !== undefined && typeof answer.body !== "string" && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
         headers["content-type"] = "application/json";
+      headers["content-length"] = String(Buffer.byteLength(text));
       outgoing.writeHead(answer.status, headers).end(text);
     });
   });

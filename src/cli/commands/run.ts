@@ -3,7 +3,10 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { addConfigOption, loadCommandOptions, type CommandOptions } from "../config-options.js";
 import { CxdaError } from "../../core/errors.js";
-import type { CaseDefinition, CaseResult } from "../../core/types.js";
+import type { CaseDefinition, CaseResult, UpstreamResponse } from "../../core/types.js";
+import { checkUpstream } from "../../cases/case-upstream.js";
+import { synthesiseUpstream } from "../../platforms/genesys/declarative/synthesise-upstream.js";
+import { addDeclarativeOptions, declarativeFromFlags, type DeclarativeFlags } from "../declarative-options.js";
 import { parseJsonText } from "../../internal/json-file.js";
 import { refuseDuplicateKeys } from "../../internal/duplicate-keys.js";
 import { createEventBus } from "../../bus/event-bus.js";
@@ -18,8 +21,9 @@ import { caseDetailLines } from "../report-case.js";
 import { addRunOptions, collect, runnerOptions, runOptionsFrom, type RunFlags } from "../shared-options.js";
 import { processTerminal, type Terminal } from "../terminal.js";
 
-interface RunCommandFlags extends RunFlags {
+interface RunCommandFlags extends RunFlags, DeclarativeFlags {
   payload?: string;
+  upstream?: string;
   set: string[];
   json?: boolean;
   seed?: string;
@@ -57,10 +61,12 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   let result: CaseResult | undefined;
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
   if (single.payload === undefined) await useGeneratedTrigger(dirs[0]!, single, base.definitions, flags, terminal);
+  if (flags.upstream !== undefined) single.upstream = await readUpstream(flags.upstream);
+  else if (flags.live !== true) await useGeneratedUpstream(dirs[0]!, single, base.definitions, flags, terminal);
   // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
   const bus = createEventBus();
   const triggers = recordTriggers(bus);
-  for await (const each of runCases({ ...base, actions: dirs, cases: [single], workers: 1, bus })) result = each;
+  for await (const each of runCases({ ...base, ...declarativeFromFlags(flags), actions: dirs, cases: [single], workers: 1, bus })) result = each;
   if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: nothing ran`);
   if (flags.json) terminal.out(JSON.stringify(result, null, 2));
   else for (const line of caseDetailLines(terminal, result, triggers.take(result))) terminal.out(line);
@@ -88,6 +94,45 @@ async function useGeneratedTrigger(
   );
 }
 
+/** `--upstream`: a fixture file `{ status, headers, body }`, or the same as inline JSON. */
+async function readUpstream(source: string): Promise<UpstreamResponse> {
+  const inline = source.trimStart().startsWith("{");
+  const label = inline ? "--upstream" : source;
+  const text = inline
+    ? source
+    : await readFile(source, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new CxdaError(
+          "E_USAGE",
+          `--upstream ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`,
+        );
+      });
+  try {
+    return checkUpstream(parseJsonText(text, label, "E_USAGE"), label);
+  } catch (error) {
+    throw new CxdaError("E_USAGE", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Without --upstream, a declarative action's upstream answers with a response made from its translation map and
+ * success schema (as `--generate` cases do); the note says so on stderr.
+ */
+async function useGeneratedUpstream(
+  dir: string,
+  single: CaseDefinition,
+  definitions: Parameters<typeof loadAction>[1],
+  flags: RunCommandFlags,
+  terminal: Terminal,
+): Promise<void> {
+  const action = await loadAction(dir, definitions);
+  if (action.definition?.config === undefined || action.transform !== undefined) return;
+  const seed = flags.seed ?? RUN_TRIGGER_SEED;
+  single.upstream = synthesiseUpstream(action.definition, `${seed} upstream`);
+  terminal.err(
+    `upstream: a 200 answer made from the translation map and success schema with seed ${JSON.stringify(escapeControls(seed))} (--upstream <file> to give the real answer, --live to call the endpoint)`,
+  );
+}
+
 /** Registers `cxda run`. */
 export function registerRunCommand(program: Command, setExit: (code: number) => void): void {
   const command = program
@@ -98,10 +143,14 @@ export function registerRunCommand(program: Command, setExit: (code: number) => 
     .option("--set <path=value>", "override a trigger field by dotted path (JSON values are parsed; repeatable)", collect, [])
     .option("--json", "print the CaseResult as JSON")
     .option(
+      "--upstream <file|json>",
+      "declarative actions: what the endpoint answers, { status, headers, body } (default: made from the translation map)",
+    )
+    .option(
       "--seed <seed>",
       `seed of the trigger generated from the input schema when there is no --payload or trigger.json (default: "${RUN_TRIGGER_SEED}")`,
     );
-  addConfigOption(addRunOptions(command))
+  addConfigOption(addDeclarativeOptions(addRunOptions(command)))
     .addHelpText(
       "after",
       "\nExamples:\n  cxda run examples/billing-callback\n  cxda run examples/billing-callback --set data.customFields.resolutionScore='\"87\"'\n  cat trigger.json | cxda run actions/my-action --payload - --json",

@@ -19,6 +19,7 @@ import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.
 import { DEFAULT_ACTIONS_DIR, DEFAULT_REPORTS_DIR, DEFAULT_SEED } from "../../config/defaults.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
+import { addDeclarativeOptions, declarativeFromFlags, type DeclarativeFlags } from "../declarative-options.js";
 import { countOf } from "../../internal/count-of.js";
 
 /** Reporters `--reporter` accepts. */
@@ -32,7 +33,7 @@ const DEFAULT_OUTPUT: Record<FileReporter, string> = {
   junit: `${DEFAULT_REPORTS_DIR}/${REPORTER_FILES.junit}`,
 };
 
-export interface TestFlags extends RunFlags, ReportFlags {
+export interface TestFlags extends RunFlags, ReportFlags, DeclarativeFlags {
   json?: boolean;
   reporter?: string[];
   outputFile?: string[];
@@ -188,6 +189,7 @@ export async function runTestCommand(
     ...(select ? { select } : {}),
     ...(parity ? { parity } : {}),
     ...generate,
+    ...declarativeFromFlags(flags),
     ...session.runOptions,
     ...extra,
   })) {
@@ -312,7 +314,7 @@ function printClosingLines(
 /** Adds the options of `cxda test` (beyond the shared run options). */
 export function addTestOptions(command: Command): Command {
   return (
-    addReportOptions(addRunOptions(command))
+    addDeclarativeOptions(addReportOptions(addRunOptions(command)))
       .option("--json", "print one JSON object { summary, results } on stdout")
       .option("--reporter <name>", `reporter: ${REPORTERS.join(", ")} or html (repeatable, or comma-separated)`, collect, [])
       .option("--output-file <[reporter=]path>", "where a file reporter writes (json: reports/run.json, junit: reports/junit.xml)", collect, [])
