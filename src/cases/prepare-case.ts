@@ -10,6 +10,7 @@ import type {
   UpstreamResponse,
 } from "../core/types.js";
 import { CxdaError } from "../core/errors.js";
+import { checkUpstream } from "./case-upstream.js";
 import { isJsonData } from "../internal/json-data.js";
 import { createPayload } from "../payloads/create-payload.js";
 import { applyCaseChanges } from "./case-trigger.js";
@@ -132,5 +133,6 @@ function withUpstream(prepared: { upstream?: UpstreamResponse }, definition: Cas
       "E_CASE",
       `${definition.source ?? definition.name}: upstream "${upstream}" is a fixture path, which only case files may use; give the answer inline ({ status, headers, body })`,
     );
-  prepared.upstream = upstream;
+  // A library caller's answer is checked here as a case file's is by its loader (and gets the same defaults).
+  prepared.upstream = checkUpstream(upstream, `${definition.source ?? definition.name}: upstream`);
 }

@@ -108,7 +108,14 @@ async function startStub(): Promise<Stub> {
       if (answer.body !== undefined && typeof answer.body !== "string" && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
         headers["content-type"] = "application/json";
       headers["content-length"] = String(Buffer.byteLength(text));
-      outgoing.writeHead(answer.status, headers).end(text);
+      try {
+        outgoing.writeHead(answer.status, headers).end(text);
+      } catch (error) {
+        // A header Node will not send (a line break in a value): the case hears why, the run goes on.
+        outgoing
+          .writeHead(500, { "content-type": "text/plain" })
+          .end(`cxda's upstream stub cannot send this answer: ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
   });
   server.keepAliveTimeout = 1000;
