@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { CxdaError } from "../core/errors.js";
 import { didYouMean } from "../internal/did-you-mean.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
-import type { PlatformOptions } from "../config/platform-options.js";
+import type { PlatformName, PlatformOptions } from "../config/platform-options.js";
 import {
   REPORTER_FILES,
   REPORTER_NAMES,
@@ -42,6 +42,8 @@ export interface CommandFlags {
   allowNetwork?: boolean;
   allowFsWrite?: boolean;
   cacheDir?: string;
+  /** `--platform <name>`: over the config's `platform`. */
+  platform?: PlatformName;
   apiUrl?: string;
   tokenUrl?: string;
   /** `--retry-attempts <n>`: over the config's `retry.maxAttempts`. */
@@ -71,7 +73,7 @@ export interface CommandOptions {
   reportsDir: string;
   coverage: ResolvedCxdaConfig["coverage"];
   cacheDir: string;
-  /** For `resolvePlatformOptions` / `createApiClient`: the config's `auth` with `--api-url` / `--token-url` over it. */
+  /** For `resolvePlatformOptions` / `createApiClient`: the config's `auth` (and `platform`) with `--platform`, `--api-url` and `--token-url` over it. */
   platform: PlatformOptions;
   /** How platform requests are retried: the config's `retry` with `--retry-attempts` / `--retry-max-delay` over it. */
   retry: RetryConfig;
@@ -167,6 +169,7 @@ export function resolveCommandOptions(flags: CommandFlags, config: ResolvedCxdaC
     vars[key] = value;
   }
   const platform: PlatformOptions = { ...config.auth };
+  if (flags.platform !== undefined) platform.platform = flags.platform;
   if (flags.apiUrl !== undefined) platform.apiUrl = flags.apiUrl;
   if (flags.tokenUrl !== undefined) platform.tokenUrl = flags.tokenUrl;
   return {

@@ -1,8 +1,10 @@
-// Options several commands share (--var, --env, --workers, --timeout, --memory) and their parsing.
+// Options several commands share (--var, --env, --workers, --timeout, --memory, --platform) and their parsing.
 import { Option, type Command } from "commander";
 import { MAX_MEMORY_MB, MAX_RETRY_ATTEMPTS, MAX_RETRY_MS, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "../config/run-limits.js";
 import { DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 import { CxdaError } from "../core/errors.js";
+import { didYouMean } from "../internal/did-you-mean.js";
+import { PLATFORM_NAMES, type PlatformName } from "../config/platform-options.js";
 import { parseAssignment } from "../payloads/dotted-path.js";
 import type { WorkerPoolOptions } from "../executor/worker-pool.js";
 import type { SandboxIsolation } from "../executor/sandbox-arguments.js";
@@ -56,9 +58,37 @@ export function addRunOptions(command: Command): Command {
     .option("--offline", "never pull a definition from the platform")
     .option("--allow-network", "let transforms use the network (fetch, http, net…)")
     .option("--allow-fs-write", "let transforms write files")
-    .option("--api-url <url>", "platform API base for pulls (default: CXONE_API_URL, CXONE_ENVIRONMENT)")
-    .option("--token-url <url>", "OAuth token URL for pulls (default: CXONE_TOKEN_URL, <api-url>/oauth/token)");
-  return addRetryOptions(command);
+    .option(
+      "--api-url <url>",
+      "platform API base for pulls (default: CXONE_API_URL, CXONE_ENVIRONMENT; Genesys: GENESYSCLOUD_API_URL, GENESYSCLOUD_REGION)",
+    )
+    .option(
+      "--token-url <url>",
+      "OAuth token URL for pulls (default: CXONE_TOKEN_URL, <api-url>/oauth/token; Genesys: GENESYSCLOUD_TOKEN_URL, login.<region>)",
+    );
+  return addRetryOptions(addPlatformOption(command));
+}
+
+/**
+ * Parses `--platform <name>`, or throws E_USAGE naming the platforms.
+ * @example
+ * platformFlag("genesys"); // "genesys"
+ */
+export function platformFlag(value: string): PlatformName {
+  if ((PLATFORM_NAMES as readonly string[]).includes(value)) return value as PlatformName;
+  throw new CxdaError("E_USAGE", `--platform ${value}: unknown platform${didYouMean(value, PLATFORM_NAMES)}; use ${PLATFORM_NAMES.join(" or ")}`, {
+    context: { flag: "--platform" },
+  });
+}
+
+/** `--platform <name>` of every command that may reach the platform (`test`, `run`, `pull`). */
+export function addPlatformOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      "--platform <name>",
+      `the platform to pull from and run parity on: ${PLATFORM_NAMES.join(" or ")} (default: config platform, else cxone)`,
+    ).argParser(platformFlag),
+  );
 }
 
 /** The retry flags of every command that may reach the platform (`test`, `run`, `pull`). */
@@ -86,6 +116,8 @@ export interface RunFlags {
   memory: number;
   cacheDir?: string;
   offline?: boolean;
+  /** `--platform <name>`. */
+  platform?: PlatformName;
   apiUrl?: string;
   tokenUrl?: string;
   retryAttempts?: number;
@@ -136,6 +168,7 @@ export function runOptionsFrom(
   }
   const definitions: DefinitionResolution = {
     platform: {
+      ...(flags.platform !== undefined ? { platform: flags.platform } : {}),
       ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}),
       ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}),
     },

@@ -1,9 +1,10 @@
-// The platform API client: get a data action's definition and execute it, with auth, retries and typed errors.
-import { createTokenProvider } from "../auth/create-token-provider.js";
+// The platform API client: get a data action's definition and execute it, with auth, retries and typed errors. What
+// differs between platforms (paths, query, grants, wording, parsing, the token flow) comes from its `Platform`.
 import { discoverTenant } from "../auth/access-key.js";
 import { redact, type Secret } from "../secrets/secret.js";
 import type { TokenCacheOptions, TokenProvider } from "../auth/token-provider.js";
-import { resolvePlatformOptions, type PlatformOptions, type ResolvedPlatformOptions } from "../config/platform-options.js";
+import type { Platform, PlatformCall, PlatformName, PlatformOptions, ResolvedPlatformOptions } from "../platforms/platform.js";
+import { platformNamed, resolvePlatformOptions } from "../platforms/resolve-platform.js";
 import { CxdaError } from "../core/errors.js";
 import {
   DEFAULT_CORRELATION_HEADER,
@@ -18,17 +19,20 @@ import {
 } from "../http/http-request.js";
 import { resolveRetryOptions, type RetryOptions } from "../http/retry-policy.js";
 
-/** The scope each call needs, named in `E_SCOPE` errors. */
-export const DATA_ACTION_SCOPES = { read: "data-actions:read", execute: "data-actions:execute" } as const;
+/** The scope each call needs on the CXone-style platform, named in `E_SCOPE` errors. */
+export { DATA_ACTION_SCOPES } from "../platforms/cxone/cxone-platform.js";
 
 /**
  * Options of {@link createApiClient}: platform options (credentials, URLs) plus transport settings.
  * @example
  * createApiClient({ apiUrl: `${emulator.url}/api/v2`, clientId, clientSecret, envFile: false });
  */
-export interface ApiClientOptions extends PlatformOptions {
-  /** Already-resolved platform options; when given, the platform fields above are ignored. */
-  platform?: ResolvedPlatformOptions;
+export interface ApiClientOptions extends Omit<PlatformOptions, "platform"> {
+  /**
+   * The platform to speak (`"cxone"`, `"genesys"`), or already-resolved platform options (then the platform fields above
+   * are ignored). @default "cxone"
+   */
+  platform?: PlatformName | ResolvedPlatformOptions;
   /** Token provider to use. @default one built for the resolved auth mode */
   tokenProvider?: TokenProvider;
   /** Token cache timing (clock, margins), for the default provider. */
@@ -43,11 +47,13 @@ export interface ApiClientOptions extends PlatformOptions {
   correlationHeader?: string;
   /** Largest response body read, in bytes; a longer answer is `E_HTTP`. @default 16 MiB */
   maxResponseBytes?: number;
-  /** Paths relative to the API base; `{id}` is replaced by the encoded id. */
+  /** Paths relative to the API base; `{id}` is replaced by the encoded id. @default the platform's */
   paths?: {
-    /** @default "data-actions/{id}" */
+    /** @default "data-actions/{id}" (Genesys: "integrations/actions/{id}") */
     getDataAction?: string;
-    /** @default "data-actions/{id}/execute" */
+    /** @default none (Genesys: "integrations/actions/{id}/draft") */
+    getDraft?: string;
+    /** @default "data-actions/{id}/execute" (Genesys: none yet) */
     executeDataAction?: string;
   };
 }
@@ -55,9 +61,11 @@ export interface ApiClientOptions extends PlatformOptions {
 /** Client options with every default applied. */
 export interface ResolvedApiClientOptions {
   platform: ResolvedPlatformOptions;
+  /** The platform the options are for: its paths, grants, wording and parsing. */
+  definition: Platform;
   tokenProvider: TokenProvider;
   transport: HttpTransport;
-  paths: { getDataAction: string; executeDataAction: string };
+  paths: { getDataAction: string; getDraft: string | undefined; executeDataAction: string | undefined };
 }
 
 /** A definition as the platform returned it. */
@@ -89,8 +97,11 @@ export type ExecuteResult =
 
 /** The platform API, as cxda uses it. */
 export interface ApiClient {
-  /** GET a data action; with `etag`, sends `If-None-Match` and may get `{ notModified: true }`. */
-  getDataAction(id: string, options?: { etag?: string }): Promise<DataActionResponse>;
+  /**
+   * GET a data action; with `etag`, sends `If-None-Match` and may get `{ notModified: true }`; with `draft`, its
+   * unpublished draft (platforms that keep drafts: Genesys Cloud).
+   */
+  getDataAction(id: string, options?: { etag?: string; draft?: boolean }): Promise<DataActionResponse>;
   /** POST a trigger payload to the execute endpoint. */
   executeDataAction(id: string, payload: unknown): Promise<ExecuteResult>;
   /** The API base in use (after tenant discovery, in access-key mode). */
@@ -104,7 +115,9 @@ export interface ApiClient {
  * const resolved = resolveApiClientOptions({ env: process.env });
  */
 export function resolveApiClientOptions(options: ApiClientOptions = {}): ResolvedApiClientOptions {
-  const platform = options.platform ?? resolvePlatformOptions(options);
+  const { platform: given, ...rest } = options;
+  const platform = typeof given === "object" ? given : resolvePlatformOptions({ ...rest, ...(given === undefined ? {} : { platform: given }) });
+  const definition = platformNamed(platform.platform);
   const timeoutMs = options.timeoutMs ?? 15_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new CxdaError("E_CONFIG", `timeoutMs must be a positive number, got ${String(options.timeoutMs)}`, { context: { setting: "timeoutMs" } });
@@ -118,7 +131,7 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
   }
   const tokenProvider =
     options.tokenProvider ??
-    createTokenProvider(platform, {
+    definition.createTokenProvider(platform, {
       ...options.tokenCache,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
@@ -130,16 +143,18 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
   const auth = platform.auth;
   const secrets: Secret[] = auth.mode === "client-credentials" ? [auth.clientSecret] : [auth.clientSecret, auth.accessKeySecret];
   const paths = {
-    getDataAction: options.paths?.getDataAction ?? "data-actions/{id}",
-    executeDataAction: options.paths?.executeDataAction ?? "data-actions/{id}/execute",
+    getDataAction: options.paths?.getDataAction ?? definition.api.paths.getDataAction,
+    getDraft: options.paths?.getDraft ?? definition.api.paths.getDraft,
+    executeDataAction: options.paths?.executeDataAction ?? definition.api.paths.executeDataAction,
   };
   for (const [name, path] of Object.entries(paths)) {
-    if (!path.includes("{id}")) {
+    if (path !== undefined && !path.includes("{id}")) {
       throw new CxdaError("E_CONFIG", `paths.${name} must contain "{id}", got "${path}"`, { context: { setting: `paths.${name}` } });
     }
   }
   return {
     platform,
+    definition,
     tokenProvider,
     transport: {
       fetch: options.fetch ?? globalThis.fetch,
@@ -190,7 +205,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     if (platform.apiUrl !== undefined) return Promise.resolve(platform.apiUrl);
     if (auth.mode !== "access-key" || auth.tenantId === undefined) {
       return Promise.reject(
-        new CxdaError("E_CONFIG", "no API base URL: set CXONE_API_URL or CXONE_TENANT_ID", { context: { setting: "CXONE_API_URL" } }),
+        new CxdaError("E_CONFIG", `no API base URL: set ${resolved.definition.env.apiUrl ?? "the apiUrl option"}`, {
+          context: { setting: resolved.definition.env.apiUrl },
+        }),
       );
     }
     discovered ??= discoverTenant(auth.issuerUrl, auth.tenantId, {
@@ -238,24 +255,28 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     }
   };
 
-  const failFor = (request: HttpRequest, response: HttpResponse, id: string, scope: string, secrets: HttpTransport["secrets"]): never => {
+  const api = resolved.definition.api;
+  const failFor = (request: HttpRequest, response: HttpResponse, what: string, call: PlatformCall, secrets: HttpTransport["secrets"]): never => {
     const where = describeResponse(request, response);
     if (response.status === 403) {
       throw responseError(
         "E_SCOPE",
         request,
         response,
-        `${where}: the token lacks the "${scope}" scope; grant that scope to the platform client you authenticate as (${auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint})`,
+        `${where}: ${api.missingGrant(call, auth.mode === "client-credentials" ? auth.credentialsHint : auth.clientHint)}`,
       );
     }
     if (response.status === 404) {
-      throw responseError("E_NOT_FOUND", request, response, `${where}: no data action with id "${id}"; check the id and the API base URL`);
+      throw responseError("E_NOT_FOUND", request, response, `${where}: no ${what}; check the id and ${api.notFoundHint}`);
     }
     const said = describeBody(response.text, secrets);
     throw responseError("E_HTTP", request, response, `${where}: unexpected answer${said === undefined ? "" : ` (${said})`}`);
   };
 
-  const urlFor = async (template: string, id: string): Promise<string> => `${await apiUrl()}/${template.replace("{id}", encodeURIComponent(id))}`;
+  const urlFor = async (template: string, id: string, query: Readonly<Record<string, string>> = {}): Promise<string> => {
+    const search = new URLSearchParams(query).toString();
+    return `${await apiUrl()}/${template.replace("{id}", encodeURIComponent(id))}${search === "" ? "" : `?${search}`}`;
+  };
 
   return {
     tokenProvider,
@@ -263,7 +284,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
     async getDataAction(id, callOptions = {}) {
       checkId(id);
-      const url = await urlFor(paths.getDataAction, id);
+      const draft = callOptions.draft === true;
+      if (draft && paths.getDraft === undefined) {
+        throw new CxdaError("E_USAGE", `${resolved.definition.title} keeps no drafts of a ${api.noun}: pull without --draft`, { context: { id } });
+      }
+      const url = await urlFor(draft ? (paths.getDraft ?? "") : paths.getDataAction, id, api.definitionQuery);
       const headers: Record<string, string> = callOptions.etag === undefined ? {} : { "if-none-match": callOptions.etag };
       const { request, response, secrets } = await send("GET", url, headers);
       const etag = response.headers.get("etag") ?? undefined;
@@ -273,19 +298,24 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         ...(response.correlationId === undefined ? {} : { correlationId: response.correlationId }),
       };
       if (response.status === 304) return { notModified: true, ...common };
-      if (response.status < 200 || response.status >= 300) return failFor(request, response, id, DATA_ACTION_SCOPES.read, secrets);
-      const definition = parseObject(request, response);
-      const version = definition.version;
+      const what = draft ? `draft of the ${api.noun} "${id}"` : `${api.noun} with id "${id}"`;
+      if (response.status < 200 || response.status >= 300) return failFor(request, response, what, "read", secrets);
+      const parsed = resolved.definition.parseDefinition(parseObject(request, response), id);
       return {
         notModified: false,
-        definition,
+        definition: parsed.definition,
         ...common,
-        ...(typeof version === "string" || typeof version === "number" ? { version } : {}),
+        ...(parsed.version === undefined ? {} : { version: parsed.version }),
       };
     },
 
     async executeDataAction(id, payload) {
       checkId(id);
+      if (paths.executeDataAction === undefined) {
+        throw new CxdaError("E_USAGE", `executing a ${api.noun} on ${resolved.definition.title} is not supported yet, so --parity cannot run there`, {
+          context: { id, platform: platform.platform },
+        });
+      }
       const url = await urlFor(paths.executeDataAction, id);
       // Executing may have side effects on the platform: it is sent again only when it certainly did not run.
       const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload), false);
@@ -307,7 +337,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         }
         return { ok: false, status: response.status, error, ...correlation };
       }
-      return failFor(request, response, id, DATA_ACTION_SCOPES.execute, secrets);
+      return failFor(request, response, `${api.noun} with id "${id}"`, "execute", secrets);
     },
   };
 }

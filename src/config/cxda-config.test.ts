@@ -17,11 +17,18 @@ function errorOf(config: unknown): { message: string; code: string; context: Rec
 }
 
 describe("resolveCxdaConfig", () => {
+  it("carries the platform into the resolved auth, so every pull and parity run speaks it", () => {
+    const resolved = resolveCxdaConfig({ platform: "genesys", auth: { region: "usw2.pure.cloud" } }, { rootDir: ROOT });
+    expect(resolved.platform).toBe("genesys");
+    expect(resolved.auth).toEqual({ cwd: ROOT, region: "usw2.pure.cloud", platform: "genesys" });
+  });
+
   it("applies every default when the config is empty, relative to the working folder when there is no file", () => {
     expect(resolveCxdaConfig({}, { rootDir: ROOT })).toEqual({
       file: undefined,
       rootDir: ROOT,
       actions: [join(ROOT, "actions")],
+      platform: "cxone",
       auth: { cwd: ROOT },
       cacheDir: join(ROOT, ".cxda", "cache"),
       buildDir: join(ROOT, ".cxda", "build"),
@@ -98,7 +105,7 @@ describe("resolveCxdaConfig errors", () => {
     const error = errorOf({ timeout: 100 });
     expect(error.code).toBe("E_CONFIG");
     expect(error.message).toBe(
-      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry',
+      'cxda.config.ts: unknown key "timeout" (did you mean "timeoutMs"?); the config allows actions, platform, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry',
     );
     expect(error.context).toEqual({ file: "cxda.config.ts", key: "timeout" });
   });
@@ -146,6 +153,8 @@ describe("resolveCxdaConfig errors", () => {
     [{ auth: { dataActionIds: "da-1" } }, '"auth.dataActionIds" must be a list of strings, got string "da-1"'],
     [{ auth: { envFile: true } }, '"auth.envFile" must be a non-empty string, got boolean true'],
     [{ auth: { allowInsecureHttp: "1" } }, '"auth.allowInsecureHttp" must be true or false, got string "1"'],
+    [{ platform: "genesis" }, '"platform" must be one of "cxone", "genesys", got "genesis" (did you mean "genesys"?)'],
+    [{ auth: { region: 1 } }, '"auth.region" must be a non-empty string, got number 1'],
     [{ retry: { maxAttempts: 0 } }, '"retry.maxAttempts" must be a whole number from 1 to 20, got number 0'],
     [{ retry: { maxDelayMs: -1 } }, '"retry.maxDelayMs" must be a whole number from 0 to 600000, got number -1'],
     [{ retry: { maxElapsedMs: "30s" } }, '"retry.maxElapsedMs" must be a whole number from 0 to 600000, got string "30s"'],
@@ -158,7 +167,7 @@ describe("resolveCxdaConfig errors", () => {
 
   it("rejects a config that is not an object", () => {
     expect(errorOf([1]).message).toBe(
-      "cxda.config.ts: the config must be an object with any of actions, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry, got array [1]",
+      "cxda.config.ts: the config must be an object with any of actions, platform, auth, cacheDir, reportsDir, timeoutMs, memoryMb, workers, coverage, reporters, vars, env, sandbox, strict, retry, got array [1]",
     );
   });
 });

@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { StrictMode } from "../core/types.js";
-import type { AuthMode, PlatformOptions } from "./platform-options.js";
+import { PLATFORM_NAMES, type AuthMode, type PlatformName, type PlatformOptions } from "./platform-options.js";
 import { MAX_MEMORY_MB, MAX_RETRY_ATTEMPTS, MAX_RETRY_MS, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
 import { DEFAULT_ACTIONS_DIR, DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import {
@@ -129,6 +129,13 @@ export interface AuthConfig {
    */
   scope?: string;
   /**
+   * Genesys Cloud's region (with `platform: "genesys"`): its domain or AWS name; gives `https://api.<domain>/api/v2` and
+   * `https://login.<domain>/oauth/token`.
+   * @default GENESYSCLOUD_REGION, else "mypurecloud.com"
+   * @example "usw2.pure.cloud"
+   */
+  region?: string;
+  /**
    * Data action ids that `cxda pull` fetches when given none.
    * @default CXONE_DATA_ACTION_ID, else []
    * @example ["da-test-12345"]
@@ -245,6 +252,13 @@ export interface CxdaConfig {
    */
   actions?: string | string[];
   /**
+   * The platform to speak for `pull` and parity runs (`--platform` wins over it): the CXone-style contract, or Genesys
+   * Cloud (credentials then come from GENESYSCLOUD_* variables).
+   * @default "cxone"
+   * @example "genesys"
+   */
+  platform?: PlatformName;
+  /**
    * Platform connection for `pull` and parity runs.
    * @default {} (everything from the environment and `.env`)
    * @example { environment: "api-eu-1.cxone.com" }
@@ -340,7 +354,9 @@ export interface ResolvedCxdaConfig {
   /** The folder relative paths are resolved against: the config file's folder, else the working folder. */
   rootDir: string;
   actions: string[];
-  /** Platform options to hand to `resolvePlatformOptions` (after any command-line overrides); `cwd` is `rootDir`. */
+  /** The platform named by `platform`. */
+  platform: PlatformName;
+  /** Platform options to hand to `resolvePlatformOptions` (after any command-line overrides); `cwd` is `rootDir`, `platform` the config's. */
   auth: PlatformOptions;
   cacheDir: string;
   /** Where bundled transforms are written: `<rootDir>/.cxda/build`. */
@@ -386,6 +402,7 @@ export function defineConfig(config: CxdaConfig): CxdaConfig {
  */
 const CONFIG_KEYS = Object.keys({
   actions: true,
+  platform: true,
   auth: true,
   cacheDir: true,
   reportsDir: true,
@@ -437,6 +454,7 @@ const AUTH_READERS: AuthReaders = {
   tenantId: stringAt,
   issuerUrl: stringAt,
   scope: stringAt,
+  region: stringAt,
   dataActionIds: (at, value) => stringListAt(at, value),
   allowInsecureHttp: booleanAt,
   envFile: (at, value) => (value === false ? false : stringAt(at, value)),
@@ -444,7 +462,8 @@ const AUTH_READERS: AuthReaders = {
 
 // AuthConfig must stay the platform options minus what cxda supplies itself; this fails to compile if they drift apart.
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
-const authMatchesPlatformOptions: SameKeys<AuthConfig, Omit<PlatformOptions, "env" | "cwd">> = true;
+// (`platform` is the config's own top-level key, copied into the resolved `auth`.)
+const authMatchesPlatformOptions: SameKeys<AuthConfig, Omit<PlatformOptions, "env" | "cwd" | "platform">> = true;
 void authMatchesPlatformOptions;
 
 function readAuth(at: ConfigLocation, value: unknown, rootDir: string): PlatformOptions {
@@ -511,6 +530,7 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
   };
 
   const reportsDir = path("reportsDir", DEFAULT_REPORTS_DIR);
+  const platform: PlatformName = raw.platform === undefined ? "cxone" : oneOfAt(at("platform"), raw.platform, PLATFORM_NAMES);
   const coverage = raw.coverage === undefined ? {} : objectAt(at("coverage"), raw.coverage, COVERAGE_KEYS);
   const thresholdsAt = child(at("coverage"), "thresholds");
   const thresholds = coverage.thresholds === undefined ? {} : objectAt(thresholdsAt, coverage.thresholds, THRESHOLD_KEYS);
@@ -528,7 +548,11 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
     file,
     rootDir,
     actions: (raw.actions === undefined ? [DEFAULT_ACTIONS_DIR] : stringListAt(at("actions"), raw.actions, true)).map((dir) => resolve(rootDir, dir)),
-    auth: raw.auth === undefined ? { cwd: rootDir } : readAuth(at("auth"), raw.auth, rootDir),
+    platform,
+    auth: {
+      ...(raw.auth === undefined ? { cwd: rootDir } : readAuth(at("auth"), raw.auth, rootDir)),
+      ...(raw.platform === undefined ? {} : { platform }),
+    },
     cacheDir: path("cacheDir", join(".cxda", "cache")),
     buildDir: join(rootDir, ".cxda", "build"),
     reportsDir,

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { ApiClient } from "../client/api-client.js";
-import { hasPlatformCredentials, PLATFORM_ENV, type PlatformOptions } from "../config/platform-options.js";
+import { hasPlatformCredentials, platformNamed, type PlatformOptions } from "../config/platform-options.js";
 import type { RetryOptions } from "../http/retry-policy.js";
 import { duplicateKeys } from "../internal/duplicate-keys.js";
 import { CxdaError, isCxdaError } from "../core/errors.js";
@@ -31,6 +31,8 @@ export interface PullDefinitionOptions {
   cache: DefinitionsCache;
   /** Ignore the cached copy and its ETag: always fetch the full definition. @default false */
   force?: boolean;
+  /** Pull the action's unpublished draft (Genesys Cloud keeps drafts); it is cached under the action's id. @default false */
+  draft?: boolean;
 }
 
 /** What a pull did. */
@@ -70,11 +72,12 @@ function checkPulledId(id: string, definition: ActionDefinition, where: { url: s
 export async function pullDefinition(id: string, options: PullDefinitionOptions): Promise<PullResult> {
   assertSafeActionId(id);
   const { client, cache } = options;
+  const draft = options.draft === true ? { draft: true } : {};
   const cached = await cache.read(id);
   const warnings = cached.status === "corrupt" ? [cached.warning] : [];
   const current = cached.status === "hit" && options.force !== true ? cached.entry : undefined;
 
-  let response = await client.getDataAction(id, current?.etag == null ? {} : { etag: current.etag });
+  let response = await client.getDataAction(id, current?.etag == null ? draft : { ...draft, etag: current.etag });
   if (response.notModified) {
     if (current !== undefined) {
       const definition = normaliseDefinition(current.definition, { file: cached.file, fallbackId: id });
@@ -83,7 +86,7 @@ export async function pullDefinition(id: string, options: PullDefinitionOptions)
       return { id, status: "not-modified", entry, definition, file: cached.file, warnings };
     }
     // A 304 to a request we did not make conditional: ask again for the body.
-    response = await client.getDataAction(id);
+    response = await client.getDataAction(id, draft);
     if (response.notModified) {
       throw new CxdaError("E_HTTP", `GET ${response.url}: 304 Not Modified without a cached copy to reuse`, {
         context: { method: "GET", url: response.url, status: 304, correlationId: response.correlationId },
@@ -100,6 +103,12 @@ export async function pullDefinition(id: string, options: PullDefinitionOptions)
   });
   const status = cached.status === "corrupt" ? "refetched" : cached.status === "hit" ? "updated" : "fetched";
   return { id, status, entry, definition, file: cached.file, warnings };
+}
+
+/** "set X and Y" for the platform the options name (the CXone-style default when none). */
+function credentialsAdvice(platform: PlatformOptions | undefined): string {
+  const { env, name } = platformNamed(platform?.platform);
+  return `set ${env.clientId ?? "the client id"} and ${env.clientSecret ?? "the client secret"}${name === "cxone" ? "" : `, with --platform ${name}`}`;
 }
 
 /**
@@ -205,7 +214,7 @@ export async function resolveDefinition(options: ResolveDefinitionOptions): Prom
     const where = options.actionDir === undefined ? "" : `no ${join(options.actionDir, "definition.json")}, `;
     throw new CxdaError(
       "E_DEFINITION",
-      `no definition for "${id}": ${where}no usable cache file ${cached.file}, and ${options.offline === true ? "offline mode forbids a pull" : `no platform credentials to pull it (set ${PLATFORM_ENV.clientId} and ${PLATFORM_ENV.clientSecret})`}; run \`cxda pull ${id}\` or add definition.json`,
+      `no definition for "${id}": ${where}no usable cache file ${cached.file}, and ${options.offline === true ? "offline mode forbids a pull" : `no platform credentials to pull it (${credentialsAdvice(options.platform)})`}; run \`cxda pull ${id}\` or add definition.json`,
       { context: { id, file: cached.file } },
     );
   }

@@ -16,6 +16,9 @@ export interface ServedDefinition {
   transformError?: string;
 }
 
+/** The suffix of a draft's id in the store: Genesys' `GET …/actions/{id}/draft` serves `<id>.draft`. */
+const DRAFT_SUFFIX = ".draft";
+
 /** Finds definitions by id. */
 export interface DefinitionsStore {
   get(id: string): Promise<ServedDefinition | undefined>;
@@ -81,7 +84,8 @@ async function bundleTransform(file: string): Promise<{ source?: string; error?:
 /**
  * A store over a folder (or none) plus in-memory definitions. In the folder, `<id>.json` files
  * and `<name>/definition.json` folders are found (also under an `actions/` subfolder), matched by
- * file or folder name or by the definition's own `id`. Files are read on each request, so edits show up.
+ * file or folder name or by the definition's own `id`; `<id>.draft.json` is the Genesys draft of `<id>`, found as
+ * `<id>.draft`. Files are read on each request, so edits show up.
  * @example
  * const store = createDefinitionsStore("examples/billing-callback/actions", {});
  */
@@ -100,8 +104,11 @@ export function createDefinitionsStore(dir: string | undefined, initial: Record<
           const raw = await readObject(file);
           if (raw === undefined) continue;
           const location = { file };
-          if (!found.has(entry.name.slice(0, -5))) found.set(entry.name.slice(0, -5), location);
-          if (typeof raw.id === "string" && !found.has(raw.id)) found.set(raw.id, location);
+          const name = entry.name.slice(0, -".json".length);
+          if (!found.has(name)) found.set(name, location);
+          // A Genesys draft (`<id>.draft.json`) is served as `<id>.draft`, never as the published action its id names.
+          const id = typeof raw.id === "string" ? (name.endsWith(DRAFT_SUFFIX) ? `${raw.id}${DRAFT_SUFFIX}` : raw.id) : undefined;
+          if (id !== undefined && !found.has(id)) found.set(id, location);
         } else if (entry.isDirectory()) {
           const folder = join(root, entry.name);
           const file = join(folder, "definition.json");

@@ -4,13 +4,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { refuseForeignHost } from "../server/host-check.js";
 import { errorReply, jsonReply, writeReply, type Reply } from "../server/reply.js";
 import { bodyProblem, readBody, type BodyLimits } from "../server/request-body.js";
-import type { DataActionRoutes } from "./data-action-routes.js";
-import { cxoneConfiguration, openIdConfiguration } from "./discovery-routes.js";
+import { tokenFacts } from "../platforms/emulator-kit.js";
+import type { DefinitionsStore } from "./definitions-store.js";
 import type { ResolvedEmulatorOptions } from "./emulator-options.js";
+import { emulatorServices } from "./emulator-services.js";
 import type { FaultEffect, FaultSet } from "./faults.js";
 import { safePath, type EmulatorRequest, type RequestLog } from "./request-log.js";
 import { matchRoute, type RouteMatch } from "./route-table.js";
-import { tokenFacts, type TokenRoutes } from "./token-routes.js";
+import type { TokenStore } from "./token-store.js";
 
 /** The platform reads whole bodies up to 1 MiB; a larger one is drained and refused, so its sender still gets the answer. */
 const BODY_LIMITS: BodyLimits = { limitBytes: 1024 * 1024, overflow: "drain" };
@@ -34,8 +35,8 @@ export interface EmulatorParts {
   config: ResolvedEmulatorOptions;
   faults: FaultSet;
   log: RequestLog;
-  tokens: TokenRoutes;
-  dataActions: DataActionRoutes;
+  tokens: TokenStore;
+  store: DefinitionsStore;
 }
 
 /** Answers emulator requests; `origin` is set once the server listens. */
@@ -52,9 +53,9 @@ export class EmulatorHandler {
     const arrival = this.#arrive(request);
     const body = await readBody(request, BODY_LIMITS);
     if (arrival.effect.latencyMs > 0) await new Promise((done) => setTimeout(done, arrival.effect.latencyMs));
-    const route = "route" in arrival.matched ? arrival.matched.route : null;
+    const isToken = "spec" in arrival.matched && arrival.matched.spec.token === true;
     // Token routes are logged with their grant type and client id (never secrets), whatever the answer.
-    const facts = (route === "token" || route === "auth-token") && body.kind === "complete" ? tokenFacts(request, body.body.toString("utf8")) : {};
+    const facts = isToken && body.kind === "complete" ? tokenFacts(request, body.body.toString("utf8")) : {};
     const { correlationHeader } = this.#parts.config;
     if (body.kind === "complete" && !("error" in arrival.matched) && arrival.effect.drop) {
       response.writeHead(200, { "content-type": "application/json", "content-length": "4096", [correlationHeader]: arrival.correlationId });
@@ -111,21 +112,8 @@ export class EmulatorHandler {
       return jsonReply(status, faultBody, retryAfter === undefined ? {} : { "retry-after": retryAfter });
     }
     const url = arrival.target ?? new URL("/", this.origin);
-    const { tokens, dataActions, config } = this.#parts;
-    switch (matched.route) {
-      case "token":
-        return tokens.clientCredentials(request, body.toString("utf8"), effect);
-      case "auth-token":
-        return tokens.cxone(request, body.toString("utf8"), effect);
-      case "openid-configuration":
-        return openIdConfiguration(this.origin);
-      case "cxone-configuration":
-        return cxoneConfiguration(url, this.origin, config.tenantId);
-      case "get-data-action":
-        return dataActions.get(request, matched.id ?? "", effect);
-      case "execute-data-action":
-        return dataActions.execute(request, matched.id ?? "", body, effect);
-    }
+    const services = emulatorServices(this.#parts, effect, this.origin);
+    return matched.spec.handle({ request, url, body, id: matched.id, services });
   }
 
   #record(arrival: Arrival, status: number, extra: Partial<EmulatorRequest>): void {

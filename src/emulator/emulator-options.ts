@@ -3,17 +3,25 @@ import { randomBytes } from "node:crypto";
 import { CxdaError } from "../core/errors.js";
 import { allowedHostNames } from "../internal/host-header.js";
 import { DEFAULT_ENV } from "../config/defaults.js";
+import { CXONE_SCOPES } from "../platforms/cxone/cxone-emulator.js";
+import { PLATFORMS } from "../platforms/resolve-platform.js";
 import { checkFaultRules, type FaultRule } from "./faults.js";
 import type { EmulatorRequest } from "./request-log.js";
 
-/** The scopes the emulator knows. */
-export const EMULATOR_SCOPES = ["data-actions:read", "data-actions:execute"] as const;
+/** The scopes of the CXone-style contract the emulator serves (OpenID's `scopes_supported`). */
+export const EMULATOR_SCOPES = CXONE_SCOPES;
+
+/** What a client or access key carries unless it names its own: every platform's grants (CXone scopes, Genesys permissions). */
+const DEFAULT_SCOPES: readonly string[] = [...new Set(Object.values(PLATFORMS).flatMap((platform) => platform.emulator.defaultScopes))];
 
 /** A registered OAuth client. */
 export interface EmulatorClient {
   clientId: string;
   clientSecret: string;
-  /** Scopes its tokens carry. @default both data-actions scopes */
+  /**
+   * Scopes its tokens carry (Genesys routes read them as permissions).
+   * @default both data-actions scopes, and integrations:action:view and integrations:action:execute
+   */
   scopes?: string[];
 }
 
@@ -127,11 +135,11 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   const secret = (): string => randomBytes(18).toString("base64url");
   const clients = (options.clients ?? [{ clientId: "cxda-emulator", clientSecret: `emu-cs-${secret()}` }]).map((c) => ({
     ...c,
-    scopes: c.scopes ?? [...EMULATOR_SCOPES],
+    scopes: c.scopes ?? [...DEFAULT_SCOPES],
   }));
   const accessKeys = (options.accessKeys ?? [{ accessKeyId: "emulator-access-key", accessKeySecret: `emu-ak-${secret()}` }]).map((k) => ({
     ...k,
-    scopes: k.scopes ?? [...EMULATOR_SCOPES],
+    scopes: k.scopes ?? [...DEFAULT_SCOPES],
   }));
   if (clients.length === 0) throw new CxdaError("E_CONFIG", "the emulator needs at least one client");
   if (typeof options.faults !== "string" && options.faults !== undefined) checkFaultRules(options.faults, "emulator faults");

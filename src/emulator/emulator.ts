@@ -1,17 +1,17 @@
-// The platform emulator: a loopback node:http server speaking cxda's default contract and the CXone access-key flow, with faults.
-// Its rooms: options (emulator-options.ts), one request's way through (emulator-handler.ts), the routes (route-table.ts,
-// token-routes.ts, discovery-routes.ts, data-action-routes.ts), tokens (token-store.ts), the request log (request-log.ts).
-import { PLATFORM_ENV } from "../config/platform-options.js";
+// The platform emulator: a loopback node:http server speaking every platform's contract at once (the CXone-style default
+// with the CXone access-key flow, and Genesys Cloud), with faults. Its rooms: options (emulator-options.ts), one
+// request's way through (emulator-handler.ts), the route table (route-table.ts; the routes live with their platform in
+// src/platforms/), what routes may use (emulator-services.ts), tokens (token-store.ts), the request log (request-log.ts).
 import { CxdaError } from "../core/errors.js";
+import { cxoneAccessKeyEnv } from "../platforms/cxone/cxone-emulator.js";
+import { PLATFORMS } from "../platforms/resolve-platform.js";
 import { HttpServer } from "../server/http-server.js";
-import { DataActionRoutes } from "./data-action-routes.js";
 import { createDefinitionsStore } from "./definitions-store.js";
 import { EmulatorHandler } from "./emulator-handler.js";
 import { resolveEmulatorOptions, type EmulatorOptions } from "./emulator-options.js";
 import { checkFaultRules, FaultSet, readFaultsFile, type FaultRule } from "./faults.js";
 import { RequestLog, type EmulatorRequest } from "./request-log.js";
 import { API_PREFIX } from "./route-table.js";
-import { TokenRoutes } from "./token-routes.js";
 import { TokenStore } from "./token-store.js";
 
 export { EMULATOR_SCOPES, resolveEmulatorOptions } from "./emulator-options.js";
@@ -42,6 +42,8 @@ export interface Emulator {
   readonly env: Record<string, string>;
   /** Environment variables for access-key mode (discovery, password grant, tenant discovery). */
   readonly accessKeyEnv: Record<string, string>;
+  /** Environment variables for Genesys Cloud (`--platform genesys`): its API and login URLs on this emulator, and the client. */
+  readonly genesysEnv: Record<string, string>;
   /** A copy of the request log, oldest first (the last `requestLogLimit` requests). */
   readonly requests: EmulatorRequest[];
   clearRequests(): void;
@@ -52,31 +54,18 @@ export interface Emulator {
   faults(): Array<FaultRule & { remaining: number | null }>;
   /** Expires every access token issued so far (refresh tokens stay valid). */
   expireTokens(): void;
-  /** Serves `raw` as data action `id` (or stops serving it with `undefined`). */
+  /** Serves `raw` as data action `id` (or stops serving it with `undefined`); `<id>.draft` is the Genesys draft of `<id>`. */
   setDefinition(id: string, raw: Record<string, unknown> | undefined): void;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
 
-/** The environment variables that point cxda's platform client at an emulator, in each auth mode. */
-function platformEnv(origin: string, credentials: EmulatorCredentials): Pick<Emulator, "env" | "accessKeyEnv"> {
+/** The environment variables that point cxda's platform client at an emulator, for each platform and auth mode. */
+function platformEnv(origin: string, credentials: EmulatorCredentials): Pick<Emulator, "env" | "accessKeyEnv" | "genesysEnv"> {
   return {
-    env: {
-      [PLATFORM_ENV.authMode]: "client-credentials",
-      [PLATFORM_ENV.apiUrl]: `${origin}${API_PREFIX}`,
-      [PLATFORM_ENV.tokenUrl]: `${origin}${API_PREFIX}/oauth/token`,
-      [PLATFORM_ENV.clientId]: credentials.clientId,
-      [PLATFORM_ENV.clientSecret]: credentials.clientSecret,
-    },
-    accessKeyEnv: {
-      [PLATFORM_ENV.authMode]: "access-key",
-      [PLATFORM_ENV.issuerUrl]: origin,
-      [PLATFORM_ENV.tenantId]: credentials.tenantId,
-      [PLATFORM_ENV.accessKeyId]: credentials.accessKeyId,
-      [PLATFORM_ENV.accessKeySecret]: credentials.accessKeySecret,
-      [PLATFORM_ENV.clientId]: credentials.clientId,
-      [PLATFORM_ENV.clientSecret]: credentials.clientSecret,
-    },
+    env: PLATFORMS.cxone.emulator.env(origin, credentials),
+    accessKeyEnv: cxoneAccessKeyEnv(origin, credentials),
+    genesysEnv: PLATFORMS.genesys.emulator.env(origin, credentials),
   };
 }
 
@@ -98,8 +87,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     config,
     faults,
     log,
-    tokens: new TokenRoutes(config, tokens),
-    dataActions: new DataActionRoutes(store, tokens, config),
+    tokens,
+    store,
   });
   let server: HttpServer;
   try {

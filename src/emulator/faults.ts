@@ -2,16 +2,11 @@
 import { readFile } from "node:fs/promises";
 import { CxdaError } from "../core/errors.js";
 import { parseJsonText } from "../internal/json-file.js";
+import { CXONE_ROUTE_NAMES } from "../platforms/cxone/cxone-emulator.js";
+import { GENESYS_ROUTE_NAMES } from "../platforms/genesys/genesys-emulator.js";
 
-/** The emulator's routes, by name. */
-export const EMULATOR_ROUTES = [
-  "token",
-  "openid-configuration",
-  "cxone-configuration",
-  "auth-token",
-  "get-data-action",
-  "execute-data-action",
-] as const;
+/** The emulator's routes, by name: every platform's (each platform's routes live in its folder under src/platforms/). */
+export const EMULATOR_ROUTES = [...CXONE_ROUTE_NAMES, ...GENESYS_ROUTE_NAMES] as const;
 
 /** One of {@link EMULATOR_ROUTES}. */
 export type EmulatorRoute = (typeof EMULATOR_ROUTES)[number];
@@ -24,6 +19,7 @@ export type EmulatorRoute = (typeof EMULATOR_ROUTES)[number];
  * { route: "get-data-action", status: 429, retryAfter: 1, count: 2 }
  * { route: "token", omitScopes: ["data-actions:execute"] }
  * { route: "execute-data-action", drop: true, count: 1 }
+ * { route: "genesys-get-action", status: 429, retryAfter: 1, count: 1 }
  */
 export interface FaultRule {
   route: EmulatorRoute | "*" | Array<EmulatorRoute>;

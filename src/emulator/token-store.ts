@@ -1,7 +1,7 @@
 // The emulator's tokens: access tokens it issued (with their scopes and expiry) and refresh tokens, which rotate.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { errorReply, type Reply } from "../server/reply.js";
+import type { BearerCheck } from "../platforms/platform.js";
 import type { FaultEffect } from "./faults.js";
 
 interface AccessToken {
@@ -25,7 +25,7 @@ export interface TokenPolicy {
   now: () => number;
 }
 
-/** Issues tokens and checks the bearer token of data-action requests. */
+/** Issues tokens and reads the bearer token of API requests. */
 export class TokenStore {
   readonly #access = new Map<string, AccessToken>();
   readonly #refresh = new Map<string, RefreshToken>();
@@ -64,24 +64,19 @@ export class TokenStore {
     for (const token of this.#access.values()) token.expiresAt = Math.min(token.expiresAt, past);
   }
 
-  /** Checks the request's bearer token and its scope: 401 or 403 with `www-authenticate`, or `undefined` to proceed. */
-  authorise(request: IncomingMessage, scope: string, effect: FaultEffect): Reply | undefined {
+  /**
+   * What the request's bearer token is worth: its client and scopes, or why it is refused (missing, unknown, expired).
+   * A fault's `expireToken` expires it first. Each platform words the refusal its own way.
+   */
+  bearer(request: IncomingMessage, effect: FaultEffect): BearerCheck {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
     const token = match?.[1];
     const entry = token === undefined ? undefined : this.#access.get(token);
     const now = this.#policy.now();
     if (entry !== undefined && effect.expireToken) entry.expiresAt = Math.min(entry.expiresAt, now - 1);
     if (entry === undefined || entry.expiresAt <= now) {
-      const reason = token === undefined ? "missing bearer token" : entry === undefined ? "unknown token" : "the token has expired";
-      return errorReply(401, "unauthorized", reason, {
-        headers: { "www-authenticate": `Bearer realm="cxda-emulator", error="invalid_token", error_description="${reason}"` },
-      });
+      return { ok: false, reason: token === undefined ? "missing bearer token" : entry === undefined ? "unknown token" : "the token has expired" };
     }
-    if (!entry.scopes.has(scope)) {
-      return errorReply(403, "insufficient_scope", `the token lacks the "${scope}" scope`, {
-        headers: { "www-authenticate": `Bearer realm="cxda-emulator", error="insufficient_scope", scope="${scope}"` },
-      });
-    }
-    return undefined;
+    return { ok: true, clientId: entry.clientId, scopes: entry.scopes };
   }
 }
