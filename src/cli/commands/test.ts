@@ -144,8 +144,9 @@ export async function runTestCommand(
   const also = watched.reporters ?? [];
   const started = performance.now();
   const select = caseSelector({ ...(flags.filter !== undefined ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
-  // The platform for parity: the config's auth with --api-url/--token-url over it (merged into extra.definitions).
+  // The platform for parity: the config's auth with --platform/--api-url/--token-url over it (merged into extra.definitions).
   const platform = extra.definitions?.platform ?? {
+    ...(flags.platform !== undefined ? { platform: flags.platform } : {}),
     ...(flags.apiUrl !== undefined ? { apiUrl: flags.apiUrl } : {}),
     ...(flags.tokenUrl !== undefined ? { tokenUrl: flags.tokenUrl } : {}),
   };
