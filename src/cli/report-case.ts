@@ -7,6 +7,7 @@ import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { paint, showJson, type Terminal } from "./terminal.js";
 import { caseResultLines, formatDuration } from "../report/case-lines.js";
+import { DECLARATIVE_STEPS, declarativeStepLines } from "../report/declarative-steps.js";
 
 const ms = formatDuration;
 
@@ -19,11 +20,22 @@ export function caseLines(terminal: Terminal, raw: CaseResult): string[] {
 export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
   // Offsets count from the case's first step; loading the definition happened once, before any case.
   const first = steps.find((s) => s.step !== "load-definition")?.startedAt ?? 0;
-  return steps.map((s) => {
+  return steps.flatMap((s) => {
     const mark = s.ok === null ? paint(terminal, "dim", "–") : s.ok ? paint(terminal, "green", "✓") : paint(terminal, "red", "✗");
     const offset = s.step === "load-definition" ? "" : `+${ms(s.startedAt - first)}`;
-    const detail = s.detail && Object.keys(s.detail).length > 0 ? paint(terminal, "dim", ` ${shown(JSON.stringify(s.detail))}`) : "";
-    return `  ${mark} ${s.step.padEnd(16)} ${ms(s.durationMs).padStart(9)} ${paint(terminal, "dim", offset.padStart(10))}${detail}`;
+    // A declarative step reads better as lines of its own (the request, the answer, each key) than as its JSON.
+    const below = declarativeStepLines(s);
+    const detail =
+      below.length === 0 && s.detail && Object.keys(s.detail).length > 0 && !(DECLARATIVE_STEPS.has(s.step) && s.ok === null)
+        ? paint(terminal, "dim", ` ${shown(JSON.stringify(s.detail))}`)
+        : "";
+    const line = `  ${mark} ${s.step.padEnd(16)} ${ms(s.durationMs).padStart(9)} ${paint(terminal, "dim", offset.padStart(10))}${detail}`;
+    return [
+      line,
+      ...below.map(
+        (text) => `      ${paint(terminal, text.startsWith("warning:") ? "yellow" : text.startsWith("error:") ? "red" : "dim", shown(text))}`,
+      ),
+    ];
   });
 }
 

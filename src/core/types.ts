@@ -212,7 +212,7 @@ export interface CaseDefinition {
    * What a declarative action's remote endpoint answers in this case: inline, or (in a case file) the path of a JSON
    * fixture file, relative to the action's folder, which the loader reads in its place.
    */
-  upstream?: UpstreamResponse | string;
+  upstream?: Partial<UpstreamResponse> | string;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CoverageFileReport } from "../coverage/coverage-reports.js";
 import type { CoverageMetric, CoverageMetricName } from "../coverage/coverage-summary.js";
 import type { CoverageShortfall } from "../coverage/coverage-thresholds.js";
 import type { ProfileFunction } from "../profile/top-functions.js";
+import { DECLARATIVE_STEPS, declarativeStepLines } from "./declarative-steps.js";
 import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { domId, escapeHtml, formatMs, showShort } from "./html-text.js";
 import { renderJson, type JsonHighlight } from "./render-json.js";
@@ -161,6 +162,21 @@ function payloads(result: CaseResult, trigger: unknown): string {
   return `<div class="payloads"><div><h4>Input (trigger)</h4>${input}</div><div><h4>Output</h4>${output}</div></div>`;
 }
 
+/** A declarative action's request, answer, translation map and rendered output, step by step (as Genesys' Test view). */
+function declarativeSection(result: CaseResult): string {
+  const steps = result.trace.steps.filter((s) => DECLARATIVE_STEPS.has(s.step));
+  if (steps.length === 0) return "";
+  const items = steps
+    .map((s) => {
+      const lines = declarativeStepLines(s);
+      const state = s.ok === null ? "skipped" : s.ok ? "ok" : "failed";
+      const body = lines.length === 0 ? "" : `<pre>${lines.map((line) => escapeHtml(line)).join("\n")}</pre>`;
+      return `<li class="step ${state}" data-step="${escapeHtml(s.step)}"><span class="lvl">${escapeHtml(s.step)}</span> <span class="dur">${state === "skipped" ? "skipped" : formatMs(s.durationMs)}</span>${body}</li>`;
+    })
+    .join("");
+  return `<h4>Request and response</h4><ol class="steps">${items}</ol>`;
+}
+
 function logs(result: CaseResult): string {
   if (result.logs.length === 0) return "";
   const items = result.logs
@@ -185,6 +201,7 @@ function caseSection(entry: HtmlReportCase, index: number, open: boolean): strin
     issuesList(result),
     payloads(result, trigger),
     `<h4>Trace</h4>${timeline(result.trace.steps)}`,
+    declarativeSection(result),
     logs(result),
   ].join("");
   return `<details class="case" id="${id}" data-status="${result.status}"${open ? " open" : ""}><summary><span class="badge ${result.status}">${STATUS_LABEL[result.status]}</span><span class="case-name">${escapeHtml(result.case)}</span><span class="dur">${formatMs(result.durationMs)}</span></summary><div class="case-body">${body}</div></details>`;

@@ -73,6 +73,9 @@ mark.hl { background: var(--mark); outline: 2px solid #e0b400; border-radius: 2p
 .logs { margin: 4px 0; padding: 0; list-style: none; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 .logs li .lvl { display: inline-block; width: 46px; color: var(--muted); }
 .logs li.warn .lvl { color: #a35400; } .logs li.error .lvl { color: var(--fail); }
+.steps { margin: 4px 0; padding-left: 20px; } .steps li { margin: 4px 0; } .steps .lvl { font-weight: 600; }
+.steps li.failed .lvl { color: var(--fail); } .steps li.skipped { color: var(--muted); }
+.steps pre { background: #fbfbfd; border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; margin: 4px 0 0; max-height: 240px; overflow: auto; }
 .pctbar { display: inline-block; width: 80px; height: 8px; background: #eef1f6; border-radius: 4px; vertical-align: middle; margin-left: 6px; overflow: hidden; }
 .pctbar i { display: block; height: 100%; }
 .lo i { background: var(--fail); } .mid i { background: #e0a100; } .hi i { background: var(--pass); }
