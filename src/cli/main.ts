@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import("./commands/init.js")).registerInitCommand,
   test: async () => (await import("./commands/test.js")).registerTestCommand,
   check: async () => (await import("./commands/check.js")).registerCheckCommand,
+  lint: async () => (await import("./commands/lint.js")).registerLintCommand,
   run: async () => (await import("./commands/run.js")).registerRunCommand,
   generate: async () => (await import("./commands/generate.js")).registerGenerateCommand,
   listen: async () => (await import("./commands/listen.js")).registerListenCommand,
