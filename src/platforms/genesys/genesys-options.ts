@@ -3,7 +3,7 @@ import { CxdaError } from "../../core/errors.js";
 import { didYouMean } from "../../internal/did-you-mean.js";
 import { Secret } from "../../secrets/secret.js";
 import type { PlatformOptions, ResolvedPlatformOptions } from "../platform.js";
-import { isLoopback, parseIds, readSettings, refuseForeignOptions, type Found, type SettingNames } from "../platform-settings.js";
+import { parseIds, readSettings, refuseForeignOptions, type Found, type SettingNames } from "../platform-settings.js";
 
 /**
  * The environment variables cxda reads for Genesys Cloud (each also accepted in `.env`). The first three are the names
@@ -146,10 +146,7 @@ export function resolveGenesysOptions(options: PlatformOptions = {}): ResolvedPl
   }
   const tokenFound = find("tokenUrl");
   const tokenUrl = tokenFound !== undefined ? settings.url(tokenFound) : loginUrl;
-  // Credentials go to the token URL: the http check applies to the derived one too (an http API URL gives an http login).
-  if (tokenFound === undefined && tokenUrl.startsWith("http:") && !settings.allowInsecure && !isLoopback(new URL(tokenUrl).hostname)) {
-    settings.url({ value: tokenUrl, from: `the token URL derived from ${labelOf("apiUrl")}` });
-  }
+  // A derived login has the API URL's scheme and host kind, which the API URL's own check already allowed.
 
   const clientId = need("clientId", "no Genesys Cloud OAuth client id");
   const clientSecret = new Secret(need("clientSecret", "no Genesys Cloud OAuth client secret"));

@@ -1,4 +1,4 @@
-// Shared set-up for the platform integration tests: the reference definition, an action folder, fake sleeps, a capturing terminal.
+// Shared set-up for the platform integration tests: the reference definition and a Genesys export, an action folder, fake sleeps, a capturing terminal.
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,3 +92,26 @@ export function captureTerminal(): Terminal & { lines: string[] } {
     err: (line = "") => void lines.push(line),
   };
 }
+
+/** The id of {@link genesysExport} on the emulator. */
+export const GENESYS_ID = "custom_-_5d8a1f7e-2b1c-4e0a-9a51-6f0e2d3c4b5a";
+/** A Genesys export as Genesys' "Export" button writes it: no id, the contract, the declarative config. */
+export const genesysExport = (): Record<string, unknown> => ({
+  name: "Get Customer Tier - Exported 2025-01-07 @ 10:12",
+  integrationType: "purecloud-data-actions",
+  actionType: "custom",
+  config: {
+    request: {
+      requestUrlTemplate: "/api/v2/external/customers/${input.customerId}",
+      requestType: "GET",
+      headers: {},
+      requestTemplate: "${input.rawRequest}",
+    },
+    response: { translationMap: { tier: "$.tier" }, translationMapDefaults: { tier: '"standard"' }, successTemplate: '{ "tier": ${tier} }' },
+  },
+  contract: {
+    input: { inputSchema: { type: "object", properties: { customerId: { type: "string" } }, required: ["customerId"] } },
+    output: { successSchema: { type: "object", properties: { tier: { type: "string" } } } },
+  },
+  secure: false,
+});
