@@ -15,7 +15,9 @@ import { evaluateExpectations, type CaseOutcome } from "../cases/evaluate-case.j
 import { toJsonOutput } from "./json-output.js";
 import { changedIntrinsic, endCaseTimers, installRuntimeGuards, recordIntrinsics, restoreIntrinsics, trackTimers } from "./runtime-guards.js";
 import { scrub, scrubError, scrubFailures, secretValues } from "../secrets/scrub.js";
-import { runDeclarativeCase, takeUpstreamReply } from "./declarative-case.js";
+import type * as DeclarativeCaseModule from "./declarative-case.js";
+
+type DeclarativeRunner = typeof DeclarativeCaseModule;
 import type { Session } from "node:inspector/promises";
 import type {
   BatchInstrumentation,
@@ -431,8 +433,18 @@ function runCase(
   return triggerSource(entry).then((source) => begin(entry, input, source(spec.ref), transform, timings, at, detail));
 }
 
+/**
+ * The declarative runner (Velocity, JSONPath), loaded by the first declarative case a worker meets: a worker that runs
+ * transforms never reads it (it is a bundle of its own, about a fifth the size of this one).
+ */
+let declarativeRunner: Promise<DeclarativeRunner> | undefined;
+
+function loadDeclarativeRunner(): Promise<DeclarativeRunner> {
+  return (declarativeRunner ??= import("./declarative-case.js"));
+}
+
 /** A case of a declarative action: Genesys' steps in place of a transform (see declarative-case.ts). */
-function declarativeCase(
+async function declarativeCase(
   entry: ActionEntry,
   input: DecodedCase,
   given: unknown,
@@ -441,6 +453,7 @@ function declarativeCase(
   at: number,
   detail: ResultDetail,
 ): Promise<WireResult> {
+  const { runDeclarativeCase } = await loadDeclarativeRunner();
   const bundle = entry.action.bundle as { declarative: DeclarativeAction };
   const trigger = deepFreeze(given);
   caseStartedAt = harnessClock();
@@ -856,7 +869,10 @@ recordIntrinsics();
 port.postMessage({ type: "ready" } satisfies WorkerMessage);
 port.on("message", (message: BatchMessage) => {
   // An upstream's answer goes at once to the case waiting for it, which is part of the batch running now.
-  if (takeUpstreamReply(message)) return;
+  if ((message as { type?: unknown }).type === "upstream-reply") {
+    void loadDeclarativeRunner().then((runner) => runner.takeUpstreamReply(message));
+    return;
+  }
   running = running
     .then(() => runBatch(message))
     .catch((fault: unknown) => {
