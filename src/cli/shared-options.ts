@@ -35,7 +35,8 @@ export function integerFlag(flag: string, min = 1, max?: number) {
 
 /** Adds the execution options to a command. */
 export function addRunOptions(command: Command): Command {
-  return command
+  // One statement, then the platform and retry flags: a `return` on this chain once left those two unreachable.
+  command
     .option("--var <key=value>", "inject a variable into ctx.vars (JSON values are parsed; repeatable)", collect, [])
     .option("--env <name>", "ctx.env seen by the transform", DEFAULT_ENV)
     .addOption(
