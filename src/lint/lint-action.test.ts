@@ -223,6 +223,15 @@ describe("lintAction", () => {
     expect(codes(findings)).toEqual(["translation-path-cannot-match", "translation-unused"]);
   });
 
+  it("leaves out the renders it is told to skip (ones that hung before), and only those", () => {
+    const all = lintAction(target({}), { seed: "cxda" });
+    const step = { path: "config.request.requestUrlTemplate", input: "generated valid #2" };
+    const steps: string[] = [];
+    const fewer = lintAction(target({}), { seed: "cxda", skip: [step], onProgress: (made) => steps.push(made.input) });
+    expect(fewer.renders).toBe(all.renders - 1);
+    expect(steps).not.toContain("generated valid #2");
+  });
+
   it("counts its renders and announces each one before it starts", () => {
     const steps: string[] = [];
     const result = lintAction(target({}), { seed: "cxda", onProgress: (step) => steps.push(`${step.path} | ${step.input}`) });

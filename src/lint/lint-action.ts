@@ -14,6 +14,8 @@ export interface LintActionOptions {
   seed: string;
   /** Called before each render with what is about to be rendered (a timeout names the last one). */
   onProgress?: (step: RenderStep) => void;
+  /** Renders to leave out: ones that hung or ran out of memory on an earlier attempt. */
+  skip?: readonly RenderStep[];
 }
 
 /** What {@link lintAction} found. */
@@ -104,7 +106,13 @@ function staticChecks(config: DeclarativeConfig, findings: FindingCollector): vo
  */
 export function lintAction(target: LintTarget, options: LintActionOptions): ActionLint {
   const findings = new FindingCollector();
-  const onRender = options.onProgress ?? ((): void => undefined);
+  const skip = options.skip ?? [];
+  // Whether to make a render: not one left out, and every one made is announced first.
+  const onRender = (step: RenderStep): boolean => {
+    if (skip.some((left) => left.path === step.path && left.input === step.input)) return false;
+    options.onProgress?.(step);
+    return true;
+  };
   const { variants, problems, refused, full } = inputVariants(target.inputSchema, options.seed);
   for (const problem of problems) findings.add(`inputs|${problem.message}`, problem);
   staticChecks(target.config, findings);

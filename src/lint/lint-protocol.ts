@@ -8,6 +8,8 @@ export interface LintJob {
   id: number;
   target: LintTarget;
   seed: string;
+  /** Renders to leave out (they hung or ran out of memory before). */
+  skip: RenderStep[];
 }
 
 /** What a worker sends back. */

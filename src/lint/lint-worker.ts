@@ -12,7 +12,7 @@ const send = (message: LintWorkerMessage): void => port.postMessage(message);
 port.on("message", (job: LintJob) => {
   try {
     // Each render is announced first: if one never ends, the thread that stops this one knows which.
-    const result = lintAction(job.target, { seed: job.seed, onProgress: (step) => send({ type: "progress", id: job.id, ...step }) });
+    const result = lintAction(job.target, { seed: job.seed, skip: job.skip, onProgress: (step) => send({ type: "progress", id: job.id, ...step }) });
     send({ type: "result", id: job.id, ...result });
   } catch (error) {
     send({

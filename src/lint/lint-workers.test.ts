@@ -33,9 +33,9 @@ describe("lintInWorkers", () => {
     expect(results[0]?.findings.map((finding) => finding.code)).toEqual(["url-invalid"]);
   });
 
-  it("stops an action whose template hangs, names the render, and lints the next one in a fresh thread", async () => {
+  it("stops a render that hangs, names it, and lints the rest of the action without it in a fresh thread", async () => {
     const started = Date.now();
-    const [hung, next] = await lintInWorkers([target(HANGS), target("https://api.example.com/$esc.url($input.id)")], { ...OPTIONS, timeoutMs: 1000 });
+    const [hung, next] = await lintInWorkers([target(HANGS), target("https://api.example.com/${input.id}")], { ...OPTIONS, timeoutMs: 1000 });
     expect(Date.now() - started).toBeLessThan(8000);
     expect(hung?.findings).toEqual([
       expect.objectContaining({
@@ -43,12 +43,23 @@ describe("lintInWorkers", () => {
         code: "timeout",
         path: "config.request.requestUrlTemplate",
         message:
-          'linting took longer than 1000 ms and was stopped while rendering config.request.requestUrlTemplate with the input "input.id holds a very long string (5000 characters)"',
+          'linting took longer than 1000 ms and was stopped while rendering config.request.requestUrlTemplate with the input "input.id holds a very long string (5000 characters)"; the action was linted again without this render',
         hint: expect.stringContaining("--timeout"),
       }),
     ]);
-    expect(next?.findings).toEqual([]);
-    expect(next?.renders).toBeGreaterThan(0);
+    expect(hung?.renders).toBeGreaterThan(10);
+    expect(next?.findings.map((finding) => finding.code)).toEqual(["url-invalid"]);
+  });
+
+  it("gives up on an action after its third stopped render", async () => {
+    // Every input hangs: each string holds letters a to j only, and none has the "!" the pattern wants.
+    const always = {
+      ...target('https://api.example.com/x#set($s = "$input.id$input.id$input.id")#if($s.matches("([a-j]+[a-j]+)+!"))/y#end'),
+      inputSchema: { type: "object", required: ["id"], properties: { id: { type: "string", pattern: "^[a-j]{20}$" } } },
+    };
+    const [result] = await lintInWorkers([always], { ...OPTIONS, timeoutMs: 300 });
+    expect(result?.findings.map((finding) => finding.code)).toEqual(["timeout", "timeout", "timeout"]);
+    expect(result?.findings.at(-1)?.message).toMatch(/; lint gave up on this action after 3 stopped renders$/);
   });
 
   it("starts its threads with no environment variables, whatever this process holds", async () => {

@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import { CxdaError } from "../core/errors.js";
 import type { ActionLint } from "./lint-action.js";
 import type { LintJob, LintWorkerMessage } from "./lint-protocol.js";
-import type { LintTarget, RenderStep } from "./lint-types.js";
+import type { LintTarget, RenderStep, TemplateFinding } from "./lint-types.js";
 
 /** Options of {@link lintInWorkers}, resolved. */
 export interface LintWorkerOptions {
@@ -58,13 +58,22 @@ function workerEntry(): Promise<string> {
   return entry;
 }
 
-/** A finding that stands for the whole action: it could not be linted to the end. */
-function stopped(code: string, message: string, hint: string, step?: RenderStep): ActionLint {
-  return {
-    findings: [{ severity: "error", code, ...(step === undefined ? {} : { path: step.path }), message, hint, count: 1 }],
-    renders: 0,
-    refused: 0,
-  };
+/** How one attempt at an action ended: its lint, or a render that had to be stopped (with the finding that says so). */
+type Outcome = { kind: "done"; lint: ActionLint } | { kind: "stopped"; finding: TemplateFinding; step?: RenderStep; retry: boolean };
+
+/** Renders left out of one action at most, each after it hung or ran out of memory, before lint gives up on the action. */
+const MAX_SKIPPED = 2;
+
+/** The keys of a template's JSON path: a header's name or a translation-map key may hold dots of its own. */
+function pointerOf(path: string): string[] {
+  const parts = path.split(".");
+  return parts.length > 3 && ["headers", "translationMap", "translationMapDefaults"].includes(parts[2]!)
+    ? [...parts.slice(0, 3), parts.slice(3).join(".")]
+    : parts;
+}
+
+function stoppedFinding(code: string, message: string, hint: string, step?: RenderStep): TemplateFinding {
+  return { severity: "error", code, ...(step === undefined ? {} : { path: step.path, pointer: pointerOf(step.path) }), message, hint, count: 1 };
 }
 
 /** One worker thread, started when first needed and again after it was stopped. */
@@ -113,53 +122,48 @@ class LintThread {
     await worker?.terminate();
   }
 
-  async run(job: LintJob): Promise<ActionLint> {
+  async run(job: LintJob): Promise<Outcome> {
     const worker = await this.start();
-    const { timeoutMs } = this.options;
-    return new Promise<ActionLint>((resolve) => {
+    const { timeoutMs, memoryMb } = this.options;
+    return new Promise<Outcome>((resolve) => {
       let last: RenderStep | undefined;
-      const finish = (result: ActionLint, stop = false): void => {
+      const during = (): string => (last === undefined ? "before its first render" : `while rendering ${last.path} with the input "${last.input}"`);
+      const finish = (outcome: Outcome): void => {
         clearTimeout(timer);
         worker.off("message", onMessage);
         worker.off("error", onError);
         worker.off("exit", onExit);
-        if (stop) void this.stop();
-        resolve(result);
+        // A thread stopped in the middle of a render cannot be trusted again, nor interrupted otherwise.
+        if (outcome.kind === "stopped") void this.stop();
+        resolve(outcome);
       };
+      const stoppedHere = (code: string, message: string, hint: string, retry: boolean): Outcome => ({
+        kind: "stopped",
+        finding: stoppedFinding(code, message, hint, last),
+        ...(last === undefined ? {} : { step: last }),
+        retry,
+      });
       const timer = setTimeout(() => {
-        const where = last === undefined ? "before its first render" : `while rendering ${last.path} with the input "${last.input}"`;
-        finish(
-          stopped(
-            "timeout",
-            `linting took longer than ${timeoutMs} ms and was stopped ${where}`,
-            "a regular expression in the template (.matches, .replaceAll, .split) may backtrack without end on that input; simplify it, or give lint more time with --timeout",
-            last,
-          ),
-          true,
-        );
+        const hint =
+          "a regular expression in the template (.matches, .replaceAll, .split) may backtrack without end on that input; simplify it, or give lint more time with --timeout";
+        finish(stoppedHere("timeout", `linting took longer than ${timeoutMs} ms and was stopped ${during()}`, hint, true));
       }, timeoutMs);
       const onMessage = (message: LintWorkerMessage): void => {
         if (message.type === "progress" && message.id === job.id) last = { path: message.path, input: message.input };
         else if (message.type === "result" && message.id === job.id)
-          finish({ findings: message.findings, renders: message.renders, refused: message.refused });
-        else if (message.type === "failed" && message.id === job.id)
-          finish(
-            stopped(message.code, `linting failed: ${message.message}`, "this is a fault in cxda lint; please report it with the definition", last),
-          );
+          finish({ kind: "done", lint: { findings: message.findings, renders: message.renders, refused: message.refused } });
+        else if (message.type === "failed" && message.id === job.id) {
+          const hint = "this is a fault in cxda lint; please report it with the definition";
+          finish(stoppedHere(message.code, `linting failed ${during()}: ${message.message}`, hint, false));
+        }
       };
       const onError = (error: Error & { code?: string }): void => {
         const memory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
-        const message = memory
-          ? `linting ran out of memory (more than ${this.options.memoryMb} MB)${last === undefined ? "" : ` while rendering ${last.path} with the input "${last.input}"`}`
-          : `the lint worker stopped: ${error.message}`;
+        const hint = "a template that builds huge text (a #foreach over a large range) is the usual cause";
         finish(
-          stopped(
-            memory ? "out-of-memory" : "E_LINT",
-            message,
-            "a template that builds huge text (a #foreach over a large range) is the usual cause",
-            last,
-          ),
-          true,
+          memory
+            ? stoppedHere("out-of-memory", `linting ran out of memory (more than ${memoryMb} MB) ${during()}`, hint, true)
+            : stoppedHere("E_LINT", `the lint worker stopped ${during()}: ${error.message}`, "this is a fault in cxda lint; please report it", false),
         );
       };
       const onExit = (): void => onError(new Error("it exited"));
@@ -171,6 +175,26 @@ class LintThread {
   }
 }
 
+/**
+ * Lints one target; a render that hangs or runs out of memory is reported and left out, and the action linted again
+ * without it (a fresh thread each time), up to {@link MAX_SKIPPED} renders, after which lint gives up on the action.
+ */
+async function lintOne(thread: LintThread, target: LintTarget, id: number, seed: string): Promise<ActionLint> {
+  const skip: RenderStep[] = [];
+  const stops: TemplateFinding[] = [];
+  for (;;) {
+    const outcome = await thread.run({ type: "lint", id, target, seed, skip: [...skip] });
+    if (outcome.kind === "done") return { ...outcome.lint, findings: [...stops, ...outcome.lint.findings] };
+    const { finding, step } = outcome;
+    if (!outcome.retry || step === undefined || skip.length >= MAX_SKIPPED) {
+      const more = outcome.retry ? `; lint gave up on this action after ${skip.length + 1} stopped renders` : "";
+      return { findings: [...stops, { ...finding, message: `${finding.message}${more}` }], renders: 0, refused: 0 };
+    }
+    skip.push(step);
+    stops.push({ ...finding, message: `${finding.message}; the action was linted again without this render` });
+  }
+}
+
 /** The number of worker threads for `count` actions: at most the cores, at most 4 (each render is short). */
 export function lintWorkerCount(count: number): number {
   return Math.max(1, Math.min(count, availableParallelism(), 4));
@@ -178,8 +202,9 @@ export function lintWorkerCount(count: number): number {
 
 /**
  * Lints each target in a worker thread, `options.workers` at a time, each under `options.timeoutMs`; results in the
- * order of `targets`. A target that times out, runs out of memory or crashes its thread gets one error finding
- * (`timeout`, `out-of-memory`) instead of its findings, and its thread is replaced.
+ * order of `targets`. A render that passes the time limit or the memory limit gets an error finding (`timeout`,
+ * `out-of-memory`), its thread is replaced, and the action is linted again without that render (twice at most: a
+ * third stop ends the action's lint). One action may so take up to three times `timeoutMs`.
  * @example
  * const [first] = await lintInWorkers([target], { timeoutMs: 5000, seed: "cxda", workers: 1, memoryMb: 256 });
  */
@@ -195,7 +220,7 @@ export async function lintInWorkers(
     await Promise.all(
       threads.map(async (thread) => {
         for (let index = next++; index < targets.length; index = next++) {
-          results[index] = await thread.run({ type: "lint", id: index, target: targets[index]!, seed: options.seed });
+          results[index] = await lintOne(thread, targets[index]!, index, options.seed);
           onDone?.(index);
         }
       }),

@@ -140,7 +140,7 @@ class RequestChecker {
     private readonly target: LintTarget,
     private readonly findings: FindingCollector,
     private readonly credentials: Record<string, string>,
-    private readonly onRender: (step: RenderStep) => void,
+    private readonly onRender: (step: RenderStep) => boolean,
   ) {
     const properties = typeof target.inputSchema === "object" ? target.inputSchema["properties"] : undefined;
     this.inputs = typeof properties === "object" && properties !== null ? Object.keys(properties) : [];
@@ -149,7 +149,7 @@ class RequestChecker {
   check(templates: readonly RequestTemplate[], variant: InputVariant): void {
     const context = requestContext(variant.input, this.credentials);
     for (const template of templates) {
-      this.onRender({ path: template.path, input: variant.label });
+      if (!this.onRender({ path: template.path, input: variant.label })) continue;
       this.renders += 1;
       let rendered;
       try {
@@ -258,7 +258,7 @@ export function checkRequest(
   target: LintTarget,
   variants: readonly InputVariant[],
   findings: FindingCollector,
-  options: { credentials: Record<string, string>; onRender: (step: RenderStep) => void },
+  options: { credentials: Record<string, string>; onRender: (step: RenderStep) => boolean },
 ): number {
   const templates = requestTemplates(target.config);
   const checker = new RequestChecker(target, findings, options.credentials, options.onRender);

@@ -69,7 +69,8 @@ function checkDefaults(target: LintTarget, findings: FindingCollector): void {
       severity: "error",
       code: "translation-default-invalid",
       ...mapPointer(key, "translationMapDefaults"),
-      message: problem.message,
+      // The finding names the path already; the message says what is wrong with the default.
+      message: problem.message.replace(`${problem.path} is`, "the default is"),
     });
   }
 }
@@ -112,7 +113,12 @@ function jsonPathOf(location: Location): string {
 }
 
 /** Where each key's value lands in the output: rendered with a marker per key, then found in the JSON it renders. */
-function locations(target: LintTarget, keys: readonly string[], input: Record<string, unknown>): Map<string, Location[]> {
+function locations(
+  target: LintTarget,
+  keys: readonly string[],
+  input: Record<string, unknown>,
+  undefinedNames: ReadonlySet<string>,
+): Map<string, Location[]> {
   const found = new Map<string, Location[]>();
   const template = target.config.response.successTemplate;
   if (template === undefined) {
@@ -121,7 +127,11 @@ function locations(target: LintTarget, keys: readonly string[], input: Record<st
     return found;
   }
   const sentinels = new Map(keys.map((key, index) => [`cxda-lint-value-${index}`, key]));
-  const values = Object.fromEntries([...sentinels].map(([marker, key]) => [key, JSON.stringify(marker)]));
+  // Names nothing defines (already reported) stand as null, so that the JSON around the keys still parses.
+  const values = {
+    ...Object.fromEntries([...undefinedNames].map((name) => [name, "null"])),
+    ...Object.fromEntries([...sentinels].map(([marker, key]) => [key, JSON.stringify(marker)])),
+  };
   try {
     const rendered = renderTemplate(template, { input, rawResult: "{}", ...values }, { label: SUCCESS_PATH });
     locate(JSON.parse(rendered.text), sentinels, [], found);
@@ -137,12 +147,13 @@ function checkShapes(
   compiled: ReadonlyMap<string, CompiledPath>,
   input: Record<string, unknown>,
   findings: FindingCollector,
-  onRender: (step: RenderStep) => void,
+  onRender: (step: RenderStep) => boolean,
+  undefinedNames: ReadonlySet<string>,
 ): number {
   const indefinite = [...compiled].filter(([, path]) => !path.definite).map(([key]) => key);
   if (indefinite.length === 0) return 0;
-  if (target.config.response.successTemplate !== undefined) onRender({ path: SUCCESS_PATH, input: "a marker per translation value" });
-  for (const [key, places] of locations(target, indefinite, input)) {
+  if (target.config.response.successTemplate !== undefined && !onRender({ path: SUCCESS_PATH, input: "a marker per translation value" })) return 0;
+  for (const [key, places] of locations(target, indefinite, input, undefinedNames)) {
     for (const place of places) {
       const at = jsonPathOf(place);
       if (!pathFitsSchema(at, target.outputSchema).fits || pathFitsSchema(`${at}[0]`, target.outputSchema).fits) continue;
@@ -223,7 +234,9 @@ function renderSuccess(
   const values = Object.fromEntries(
     Object.keys(target.config.response.translationMap).map((key) => [key, sampleText(key, compiled.get(key), target)]),
   );
-  const context = { input, rawResult: "{}", ...values };
+  // Names nothing defines (reported already) stand as null, so the rest of the template is still checked.
+  const nulls = Object.fromEntries([...undefinedNames].map((name) => [name, "null"]));
+  const context = { input, rawResult: "{}", ...nulls, ...values };
   const example: LintExample = { variant: `translation values ${JSON.stringify(values)}, rawResult {}`, input };
   let rendered;
   try {
@@ -239,7 +252,7 @@ function renderSuccess(
     );
     return 1;
   }
-  const loud = rendered.unresolved.filter((reference) => !reference.silent && !undefinedNames.has(reference.name.split(/[.(]/)[0] ?? ""));
+  const loud = rendered.unresolved.filter((reference) => !reference.silent);
   for (const reference of loud) {
     findings.add(
       `success-unresolved|${reference.line}:${reference.column}|${reference.reference}`,
@@ -256,7 +269,7 @@ function renderSuccess(
     );
   }
   // A reference printed as written is its own finding; the JSON it breaks would only repeat it.
-  if (rendered.unresolved.some((reference) => !reference.silent)) return 1;
+  if (loud.length > 0) return 1;
   try {
     JSON.parse(rendered.text);
   } catch (error) {
@@ -285,13 +298,13 @@ export function checkResponse(
   target: LintTarget,
   input: Record<string, unknown>,
   findings: FindingCollector,
-  onRender: (step: RenderStep) => void,
+  onRender: (step: RenderStep) => boolean,
 ): number {
   const compiled = compilePaths(target.config.response.translationMap, findings);
   checkDefaults(target, findings);
   checkPassThrough(target, compiled, findings);
   const undefinedNames = checkNames(target, findings);
-  if (target.config.response.successTemplate !== undefined) onRender({ path: SUCCESS_PATH, input: "sample translation values" });
-  const renders = renderSuccess(target, compiled, undefinedNames, input, findings);
-  return renders + checkShapes(target, compiled, input, findings, onRender);
+  const sampled = target.config.response.successTemplate !== undefined && onRender({ path: SUCCESS_PATH, input: "sample translation values" });
+  const renders = sampled ? renderSuccess(target, compiled, undefinedNames, input, findings) : 0;
+  return renders + checkShapes(target, compiled, input, findings, onRender, undefinedNames);
 }
