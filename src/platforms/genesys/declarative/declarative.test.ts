@@ -150,3 +150,11 @@ describe("synthesiseUpstream", () => {
     expect(synthesiseUpstream(definition({}, schema), "s")).toEqual(one);
   });
 });
+
+describe("request bodies", () => {
+  it("sends one with POST, PUT and PATCH only, and judges a body without Content-Type by what it holds", () => {
+    expect(resolveRequest(config({ requestType: "DELETE" }), { id: "1" }).request.body).toBeUndefined();
+    expect(resolveRequest(config({ requestType: "PATCH", requestTemplate: "a=${input.id}" }), { id: '"' }).request.body).toBe('a="');
+    expect(() => resolveRequest(config({ requestType: "PUT", requestTemplate: '{"a": "${input.id}"}' }), { id: '"' })).toThrow(/not valid JSON/);
+  });
+});

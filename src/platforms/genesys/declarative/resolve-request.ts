@@ -10,7 +10,7 @@ export interface ResolvedRequest {
   /** The URL exactly as the URL template resolves (a Genesys Cloud action's is a path: `/api/v2/users/…`). */
   url: string;
   headers: Record<string, string>;
-  /** The body text; absent for a GET, which Genesys sends without one. */
+  /** The body text; absent for a GET or DELETE, which Genesys sends without one. */
   body?: string;
 }
 
@@ -24,7 +24,7 @@ export interface RequestResolution {
   request: ResolvedRequest;
   /** References that printed as written or as nothing: warnings (errors under strict, which throws instead). */
   unresolved: UnresolvedInRequest[];
-  /** Whether the body is sent as JSON (its content type says so, or none is given: Genesys' default is JSON). */
+  /** Whether the body is sent as JSON (see {@link isJsonBody}); false when there is no body. */
   json: boolean;
 }
 
@@ -42,8 +42,11 @@ export interface ResolveRequestOptions {
  */
 export const DEFAULT_REQUEST_TEMPLATE = "${input.rawRequest}";
 
-/** The methods Genesys sends a body with; a GET goes without one. */
-const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(["GET"]);
+/**
+ * The methods Genesys sends a body with: "request templates define the body of POST, PUT, and PATCH requests"; a GET
+ * (and a DELETE) goes without one (Request configuration, https://help.mypurecloud.com/?p=138534).
+ */
+const METHODS_WITH_BODY: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
 
 /** The value of header `name` (any case) in `headers`, when present. */
 export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
@@ -53,11 +56,12 @@ export function headerValue(headers: Readonly<Record<string, string>>, name: str
 }
 
 /**
- * Whether a body with this content type is JSON. Genesys sends `application/json` unless a Content-Type header says
- * otherwise (Request configuration, https://help.mypurecloud.com/?p=138534), so no header means JSON.
+ * Whether a body is sent as JSON: its Content-Type says so, or there is none and the body looks like JSON (starts with
+ * `{` or `[`). Genesys' pages give no default Content-Type, so a body without one is judged by what it holds (`cxda
+ * lint` reads it the same way).
  */
-export function isJsonContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true;
+export function isJsonBody(contentType: string | undefined, body: string): boolean {
+  if (contentType === undefined) return /^\s*[[{]/.test(body);
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   return type === "application/json" || type.endsWith("+json");
 }
@@ -102,10 +106,11 @@ export function resolveRequest(config: DeclarativeConfig, input: Record<string, 
       `config.request.requestTemplateUri (${request.requestTemplateUri}) names a body template kept by the platform, which an export does not hold; put the template in config.request.requestTemplate to run it locally`,
     );
   }
-  const json = isJsonContentType(headerValue(headers, "content-type"));
+  let json = false;
   const resolved: ResolvedRequest = { method: request.requestType, url, headers };
-  if (!METHODS_WITHOUT_BODY.has(request.requestType)) {
+  if (METHODS_WITH_BODY.has(request.requestType)) {
     const body = render(request.requestTemplate ?? DEFAULT_REQUEST_TEMPLATE, "body", "config.request.requestTemplate");
+    json = isJsonBody(headerValue(headers, "content-type"), body);
     if (json && body.trim() !== "") checkJsonBody(body);
     resolved.body = body;
   }
