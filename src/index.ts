@@ -67,12 +67,25 @@ export { createAccessKeyTokenProvider, discoverTenant } from "./auth/access-key.
 export { createTokenProvider } from "./auth/create-token-provider.js";
 export type { TokenProvider } from "./auth/token-provider.js";
 export { Secret, redact } from "./secrets/secret.js";
-export { createApiClient, type ApiClient, type ApiClientOptions, type DataActionResponse, type ExecuteResult } from "./client/api-client.js";
+export {
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type DataActionResponse,
+  type ExecuteResult,
+  type TestDataActionResult,
+  type TestExecutionResult,
+  type TestExecutionOperation,
+  type GenesysErrorBody,
+} from "./client/api-client.js";
 export { type RetryOptions } from "./http/retry-policy.js";
 export {
   resolvePlatformOptions,
   hasPlatformCredentials,
   PLATFORM_ENV,
+  GENESYS_ENV,
+  PLATFORM_NAMES,
+  type PlatformName,
   type PlatformOptions,
   type ResolvedPlatformOptions,
   type AuthMode,

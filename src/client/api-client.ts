@@ -5,6 +5,7 @@ import { redact, type Secret } from "../secrets/secret.js";
 import type { TokenCacheOptions, TokenProvider } from "../auth/token-provider.js";
 import type { Platform, PlatformCall, PlatformName, PlatformOptions, ResolvedPlatformOptions } from "../platforms/platform.js";
 import { platformNamed, resolvePlatformOptions } from "../platforms/resolve-platform.js";
+import type { GenesysErrorBody, TestExecutionOperation, TestExecutionResult } from "../platforms/genesys/genesys-test-result.js";
 import { CxdaError } from "../core/errors.js";
 import {
   DEFAULT_CORRELATION_HEADER,
@@ -18,6 +19,8 @@ import {
   type HttpTransport,
 } from "../http/http-request.js";
 import { resolveRetryOptions, type RetryOptions } from "../http/retry-policy.js";
+
+export type { GenesysErrorBody, TestExecutionOperation, TestExecutionResult } from "../platforms/genesys/genesys-test-result.js";
 
 /** The scope each call needs on the CXone-style platform, named in `E_SCOPE` errors. */
 export { DATA_ACTION_SCOPES } from "../platforms/cxone/cxone-platform.js";
@@ -53,8 +56,12 @@ export interface ApiClientOptions extends Omit<PlatformOptions, "platform"> {
     getDataAction?: string;
     /** @default none (Genesys: "integrations/actions/{id}/draft") */
     getDraft?: string;
-    /** @default "data-actions/{id}/execute" (Genesys: none yet) */
+    /** @default "data-actions/{id}/execute" (Genesys: none) */
     executeDataAction?: string;
+    /** @default none (Genesys: "integrations/actions/{id}/test") */
+    testDataAction?: string;
+    /** @default none (Genesys: "integrations/actions/{id}/draft/test") */
+    testDraft?: string;
   };
 }
 
@@ -65,7 +72,13 @@ export interface ResolvedApiClientOptions {
   definition: Platform;
   tokenProvider: TokenProvider;
   transport: HttpTransport;
-  paths: { getDataAction: string; getDraft: string | undefined; executeDataAction: string | undefined };
+  paths: {
+    getDataAction: string;
+    getDraft: string | undefined;
+    executeDataAction: string | undefined;
+    testDataAction: string | undefined;
+    testDraft: string | undefined;
+  };
 }
 
 /** A definition as the platform returned it. */
@@ -95,8 +108,13 @@ export type ExecuteResult =
   | { ok: true; output: unknown; status: number; correlationId?: string }
   | { ok: false; status: number; error: { code?: string; message: string }; correlationId?: string };
 
+/** What the platform's test endpoint answered (Genesys' TestExecutionResult), with the status and correlation id of the answer. */
+export type TestDataActionResult = TestExecutionResult & { status: number; correlationId?: string };
+
 /** The platform API, as cxda uses it. */
 export interface ApiClient {
+  /** The platform the client speaks. */
+  readonly platform: PlatformName;
   /**
    * GET a data action; with `etag`, sends `If-None-Match` and may get `{ notModified: true }`; with `draft`, its
    * unpublished draft (platforms that keep drafts: Genesys Cloud).
@@ -104,6 +122,12 @@ export interface ApiClient {
   getDataAction(id: string, options?: { etag?: string; draft?: boolean }): Promise<DataActionResponse>;
   /** POST a trigger payload to the execute endpoint. */
   executeDataAction(id: string, payload: unknown): Promise<ExecuteResult>;
+  /**
+   * POST an input to the test endpoint (platforms that have one: Genesys Cloud), which runs the action with each step's
+   * intermediate result; with `draft`, the unpublished draft. A test that failed is a result (`success: false`), not an
+   * error; a refusal (401, 403, 404) or an answer that is not a TestExecutionResult is a typed error.
+   */
+  testDataAction(id: string, input: unknown, options?: { draft?: boolean }): Promise<TestDataActionResult>;
   /** The API base in use (after tenant discovery, in access-key mode). */
   apiUrl(): Promise<string>;
   readonly tokenProvider: TokenProvider;
@@ -146,6 +170,8 @@ export function resolveApiClientOptions(options: ApiClientOptions = {}): Resolve
     getDataAction: options.paths?.getDataAction ?? definition.api.paths.getDataAction,
     getDraft: options.paths?.getDraft ?? definition.api.paths.getDraft,
     executeDataAction: options.paths?.executeDataAction ?? definition.api.paths.executeDataAction,
+    testDataAction: options.paths?.testDataAction ?? definition.api.paths.testDataAction,
+    testDraft: options.paths?.testDraft ?? definition.api.paths.testDraft,
   };
   for (const [name, path] of Object.entries(paths)) {
     if (path !== undefined && !path.includes("{id}")) {
@@ -279,6 +305,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 
   return {
+    platform: platform.platform,
     tokenProvider,
     apiUrl,
 
@@ -312,32 +339,112 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async executeDataAction(id, payload) {
       checkId(id);
       if (paths.executeDataAction === undefined) {
-        throw new CxdaError("E_USAGE", `executing a ${api.noun} on ${resolved.definition.title} is not supported yet, so --parity cannot run there`, {
-          context: { id, platform: platform.platform },
-        });
+        // Where the platform has a test endpoint, parity asks that instead (see testDataAction).
+        const instead = paths.testDataAction === undefined ? "" : " through execute; it runs the action's test endpoint instead (testDataAction)";
+        const message = `executing a ${api.noun} on ${resolved.definition.title} is not supported yet, so --parity cannot run there${instead}`;
+        throw new CxdaError("E_USAGE", message, { context: { id, platform: platform.platform } });
       }
       const url = await urlFor(paths.executeDataAction, id);
       // Executing may have side effects on the platform: it is sent again only when it certainly did not run.
       const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(payload), false);
-      const correlation = response.correlationId === undefined ? {} : { correlationId: response.correlationId };
-      if (response.status >= 200 && response.status < 300) {
-        const body = parseObject(request, response);
-        return { ok: true, output: body.output, status: response.status, ...correlation };
-      }
-      if (response.status === 400 || response.status === 422) {
-        // The action ran (or refused its input) and said why: a result to compare, not a fault.
-        let error: { code?: string; message: string } = { message: describeBody(response.text, secrets) ?? describeResponse(request, response) };
-        try {
-          const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
-          if (typeof body.error?.message === "string") {
-            error = { message: redact(body.error.message, secrets), ...(typeof body.error.code === "string" ? { code: body.error.code } : {}) };
-          }
-        } catch {
-          // keep the summary
-        }
-        return { ok: false, status: response.status, error, ...correlation };
-      }
-      return failFor(request, response, `${api.noun} with id "${id}"`, "execute", secrets);
+      return executeAnswer(request, response, secrets) ?? failFor(request, response, `${api.noun} with id "${id}"`, "execute", secrets);
     },
+
+    async testDataAction(id, input, callOptions = {}) {
+      checkId(id);
+      const draft = callOptions.draft === true;
+      const template = draft ? paths.testDraft : paths.testDataAction;
+      if (template === undefined) {
+        throw new CxdaError("E_USAGE", `${resolved.definition.title} has no test endpoint for a ${api.noun}${draft ? "'s draft" : ""}`, {
+          context: { id, platform: platform.platform },
+        });
+      }
+      const url = await urlFor(template, id);
+      // A test really calls the action's endpoint, which may have side effects: sent again only when it certainly did not run.
+      const { request, response, secrets } = await send("POST", url, { "content-type": "application/json" }, JSON.stringify(input), false);
+      const what = draft ? `draft of the ${api.noun} "${id}"` : `${api.noun} with id "${id}"`;
+      return testAnswer(request, response, secrets) ?? failFor(request, response, what, "execute", secrets);
+    },
+  };
+}
+
+/** The correlation id of an answer, to spread into a result. */
+function correlationOf(response: HttpResponse): { correlationId?: string } {
+  return response.correlationId === undefined ? {} : { correlationId: response.correlationId };
+}
+
+/** An execute call's answer as a result: an output, or the action's failure as data (400, 422); `undefined` for anything else. */
+function executeAnswer(request: HttpRequest, response: HttpResponse, secrets: HttpTransport["secrets"]): ExecuteResult | undefined {
+  if (response.status >= 200 && response.status < 300) {
+    const body = parseObject(request, response);
+    return { ok: true, output: body.output, status: response.status, ...correlationOf(response) };
+  }
+  if (response.status !== 400 && response.status !== 422) return undefined;
+  // The action ran (or refused its input) and said why: a result to compare, not a fault.
+  let error: { code?: string; message: string } = { message: describeBody(response.text, secrets) ?? describeResponse(request, response) };
+  try {
+    const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.message === "string") {
+      error = { message: redact(body.error.message, secrets), ...(typeof body.error.code === "string" ? { code: body.error.code } : {}) };
+    }
+  } catch {
+    // keep the summary
+  }
+  return { ok: false, status: response.status, error, ...correlationOf(response) };
+}
+
+/** A test call's answer as a result: a TestExecutionResult, or a refused input (400, 422) as a failed test; `undefined` for anything else. */
+function testAnswer(request: HttpRequest, response: HttpResponse, secrets: HttpTransport["secrets"]): TestDataActionResult | undefined {
+  if (response.status >= 200 && response.status < 300) {
+    return { ...readTestResult(request, response, secrets), status: response.status, ...correlationOf(response) };
+  }
+  if (response.status !== 400 && response.status !== 422) return undefined;
+  // The platform refused the input (or the action cannot be tested) and said why: a failed test, not a fault.
+  const error = readErrorBody(response.text, secrets) ?? { message: describeBody(response.text, secrets) ?? describeResponse(request, response) };
+  return { operations: [], error, success: false, status: response.status, ...correlationOf(response) };
+}
+
+/** A Genesys ErrorBody in an answer's text (its message redacted), or `undefined` when the text holds none. */
+function readErrorBody(text: string, secrets: HttpTransport["secrets"]): GenesysErrorBody | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<GenesysErrorBody> & { error?: { code?: unknown; message?: unknown } };
+    // Genesys words errors as an ErrorBody; the emulator's generic refusals as { error: { code, message } }.
+    const found = typeof body.message === "string" ? body : typeof body.error?.message === "string" ? body.error : undefined;
+    if (found === undefined) return undefined;
+    const { message, code, status } = found as { message: string; code?: unknown; status?: unknown };
+    return { message: redact(message, secrets), ...(typeof code === "string" ? { code } : {}), ...(typeof status === "number" ? { status } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A 2xx test answer read as a TestExecutionResult: `E_HTTP` for a body that is not one. */
+function readTestResult(request: HttpRequest, response: HttpResponse, secrets: HttpTransport["secrets"]): TestExecutionResult {
+  const body = parseObject(request, response);
+  const problem = (what: string): never => {
+    throw responseError("E_HTTP", request, response, `${describeResponse(request, response)}: not a test result (${what})`);
+  };
+  if (typeof body.success !== "boolean") problem("success is not true or false");
+  const operations: TestExecutionOperation[] = [];
+  for (const [index, raw] of (Array.isArray(body.operations) ? body.operations : []).entries()) {
+    if (typeof raw !== "object" || raw === null) problem(`operations[${index}] is not an object`);
+    const entry = raw as Record<string, unknown>;
+    const error = entry.error === undefined ? undefined : readErrorBody(JSON.stringify(entry.error), secrets);
+    operations.push({
+      step: typeof entry.step === "number" ? entry.step : index + 1,
+      name: typeof entry.name === "string" ? entry.name : `operation ${index + 1}`,
+      success: entry.success === true,
+      ...(entry.result === undefined ? {} : { result: entry.result }),
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+  // Genesys numbers operations by the order they ran; parity matches them by that order.
+  operations.sort((a, b) => a.step - b.step);
+  const error = body.error === undefined ? undefined : readErrorBody(JSON.stringify(body.error), secrets);
+  return {
+    operations,
+    success: body.success as boolean,
+    ...(error === undefined ? {} : { error }),
+    ...(body.finalResult === undefined ? {} : { finalResult: body.finalResult }),
   };
 }

@@ -5,6 +5,7 @@ import { refuseForeignHost } from "../server/host-check.js";
 import { errorReply, jsonReply, writeReply, type Reply } from "../server/reply.js";
 import { bodyProblem, readBody, type BodyLimits } from "../server/request-body.js";
 import { tokenFacts } from "../platforms/emulator-kit.js";
+import type { DeclarativeTester } from "./declarative-test.js";
 import type { DefinitionsStore } from "./definitions-store.js";
 import type { ResolvedEmulatorOptions } from "./emulator-options.js";
 import { emulatorServices } from "./emulator-services.js";
@@ -37,6 +38,7 @@ export interface EmulatorParts {
   log: RequestLog;
   tokens: TokenStore;
   store: DefinitionsStore;
+  tester: DeclarativeTester;
 }
 
 /** Answers emulator requests; `origin` is set once the server listens. */

@@ -74,6 +74,11 @@ export interface EmulatorOptions {
   env?: string;
   /** Time limit for one transform run, in ms. @default 2000 */
   transformTimeoutMs?: number;
+  /**
+   * Time limit for one test of a Genesys declarative action (`POST …/integrations/actions/{id}/test`), its upstream
+   * call included, in ms; a test past it answers with a failed step. @default 10000
+   */
+  testTimeoutMs?: number;
   /** Called after each request with its log entry. */
   onRequest?: (entry: EmulatorRequest) => void;
   /** Response header carrying the correlation id. @default "x-correlation-id" */
@@ -105,6 +110,7 @@ export interface ResolvedEmulatorOptions {
   random: () => number;
   env: string;
   transformTimeoutMs: number;
+  testTimeoutMs: number;
   onRequest: ((entry: EmulatorRequest) => void) | undefined;
   correlationHeader: string;
   requestLogLimit: number;
@@ -160,6 +166,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     random: options.random ?? Math.random,
     env: options.env ?? DEFAULT_ENV,
     transformTimeoutMs: positiveNumber("transformTimeoutMs", options.transformTimeoutMs, 2_000),
+    testTimeoutMs: positiveNumber("testTimeoutMs", options.testTimeoutMs, 10_000),
     onRequest: options.onRequest,
     correlationHeader: (options.correlationHeader ?? "x-correlation-id").toLowerCase(),
     requestLogLimit: wholeNumber("requestLogLimit", options.requestLogLimit, 10_000),

@@ -2,6 +2,7 @@
 // with the faults drawn for that request already applied.
 import { timingSafeEqual } from "node:crypto";
 import type { EmulatorServices } from "../platforms/platform.js";
+import type { DeclarativeTester } from "./declarative-test.js";
 import type { DefinitionsStore } from "./definitions-store.js";
 import type { ResolvedEmulatorOptions } from "./emulator-options.js";
 import type { FaultEffect } from "./faults.js";
@@ -19,6 +20,8 @@ export interface ServiceParts {
   config: ResolvedEmulatorOptions;
   tokens: TokenStore;
   store: DefinitionsStore;
+  /** Genesys' test endpoint's runs, in worker threads. */
+  tester: DeclarativeTester;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface ServiceParts {
  * services.client("cxda-emulator", secret)?.scopes;
  */
 export function emulatorServices(parts: ServiceParts, effect: FaultEffect, origin: string): EmulatorServices {
-  const { config, tokens, store } = parts;
+  const { config, tokens, store, tester } = parts;
   return {
     origin,
     tokenTtlSeconds: config.tokenTtlSeconds,
@@ -50,5 +53,7 @@ export function emulatorServices(parts: ServiceParts, effect: FaultEffect, origi
     definition: (id) => store.get(id),
     runTransform: (source, trigger, actionId, env) =>
       runTransformSource(source, trigger, { actionId, env, nowMs: config.now() }, { timeoutMs: config.transformTimeoutMs }),
+    testDeclarative: (definition, actionId, input, authorization) =>
+      tester.test({ definition, actionId, input, origin, ...(authorization === undefined ? {} : { authorization }) }),
   };
 }

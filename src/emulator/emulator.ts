@@ -6,6 +6,7 @@ import { CxdaError } from "../core/errors.js";
 import { cxoneAccessKeyEnv } from "../platforms/cxone/cxone-emulator.js";
 import { PLATFORMS } from "../platforms/resolve-platform.js";
 import { HttpServer } from "../server/http-server.js";
+import { createDeclarativeTester } from "./declarative-test.js";
 import { createDefinitionsStore } from "./definitions-store.js";
 import { EmulatorHandler } from "./emulator-handler.js";
 import { resolveEmulatorOptions, type EmulatorOptions } from "./emulator-options.js";
@@ -83,13 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   faults.set(typeof config.faults === "string" ? await readFaultsFile(config.faults) : config.faults);
   const tokens = new TokenStore(config);
   const log = new RequestLog(config.requestLogLimit, config.onRequest);
-  const handler = new EmulatorHandler({
-    config,
-    faults,
-    log,
-    tokens,
-    store,
-  });
+  const tester = createDeclarativeTester({ timeoutMs: config.testTimeoutMs });
+  const handler = new EmulatorHandler({ config, faults, log, tokens, store, tester });
   let server: HttpServer;
   try {
     server = await HttpServer.start({
@@ -131,6 +127,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: () => faults.list(),
     expireTokens: () => tokens.expireAll(),
     setDefinition: (id, raw) => store.set(id, raw),
-    close: () => server.close("drop"),
+    close: async () => {
+      await server.close("drop");
+      await tester.close();
+    },
   };
 }

@@ -90,6 +90,13 @@ export interface PlatformApi {
     /** The unpublished draft of an action, when the platform keeps drafts. */
     getDraft: string | undefined;
     executeDataAction: string | undefined;
+    /**
+     * Running an action in test mode, with each step's intermediate result (Genesys: `integrations/actions/{id}/test`);
+     * absent where the platform has no such call (CXone).
+     */
+    testDataAction?: string;
+    /** Test mode for the unpublished draft (Genesys: `integrations/actions/{id}/draft/test`). */
+    testDraft?: string;
   };
   /** Query parameters every definition GET carries (Genesys: the contract and config, which it leaves out by default). */
   definitionQuery: Readonly<Record<string, string>>;
@@ -145,6 +152,37 @@ export interface EmulatedDefinition {
 /** What running a transform source gave, in the emulator. */
 export type EmulatedRun = { ok: true; output: unknown; logs: string[] } | { ok: false; code: string; message: string; logs: string[] };
 
+/** The steps of a declarative action tested in the emulator, in the order they run. */
+export type EmulatedTestStepName = "resolve-request" | "upstream" | "translation-map" | "success-template" | "validate-output";
+
+/** Why a step of an emulated test failed: a cxda code, a message, and the upstream's status when it answered one. */
+export interface EmulatedTestError {
+  code: string;
+  message: string;
+  status?: number;
+}
+
+/** One step of an emulated test: what it made, or why it failed. Steps after a failed one are not listed. */
+export interface EmulatedTestStep {
+  step: EmulatedTestStepName;
+  ok: boolean;
+  /**
+   * What the step made: the request (`{ method, url, headers, body? }`), the upstream's answer (`{ status, headers,
+   * body }`, a JSON body parsed), the translated values by key, the rendered output, the validated output.
+   */
+  result?: unknown;
+  error?: EmulatedTestError;
+}
+
+/** What testing a declarative action in the emulator gave: each step, and the output when every step succeeded. */
+export interface EmulatedTest {
+  ok: boolean;
+  steps: EmulatedTestStep[];
+  output?: unknown;
+  /** Why the test failed: the failed step's error, or a definition that cannot run at all (then `steps` is empty). */
+  error?: EmulatedTestError;
+}
+
 /** A registered OAuth client, as routes see it. */
 export interface EmulatedClient {
   clientId: string;
@@ -183,6 +221,18 @@ export interface EmulatorServices {
   definition(id: string): Promise<EmulatedDefinition | undefined>;
   /** Runs a definition's `transform.source` on a trigger, under the emulator's time limit. */
   runTransform(source: string, trigger: Record<string, unknown>, actionId: string, env: string): Promise<EmulatedRun>;
+  /**
+   * Tests a Genesys declarative action (a definition with `config`) on `input`: its request resolved and really sent
+   * (an absolute http(s) URL as it is, a `/api/v2/…` path to this emulator with `authorization`), the translation map,
+   * the success template and the output checked against the success schema, in a worker thread under the emulator's
+   * time limit, so that a template that never ends cannot hang the emulator.
+   */
+  testDeclarative(
+    definition: Record<string, unknown>,
+    id: string,
+    input: Record<string, unknown>,
+    authorization: string | undefined,
+  ): Promise<EmulatedTest>;
 }
 
 /** One request, matched to one of a platform's routes. */

@@ -76,6 +76,7 @@ export async function runEmulatorCommand(flags: EmulatorFlags, terminal: Termina
         credentials: emulator.credentials,
         env: emulator.env,
         accessKeyEnv: emulator.accessKeyEnv,
+        genesysEnv: emulator.genesysEnv,
       }),
     );
   } else {
@@ -88,6 +89,9 @@ export async function runEmulatorCommand(flags: EmulatorFlags, terminal: Termina
     terminal.out("");
     terminal.out("  CXone access keys (discovery, password grant, tenant discovery):");
     for (const [name, value] of Object.entries(emulator.accessKeyEnv)) terminal.out(`    ${name}=${value}`);
+    terminal.out("");
+    terminal.out("  Genesys Cloud (--platform genesys: pull, and --parity through the test endpoint):");
+    for (const [name, value] of Object.entries(emulator.genesysEnv)) terminal.out(`    ${name}=${value}`);
     terminal.out("");
     terminal.out(paint(terminal, "dim", "  Press Ctrl+C to stop."));
   }
@@ -104,7 +108,9 @@ export async function runEmulatorCommand(flags: EmulatorFlags, terminal: Termina
 export function registerEmulatorCommand(program: Command, setExit: (code: number) => void = (code) => void (process.exitCode = code)): void {
   program
     .command("emulator")
-    .description("run a local platform emulator (OAuth, data actions, execute, fault injection) on loopback")
+    .description(
+      "run a local platform emulator (OAuth, data actions, execute, Genesys Cloud's actions and test endpoint, fault injection) on loopback",
+    )
     .option("--port <port>", "port to listen on; 0 picks a free one", parseInteger, 0)
     .option("--host <address>", "address to listen on; requests naming it in Host are answered too", "127.0.0.1")
     .option(

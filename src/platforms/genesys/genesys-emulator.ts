@@ -1,9 +1,12 @@
-// Genesys Cloud in the emulator: the login's client-credentials token, and an action (or its draft) with contract and config.
-import { createHash, randomUUID } from "node:crypto";
-import { jsonReply, type Reply } from "../../server/reply.js";
+// Genesys Cloud in the emulator: the login's client-credentials token, an action (or its draft) with contract and config,
+// and the test endpoint, which runs a declarative action for real with each step's result.
+import { createHash } from "node:crypto";
+import { errorOf, jsonReply, type Reply } from "../../server/reply.js";
+import { parseTrigger, refuseContentType, type TriggerBody } from "../../server/trigger-body.js";
 import { basicCredentials, ifNoneMatches, NO_FORM, oauthError, parseForm } from "../emulator-kit.js";
 import type { EmulatorCall, EmulatorRouteSpec, PlatformEmulator } from "../platform.js";
 import { GENESYS_ENV } from "./genesys-options.js";
+import { genesysErrorBody, testExecutionResult } from "./genesys-test-result.js";
 
 /**
  * The permissions the action routes need. Genesys' API reference (IntegrationsApi: getIntegrationsAction,
@@ -24,7 +27,7 @@ const DEFAULT_GRANTS = [GENESYS_PERMISSIONS.read[0], GENESYS_PERMISSIONS.execute
  * `authentication.required`, `missing.any.permissions`, `not.found`).
  */
 function genesysError(status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
-  return jsonReply(status, { message, code, status, messageParams: {}, contextId: randomUUID(), details: [], errors: [] }, headers);
+  return jsonReply(status, genesysErrorBody(status, code, message), headers);
 }
 
 /**
@@ -111,8 +114,54 @@ async function getAction(call: EmulatorCall, draft: boolean): Promise<Reply> {
   return { status: 200, body: text, headers: { etag } };
 }
 
+/** The test's body, the input map: JSON in UTF-8 and an object, else a 400 (415 for another content type) in Genesys' words. */
+function readInput(call: EmulatorCall): { input: Record<string, unknown> } | { refused: Reply } {
+  const wrongType = refuseContentType(call.request.headers["content-type"]);
+  const parsed = wrongType === undefined ? parseTrigger(call.body) : undefined;
+  if (parsed?.ok === true) return { input: parsed.trigger };
+  const reply = wrongType ?? (parsed as Extract<TriggerBody, { ok: false }>).reply;
+  const said = (errorOf(reply)?.message ?? "the body cannot be read").replace("the trigger payload", "the input map");
+  return { refused: genesysError(reply.status, reply.status === 415 ? "unsupported.media.type" : "bad.request", said) };
+}
+
+/**
+ * POST an action's test (`draft`: its draft's): the body is the input map; the answer a TestExecutionResult whose
+ * operations are the steps the emulator ran (genesys-test-result.ts). Genesys Platform API, IntegrationsApi
+ * postIntegrationsActionTest / postIntegrationsActionDraftTest (`POST /api/v2/integrations/actions/{actionId}/test`,
+ * `…/draft/test`; body "Map of parameters used for variable substitution"; requires integrations:action:execute or
+ * bridge:actions:execute). The request really goes out: to an absolute http(s) URL as it resolves, or for a Platform API
+ * path (`/api/v2/…`) to this emulator, with the caller's token.
+ */
+async function testAction(call: EmulatorCall, draft: boolean): Promise<Reply> {
+  const denied = authorise(call, GENESYS_PERMISSIONS.execute);
+  if (denied !== undefined) return denied;
+  const id = call.id ?? "";
+  const served = await call.services.definition(draft ? `${id}.draft` : id);
+  if (served === undefined) {
+    return genesysError(404, "not.found", draft ? `No draft exists for the action with id ${id}.` : `Unable to find an action with id ${id}.`);
+  }
+  const input = readInput(call);
+  if ("refused" in input) return input.refused;
+  if (served.body["config"] === undefined || served.body["config"] === null) {
+    return genesysError(
+      400,
+      "bad.request",
+      `The action ${id} has no config (request and response templates) to test; the emulator tests Genesys declarative actions.`,
+    );
+  }
+  const authorization = call.request.headers.authorization;
+  const test = await call.services.testDeclarative(served.body, id, input.input, authorization);
+  return jsonReply(200, testExecutionResult(test));
+}
+
 /** The names of Genesys' routes, in fault rules and the request log. */
-export const GENESYS_ROUTE_NAMES = ["genesys-token", "genesys-get-action", "genesys-get-action-draft"] as const;
+export const GENESYS_ROUTE_NAMES = [
+  "genesys-token",
+  "genesys-get-action",
+  "genesys-get-action-draft",
+  "genesys-test-action",
+  "genesys-test-action-draft",
+] as const;
 
 const routes: EmulatorRouteSpec[] = [
   { name: "genesys-token", method: "POST", path: "/oauth/token", token: true, handle: login },
@@ -122,6 +171,18 @@ const routes: EmulatorRouteSpec[] = [
     method: "GET",
     path: /^\/api\/v2\/integrations\/actions\/([^/]+)\/draft$/,
     handle: (call) => getAction(call, true),
+  },
+  {
+    name: "genesys-test-action",
+    method: "POST",
+    path: /^\/api\/v2\/integrations\/actions\/([^/]+)\/test$/,
+    handle: (call) => testAction(call, false),
+  },
+  {
+    name: "genesys-test-action-draft",
+    method: "POST",
+    path: /^\/api\/v2\/integrations\/actions\/([^/]+)\/draft\/test$/,
+    handle: (call) => testAction(call, true),
   },
 ];
 

@@ -9,7 +9,9 @@ import { GENESYS_ENV, resolveGenesysOptions } from "./genesys-options.js";
  * as Genesys' API reference documents the call (IntegrationsApi getIntegrationsAction / getIntegrationsActionDraft:
  * `expand` "contract", `includeConfig` "Return config in response"). The answer is an Action object whose
  * `contract.input.inputSchema`, `contract.output.successSchema` and `config` the definitions loader reads as a Genesys
- * export. Parity (`POST …/test`) is not wired yet: the platform has no execute path.
+ * export. Parity runs an action's test (`POST /api/v2/integrations/actions/{actionId}/test`, or `…/draft/test`: IntegrationsApi
+ * postIntegrationsActionTest, whose TestExecutionResult lists each step with its intermediate result) in place of an
+ * execute call, and compares those steps and the final result with the local run.
  * @example
  * genesysPlatform.resolveOptions({ region: "usw2.pure.cloud", clientId, clientSecret }).apiUrl; // "https://api.usw2.pure.cloud/api/v2"
  */
@@ -20,7 +22,13 @@ export const genesysPlatform: Platform = {
   resolveOptions: resolveGenesysOptions,
   createTokenProvider: (resolved, options) => createTokenProvider(resolved, options),
   api: {
-    paths: { getDataAction: "integrations/actions/{id}", getDraft: "integrations/actions/{id}/draft", executeDataAction: undefined },
+    paths: {
+      getDataAction: "integrations/actions/{id}",
+      getDraft: "integrations/actions/{id}/draft",
+      executeDataAction: undefined,
+      testDataAction: "integrations/actions/{id}/test",
+      testDraft: "integrations/actions/{id}/draft/test",
+    },
     definitionQuery: { expand: "contract", includeConfig: "true" },
     grants: { read: GENESYS_PERMISSIONS.read[0], execute: GENESYS_PERMISSIONS.execute[0] },
     noun: "Genesys Cloud data action",
