@@ -12,7 +12,7 @@ import { refuseDuplicateKeys } from "../../internal/duplicate-keys.js";
 import { createEventBus } from "../../bus/event-bus.js";
 import { recordTriggers } from "../../trace/trigger-recorder.js";
 import { parseAssignment } from "../../payloads/dotted-path.js";
-import { findActionDirs, loadAction } from "../../runner/load-action.js";
+import { findActionDirs, loadAction, type LoadedAction } from "../../runner/load-action.js";
 import { generatedTriggerFor, RUN_TRIGGER_SEED } from "../../payloads/action-trigger.js";
 import { escapeControls } from "../../internal/control-characters.js";
 import { runCases } from "../../runner/run-cases.js";
@@ -29,10 +29,15 @@ interface RunCommandFlags extends RunFlags, DeclarativeFlags {
   seed?: string;
 }
 
-async function readPayload(source: string): Promise<Record<string, unknown>> {
-  const label = source === "-" ? "<stdin>" : source;
+/**
+ * The JSON value a flag names: a file, `-` for stdin (`--payload`), or the JSON itself when it starts with `{`
+ * (`--upstream`); a key written twice is refused, as in case files.
+ */
+async function readJsonFlag(flag: string, source: string, inline: boolean): Promise<{ value: unknown; label: string }> {
+  const label = source === "-" ? "<stdin>" : inline ? flag : source;
   let text: string;
-  if (source === "-") {
+  if (inline) text = source;
+  else if (source === "-") {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     text = Buffer.concat(chunks).toString("utf8");
@@ -40,15 +45,30 @@ async function readPayload(source: string): Promise<Record<string, unknown>> {
     text = await readFile(source, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new CxdaError(
         "E_USAGE",
-        `--payload ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`,
+        `${flag} ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`,
       );
     });
   }
   const value = parseJsonText(text, label, "E_USAGE");
   refuseDuplicateKeys(text, label, "E_USAGE");
+  return { value, label };
+}
+
+async function readPayload(source: string): Promise<Record<string, unknown>> {
+  const { value, label } = await readJsonFlag("--payload", source, false);
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new CxdaError("E_USAGE", `${label}: the payload must be a JSON object (a trigger)`);
   return value as Record<string, unknown>;
+}
+
+/** `--upstream`: a fixture file `{ status, headers, body }`, or the same as inline JSON. */
+async function readUpstream(source: string): Promise<UpstreamResponse> {
+  const { value, label } = await readJsonFlag("--upstream", source, source.trimStart().startsWith("{"));
+  try {
+    return checkUpstream(value, label);
+  } catch (error) {
+    throw new CxdaError("E_USAGE", error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Runs one trigger and prints it; returns the exit code. */
@@ -60,9 +80,9 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   if (flags.set.length > 0) single.set = Object.fromEntries(flags.set.map((text) => parseAssignment(text, "--set")));
   let result: CaseResult | undefined;
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
-  if (single.payload === undefined) await useGeneratedTrigger(dirs[0]!, single, base.definitions, flags, terminal);
   if (flags.upstream !== undefined) single.upstream = await readUpstream(flags.upstream);
-  else if (flags.live !== true) await useGeneratedUpstream(dirs[0]!, single, base.definitions, flags, terminal);
+  if (single.payload === undefined || (single.upstream === undefined && flags.live !== true))
+    useGenerated(await loadAction(dirs[0]!, base.definitions), single, flags, terminal);
   // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
   const bus = createEventBus();
   const triggers = recordTriggers(bus);
@@ -74,63 +94,28 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
 }
 
 /**
- * Without --payload and trigger.json, an action whose input schema refuses the CXone envelope (a Genesys export) runs
- * with a trigger generated from its input schema, seeded so that it repeats; the note says so on stderr.
+ * What the run makes up when it is not given, each said on stderr, seeded so that it repeats: without --payload and
+ * trigger.json, an action whose input schema refuses the CXone envelope (a Genesys export) gets a trigger generated from
+ * its input schema; without --upstream (or --live), a declarative action's upstream answers with a response made from
+ * its translation map and success schema, as `--generate` cases do.
  */
-async function useGeneratedTrigger(
-  dir: string,
-  single: CaseDefinition,
-  definitions: Parameters<typeof loadAction>[1],
-  flags: RunCommandFlags,
-  terminal: Terminal,
-): Promise<void> {
-  const action = await loadAction(dir, definitions);
-  if (action.definition === undefined || action.defaultTrigger !== undefined) return;
-  const generated = generatedTriggerFor(action.definition, flags.seed ?? RUN_TRIGGER_SEED);
-  if (generated === undefined) return;
-  single.payload = generated.trigger;
-  terminal.err(
-    `trigger: generated from the input schema with seed ${JSON.stringify(escapeControls(generated.seed))} (the action has no trigger.json and its input is not a CXone trigger; --seed for another, --payload to give one)`,
-  );
-}
-
-/** `--upstream`: a fixture file `{ status, headers, body }`, or the same as inline JSON. */
-async function readUpstream(source: string): Promise<UpstreamResponse> {
-  const inline = source.trimStart().startsWith("{");
-  const label = inline ? "--upstream" : source;
-  const text = inline
-    ? source
-    : await readFile(source, "utf8").catch((error: NodeJS.ErrnoException) => {
-        throw new CxdaError(
-          "E_USAGE",
-          `--upstream ${source}: ${error.code === "ENOENT" ? "file not found" : `cannot read (${error.code ?? error.message})`}`,
-        );
-      });
-  try {
-    return checkUpstream(parseJsonText(text, label, "E_USAGE"), label);
-  } catch (error) {
-    throw new CxdaError("E_USAGE", error instanceof Error ? error.message : String(error));
-  }
-}
-
-/**
- * Without --upstream, a declarative action's upstream answers with a response made from its translation map and
- * success schema (as `--generate` cases do); the note says so on stderr.
- */
-async function useGeneratedUpstream(
-  dir: string,
-  single: CaseDefinition,
-  definitions: Parameters<typeof loadAction>[1],
-  flags: RunCommandFlags,
-  terminal: Terminal,
-): Promise<void> {
-  const action = await loadAction(dir, definitions);
-  if (action.definition?.config === undefined || action.transform !== undefined) return;
+function useGenerated(action: LoadedAction, single: CaseDefinition, flags: RunCommandFlags, terminal: Terminal): void {
+  const definition = action.definition;
+  if (definition === undefined) return;
   const seed = flags.seed ?? RUN_TRIGGER_SEED;
-  single.upstream = synthesiseUpstream(action.definition, `${seed} upstream`);
-  terminal.err(
-    `upstream: a 200 answer made from the translation map and success schema with seed ${JSON.stringify(escapeControls(seed))} (--upstream <file> to give the real answer, --live to call the endpoint)`,
-  );
+  const generated = single.payload === undefined && action.defaultTrigger === undefined ? generatedTriggerFor(definition, seed) : undefined;
+  if (generated !== undefined) {
+    single.payload = generated.trigger;
+    terminal.err(
+      `trigger: generated from the input schema with seed ${JSON.stringify(escapeControls(generated.seed))} (the action has no trigger.json and its input is not a CXone trigger; --seed for another, --payload to give one)`,
+    );
+  }
+  if (single.upstream === undefined && flags.live !== true && definition.config !== undefined && action.transform === undefined) {
+    single.upstream = synthesiseUpstream(definition, `${seed} upstream`);
+    terminal.err(
+      `upstream: a 200 answer made from the translation map and success schema with seed ${JSON.stringify(escapeControls(seed))} (--upstream <file> to give the real answer, --live to call the endpoint)`,
+    );
+  }
 }
 
 /** Registers `cxda run`. */
