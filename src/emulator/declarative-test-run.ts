@@ -60,7 +60,15 @@ export async function sendUpstream(
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const why = typeof cause?.code === "string" ? cause.code : error instanceof Error ? error.message : String(error);
+    // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, a timeout, a port fetch refuses to use).
+    const why =
+      typeof cause?.code === "string"
+        ? cause.code
+        : typeof cause?.message === "string"
+          ? cause.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
     throw new CxdaError("E_UPSTREAM", `${request.method} ${target.url} got no answer (${why}); check that the endpoint is up and reachable`, {
       context: { url: target.url },
     });
