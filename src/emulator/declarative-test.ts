@@ -1,51 +1,16 @@
 // The emulator's tests of Genesys declarative actions (POST …/test), each in a worker thread under a time limit: a
 // template whose regular expression backtracks for ever ends its thread, and the test answers with a failed step.
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerModule } from "../internal/worker-module.js";
 import type { EmulatedTest, EmulatedTestStep } from "../platforms/platform.js";
 import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
 import type { DeclarativeTestJob, DeclarativeTestMessage, TestReply } from "./declarative-test-protocol.js";
 
-let entry: Promise<string> | undefined;
-
-/**
- * The worker's module: `declarative-test-worker.js` beside this file once built; from the TypeScript sources (cxda's
- * own tests), bundled once with esbuild into node_modules/.cache/cxda, where packages still resolve.
- */
+/** The worker's module: `declarative-test-worker.js` beside this file once built (see internal/worker-module.ts). */
 function workerEntry(): Promise<string> {
-  entry ??= (async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const compiled = join(here, "declarative-test-worker.js");
-    if (existsSync(compiled)) return compiled;
-    const { build } = await import("esbuild");
-    const result = await build({
-      entryPoints: [join(here, "declarative-test-worker.ts")],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0]?.text ?? "";
-    const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
-    const file = join(cacheDir, `declarative-test-worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-    if ((await readFile(file, "utf8").catch(() => "")) !== code) {
-      await mkdir(cacheDir, { recursive: true });
-      await writeFile(`${file}.${process.pid}.tmp`, code);
-      await rename(`${file}.${process.pid}.tmp`, file);
-    }
-    return file;
-  })();
-  entry.catch(() => {
-    entry = undefined;
-  });
-  return entry;
+  return workerModule(dirname(fileURLToPath(import.meta.url)), "declarative-test-worker");
 }
 
 /** Settings of {@link createDeclarativeTester}. */

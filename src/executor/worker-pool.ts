@@ -1,12 +1,12 @@
 // A pool of sandboxed workers that runs batches of cases, enforces per-case timeouts and memory limits, and replaces dead workers.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { CxdaError, toProblem, type Problem } from "../core/errors.js";
+import { workerModule } from "../internal/worker-module.js";
 import type { UpstreamResponse } from "../core/types.js";
 import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
 import type { UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
@@ -229,50 +229,13 @@ const KNOWN_ACTIONS = 16;
 /** Sandbox processes that may die in a row before ever starting, before the pool gives up (a Node that refuses a flag). */
 const START_FAILURES = 3;
 
-const entries = new Map<string, Promise<string>>();
-
 /**
  * The compiled modules sit beside this file in `dist/`, each also bundled into one file by the build (`.bundle.js`,
  * which starts faster: scripts/bundle-sandbox.mjs). When cxda runs from its TypeScript sources (its own tests), each is
  * bundled once with esbuild into node_modules/.cache so that packages still resolve.
  */
 function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string> {
-  let entry = entries.get(name);
-  if (entry === undefined) {
-    entry = (async () => {
-      const here = dirname(fileURLToPath(import.meta.url));
-      const [bundled, compiled] = [join(here, `${name}.bundle.js`), join(here, `${name}.js`)];
-      // A bundle older than tsc's output (tsc run alone, in a watch loop) would run yesterday's code.
-      const modified = (file: string): number => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-      const bundledAt = modified(bundled);
-      if (bundledAt >= 0 && bundledAt >= modified(compiled)) return bundled;
-      if (existsSync(compiled)) return compiled;
-      const source = join(here, `${name}.ts`);
-      const { build } = await import("esbuild");
-      const result = await build({
-        entryPoints: [source],
-        bundle: true,
-        write: false,
-        format: "esm",
-        platform: "node",
-        target: "node20",
-        packages: "external",
-        sourcemap: "inline",
-        logLevel: "silent",
-      });
-      const code = result.outputFiles[0]?.text ?? "";
-      const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
-      const file = join(cacheDir, `${name}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-      if ((await readFile(file, "utf8").catch(() => "")) !== code) {
-        await mkdir(cacheDir, { recursive: true });
-        await writeFile(`${file}.${process.pid}.tmp`, code);
-        await rename(`${file}.${process.pid}.tmp`, file);
-      }
-      return file;
-    })();
-    entries.set(name, entry);
-  }
-  return entry;
+  return workerModule(dirname(fileURLToPath(import.meta.url)), name, { bundled: true, sourcemap: true });
 }
 
 /** Clock ticks per second of `/proc/<pid>/stat`'s times: 100 on every Linux that Node runs on. */

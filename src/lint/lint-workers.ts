@@ -1,13 +1,11 @@
 // Runs `lintAction` in worker threads, each action under a time limit: a template whose regular expression backtracks
 // forever is stopped (the thread is terminated) and reported, and the next action gets a fresh thread.
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { CxdaError } from "../core/errors.js";
+import { workerModule } from "../internal/worker-module.js";
 import type { ActionLint } from "./lint-action.js";
 import type { LintJob, LintWorkerMessage } from "./lint-protocol.js";
 import type { LintTarget, RenderStep, TemplateFinding } from "./lint-types.js";
@@ -23,39 +21,9 @@ export interface LintWorkerOptions {
   memoryMb: number;
 }
 
-let entry: Promise<string> | undefined;
-
-/**
- * The worker's module: `lint-worker.js` beside this file once built; from the TypeScript sources (cxda's own tests),
- * bundled once with esbuild into node_modules/.cache/cxda, where packages still resolve.
- */
+/** The worker's module: `lint-worker.js` beside this file once built (see internal/worker-module.ts). */
 function workerEntry(): Promise<string> {
-  entry ??= (async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const compiled = join(here, "lint-worker.js");
-    if (existsSync(compiled)) return compiled;
-    const { build } = await import("esbuild");
-    const result = await build({
-      entryPoints: [join(here, "lint-worker.ts")],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0]?.text ?? "";
-    const cacheDir = join(here, "..", "..", "node_modules", ".cache", "cxda");
-    const file = join(cacheDir, `lint-worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-    if ((await readFile(file, "utf8").catch(() => "")) !== code) {
-      await mkdir(cacheDir, { recursive: true });
-      await writeFile(`${file}.${process.pid}.tmp`, code);
-      await rename(`${file}.${process.pid}.tmp`, file);
-    }
-    return file;
-  })();
-  return entry;
+  return workerModule(dirname(fileURLToPath(import.meta.url)), "lint-worker");
 }
 
 /** How one attempt at an action ended: its lint, or a render that had to be stopped (with the finding that says so). */
