@@ -340,8 +340,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       checkId(id);
       if (paths.executeDataAction === undefined) {
         // Where the platform has a test endpoint, parity asks that instead (see testDataAction).
-        const instead = paths.testDataAction === undefined ? "" : " through execute; it runs the action's test endpoint instead (testDataAction)";
-        const message = `executing a ${api.noun} on ${resolved.definition.title} is not supported yet, so --parity cannot run there${instead}`;
+        const message =
+          paths.testDataAction === undefined
+            ? `executing a ${api.noun} on ${resolved.definition.title} is not supported, so --parity cannot run there`
+            : `${resolved.definition.title} has no execute endpoint for a ${api.noun}: --parity runs the action's test endpoint instead (testDataAction)`;
         throw new CxdaError("E_USAGE", message, { context: { id, platform: platform.platform } });
       }
       const url = await urlFor(paths.executeDataAction, id);

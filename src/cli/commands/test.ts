@@ -325,7 +325,10 @@ export function addTestOptions(command: Command): Command {
       .option("--pass-with-no-cases", "exit 0 when --filter or --shard selects no case (by default such a run fails)")
       .addOption(new Option("--shard <i/n>", "run the i-th of n deterministic slices of the cases").argParser(parseShard))
       .addOption(new Option("--bail [n]", "stop after n failed cases").preset(1).argParser(integerFlag("--bail")))
-      .option("--parity", "also run each case on the platform's execute endpoint and fail it when the outputs differ")
+      .option(
+        "--parity",
+        "also run each case on the platform (its execute endpoint; Genesys: the action's test endpoint) and fail it when they differ",
+      )
       .option("--watch", "rerun an action when its transform, definition, trigger or cases change")
       .addOption(
         new Option(

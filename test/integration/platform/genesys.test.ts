@@ -114,10 +114,10 @@ describe("the action GET", () => {
     });
   });
 
-  it("says parity is not wired for Genesys yet instead of calling an endpoint that does not fit", async () => {
+  it("refuses execute on Genesys, whose parity goes through the action's test endpoint instead", async () => {
     await expect(clientFor().executeDataAction(GENESYS_ID, { customerId: "c-1" })).rejects.toMatchObject({
       code: "E_USAGE",
-      message: expect.stringMatching(/Genesys Cloud is not supported yet, so --parity cannot run there/),
+      message: expect.stringMatching(/Genesys Cloud has no execute endpoint for a .*: --parity runs the action's test endpoint instead/),
     });
   });
 });
