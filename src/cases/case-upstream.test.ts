@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,11 @@ describe("checkUpstream", () => {
   });
 
   it("refuses a bad status, a typo and headers that are not strings, naming where", () => {
-    expect(() => checkUpstream({ status: 42 }, "c.upstream")).toThrow(/c\.upstream\.status: must be an HTTP status from 100 to 599, got 42/);
+    expect(() => checkUpstream({ status: 42 }, "c.upstream")).toThrow(/c\.upstream\.status: must be a final HTTP status from 200 to 599, got 42/);
+    expect(() => checkUpstream({ status: 101 }, "c.upstream")).toThrow(/from 200 to 599/);
+    expect(() => checkUpstream({ status: 204, body: "x" }, "c.upstream")).toThrow(/a 204 answer has no body/);
+    expect(() => checkUpstream({ headers: { "X A": "1" } }, "c.upstream")).toThrow(/"X A" cannot be sent over HTTP/);
+    expect(() => checkUpstream({ headers: { "X-A": "a\r\nb" } }, "c.upstream")).toThrow(/cannot be sent over HTTP/);
     expect(() => checkUpstream({ stauts: 200 }, "c.upstream")).toThrow(/unknown key "stauts".*status/);
     expect(() => checkUpstream({ headers: { a: 1 } }, "c.upstream")).toThrow(/c\.upstream\.headers/);
     expect(() => checkUpstream([], "c.upstream")).toThrow(/fixture file/);
@@ -56,11 +60,16 @@ describe("upstream fixtures in case files", () => {
     expect(cases[1]).toMatchObject({ ok: false, error: { code: "E_CASE" } });
     expect(cases[1]?.ok === false && cases[1].error.message).toMatch(/cannot read the upstream fixture "fixtures\/none\.json"/);
     expect(cases[2]?.ok === false && cases[2].error.message).toMatch(/outside the action's folder/);
-    expect(cases[3]?.ok === false && cases[3].error.message).toMatch(/status: must be an HTTP status/);
+    expect(cases[3]?.ok === false && cases[3].error.message).toMatch(/status: must be a final HTTP status/);
   });
 
-  it("refuses an absolute fixture path", () => {
-    expect(() => readUpstreamFixture(join(root, "cases", "all.json"), "/etc/hosts", "c.upstream")).toThrow(/outside the action's folder/);
+  it("refuses an absolute fixture path, a link out of the folder, and what is not a regular file", async () => {
+    const caseFile = join(root, "cases", "all.json");
+    expect(() => readUpstreamFixture(caseFile, "/etc/hosts", "c.upstream")).toThrow(/outside the action's folder/);
+    await symlink("/etc/passwd", join(root, "fixtures", "passwd.json"));
+    expect(() => readUpstreamFixture(caseFile, "fixtures/passwd.json", "c.upstream")).toThrow(/outside the action's folder/);
+    await mkdir(join(root, "fixtures", "dir.json"));
+    expect(() => readUpstreamFixture(caseFile, "fixtures/dir.json", "c.upstream")).toThrow(/not a regular file/);
   });
 });
 
@@ -82,6 +91,6 @@ describe("requestFailures", () => {
   it("compares a string body exactly, and says when there was no request", () => {
     expect(requestFailures({ body: "x=1" }, { ...sent, body: "x=1" })).toEqual([]);
     expect(requestFailures({ body: "x=1" }, { ...sent, body: "x=2" })).toHaveLength(1);
-    expect(requestFailures({ method: "GET" }, undefined)[0]?.message).toMatch(/none was resolved/);
+    expect(requestFailures({ method: "GET" }, undefined)[0]?.message).toMatch(/the action sent none/);
   });
 });

@@ -1,5 +1,7 @@
 // A case's `upstream` (what a declarative action's remote endpoint answers) and `expect.request`, checked as they are
 // read: inline, or a fixture file beside the action.
+import { realpathSync, statSync } from "node:fs";
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { CxdaError } from "../core/errors.js";
 import type { RequestExpectation, UpstreamResponse } from "../core/types.js";
@@ -25,15 +27,32 @@ function stringMap(value: unknown, where: string): Record<string, string> {
  * Checks an upstream answer: `{ status?, headers?, body? }` with a status from 100 to 599 (200 when absent).
  * @throws CxdaError `E_CASE` naming `where` and what to write instead.
  */
-export function checkUpstream(raw: unknown, where: string): UpstreamResponse {
+export function checkUpstream(raw: unknown, where: string, fixtures = true): UpstreamResponse {
   if (!isRecord(raw))
-    throw new CxdaError("E_CASE", `${where}: must be an object { status, headers, body } or the path of a fixture file such as "fixtures/ok.json"`);
+    throw new CxdaError(
+      "E_CASE",
+      `${where}: must be an object { status, headers, body }${fixtures ? ' or the path of a fixture file such as "fixtures/ok.json"' : ""}`,
+    );
   onlyKeys(raw, UPSTREAM_KEYS, where);
   const status = raw.status ?? 200;
-  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599)
-    throw new CxdaError("E_CASE", `${where}.status: must be an HTTP status from 100 to 599, got ${JSON.stringify(status)}`);
+  // A 1xx is not an answer (the exchange goes on): a data action's endpoint answers 200 to 599.
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599)
+    throw new CxdaError("E_CASE", `${where}.status: must be a final HTTP status from 200 to 599, got ${JSON.stringify(status)}`);
   const headers = raw.headers === undefined ? {} : stringMap(raw.headers, `${where}.headers`);
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch (error) {
+      throw new CxdaError(
+        "E_CASE",
+        `${where}.headers: ${JSON.stringify(name)} cannot be sent over HTTP (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
   if (raw.body !== undefined && !isJsonData(raw.body)) throw new CxdaError("E_CASE", `${where}.body: must be JSON data or a string`);
+  if (raw.body !== undefined && (status === 204 || status === 304))
+    throw new CxdaError("E_CASE", `${where}: a ${status} answer has no body; remove the body or give another status`);
   const upstream: UpstreamResponse = { status, headers };
   if (raw.body !== undefined) upstream.body = raw.body as NonNullable<UpstreamResponse["body"]>;
   return upstream;
@@ -46,21 +65,40 @@ export function checkUpstream(raw: unknown, where: string): UpstreamResponse {
  */
 export function readUpstreamFixture(caseFile: string, path: string, where: string): UpstreamResponse {
   const actionDir = dirname(dirname(resolve(caseFile)));
-  const file = resolve(actionDir, path);
-  const inside = relative(actionDir, file);
-  if (isAbsolute(path) || inside.startsWith(`..${sep}`) || inside === "..")
-    throw new CxdaError("E_CASE", `${where}: "${path}" is outside the action's folder; give a path inside it, such as "fixtures/ok.json"`);
+  const outside = (): CxdaError =>
+    new CxdaError("E_CASE", `${where}: "${path}" is outside the action's folder; give a path inside it, such as "fixtures/ok.json"`);
+  const within = (root: string, file: string): boolean => {
+    const inside = relative(root, file);
+    return !(inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside));
+  };
+  if (isAbsolute(path) || !within(actionDir, resolve(actionDir, path))) throw outside();
+  let file: string;
+  try {
+    // Where it really is, links followed: a link out of the folder is as far out as its target.
+    file = realpathSync(resolve(actionDir, path));
+  } catch (error) {
+    throw unreadable(error);
+  }
+  if (!within(realpathSync(actionDir), file)) throw outside();
   let text: string;
   try {
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new Error("not a regular file");
+    if (stats.size > MAX_FIXTURE_BYTES) throw new Error(`larger than ${MAX_FIXTURE_BYTES} bytes`);
     text = readTextFileSync(file, "E_CASE", path);
   } catch (error) {
-    throw new CxdaError(
-      "E_CASE",
-      `${where}: cannot read the upstream fixture "${path}" (relative to ${actionDir}): ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw unreadable(error);
   }
   return checkUpstream(parseJsonText(text, path, "E_CASE"), `${where} (${path})`);
+
+  function unreadable(error: unknown): CxdaError {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
+    return new CxdaError("E_CASE", `${where}: cannot read the upstream fixture "${path}" (relative to ${actionDir}): ${reason}`);
+  }
 }
+
+/** The largest fixture file read: an upstream answer is small JSON (the stub's own limit is 16 MB). */
+const MAX_FIXTURE_BYTES = 16 * 1024 * 1024;
 
 /** Checks `expect.request`: `{ method?, url?, headers?, body? }`. */
 export function checkRequestExpectation(raw: unknown, where: string): RequestExpectation {

@@ -141,7 +141,11 @@ export function evaluateExpectations(expect: CaseExpectation, outcome: CaseOutco
 export function requestFailures(wanted: RequestExpectation, sent: SentRequest | undefined): CaseFailure[] {
   if (sent === undefined) {
     return [
-      { expectation: "request", message: "expected a request to compare with expect.request, but none was resolved (see the resolve-request step)" },
+      {
+        expectation: "request",
+        message:
+          "expected a request to compare with expect.request, but the action sent none (expect.request is for declarative actions, whose resolve-request step makes one; see that step when it failed)",
+      },
     ];
   }
   const failures: CaseFailure[] = [];
@@ -154,7 +158,7 @@ export function requestFailures(wanted: RequestExpectation, sent: SentRequest | 
       actual,
     });
   };
-  if (wanted.method !== undefined && wanted.method.toUpperCase() !== sent.method) differs("method", wanted.method, sent.method);
+  if (wanted.method !== undefined && String(wanted.method).toUpperCase() !== sent.method) differs("method", wanted.method, sent.method);
   if (wanted.url !== undefined && wanted.url !== sent.url) differs("url", wanted.url, sent.url);
   for (const [name, value] of Object.entries(wanted.headers ?? {})) {
     const actual = Object.entries(sent.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
@@ -173,7 +177,7 @@ export function requestFailures(wanted: RequestExpectation, sent: SentRequest | 
         return failures;
       }
       for (const difference of diffValues(wanted.body, parsed, { partial: true }))
-        differs(`body${difference.path}`, difference.expected, difference.actual);
+        differs(difference.path === "/" || difference.path === "" ? "body" : `body${difference.path}`, difference.expected, difference.actual);
     }
   }
   return failures;

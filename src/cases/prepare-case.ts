@@ -134,5 +134,5 @@ function withUpstream(prepared: { upstream?: UpstreamResponse }, definition: Cas
       `${definition.source ?? definition.name}: upstream "${upstream}" is a fixture path, which only case files may use; give the answer inline ({ status, headers, body })`,
     );
   // A library caller's answer is checked here as a case file's is by its loader (and gets the same defaults).
-  prepared.upstream = checkUpstream(upstream, `${definition.source ?? definition.name}: upstream`);
+  prepared.upstream = checkUpstream(upstream, `${definition.source ?? definition.name}: upstream`, false);
 }

@@ -1,6 +1,8 @@
 // The flags of `cxda test` and `cxda run` for declarative (Genesys) actions: where their requests go, and how strict
 // their templates are.
+import { mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { CxdaError } from "../core/errors.js";
 import type { Command } from "commander";
 import type { DeclarativeRunOptions } from "../runner/run-cases.js";
 
@@ -26,7 +28,33 @@ export function addDeclarativeOptions(command: Command): Command {
 export function declarativeFromFlags(flags: DeclarativeFlags): { declarative?: DeclarativeRunOptions } {
   const options: DeclarativeRunOptions = {};
   if (flags.live === true) options.live = true;
-  if (flags.recordUpstream !== undefined) options.recordDir = resolve(flags.recordUpstream);
+  if (flags.recordUpstream !== undefined) options.recordDir = recordFolder(flags.recordUpstream);
   if (flags.strict === true) options.strict = true;
   return Object.keys(options).length === 0 ? {} : { declarative: options };
+}
+
+/** The folder `--record-upstream` names, made now: a bad one is a usage error before any case runs, not one per case. */
+function recordFolder(given: string): string {
+  if (given.trim() === "") throw new CxdaError("E_USAGE", "--record-upstream needs a folder, such as actions/my-action/fixtures");
+  const dir = resolve(given);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false)
+    throw new CxdaError("E_USAGE", `--record-upstream ${given}: a file is in the way; name a folder`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new CxdaError("E_USAGE", `--record-upstream ${given}: cannot make the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return dir;
+}
+
+/**
+ * Refuses `--live` with generated cases: each would send a made-up input to the real endpoint (an SMS, a callback),
+ * where generated cases otherwise get a made-up answer from the stub.
+ */
+export function refuseLiveGenerated(flags: DeclarativeFlags & { generate?: number; invalid?: boolean }): void {
+  if (flags.live === true && ((flags.generate ?? 0) > 0 || flags.invalid === true))
+    throw new CxdaError(
+      "E_USAGE",
+      "--live with --generate would send every generated input to the real endpoint; generate against the stub (without --live), and go live with your own cases",
+    );
 }

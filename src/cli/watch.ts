@@ -69,7 +69,8 @@ function loadedByAction(dir: string, path: string): boolean {
   if (path === dir) return true;
   const parts = relative(dir, path).split(sep);
   if (parts.length === 1) return LOADED_FILES.has(parts[0]!);
-  return parts.length === 2 && parts[0] === "cases" && parts[1]!.endsWith(".json");
+  // A case file, or an upstream fixture a case reads (`"upstream": "fixtures/ok.json"`).
+  return parts.length === 2 && (parts[0] === "cases" || parts[0] === "fixtures") && parts[1]!.endsWith(".json");
 }
 
 /**

@@ -6,6 +6,8 @@ import { evaluateExpectations } from "../cases/evaluate-case.js";
 import { runDeclarative, type UpstreamExchange, type UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
 import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
 import { scrub, scrubError, scrubFailures, secretValues } from "../secrets/scrub.js";
+import { redactSecrets, redactText } from "../secrets/redact.js";
+import { showCredentials } from "../platforms/genesys/declarative/credentials.js";
 import type { Validator } from "../validation/create-validator.js";
 import type { DeclarativeAction, ResultDetail, UpstreamMessage, UpstreamReplyMessage, WorkerCaseResult } from "./protocol.js";
 import { STEP, recordDuration, recordStep, timedSteps } from "./wire.js";
@@ -102,7 +104,7 @@ export async function runDeclarativeCase(
     ...(run?.output !== undefined ? { output: run.output } : {}),
     issues,
     ...(thrown ? { thrown } : {}),
-    ...(run?.request ? { request: run.request } : {}),
+    ...(run?.request ? { request: shownRequest(run.request) } : {}),
   });
   ended = now();
   recordStep(timings, at, STEP.compare, startedAt, ended - startedAt);
@@ -118,20 +120,38 @@ export async function runDeclarativeCase(
     [failures.length === 0, { failures: failures.length }],
   ]);
   const secrets = secretValues(trigger, decoded.vars);
-  const steps = [
-    validateInput!,
-    ...(run?.steps ?? []).map((step) => (secrets.length === 0 ? step : scrubStep(step, secrets))),
-    validateOutput!,
-    compare!,
-  ];
+  const steps = [validateInput!, ...(run?.steps ?? []).map((step) => shownStep(step, secrets)), validateOutput!, compare!];
   const result: WorkerCaseResult = { status, issues, failures: scrubFailures(failures, secrets), logs: [], steps, durationMs: ended - began };
   if (run?.output !== undefined) result.output = run.output;
   if (error !== undefined && !expectedThrow) result.error = secrets.length === 0 ? error : scrubError(error, secrets);
   return { result };
 }
 
-/** A step's detail with the case's secret values replaced, wherever they are in it. */
-function scrubStep<T extends { detail?: Record<string, unknown> }>(step: T, secrets: readonly string[]): T {
+/** The request as `expect.request` compares it: credential placeholders written as `${credentials.NAME}`. */
+function shownRequest(request: ResolvedRequest): ResolvedRequest {
+  const shown: ResolvedRequest = {
+    method: request.method,
+    url: showCredentials(request.url),
+    headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, showCredentials(value)])),
+  };
+  if (request.body !== undefined) shown.body = showCredentials(request.body);
+  return shown;
+}
+
+/**
+ * A step as it leaves the worker: credential placeholders written as `${credentials.NAME}`, secret-looking fields
+ * (`Authorization`, `X-Api-Key`) and text (`"password": "…"`, `?api_key=…`) redacted, and the case's own secret
+ * values replaced, wherever they are in the detail.
+ */
+function shownStep<T extends { detail?: Record<string, unknown> }>(step: T, secrets: readonly string[]): T {
   if (step.detail === undefined) return step;
-  return { ...step, detail: JSON.parse(scrub(JSON.stringify(step.detail), secrets)) as Record<string, unknown> };
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return redactText(showCredentials(value));
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+    return value;
+  };
+  let detail = redactSecrets(walk(step.detail) as Record<string, unknown>);
+  if (secrets.length > 0) detail = JSON.parse(scrub(JSON.stringify(detail), secrets)) as Record<string, unknown>;
+  return { ...step, detail };
 }

@@ -10,6 +10,7 @@ import { checkParity, createLimiter, needsParity } from "./parity.js";
 import { errorResult, toCaseResult, type PlannedRun, type ResultRow, type RunPlan } from "./run-plan.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
 import { createUpstreamService, type UpstreamService } from "./upstream-service.js";
+import { DEFAULT_TIMEOUT_MS } from "../config/defaults.js";
 
 /** Runs of fewer cases than this start on one worker (see where the pool grows). */
 const SMALL_RUN = 64;
@@ -251,7 +252,10 @@ export class RunExecution {
         },
       }),
       ...(measurement && { measure: measurement }),
-      ...("declarative" in run.action.bundle && { upstream: (this.upstream ??= createUpstreamService(this.options.declarative)).handler }),
+      ...("declarative" in run.action.bundle && {
+        upstream: (this.upstream ??= createUpstreamService({ timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...this.options.declarative }))
+          .handler,
+      }),
       detail: this.detail,
     });
     // A pool closed under a stopped run rejects the chunks still in flight: nobody waits for them any more. Any other

@@ -6,7 +6,7 @@ import type { CaseResult, DeclarativeConfig } from "../core/types.js";
 import type { LoadedCase } from "../cases/load-cases.js";
 import { bundleTransform, TransformCompileError } from "../executor/bundle-transform.js";
 import type { DeclarativeAction, PoolCase, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
-import { credentialNames, credentialPlaceholder } from "./upstream-service.js";
+import { credentialNames, credentialPlaceholder } from "../platforms/genesys/declarative/credentials.js";
 import { TRANSFORM_FILES } from "./find-action-dirs.js";
 import type { LoadedAction } from "./load-action.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";

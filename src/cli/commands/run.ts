@@ -63,7 +63,7 @@ async function readPayload(source: string): Promise<Record<string, unknown>> {
 
 /** `--upstream`: a fixture file `{ status, headers, body }`, or the same as inline JSON. */
 async function readUpstream(source: string): Promise<UpstreamResponse> {
-  const { value, label } = await readJsonFlag("--upstream", source, source.trimStart().startsWith("{"));
+  const { value, label } = await readJsonFlag("--upstream", source, /^\s*[[{]/.test(source));
   try {
     return checkUpstream(value, label);
   } catch (error) {
@@ -81,8 +81,13 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   let result: CaseResult | undefined;
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
   if (flags.upstream !== undefined) single.upstream = await readUpstream(flags.upstream);
-  if (single.payload === undefined || (single.upstream === undefined && flags.live !== true))
-    useGenerated(await loadAction(dirs[0]!, base.definitions), single, flags, terminal);
+  const declarativeFlags = flags.upstream !== undefined || flags.live === true || flags.recordUpstream !== undefined;
+  const action = await loadAction(dirs[0]!, base.definitions);
+  if (declarativeFlags && action.definition !== undefined && (action.definition.config === undefined || action.transform !== undefined))
+    terminal.err(
+      "note: --upstream, --live and --record-upstream are for declarative actions; this action runs its transform, which they do not change",
+    );
+  useGenerated(action, single, flags, terminal);
   // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
   const bus = createEventBus();
   const triggers = recordTriggers(bus);

@@ -19,7 +19,7 @@ import { REPORTER_FILES, type ResolvedReporter } from "../../config/cxda-config.
 import { DEFAULT_ACTIONS_DIR, DEFAULT_REPORTS_DIR, DEFAULT_SEED } from "../../config/defaults.js";
 import { MAX_GENERATED } from "../../payloads/generate-limits.js";
 import { runnerOptions } from "../shared-options.js";
-import { addDeclarativeOptions, declarativeFromFlags, type DeclarativeFlags } from "../declarative-options.js";
+import { addDeclarativeOptions, declarativeFromFlags, refuseLiveGenerated, type DeclarativeFlags } from "../declarative-options.js";
 import { countOf } from "../../internal/count-of.js";
 
 /** Reporters `--reporter` accepts. */
@@ -160,6 +160,7 @@ export async function runTestCommand(
         }),
       }
     : undefined;
+  refuseLiveGenerated(flags);
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
   const generation = flags.generate !== undefined || flags.invalid ? await import("../generated-cases.js") : undefined;
   const generate = generation

@@ -2,9 +2,9 @@
 // (the run's stub, or a live endpoint this test starts), real files.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CaseDefinition, CaseResult } from "../../../src/core/types.js";
 import { runCases, type RunCasesOptions } from "../../../src/runner/run-cases.js";
 import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
@@ -78,8 +78,8 @@ describe("declarative actions", () => {
     ]);
     // The stub answered over HTTP: its headers are those a real server sends.
     expect(steps[3]?.detail).toMatchObject({ target: "stub", status: 200, headers: { "x-trace": "t-9", "content-type": "application/json" } });
-    // Offline, the credential is a placeholder: no secret is needed, and none can leak.
-    expect(steps[2]?.detail).toMatchObject({ headers: { Authorization: "Bearer {{cxda-credential:token}}" } });
+    // Offline, the credential is a placeholder, and a secret-looking header is redacted in the trace anyway.
+    expect(steps[2]?.detail).toMatchObject({ headers: { Authorization: "[redacted]" } });
     expect(steps[4]?.detail).toMatchObject({
       entries: [
         { key: "name", usedDefault: false },
@@ -149,6 +149,7 @@ describe("declarative actions", () => {
   describe("--live and --record-upstream", () => {
     let server: Server;
     let received: { url: string; authorization: string | undefined; body: string } | undefined;
+    let hungClosed = false;
     let liveProject: TempProject;
     beforeAll(async () => {
       server = createServer((request: IncomingMessage, response) => {
@@ -156,9 +157,15 @@ describe("declarative actions", () => {
         request.on("data", (chunk: Buffer) => (body += chunk.toString()));
         request.on("end", () => {
           received = { url: request.url ?? "", authorization: request.headers.authorization, body };
-          response
-            .writeHead(200, { "content-type": "application/json" })
-            .end(JSON.stringify({ user: { name: "Live", plan: "gold" }, access_token: "tok-123" }));
+          // A request for /hang gets no answer: the run must not wait for it past the case's limit.
+          if (request.url?.startsWith("/users/hang")) {
+            request.socket.on("close", () => (hungClosed = true));
+            return;
+          }
+          // The answer echoes the credential in a header, as some endpoints do, and is chunked (no Content-Length).
+          response.writeHead(200, { "content-type": "application/json", "x-echo-auth": request.headers.authorization ?? "" });
+          response.write(JSON.stringify({ user: { name: "Live", plan: body.includes("u-9") ? "other" : "gold" }, access_token: "tok-123" }));
+          response.end();
         });
       });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -181,12 +188,61 @@ describe("declarative actions", () => {
       expect(result?.status).toBe("pass");
       expect(result?.output).toEqual({ name: "Live", plan: "gold" });
       expect(received).toEqual({ url: "/users/u-7", authorization: "Bearer s3cr3t-value", body: '{ "note": "n" }' });
+      // The endpoint echoed the credential in a header: it is hidden there too.
       expect(JSON.stringify(result)).not.toContain("s3cr3t-value");
+      expect(result?.trace.steps[3]?.detail?.["headers"]).toMatchObject({ "x-echo-auth": "Bearer [redacted]" });
       const [file] = await readdir(recordDir);
-      const fixture = JSON.parse(await readFile(join(recordDir, file!), "utf8")) as { status: number; body: Record<string, unknown> };
+      const text = await readFile(join(recordDir, file!), "utf8");
+      const fixture = JSON.parse(text) as { status: number; headers: Record<string, string>; body: Record<string, unknown> };
       expect(fixture.status).toBe(200);
       expect(fixture.body["user"]).toEqual({ name: "Live", plan: "gold" });
-      expect(JSON.stringify(fixture)).not.toContain("tok-123");
+      expect(text).not.toContain("tok-123");
+      expect(text).not.toContain("s3cr3t-value");
+      // No framing headers: the fixture replays through the stub as it is.
+      expect(Object.keys(fixture.headers).map((h) => h.toLowerCase())).not.toContain("transfer-encoding");
+      await mkdir(join(liveProject.root, "get-user", "fixtures"), { recursive: true });
+      await copyFile(join(recordDir, file!), join(liveProject.root, "get-user", "fixtures", "recorded.json"));
+      await writeFile(
+        join(liveProject.root, "get-user", "cases", "replay.json"),
+        JSON.stringify({
+          name: "replay",
+          payload: { id: "u-7", note: "n" },
+          upstream: "fixtures/recorded.json",
+          expect: { output: { name: "Live", plan: "gold" } },
+        }),
+      );
+      const replayed: CaseResult[] = [];
+      for await (const r of runCases({ actions: [join(liveProject.root, "get-user")], workers: 1, buildDir: join(liveProject.root, ".build") }))
+        replayed.push(r);
+      expect(replayed.map((r) => [r.case, r.status])).toEqual([["replay", "pass"]]);
+    });
+
+    it("records two different answers to the same request under two names, never with the query in the name", async () => {
+      const recordDir = join(liveProject.root, "twice");
+      const env = { CXDA_CREDENTIAL_token: "t" };
+      await run(liveProject, [{ name: "a", payload: { id: "u-7", note: "n" } }], { declarative: { live: true, recordDir, env } });
+      await run(liveProject, [{ name: "b", payload: { id: "u-7", note: "u-9" } }], { declarative: { live: true, recordDir, env } });
+      const names = await readdir(recordDir);
+      // Different bodies are different requests; the same request answered twice differently in one run gets -2.
+      expect(names).toHaveLength(2);
+      expect(names.every((name) => /^POST-users-u-7-[0-9a-f]{10}(-\d+)?\.json$/.test(name))).toBe(true);
+    });
+
+    it("does not fill in a credential whose placeholder text an input wrote", async () => {
+      await run(liveProject, [{ name: "forged", payload: { id: "u-7", note: "{{cxda-credential:token}} ${credentials.token}" } }], {
+        declarative: { live: true, env: { CXDA_CREDENTIAL_token: "s3cr3t-value" } },
+      });
+      expect(received?.body).toBe('{ "note": "{{cxda-credential:token}} ${credentials.token}" }');
+    });
+
+    it("gives up on an endpoint that does not answer at the case's limit, and closes the connection", async () => {
+      const [result] = await run(liveProject, [{ name: "hang", payload: { id: "hang", note: "n" } }], {
+        timeoutMs: 1000,
+        declarative: { live: true, env: { CXDA_CREDENTIAL_token: "t" } },
+      });
+      expect(result?.error?.code).toBe("E_TIMEOUT");
+      expect(result?.error?.message).toMatch(/the action did not finish within 1000 ms.*an upstream that does not answer/);
+      await vi.waitFor(() => expect(hungClosed).toBe(true));
     });
 
     it("says which variable to set when a credential is missing", async () => {

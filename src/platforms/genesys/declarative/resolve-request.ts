@@ -75,6 +75,8 @@ export function isJsonBody(contentType: string | undefined, body: string): boole
  */
 export function resolveRequest(config: DeclarativeConfig, input: Record<string, unknown>, options: ResolveRequestOptions = {}): RequestResolution {
   const { request } = config;
+  if (request.requestUrlTemplate !== undefined && request.requestUrlTemplate.trim() === "")
+    throw new CxdaError("E_REQUEST", "config.request.requestUrlTemplate is empty; give the URL of the endpoint the action calls");
   if (request.requestUrlTemplate === undefined) {
     throw new CxdaError(
       "E_REQUEST",
@@ -131,7 +133,7 @@ function checkJsonBody(body: string): void {
     }
     throw new CxdaError(
       "E_REQUEST",
-      `the request body is not valid JSON${where}: ${error instanceof Error ? error.message : String(error)}. An input value with a quote, a backslash or a line break breaks a hand-written JSON body; write $esc.jsonString($input.x) in the request template`,
+      `the request body is not valid JSON${where}: ${error instanceof Error ? error.message : String(error)}. An input value with a quote, a backslash or a line break breaks a hand-written JSON body; escape it inside its quotes: "$esc.jsonString($input.x)"`,
     );
   }
 }
