@@ -154,7 +154,7 @@ describe("loadConfig errors", () => {
   it.each([
     ["cxda.config.ts", "export const config = {};\n", "cxda.config.ts: no default export; write `export default defineConfig({ … })`"],
     ["cxda.config.ts", "export default () => ({});\n", "cxda.config.ts: the default export is a function; export the config object itself"],
-    ["cxda.config.mjs", "export default 42;\n", "cxda.config.mjs: the config must be an object with any of actions, auth"],
+    ["cxda.config.mjs", "export default 42;\n", "cxda.config.mjs: the config must be an object with any of actions, platform, auth"],
   ])("rejects %s holding %j", async (name, text, message) => {
     await write(name, text);
     expect((await failure(loadConfig({ cwd: root }))).message).toContain(message);
