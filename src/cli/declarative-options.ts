@@ -48,13 +48,20 @@ function recordFolder(given: string): string {
 }
 
 /**
- * Refuses `--live` with generated cases: each would send a made-up input to the real endpoint (an SMS, a callback),
- * where generated cases otherwise get a made-up answer from the stub.
+ * Refuses `--live`, and Genesys parity, with generated cases: each would send a made-up input to the real endpoint (an
+ * SMS, a callback; Genesys' test endpoint calls it too), where generated cases otherwise get a made-up answer from the
+ * stub.
  */
-export function refuseLiveGenerated(flags: DeclarativeFlags & { generate?: number; invalid?: boolean }): void {
-  if (flags.live === true && ((flags.generate ?? 0) > 0 || flags.invalid === true))
+export function refuseLiveGenerated(flags: DeclarativeFlags & { generate?: number; invalid?: boolean }, genesysParity = false): void {
+  if ((flags.generate ?? 0) === 0 && flags.invalid !== true) return;
+  if (flags.live === true)
     throw new CxdaError(
       "E_USAGE",
       "--live with --generate would send every generated input to the real endpoint; generate against the stub (without --live), and go live with your own cases",
+    );
+  if (genesysParity)
+    throw new CxdaError(
+      "E_USAGE",
+      "--parity on Genesys Cloud with --generate would send every generated input to the action's test endpoint, which calls the real endpoint; run parity on your own cases",
     );
 }

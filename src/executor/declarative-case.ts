@@ -139,6 +139,23 @@ function shownRequest(request: ResolvedRequest): ResolvedRequest {
 }
 
 /**
+ * A string of a step's detail with its secrets redacted: JSON text (a body, a translated value) through its keys, so it
+ * stays JSON (and comparable: parity reads it), any other text through its `key=value` forms and URLs.
+ */
+function redactString(text: string): string {
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      const value = JSON.parse(text) as unknown;
+      const redacted = redactSecrets(value);
+      return JSON.stringify(redacted) === JSON.stringify(value) ? text : JSON.stringify(redacted);
+    } catch {
+      // not JSON after all (a cut body): redacted as text
+    }
+  }
+  return redactText(text);
+}
+
+/**
  * A step as it leaves the worker: credential placeholders written as `${credentials.NAME}`, secret-looking fields
  * (`Authorization`, `X-Api-Key`) and text (`"password": "…"`, `?api_key=…`) redacted, and the case's own secret
  * values replaced, wherever they are in the detail.
@@ -146,7 +163,7 @@ function shownRequest(request: ResolvedRequest): ResolvedRequest {
 function shownStep<T extends { detail?: Record<string, unknown> }>(step: T, secrets: readonly string[]): T {
   if (step.detail === undefined) return step;
   const walk = (value: unknown): unknown => {
-    if (typeof value === "string") return redactText(showCredentials(value));
+    if (typeof value === "string") return redactString(showCredentials(value));
     if (Array.isArray(value)) return value.map(walk);
     if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
     return value;

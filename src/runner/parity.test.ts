@@ -129,15 +129,23 @@ describe("compareTest (Genesys Cloud's test endpoint)", () => {
     ]);
   });
 
-  it("never compares (or prints) a value the local run holds as a credential placeholder", () => {
+  it("never compares (or prints) a value the local trace holds as a credential or redacted", () => {
     const local = declarativeResult(
       { ok: true },
-      { url: "https://api.example.com/c?key={{cxda-credential:apiKey}}", json: true, body: '{"secret":"{{cxda-credential:apiKey}}"}' },
+      { url: "https://api.example.com/c?key=${credentials.apiKey}", json: true, body: '{"value":"${credentials.apiKey}","password":"[redacted]"}' },
       [],
     );
-    const remote = testAnswer([{ url: "https://api.example.com/c?key=s3cr3t-value", body: '{"secret":"s3cr3t-value"}' }], { ok: true });
+    const remote = testAnswer([{ url: "https://api.example.com/c?key=s3cr3t-value", body: '{"value":"s3cr3t-value","password":"hunter2"}' }], {
+      ok: true,
+    });
     const { failures } = compareTest(local, remote);
     expect(failures).toEqual([]);
+  });
+
+  it("compares the method, and a body that is not JSON as text", () => {
+    const local = declarativeResult({ ok: true }, { method: "POST", url: "https://x/y", json: false, body: "a=1&b=2" }, []);
+    const remote = testAnswer([{ method: "PUT", url: "https://x/y", body: "a=1&b=3" }], { ok: true });
+    expect(compareTest(local, remote).failures.map((f) => f.path)).toEqual(["request.method", "request.body"]);
   });
 
   it("names the operation that failed and its error, or the test's own error when no operation says", () => {

@@ -5,6 +5,7 @@ import { toProblem } from "../core/errors.js";
 import type { CaseFailure, CaseResult } from "../core/types.js";
 import { diffValues, showValue } from "../cases/compare-values.js";
 import { scrubFailures, secretValues, scrub } from "../secrets/scrub.js";
+import { isSecretPath } from "../secrets/secret-keys.js";
 
 /** Options of parity runs. */
 export interface ParityOptions {
@@ -97,8 +98,13 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
 /** The local steps of a declarative action, in the order they run: the platform's operations are matched by that order. */
 const DECLARATIVE_ORDER = ["resolve-request", "upstream", "translation-map", "success-template"] as const;
 
-/** The text cxda renders in the sandbox for `${credentials.X}`: a value the platform has and the local run never does. */
-const CREDENTIAL_PLACEHOLDER = "{{cxda-credential:";
+/**
+ * What the local trace shows in place of a value the platform has and parity must not print: a credential (`${credentials.X}`,
+ * as the template wrote it) or a redacted secret.
+ */
+function hidden(value: unknown): boolean {
+  return typeof value === "string" && (value.includes("${credentials.") || value.includes("[redacted]"));
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -138,12 +144,17 @@ function requestDifferences(local: CaseResult, remote: TestDataActionResult): Ca
   const platform = typeof result === "string" ? { url: result } : isRecord(result) ? result : {};
   const failures: CaseFailure[] = [];
   const localUrl = detail["url"];
-  if (
-    typeof localUrl === "string" &&
-    typeof platform["url"] === "string" &&
-    localUrl !== platform["url"] &&
-    !localUrl.includes(CREDENTIAL_PLACEHOLDER)
-  ) {
+  const localMethod = detail["method"];
+  if (typeof localMethod === "string" && typeof platform["method"] === "string" && localMethod !== platform["method"].toUpperCase()) {
+    failures.push(
+      parityFailure(`parity: ${label}: request method: local ${localMethod}, platform ${platform["method"]}`, {
+        path: "request.method",
+        expected: localMethod,
+        actual: platform["method"],
+      }),
+    );
+  }
+  if (typeof localUrl === "string" && typeof platform["url"] === "string" && localUrl !== platform["url"] && !hidden(localUrl)) {
     failures.push(
       parityFailure(`parity: ${label}: request URL: local ${showValue(localUrl, 200)}, platform ${showValue(platform["url"], 200)}`, {
         path: "request.url",
@@ -154,9 +165,21 @@ function requestDifferences(local: CaseResult, remote: TestDataActionResult): Ca
   }
   const localBody = detail["json"] === true ? jsonOf(detail["body"]) : undefined;
   const platformBody = jsonOf(platform["body"]);
-  if (localBody === undefined || platformBody === undefined) return failures;
+  if (localBody === undefined || platformBody === undefined) {
+    // A body that is not JSON (form-encoded, text) is compared as it is.
+    const [mine, theirs] = [detail["body"], platform["body"]];
+    if (typeof mine === "string" && typeof theirs === "string" && mine !== theirs && !hidden(mine))
+      failures.push(
+        parityFailure(`parity: ${label}: request body: local ${showValue(mine, 200)}, platform ${showValue(theirs, 200)}`, {
+          path: "request.body",
+          expected: mine,
+          actual: theirs,
+        }),
+      );
+    return failures;
+  }
   for (const d of diffValues(localBody, platformBody, { partial: false })) {
-    if (typeof d.expected === "string" && d.expected.includes(CREDENTIAL_PLACEHOLDER)) continue;
+    if (hidden(d.expected) || isSecretPath(d.path)) continue;
     failures.push(
       parityFailure(`parity: ${label}: request body ${d.path}: local ${showValue(d.expected)}, platform ${showValue(d.actual)}`, {
         path: `request.body${d.path}`,
@@ -186,6 +209,7 @@ function translationDifferences(local: CaseResult, remote: TestDataActionResult)
     const other = asJson !== undefined && diffValues(mine, theirs, { partial: false }).length > 0 ? asJson : theirs;
     for (const d of diffValues(mine, other, { partial: false })) {
       const at = `${entry.key}${d.path === "/" ? "" : d.path}`;
+      if (hidden(d.expected) || isSecretPath(`/${entry.key}${d.path === "/" ? "" : d.path}`)) continue;
       failures.push(
         parityFailure(`parity: ${label}: ${at}: local ${showValue(d.expected)}, platform ${showValue(d.actual)}`, {
           path: `translationMap.${at}`,

@@ -160,7 +160,7 @@ export async function runTestCommand(
         }),
       }
     : undefined;
-  refuseLiveGenerated(flags);
+  refuseLiveGenerated(flags, parity?.client.platform === "genesys");
   const payloads = flags.saveFailures !== undefined ? new Map<string, unknown>() : undefined;
   const generation = flags.generate !== undefined || flags.invalid ? await import("../generated-cases.js") : undefined;
   const generate = generation

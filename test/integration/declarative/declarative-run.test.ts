@@ -117,6 +117,18 @@ describe("declarative actions", () => {
     expect(results[4]?.error?.message).toMatch(/not valid JSON/);
   });
 
+  it("redacts secret-looking fields in a step's JSON and keeps it JSON", async () => {
+    const [result] = await run(project, [
+      {
+        name: "secret in answer",
+        payload: { id: "u-1", note: "n" },
+        upstream: { body: { user: { name: "Ada" }, password: "pw-123", api_key: "k-9" } },
+      },
+    ]);
+    const body = JSON.parse(result!.trace.steps[3]!.detail!["body"] as string) as Record<string, unknown>;
+    expect(body).toEqual({ user: { name: "Ada" }, password: "[redacted]", api_key: "[redacted]" });
+  });
+
   it("makes an unresolved reference an error with strict", async () => {
     const cases: CaseDefinition[] = [{ name: "no note", payload: { id: "u-6" }, upstream: { body: { user: { name: "D" } } } }];
     const [lenient] = await run(project, cases);
