@@ -212,6 +212,15 @@ describe("lintAction", () => {
     ]);
   });
 
+  it("takes one item out of an indefinite path's list with firstFromArray without a shape finding", () => {
+    const output = { type: "object", properties: { id: { type: ["string", "null"] } } };
+    const findings = lint(
+      { response: { translationMap: { ids: "$.results[*].id" }, successTemplate: '{"id": $successTemplateUtils.firstFromArray("${ids}", "null")}' } },
+      { output },
+    );
+    expect(codes(findings)).not.toContain("translation-shape");
+  });
+
   it("reports a success template that does not render JSON, such as quotes around a value that is already JSON text", () => {
     const findings = lint({ response: { translationMap: { name: "$.name" }, successTemplate: '{"name": "${name}"}' } });
     expect(findings).toEqual([expect.objectContaining({ code: "success-not-json", hint: expect.stringContaining('not "${name}"') })]);

@@ -130,7 +130,9 @@ function locations(
   // Names nothing defines (already reported) stand as null, so that the JSON around the keys still parses.
   const values = {
     ...Object.fromEntries([...undefinedNames].map((name) => [name, "null"])),
-    ...Object.fromEntries([...sentinels].map(([marker, key]) => [key, JSON.stringify(marker)])),
+    // Each value is a list (the keys here are indefinite paths): a template that takes one item out of it
+    // (`$successTemplateUtils.firstFromArray`) leaves the marker alone, outside any list.
+    ...Object.fromEntries([...sentinels].map(([marker, key]) => [key, JSON.stringify([marker])])),
   };
   try {
     const rendered = renderTemplate(template, { input, rawResult: "{}", ...values }, { label: SUCCESS_PATH });
@@ -155,7 +157,9 @@ function checkShapes(
   if (target.config.response.successTemplate !== undefined && !onRender({ path: SUCCESS_PATH, input: "a marker per translation value" })) return 0;
   for (const [key, places] of locations(target, indefinite, input, undefinedNames)) {
     for (const place of places) {
-      const at = jsonPathOf(place);
+      // The marker inside its list: the list is where the template put the value. A marker on its own was taken out.
+      if (typeof place.at(-1) !== "number") continue;
+      const at = jsonPathOf(place.slice(0, -1));
       if (!pathFitsSchema(at, target.outputSchema).fits || pathFitsSchema(`${at}[0]`, target.outputSchema).fits) continue;
       findings.add(`shape|${key}|${at}`, {
         severity: "error",
