@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiClient, ExecuteResult, TestDataActionResult } from "../client/api-client.js";
 import { CxdaError } from "../core/errors.js";
 import type { CaseResult } from "../core/types.js";
-import { checkParity, compareTest, parityOutcome } from "./parity.js";
+import { checkParity, compareTest, parityOutcome, skippedParity } from "./parity.js";
 
 function localResult(output: unknown): CaseResult {
   return {
@@ -192,5 +192,21 @@ describe("compareTest (Genesys Cloud's test endpoint)", () => {
     expect(result.status).toBe("fail");
     expect(result.failures.map((f) => f.message)).toEqual(['parity: step 4 (success-template): output /tier: local "gold", platform "silver"']);
     expect(parityOutcome(result)).toBe("differs");
+  });
+});
+
+describe("skippedParity", () => {
+  it("says in the compare step that the platform never saw the case", () => {
+    const local: CaseResult = {
+      action: "a",
+      case: "c",
+      status: "pass",
+      issues: [],
+      failures: [],
+      logs: [],
+      durationMs: 1,
+      trace: { steps: [{ step: "compare", name: "compare", ok: true, startedAt: 0, durationMs: 0, detail: { failures: 0 } }] },
+    };
+    expect(skippedParity(local).trace.steps[0]?.detail).toMatchObject({ failures: 0, parity: "skipped" });
   });
 });

@@ -269,7 +269,15 @@ function withParityDetail(local: CaseResult, detail: Record<string, unknown>, st
   return { steps };
 }
 
-/** What parity found for a case, from its compare step: `same`, `differs`, `platform-failed`, `unreachable`, or undefined. */
+/**
+ * A case parity did not compare (its local run gave no output: an error, a throw it expected, an invalid input), said
+ * in its compare step, so a run with `--parity` shows which cases the platform never saw.
+ */
+export function skippedParity(local: CaseResult): CaseResult {
+  return { ...local, trace: withParityDetail(local, { parity: "skipped", why: "the local run gave no output to compare" }, Date.now()) };
+}
+
+/** What parity found for a case, from its compare step: `same`, `differs`, `platform-failed`, `unreachable`, `skipped`, or undefined. */
 export function parityOutcome(result: CaseResult): string | undefined {
   const outcome = result.trace.steps.find((step) => step.step === "compare")?.detail?.["parity"];
   return typeof outcome === "string" ? outcome : undefined;

@@ -6,7 +6,7 @@ import type { RunMeasurement, WorkerPool } from "../executor/worker-pool.js";
 import type { BatchInstrumentation, PoolCase, ResultDetail, WorkerAction, WorkerCaseResult } from "../executor/protocol.js";
 import type { EventBus } from "../bus/event-bus.js";
 import type { LoadedAction } from "./load-action.js";
-import { checkParity, createLimiter, needsParity } from "./parity.js";
+import { checkParity, createLimiter, needsParity, skippedParity } from "./parity.js";
 import { errorResult, toCaseResult, type PlannedRun, type ResultRow, type RunPlan } from "./run-plan.js";
 import type { ResolvedRunCasesOptions, RunCasesOptions } from "./run-cases.js";
 import { createUpstreamService, type UpstreamService } from "./upstream-service.js";
@@ -283,6 +283,6 @@ export class RunExecution {
     const parity = this.parity;
     if (parity && this.limit && "trigger" in ran && needsParity(caseResult))
       void this.limit(() => checkParity(parity.client, run.action.actionId, ran.trigger, caseResult)).then(settle);
-    else settle(caseResult);
+    else settle(parity ? skippedParity(caseResult) : caseResult);
   }
 }

@@ -254,6 +254,14 @@ async function workerActionFor(action: LoadedAction, options: ResolvedRunCasesOp
   let bundle: WorkerAction["bundle"];
   if (action.transform === undefined && definition.config !== undefined) {
     bundle = { declarative: declarativeAction(definition.config, options) };
+  } else if (action.transform === undefined && definition.meta.shape === "genesys-contract") {
+    const shown = relative(process.cwd(), action.dir) || ".";
+    bundle = {
+      error: {
+        code: "E_TRANSFORM",
+        message: `${shown}: this Genesys export has no config.request and config.response to run; export the action with its configuration (or pull it: cxda pull --platform genesys <action id>), or add transform.ts`,
+      },
+    };
   } else if (action.transform === undefined) {
     const shown = relative(process.cwd(), action.dir) || ".";
     bundle = {
