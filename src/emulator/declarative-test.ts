@@ -2,7 +2,8 @@
 // template whose regular expression backtracks for ever ends its thread, and the test answers with a failed step.
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { IsolatedThread } from "../internal/isolated-thread.js";
 import { workerModule } from "../internal/worker-module.js";
 import type { EmulatedTest, EmulatedTestStep } from "../platforms/platform.js";
 import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
@@ -65,43 +66,19 @@ export function stoppedTest(progress: Progress, code: string, why: string): Emul
 
 /** One worker thread, started when first needed; a thread that was stopped is not used again. */
 class TestThread {
-  private worker: Worker | undefined;
-  private ready: Promise<Worker> | undefined;
+  private readonly thread: IsolatedThread;
 
-  constructor(private readonly options: Required<DeclarativeTesterOptions>) {}
+  constructor(private readonly options: Required<DeclarativeTesterOptions>) {
+    this.thread = new IsolatedThread(workerEntry, options.memoryMb, "the emulator's test worker");
+  }
 
   private start(): Promise<Worker> {
-    this.ready ??= workerEntry().then(
-      (file) =>
-        new Promise<Worker>((resolve, reject) => {
-          // No environment at all: whatever a template does, it cannot read a credential of the emulator's process.
-          const worker = new Worker(file, {
-            env: {},
-            execArgv: [],
-            stdout: true,
-            stderr: true,
-            resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
-          });
-          worker.stdout.resume();
-          worker.stderr.resume();
-          worker.once("message", (message: DeclarativeTestMessage) => {
-            if (message.type === "ready" && message.environment === 0) resolve(worker);
-            else reject(new Error("the emulator's test worker started with environment variables; it must have none"));
-          });
-          worker.once("error", reject);
-          worker.once("exit", () => reject(new Error("the emulator's test worker ended before it was ready")));
-          this.worker = worker;
-        }),
-    );
-    return this.ready;
+    return this.thread.start();
   }
 
   /** Ends the thread (a template that never ends cannot be interrupted otherwise). */
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.ready = undefined;
-    await worker?.terminate();
+  stop(): Promise<void> {
+    return this.thread.stop();
   }
 
   /** Runs one test; `reusable` is false when the thread had to be stopped. */

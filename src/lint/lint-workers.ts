@@ -3,8 +3,9 @@
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { CxdaError } from "../core/errors.js";
+import { IsolatedThread } from "../internal/isolated-thread.js";
 import { workerModule } from "../internal/worker-module.js";
 import type { ActionLint } from "./lint-action.js";
 import type { LintJob, LintWorkerMessage } from "./lint-protocol.js";
@@ -46,48 +47,21 @@ function stoppedFinding(code: string, message: string, hint: string, step?: Rend
 
 /** One worker thread, started when first needed and again after it was stopped. */
 class LintThread {
-  private worker: Worker | undefined;
-  private ready: Promise<Worker> | undefined;
+  private readonly thread: IsolatedThread;
 
-  constructor(private readonly options: LintWorkerOptions) {}
+  constructor(private readonly options: LintWorkerOptions) {
+    this.thread = new IsolatedThread(workerEntry, options.memoryMb, "the lint worker");
+  }
 
   private start(): Promise<Worker> {
-    this.ready ??= workerEntry().then(
-      (file) =>
-        new Promise<Worker>((resolve, reject) => {
-          // No environment at all: whatever a template does, it cannot read a credential from process.env.
-          const worker = new Worker(file, {
-            env: {},
-            execArgv: [],
-            stdout: true,
-            stderr: true,
-            resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
-          });
-          worker.once("message", (message: LintWorkerMessage) => {
-            if (message.type === "ready" && message.environment === 0) resolve(worker);
-            else {
-              void worker.terminate();
-              reject(
-                new CxdaError(
-                  "E_SANDBOX",
-                  "the lint worker started with environment variables; it must have none, so that no template can reach a credential",
-                ),
-              );
-            }
-          });
-          worker.once("error", (error) => reject(new CxdaError("E_SANDBOX", `the lint worker did not start: ${error.message}`, { cause: error })));
-          this.worker = worker;
-        }),
-    );
-    return this.ready;
+    return this.thread.start().catch((error: Error) => {
+      throw new CxdaError("E_SANDBOX", error.message, { cause: error });
+    });
   }
 
   /** Stops the thread (a hung render cannot be interrupted otherwise); the next job starts a new one. */
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.ready = undefined;
-    await worker?.terminate();
+  stop(): Promise<void> {
+    return this.thread.stop();
   }
 
   async run(job: LintJob): Promise<Outcome> {
