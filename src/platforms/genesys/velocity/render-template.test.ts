@@ -233,3 +233,15 @@ describe("requestContext (help.mypurecloud.com/?p=138534: the default body is ${
     expect(renderTemplate("${input.rawRequest} ${credentials.clientId}", context).text).toBe("mine id");
   });
 });
+
+describe("a template rendered again", () => {
+  it("renders each context afresh, and fails each time with the label of the render that asked", () => {
+    const template = "/users/${input.id}";
+    expect(renderTemplate(template, { input: { id: 1 } }).text).toBe("/users/1");
+    expect(renderTemplate(template, { input: { id: 2 } }).text).toBe("/users/2");
+    expect(renderTemplate(template, {}).unresolved).toHaveLength(1);
+    const broken = "#if($input.a) x";
+    expect(() => renderTemplate(broken, {}, { label: "first" })).toThrow(/first/);
+    expect(() => renderTemplate(broken, {}, { label: "second" })).toThrow(/second/);
+  });
+});

@@ -289,14 +289,7 @@ function parseFailure(error: unknown, lines: string[], label: string): CxdaError
 export function renderTemplate(template: string, context: TemplateContext, options: RenderTemplateOptions = {}): RenderedTemplate {
   const label = options.label ?? "template";
   const lines = template.split(/\r\n|\r|\n/);
-  let asts: ReturnType<typeof parse>;
-  try {
-    asts = parse(template);
-  } catch (error) {
-    throw parseFailure(error, lines, label);
-  }
-  checkBlocks(template, label);
-  const compiler = new GenesysCompile(asts, lines, label);
+  const compiler = new GenesysCompile(parsed(template, lines, label), lines, label);
   // The render context has no prototype, so no name in a template reaches Object.prototype.
   const root = Object.assign(Object.create(null) as Record<string, unknown>, createGenesysTools());
   for (const [name, value] of Object.entries(context)) {
@@ -332,6 +325,34 @@ export function renderTemplate(template: string, context: TemplateContext, optio
     );
   }
   return { text, unresolved };
+}
+
+/** Templates parsed lately: an action renders the same few templates for every case (and lint for every input). */
+const parsedTemplates = new Map<string, ReturnType<typeof parse>>();
+const PARSED_KEPT = 64;
+
+/**
+ * A template's syntax tree, parsed once while it is among the last {@link PARSED_KEPT} used (velocityjs' parse grows
+ * faster than the template: a body of 8,000 fields took 115 s to lint when each render parsed it again). A template
+ * that does not parse, or whose blocks do not balance, throws each time, with the label of the render that asked.
+ */
+function parsed(template: string, lines: readonly string[], label: string): ReturnType<typeof parse> {
+  const kept = parsedTemplates.get(template);
+  if (kept !== undefined) {
+    parsedTemplates.delete(template);
+    parsedTemplates.set(template, kept);
+    return kept;
+  }
+  let asts: ReturnType<typeof parse>;
+  try {
+    asts = parse(template);
+  } catch (error) {
+    throw parseFailure(error, [...lines], label);
+  }
+  checkBlocks(template, label);
+  if (parsedTemplates.size >= PARSED_KEPT) parsedTemplates.delete(parsedTemplates.keys().next().value!);
+  parsedTemplates.set(template, asts);
+  return asts;
 }
 
 /**
