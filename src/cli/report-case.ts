@@ -7,7 +7,7 @@ import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { formatIssue } from "../validation/format-issue.js";
 import { paint, showJson, type Terminal } from "./terminal.js";
 import { caseResultLines, formatDuration } from "../report/case-lines.js";
-import { DECLARATIVE_STEPS, declarativeStepLines } from "../report/declarative-steps.js";
+import { DECLARATIVE_STEP_SET, declarativeStepLines } from "../report/declarative-steps.js";
 
 const ms = formatDuration;
 
@@ -26,7 +26,7 @@ export function traceLines(terminal: Terminal, steps: TraceStep[]): string[] {
     // A declarative step reads better as lines of its own (the request, the answer, each key) than as its JSON.
     const below = declarativeStepLines(s);
     const detail =
-      below.length === 0 && s.detail && Object.keys(s.detail).length > 0 && !(DECLARATIVE_STEPS.has(s.step) && s.ok === null)
+      below.length === 0 && s.detail && Object.keys(s.detail).length > 0 && !(DECLARATIVE_STEP_SET.has(s.step) && s.ok === null)
         ? paint(terminal, "dim", ` ${shown(JSON.stringify(s.detail))}`)
         : "";
     const line = `  ${mark} ${s.step.padEnd(16)} ${ms(s.durationMs).padStart(9)} ${paint(terminal, "dim", offset.padStart(10))}${detail}`;

@@ -2,19 +2,9 @@
 import { basename } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GENESYS_CORPUS, genesysCorpusFiles } from "../../test/helpers/corpus.js";
+import { CORPUS_BODIES_BROKEN_BY_QUOTES } from "../../test/helpers/declarative.js";
 import { lintProject } from "./lint-project.js";
 import type { LintReport } from "./lint-types.js";
-
-/** The hand-written JSON bodies that put an input between quotes without $esc.jsonString (see velocity/corpus.test.ts). */
-const BREAK_ON_QUOTE_AND_NEWLINE = [
-  "ani-blacklist__Put-Conversation-Tag.custom.json",
-  "automatic-offer-callback-for-disconnected-call__Create-Callback.json",
-  "design-architect-flow-data-actions-for-resiliency__Get-On-Queue-Agent-Counts.json",
-  "negative-sentiment-callback__Create-Scheduled-Callback.custom.json",
-  "process-automation-trigger-with-salesforce__create-case.json",
-  "scheduling-bot-blueprint__GetBookableSlotsDataAction.json",
-  "switch-voice-to-web-messaging__Send-Agentless-Outbound-Message.custom.json",
-];
 
 describe.skipIf(genesysCorpusFiles.length === 0)("cxda lint over the Genesys corpus", () => {
   let report: LintReport;
@@ -32,7 +22,7 @@ describe.skipIf(genesysCorpusFiles.length === 0)("cxda lint over the Genesys cor
     const broken = report.actions
       .filter((action) => action.findings.some((finding) => finding.code === "body-not-json" && finding.message.includes("a quote and a newline")))
       .map((action) => basename(action.label));
-    expect(broken).toEqual(BREAK_ON_QUOTE_AND_NEWLINE);
+    expect(broken).toEqual(CORPUS_BODIES_BROKEN_BY_QUOTES);
   });
 
   it("finds ${INPUT.ConversationID}, in the wrong case, in Update-External-Tag's URL", () => {

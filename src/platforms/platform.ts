@@ -7,6 +7,7 @@ import type { AccessKeyAuth, ClientCredentialsAuth } from "../auth/create-token-
 import type { TokenProvider } from "../auth/token-provider.js";
 import type { TokenTransportOptions } from "../auth/token-request.js";
 import type { Reply } from "../server/reply.js";
+import type { DeclarativeStepName } from "../core/types.js";
 
 export type { AccessKeyAuth, ClientCredentialsAuth } from "../auth/create-token-provider.js";
 
@@ -153,7 +154,7 @@ export interface EmulatedDefinition {
 export type EmulatedRun = { ok: true; output: unknown; logs: string[] } | { ok: false; code: string; message: string; logs: string[] };
 
 /** The steps of a declarative action tested in the emulator, in the order they run. */
-export type EmulatedTestStepName = "resolve-request" | "upstream" | "translation-map" | "success-template" | "validate-output";
+export type EmulatedTestStepName = DeclarativeStepName | "validate-output";
 
 /** Why a step of an emulated test failed: a cxda code, a message, and the upstream's status when it answered one. */
 export interface EmulatedTestError {

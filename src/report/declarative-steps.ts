@@ -1,9 +1,10 @@
 // A declarative action's steps (resolve-request, upstream, translation-map, success-template) as lines a person reads,
 // like the platform's own Test view: the request, the answer, each key of the translation map, the rendered output.
 import type { TraceStep } from "../core/types.js";
+import { DECLARATIVE_STEPS } from "../platforms/genesys/declarative/run-declarative.js";
 
 /** The steps a declarative action runs in place of `execute`. */
-export const DECLARATIVE_STEPS: ReadonlySet<string> = new Set(["resolve-request", "upstream", "translation-map", "success-template"]);
+export const DECLARATIVE_STEP_SET: ReadonlySet<string> = new Set(DECLARATIVE_STEPS);
 
 /** Longest text shown for one body or rendered template: the trace keeps more. */
 const SHOWN_CHARS = 400;
@@ -35,7 +36,7 @@ function entryLine(entry: Record<string, unknown>): string {
  */
 export function declarativeStepLines(step: TraceStep): string[] {
   const detail = step.detail ?? {};
-  if (!DECLARATIVE_STEPS.has(step.step) || step.ok === null) return [];
+  if (!DECLARATIVE_STEP_SET.has(step.step) || step.ok === null) return [];
   const lines: string[] = [];
   switch (step.step) {
     case "resolve-request":

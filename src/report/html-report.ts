@@ -6,7 +6,7 @@ import type { CoverageFileReport } from "../coverage/coverage-reports.js";
 import type { CoverageMetric, CoverageMetricName } from "../coverage/coverage-summary.js";
 import type { CoverageShortfall } from "../coverage/coverage-thresholds.js";
 import type { ProfileFunction } from "../profile/top-functions.js";
-import { DECLARATIVE_STEPS, declarativeStepLines } from "./declarative-steps.js";
+import { DECLARATIVE_STEP_SET, declarativeStepLines } from "./declarative-steps.js";
 import { redactResult, redactSecrets } from "../secrets/redact.js";
 import { domId, escapeHtml, formatMs, showShort } from "./html-text.js";
 import { renderJson, type JsonHighlight } from "./render-json.js";
@@ -164,7 +164,7 @@ function payloads(result: CaseResult, trigger: unknown): string {
 
 /** A declarative action's request, answer, translation map and rendered output, step by step (as Genesys' Test view). */
 function declarativeSection(result: CaseResult): string {
-  const steps = result.trace.steps.filter((s) => DECLARATIVE_STEPS.has(s.step));
+  const steps = result.trace.steps.filter((s) => DECLARATIVE_STEP_SET.has(s.step));
   if (steps.length === 0) return "";
   const items = steps
     .map((s) => {

@@ -2,7 +2,9 @@
 // Genesys Cloud, runs the case's input through the action's test endpoint and compares its steps and final result.
 import type { ApiClient, TestDataActionResult, TestExecutionOperation } from "../client/api-client.js";
 import { toProblem } from "../core/errors.js";
-import type { CaseFailure, CaseResult } from "../core/types.js";
+import type { CaseFailure, CaseResult, DeclarativeStepName } from "../core/types.js";
+// The platform's operations are matched to the local steps by the order they run.
+import { DECLARATIVE_STEPS } from "../platforms/genesys/declarative/run-declarative.js";
 import { diffValues, showValue } from "../cases/compare-values.js";
 import { scrubFailures, secretValues, scrub } from "../secrets/scrub.js";
 import { isSecretPath } from "../secrets/secret-keys.js";
@@ -95,9 +97,6 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
 
 // ——— Genesys Cloud: the test endpoint's operations against the local declarative steps ———
 
-/** The local steps of a declarative action, in the order they run: the platform's operations are matched by that order. */
-const DECLARATIVE_ORDER = ["resolve-request", "upstream", "translation-map", "success-template"] as const;
-
 /**
  * What the local trace shows in place of a value the platform has and parity must not print: a credential (`${credentials.X}`,
  * as the template wrote it) or a redacted secret.
@@ -126,8 +125,8 @@ function stepLabel(operation: TestExecutionOperation | undefined, position: numb
 }
 
 /** The local step `name`'s detail, and the platform's operation in the same position. */
-function pairOf(local: CaseResult, name: (typeof DECLARATIVE_ORDER)[number], remote: TestDataActionResult) {
-  const position = DECLARATIVE_ORDER.indexOf(name) + 1;
+function pairOf(local: CaseResult, name: DeclarativeStepName, remote: TestDataActionResult) {
+  const position = DECLARATIVE_STEPS.indexOf(name) + 1;
   const step = local.trace.steps.find((s) => s.step === name);
   return { detail: step?.detail, operation: remote.operations[position - 1], label: stepLabel(remote.operations[position - 1], position, name) };
 }

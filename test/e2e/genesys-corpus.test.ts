@@ -5,19 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENESYS_CORPUS, genesysCorpusFiles } from "../helpers/corpus.js";
 import { cxda } from "../helpers/run-cli.js";
+import { DECLARATIVE_TRACE } from "../helpers/declarative.js";
 import { createTempProject, type TempProject } from "../helpers/temp-project.js";
-
-const DECLARATIVE_TRACE = [
-  "load-definition",
-  "validate-input",
-  "resolve-request",
-  "upstream",
-  "translation-map",
-  "success-template",
-  "validate-output",
-  "compare",
-];
-
 describe.skipIf(genesysCorpusFiles.length === 0)("the Genesys corpus through the CLI", () => {
   let project: TempProject;
   const names = genesysCorpusFiles.map((file) => file.replace(/(\.custom)?\.json$/, ""));

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENESYS_CORPUS, genesysCorpusFiles } from "../helpers/corpus.js";
 import { cxda } from "../helpers/run-cli.js";
+import { DECLARATIVE_TRACE } from "../helpers/declarative.js";
 import { REPO_ROOT } from "../helpers/temp-project.js";
 
 const EXAMPLES = join(REPO_ROOT, "examples", "genesys");
@@ -16,9 +17,6 @@ const COPIED_FROM: Record<string, string> = {
   "get-contact-by-phone-number": "process-automation-trigger-with-salesforce__get-contact-by-phone-number.json",
   "get-on-queue-agent-counts": "design-architect-flow-data-actions-for-resiliency__Get-On-Queue-Agent-Counts.json",
 };
-
-/** The steps a declarative action's case runs through after its definition loads, in order. */
-const DECLARATIVE_STEPS = ["validate-input", "resolve-request", "upstream", "translation-map", "success-template", "validate-output", "compare"];
 
 interface ExampleCase {
   name: string;
@@ -110,7 +108,7 @@ describe("examples/genesys", () => {
     const result = JSON.parse(run.stdout) as CliResult;
     expect(result.status).toBe("pass");
     const steps = result.trace.steps.filter((step) => step.step !== "load-definition");
-    expect(steps.map((step) => step.step)).toEqual(DECLARATIVE_STEPS);
+    expect(steps.map((step) => step.step)).toEqual(DECLARATIVE_TRACE.slice(1));
     expect(steps.filter((step) => step.ok !== true).map((step) => step.step)).toEqual([]);
     expect(result.output).toEqual(first?.expect?.output);
   });

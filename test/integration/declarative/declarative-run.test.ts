@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CaseDefinition, CaseResult } from "../../../src/core/types.js";
 import { runCases, type RunCasesOptions } from "../../../src/runner/run-cases.js";
 import { createTempProject, type TempProject } from "../../helpers/temp-project.js";
+import { DECLARATIVE_TRACE } from "../../helpers/declarative.js";
 
 const definition = {
   id: "get-user",
@@ -66,16 +67,7 @@ describe("declarative actions", () => {
     ]);
     expect(result?.status).toBe("pass");
     const steps = result!.trace.steps;
-    expect(steps.map((s) => s.step)).toEqual([
-      "load-definition",
-      "validate-input",
-      "resolve-request",
-      "upstream",
-      "translation-map",
-      "success-template",
-      "validate-output",
-      "compare",
-    ]);
+    expect(steps.map((s) => s.step)).toEqual(DECLARATIVE_TRACE);
     // The stub answered over HTTP: its headers are those a real server sends.
     expect(steps[3]?.detail).toMatchObject({ target: "stub", status: 200, headers: { "x-trace": "t-9", "content-type": "application/json" } });
     // Offline, the credential is a placeholder, and a secret-looking header is redacted in the trace anyway.

@@ -46,6 +46,9 @@ const STEP_LABELS: Record<DeclarativeStepName, string> = {
   "success-template": "success template",
 };
 
+/** The steps a declarative action runs in place of `execute`, in the order they run. */
+export const DECLARATIVE_STEPS = Object.keys(STEP_LABELS) as readonly DeclarativeStepName[];
+
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
@@ -149,7 +152,7 @@ export async function runDeclarative(
   } catch (error) {
     run.error = toProblem(error, "E_TEMPLATE");
     const done = new Set(run.steps.map((s) => s.step));
-    for (const name of Object.keys(STEP_LABELS) as DeclarativeStepName[]) {
+    for (const name of DECLARATIVE_STEPS) {
       if (done.has(name)) continue;
       run.steps.push({
         step: name,

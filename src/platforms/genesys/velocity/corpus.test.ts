@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENESYS_CORPUS, genesysCorpusFiles } from "../../../../test/helpers/corpus.js";
+import { CORPUS_BODIES_BROKEN_BY_QUOTES } from "../../../../test/helpers/declarative.js";
 import { renderTemplate, requestContext, type RenderedTemplate } from "./render-template.js";
 
 interface CorpusAction {
@@ -49,17 +50,6 @@ const KNOWN_UNRESOLVED: Record<string, string[]> = {
   "negative-sentiment-callback__Update-External-Tag.custom.json": ["${INPUT.ConversationID}"],
 };
 
-// Hand-written JSON bodies that put an input between quotes without $esc.jsonString: a quote or a newline breaks them.
-const BREAK_ON_HOSTILE_INPUT = [
-  "ani-blacklist__Put-Conversation-Tag.custom.json",
-  "automatic-offer-callback-for-disconnected-call__Create-Callback.json",
-  "design-architect-flow-data-actions-for-resiliency__Get-On-Queue-Agent-Counts.json",
-  "negative-sentiment-callback__Create-Scheduled-Callback.custom.json",
-  "process-automation-trigger-with-salesforce__create-case.json",
-  "scheduling-bot-blueprint__GetBookableSlotsDataAction.json",
-  "switch-voice-to-web-messaging__Send-Agentless-Outbound-Message.custom.json",
-];
-
 describe.skipIf(genesysCorpusFiles.length === 0)("the Genesys corpus", () => {
   it("has the 20 exports these tests expect", () => {
     expect(genesysCorpusFiles).toHaveLength(20);
@@ -105,7 +95,7 @@ describe.skipIf(genesysCorpusFiles.length === 0)("the Genesys corpus", () => {
         return true;
       }
     });
-    expect(broken).toEqual(BREAK_ON_HOSTILE_INPUT);
+    expect(broken).toEqual(CORPUS_BODIES_BROKEN_BY_QUOTES);
   });
 
   it("lists the references an absent optional input leaves in a URL or body", () => {
