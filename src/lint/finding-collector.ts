@@ -43,11 +43,6 @@ export class FindingCollector {
     for (const tag of options.tags ?? []) entry.tags.add(tag);
   }
 
-  /** How many distinct findings are held. */
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** The findings in the order first seen, each with its count and example. */
   list(): TemplateFinding[] {
     return [...this.entries.values()].map((entry) => {

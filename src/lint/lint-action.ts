@@ -23,8 +23,6 @@ export interface ActionLint {
   findings: TemplateFinding[];
   /** Template renders made. */
   renders: number;
-  /** Tricky or absent inputs the input schema refuses, and so were not rendered. */
-  refused: number;
 }
 
 /** Every template of the config with its place, request and response alike. */
@@ -113,10 +111,10 @@ export function lintAction(target: LintTarget, options: LintActionOptions): Acti
     options.onProgress?.(step);
     return true;
   };
-  const { variants, problems, refused, full } = inputVariants(target.inputSchema, options.seed);
+  const { variants, problems, full } = inputVariants(target.inputSchema, options.seed);
   for (const problem of problems) findings.add(`inputs|${problem.message}`, problem);
   staticChecks(target.config, findings);
   let renders = checkRequest(target, variants, findings, { credentials: credentialPlaceholders(target.config), onRender });
   renders += checkResponse(target, full, findings, onRender);
-  return { findings: findings.list(), renders, refused };
+  return { findings: findings.list(), renders };
 }

@@ -93,7 +93,7 @@ class LintThread {
       const onMessage = (message: LintWorkerMessage): void => {
         if (message.type === "progress" && message.id === job.id) last = { path: message.path, input: message.input };
         else if (message.type === "result" && message.id === job.id)
-          finish({ kind: "done", lint: { findings: message.findings, renders: message.renders, refused: message.refused } });
+          finish({ kind: "done", lint: { findings: message.findings, renders: message.renders } });
         else if (message.type === "failed" && message.id === job.id) {
           const hint = "this is a fault in cxda lint; please report it with the definition";
           finish(stoppedHere(message.code, `linting failed ${during()}: ${message.message}`, hint, false));
@@ -130,7 +130,7 @@ async function lintOne(thread: LintThread, target: LintTarget, id: number, seed:
     const { finding, step } = outcome;
     if (!outcome.retry || step === undefined || skip.length >= MAX_SKIPPED) {
       const more = outcome.retry ? `; lint gave up on this action after ${skip.length + 1} stopped renders` : "";
-      return { findings: [...stops, { ...finding, message: `${finding.message}${more}` }], renders: 0, refused: 0 };
+      return { findings: [...stops, { ...finding, message: `${finding.message}${more}` }], renders: 0 };
     }
     skip.push(step);
     stops.push({ ...finding, message: `${finding.message}; the action was linted again without this render` });

@@ -1,20 +1,13 @@
 // The request templates (URL, headers, body) rendered with every input variant: unresolved references, invalid URLs, bodies that are not JSON.
 import { isCxdaError } from "../core/errors.js";
-import type { DeclarativeConfig, HttpMethod } from "../core/types.js";
+import type { DeclarativeConfig } from "../core/types.js";
 import { closestName } from "../internal/did-you-mean.js";
+import { DEFAULT_REQUEST_TEMPLATE, METHODS_WITH_BODY, headerValue, isJsonBody } from "../platforms/genesys/declarative/resolve-request.js";
 import { renderTemplate, requestContext, type UnresolvedReference } from "../platforms/genesys/velocity/render-template.js";
 import type { FindingCollector, FindingDraft } from "./finding-collector.js";
 import type { InputVariant } from "./lint-inputs.js";
 import type { LintExample, LintTarget, RenderStep } from "./lint-types.js";
 import { checkUrl, urlFinding } from "./url-checks.js";
-
-/**
- * The body Genesys sends when an action has no request template: the whole input as JSON. GET requests send no body
- * (Request configuration, https://help.mypurecloud.com/?p=138534: request templates define the body of POST, PUT and
- * PATCH requests; "GET requests do not use request templates").
- */
-export const DEFAULT_REQUEST_TEMPLATE = "${input.rawRequest}";
-const METHODS_WITH_BODY: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
 
 /** One request template and where it is in the definition. */
 export interface RequestTemplate {
@@ -44,22 +37,6 @@ export function requestTemplates(config: DeclarativeConfig): RequestTemplate[] {
     templates.push({ part: "body", path: "config.request.requestTemplate", pointer: ["config", "request", "requestTemplate"], template });
   }
   return templates;
-}
-
-function contentTypeOf(headers: Readonly<Record<string, string>>): string | undefined {
-  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === "content-type") return value;
-  return undefined;
-}
-
-/**
- * Whether the body goes as JSON: a Content-Type that says JSON, or none and a body that looks like JSON. Genesys' pages
- * name no default Content-Type; the one for form bodies has the header set by hand (https://help.mypurecloud.com/?p=296518),
- * and the public exports send their JSON bodies without one, so a body with no header is taken as JSON when it looks it.
- */
-export function sentAsJson(contentType: string | undefined, body: string): boolean {
-  if (contentType === undefined) return /^\s*[[{]/.test(body);
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  return type === "application/json" || type.endsWith("+json");
 }
 
 function exampleOf(variant: InputVariant): LintExample {
@@ -229,8 +206,8 @@ class RequestChecker {
   }
 
   private checkBody(template: RequestTemplate, text: string, variant: InputVariant, key: string, tags: string[]): void {
-    const contentType = contentTypeOf(this.target.config.request.headers);
-    if (!sentAsJson(contentType, text) || text.trim() === "") return;
+    const contentType = headerValue(this.target.config.request.headers, "content-type");
+    if (!isJsonBody(contentType, text) || text.trim() === "") return;
     try {
       JSON.parse(text);
       return;

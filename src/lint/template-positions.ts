@@ -1,6 +1,7 @@
 // Where a place inside a template is in the definition file: the template is a JSON string, its escapes (\n, \", \u…)
 // counted, so that `file:line:column` opens the editor on the reference itself.
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
+import { positionOf } from "../internal/json-file.js";
 
 /** A 1-based line and column in a file. */
 export interface FilePosition {
@@ -10,16 +11,6 @@ export interface FilePosition {
 
 /** Finds positions in one file's text; parse once, ask many times. */
 export type PositionFinder = (pointer: readonly string[], templateLine?: number, templateColumn?: number) => FilePosition | undefined;
-
-function positionOf(text: string, offset: number): FilePosition {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line += 1;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /** The offset in `template` of a 1-based line and column, lines ending as the template renderer splits them. */
 function templateOffset(template: string, line: number, column: number): number {

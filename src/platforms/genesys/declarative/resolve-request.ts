@@ -46,7 +46,7 @@ export const DEFAULT_REQUEST_TEMPLATE = "${input.rawRequest}";
  * The methods Genesys sends a body with: "request templates define the body of POST, PUT, and PATCH requests"; a GET
  * (and a DELETE) goes without one (Request configuration, https://help.mypurecloud.com/?p=138534).
  */
-const METHODS_WITH_BODY: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
+export const METHODS_WITH_BODY: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
 
 /** The value of header `name` (any case) in `headers`, when present. */
 export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
