@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { StrictMode } from "../core/types.js";
-import { PLATFORM_NAMES, type AuthMode, type PlatformName, type PlatformOptions } from "./platform-options.js";
+import { DEFAULT_PLATFORM, PLATFORM_NAMES, type AuthMode, type PlatformName, type PlatformOptions } from "./platform-options.js";
 import { MAX_MEMORY_MB, MAX_RETRY_ATTEMPTS, MAX_RETRY_MS, MAX_TIMEOUT_MS, MIN_MEMORY_MB } from "./run-limits.js";
 import { DEFAULT_ACTIONS_DIR, DEFAULT_ENV, DEFAULT_MEMORY_MB, DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import {
@@ -530,7 +530,7 @@ export function resolveCxdaConfig(config: CxdaConfig | undefined = {}, source: C
   };
 
   const reportsDir = path("reportsDir", DEFAULT_REPORTS_DIR);
-  const platform: PlatformName = raw.platform === undefined ? "cxone" : oneOfAt(at("platform"), raw.platform, PLATFORM_NAMES);
+  const platform: PlatformName = raw.platform === undefined ? DEFAULT_PLATFORM : oneOfAt(at("platform"), raw.platform, PLATFORM_NAMES);
   const coverage = raw.coverage === undefined ? {} : objectAt(at("coverage"), raw.coverage, COVERAGE_KEYS);
   const thresholdsAt = child(at("coverage"), "thresholds");
   const thresholds = coverage.thresholds === undefined ? {} : objectAt(thresholdsAt, coverage.thresholds, THRESHOLD_KEYS);

@@ -10,6 +10,7 @@ import type { EmulatedTest, EmulatedTestError, EmulatedTestStep } from "../platf
 import { createValidator } from "../validation/create-validator.js";
 import { formatIssue } from "../validation/format-issue.js";
 import type { DeclarativeTestJob, TestReply } from "./declarative-test-protocol.js";
+import { cappedText } from "../internal/capped-body.js";
 
 /** Largest upstream answer read: a data action's response is small JSON (Genesys caps it far lower). */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
@@ -73,14 +74,10 @@ export async function sendUpstream(
       context: { url: target.url },
     });
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > MAX_REPLY_BYTES) {
-    throw new CxdaError(
-      "E_UPSTREAM",
-      `${request.method} ${target.url} answered ${bytes.length} bytes, more than the ${MAX_REPLY_BYTES} the emulator reads`,
-    );
-  }
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: bytes.toString("utf8") };
+  const body = await cappedText(response, MAX_REPLY_BYTES);
+  if (body === undefined)
+    throw new CxdaError("E_UPSTREAM", `${request.method} ${target.url} answered more than the ${MAX_REPLY_BYTES} bytes the emulator reads`);
+  return { status: response.status, headers: Object.fromEntries(response.headers), body };
 }
 
 /** A JSON text as its value, or the text itself when it is not JSON. */

@@ -1,6 +1,6 @@
 // One case of a declarative action in the worker: validate input → resolve-request → upstream → translation-map →
 // success-template → validate output → compare. No user code runs; the templates do, under the case's time limit.
-import type { Problem } from "../core/errors.js";
+import { CxdaError, type CxdaErrorCode, type Problem } from "../core/errors.js";
 import type { UpstreamResponse, ValidationIssue } from "../core/types.js";
 import { evaluateExpectations } from "../cases/evaluate-case.js";
 import { runDeclarative, type UpstreamExchange, type UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
@@ -34,15 +34,15 @@ function exchangeFor(post: Post, live: boolean, answer: UpstreamResponse | undef
   return (request: ResolvedRequest) => {
     if (!live && answer === undefined) {
       return Promise.reject(
-        Object.assign(new Error(), {
-          code: "E_UPSTREAM",
-          message: `the case says nothing about the upstream's answer: add "upstream": { "status": 200, "body": { … } } to the case (or the path of a fixture file such as "fixtures/ok.json"), or run with --live to call the real endpoint`,
-        }),
+        new CxdaError(
+          "E_UPSTREAM",
+          `the case says nothing about the upstream's answer: add "upstream": { "status": 200, "body": { … } } to the case (or the path of a fixture file such as "fixtures/ok.json"), or run with --live to call the real endpoint`,
+        ),
       );
     }
     const id = ++nextId;
     return new Promise<UpstreamReply>((resolve, reject) => {
-      waiting.set(id, (reply) => ("error" in reply ? reject(Object.assign(new Error(reply.error.message), reply.error)) : resolve(reply)));
+      waiting.set(id, (reply) => ("error" in reply ? reject(new CxdaError(reply.error.code as CxdaErrorCode, reply.error.message)) : resolve(reply)));
       post(answer === undefined || live ? { type: "upstream", id, request } : { type: "upstream", id, request, answer });
     });
   };

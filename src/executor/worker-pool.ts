@@ -242,13 +242,12 @@ function resolveEntry(name: "worker-entry" | "sandbox-process"): Promise<string>
  * A fault as a declarative action's case reads it: it has no transform; its templates (a backtracking regex) or its
  * upstream (an endpoint that does not answer) are what ran too long or grew too large.
  */
-function declarativeWords(action: WorkerAction, fault: Problem): Problem {
+function declarativeWords(action: WorkerAction, fault: Problem, timeoutMs: number): Problem {
   if (!("declarative" in action.bundle)) return fault;
   if (fault.code === "E_TIMEOUT") {
-    const limit = /within (\d+) ms/.exec(fault.message)?.[1];
     return {
       code: fault.code,
-      message: `the action did not finish${limit === undefined ? "" : ` within ${limit} ms`}: a template that never ends (a regex that backtracks, a huge #foreach) or an upstream that does not answer; raise --timeout if the endpoint is just slow`,
+      message: `the action did not finish within ${timeoutMs} ms: a template that never ends (a regex that backtracks, a huge #foreach) or an upstream that does not answer; raise --timeout if the endpoint is just slow`,
     };
   }
   return { code: fault.code, message: fault.message.replace(/^the transform /, "the action (its templates and the upstream's answer) ") };
@@ -817,7 +816,11 @@ class SandboxPool implements WorkerPool {
         const running = phase === WORKER_PHASE.running ? reported!.state.index : job.next;
         const blamed = reported?.timed === true ? reported.state.index : Math.max(running, job.next);
         if (blamed >= job.next && blamed < job.cases.length) {
-          this.deliver(job, blamed, faultResult(declarativeWords(job.action, fault), phase === WORKER_PHASE.running ? timing : undefined));
+          this.deliver(
+            job,
+            blamed,
+            faultResult(declarativeWords(job.action, fault, this.settings.timeoutMs), phase === WORKER_PHASE.running ? timing : undefined),
+          );
           requeue(job, blamed + 1, job.cases.length);
           requeue(job, job.next, blamed);
         } else {

@@ -8,6 +8,7 @@ import { DECLARATIVE_STEPS } from "../platforms/genesys/declarative/run-declarat
 import { diffValues, showValue } from "../cases/compare-values.js";
 import { scrubFailures, secretValues, scrub } from "../secrets/scrub.js";
 import { isSecretPath } from "../secrets/secret-keys.js";
+import { isRecord } from "../internal/json-data.js";
 
 /** Options of parity runs. */
 export interface ParityOptions {
@@ -103,10 +104,6 @@ export async function checkParity(client: ApiClient, actionId: string, trigger: 
  */
 function hidden(value: unknown): boolean {
   return typeof value === "string" && (value.includes("${credentials.") || value.includes("[redacted]"));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** JSON text as its value; a value that is not text as it is; `undefined` for text that is not JSON. */

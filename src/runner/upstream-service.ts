@@ -9,6 +9,8 @@ import type { UpstreamHandler } from "../executor/worker-pool.js";
 import type { ResolvedRequest } from "../platforms/genesys/declarative/resolve-request.js";
 import type { UpstreamReply } from "../platforms/genesys/declarative/run-declarative.js";
 import { placeholderPattern } from "../platforms/genesys/declarative/credentials.js";
+import { cappedText } from "../internal/capped-body.js";
+import { scrub } from "../secrets/scrub.js";
 import { createRecorder, FRAMING_HEADERS, pathOf } from "./upstream-record.js";
 
 /** How a run's declarative actions reach their upstream. */
@@ -182,13 +184,6 @@ function fillCredentials(text: string, env: NodeJS.ProcessEnv, used: Set<string>
   });
 }
 
-/** `text` with every credential value sent replaced, however short it is (the endpoint may echo any of them). */
-function hideUsed(text: string, used: ReadonlySet<string>): string {
-  let out = text;
-  for (const value of used) out = out.split(value).join("[redacted]");
-  return out;
-}
-
 /** Sends a request to its real endpoint, credentials filled in here, never in the sandbox, and hidden in the answer. */
 async function sendLive(request: ResolvedRequest, options: UpstreamOptions, signal: AbortSignal): Promise<UpstreamReply> {
   const env = options.env ?? process.env;
@@ -204,19 +199,27 @@ async function sendLive(request: ResolvedRequest, options: UpstreamOptions, sign
     const hint = url.startsWith("/")
       ? " (a Genesys Cloud action's path on the org's own API, which --live does not call: test it with --parity --platform genesys)"
       : "";
-    throw new CxdaError("E_UPSTREAM", `--live needs an absolute http(s) URL, and the request's is ${JSON.stringify(hideUsed(url, used))}${hint}`);
+    throw new CxdaError("E_UPSTREAM", `--live needs an absolute http(s) URL, and the request's is ${JSON.stringify(scrub(url, [...used]))}${hint}`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new CxdaError("E_UPSTREAM", `--live sends HTTP requests only, and the request's URL is ${parsed.protocol} (${hideUsed(url, used)})`);
+    throw new CxdaError("E_UPSTREAM", `--live sends HTTP requests only, and the request's URL is ${parsed.protocol} (${scrub(url, [...used])})`);
   try {
     const response = await fetch(parsed, { method: request.method, headers, ...(body === undefined ? {} : { body }), signal, redirect: "manual" });
-    const text = await readCapped(response);
+    const text = await cappedText(response, MAX_REPLY_BYTES);
+    if (text === undefined)
+      throw new CxdaError("E_UPSTREAM", `the upstream's answer is larger than ${MAX_REPLY_BYTES} bytes; a data action reads small JSON`);
     const plain: Record<string, string> = {};
     // fetch has already undone the content encoding: the body is plain, so its encoding header no longer applies.
     response.headers.forEach((value, name) => {
-      if (!FRAMING_HEADERS.has(name) && name !== "content-encoding" && name !== "date") plain[name] = hideUsed(value, used);
+      if (!FRAMING_HEADERS.has(name) && name !== "content-encoding" && name !== "date") plain[name] = scrub(value, [...used]);
     });
-    return { status: response.status, statusText: hideUsed(response.statusText, used), headers: plain, body: hideUsed(text, used), target: "live" };
+    return {
+      status: response.status,
+      statusText: scrub(response.statusText, [...used]),
+      headers: plain,
+      body: scrub(text, [...used]),
+      target: "live",
+    };
   } catch (error) {
     if (error instanceof CxdaError) throw error;
     const reason = signal.aborted
@@ -224,20 +227,6 @@ async function sendLive(request: ResolvedRequest, options: UpstreamOptions, sign
       : error instanceof Error
         ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}`
         : String(error);
-    throw new CxdaError("E_UPSTREAM", `the live request to ${parsed.origin} failed: ${hideUsed(reason, used)}`);
+    throw new CxdaError("E_UPSTREAM", `the live request to ${parsed.origin} failed: ${scrub(reason, [...used])}`);
   }
-}
-
-/** A live answer's body, refused past {@link MAX_REPLY_BYTES}. */
-async function readCapped(response: Response): Promise<string> {
-  if (response.body === null) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_REPLY_BYTES)
-      throw new CxdaError("E_UPSTREAM", `the upstream's answer is larger than ${MAX_REPLY_BYTES} bytes; a data action reads small JSON`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

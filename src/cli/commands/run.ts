@@ -16,6 +16,7 @@ import { findActionDirs, loadAction, type LoadedAction } from "../../runner/load
 import { generatedTriggerFor, RUN_TRIGGER_SEED } from "../../payloads/action-trigger.js";
 import { escapeControls } from "../../internal/control-characters.js";
 import { runCases } from "../../runner/run-cases.js";
+import { ActionCache } from "../../runner/run-plan.js";
 import { EXIT } from "../exit-codes.js";
 import { caseDetailLines } from "../report-case.js";
 import { addRunOptions, collect, runnerOptions, runOptionsFrom, type RunFlags } from "../shared-options.js";
@@ -82,7 +83,9 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   const base = options ? runnerOptions(options, flags) : runOptionsFrom(flags);
   if (flags.upstream !== undefined) single.upstream = await readUpstream(flags.upstream);
   const declarativeFlags = flags.upstream !== undefined || flags.live === true || flags.recordUpstream !== undefined;
-  const action = await loadAction(dirs[0]!, base.definitions);
+  // Loaded once: the run below takes the same action from this cache instead of loading it again.
+  const actionCache = new ActionCache();
+  const action = await actionCache.load(dirs[0]!, (dir) => loadAction(dir, base.definitions));
   if (declarativeFlags && action.definition !== undefined && (action.definition.config === undefined || action.transform !== undefined))
     terminal.err(
       "note: --upstream, --live and --record-upstream are for declarative actions; this action runs its transform, which they do not change",
@@ -91,7 +94,8 @@ export async function runRunCommand(dir: string, flags: RunCommandFlags, termina
   // The bus hands over the trigger as delivered (after --payload and --set), so the input can be shown too.
   const bus = createEventBus();
   const triggers = recordTriggers(bus);
-  for await (const each of runCases({ ...base, ...declarativeFromFlags(flags), actions: dirs, cases: [single], workers: 1, bus })) result = each;
+  for await (const each of runCases({ ...base, ...declarativeFromFlags(flags), actions: dirs, cases: [single], workers: 1, bus, actionCache }))
+    result = each;
   if (result === undefined) throw new CxdaError("E_USAGE", `${dir}: nothing ran`);
   if (flags.json) terminal.out(JSON.stringify(result, null, 2));
   else for (const line of caseDetailLines(terminal, result, triggers.take(result))) terminal.out(line);

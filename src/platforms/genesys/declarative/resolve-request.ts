@@ -1,6 +1,7 @@
 // The resolve-request step of a Genesys declarative action: its URL, headers and body rendered from their Velocity
 // templates over the input, the body checked to be JSON when it is sent as JSON.
 import { CxdaError } from "../../../core/errors.js";
+import { positionOf } from "../../../internal/json-file.js";
 import type { DeclarativeConfig, HttpMethod } from "../../../core/types.js";
 import { renderTemplate, requestContext, type UnresolvedReference } from "../velocity/render-template.js";
 
@@ -128,8 +129,8 @@ function checkJsonBody(body: string): void {
     let where = "";
     if (at !== null) {
       const offset = Number(at[1]);
-      const before = body.slice(0, offset).split("\n");
-      where = ` at ${before.length}:${before.at(-1)!.length + 1} (near ${JSON.stringify(body.slice(Math.max(0, offset - 20), offset + 20))})`;
+      const { line, column } = positionOf(body, offset);
+      where = ` at ${line}:${column} (near ${JSON.stringify(body.slice(Math.max(0, offset - 20), offset + 20))})`;
     }
     throw new CxdaError(
       "E_REQUEST",
