@@ -36,7 +36,7 @@ export interface AccessKeyAuth {
 }
 
 /** The auth settings of one platform connection. */
-export type AuthSettings = ClientCredentialsAuth | AccessKeyAuth;
+type AuthSettings = ClientCredentialsAuth | AccessKeyAuth;
 
 /**
  * The token provider for whichever auth mode `platform` resolved to.

@@ -115,7 +115,7 @@ function resultOf(step: TraceStep, run: DeclarativeRun, reply: TestReply | undef
 }
 
 /** The run's steps as the test lists them: every step that ran, up to and including the one that failed. */
-export function testSteps(run: DeclarativeRun, reply: TestReply | undefined): EmulatedTestStep[] {
+function testSteps(run: DeclarativeRun, reply: TestReply | undefined): EmulatedTestStep[] {
   const steps: EmulatedTestStep[] = [];
   for (const step of run.steps) {
     if (step.ok === null) break;
@@ -150,7 +150,7 @@ function validateOutput(definition: ActionDefinition, output: unknown): Emulated
 }
 
 /** What the test reports as it goes (see {@link DeclarativeTestJob}); the worker posts it to the emulator. */
-export interface TestProgress {
+interface TestProgress {
   upstream(request: ResolvedRequest): void;
   answered(reply: TestReply): void;
 }

@@ -16,7 +16,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** The emulator's parts the services are made of. */
-export interface ServiceParts {
+interface ServiceParts {
   config: ResolvedEmulatorOptions;
   tokens: TokenStore;
   store: DefinitionsStore;

@@ -18,6 +18,21 @@ export const FRAMING_HEADERS: ReadonlySet<string> = new Set([
   "trailer",
 ]);
 
+/**
+ * An answer's headers worth keeping (in the trace, in a fixture): not its framing, its `date`, or its
+ * `content-encoding` (the body it describes has been decoded), nor any `alsoDrop` names; a repeated header's values
+ * joined with commas.
+ */
+export function answerHeaders(entries: Iterable<[string, string | string[] | undefined]>, alsoDrop?: RegExp): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (value === undefined || FRAMING_HEADERS.has(lower) || lower === "date" || lower === "content-encoding" || alsoDrop?.test(lower)) continue;
+    kept[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return kept;
+}
+
 /** The path and query a request URL asks for (a Genesys Cloud action's URL is a path already; an ARN has none). */
 export function pathOf(url: string): { path: string; host: string | undefined } {
   try {
@@ -29,8 +44,8 @@ export function pathOf(url: string): { path: string; host: string | undefined } 
   return { path: url.startsWith("/") ? url : `/${encodeURIComponent(url)}`, host: undefined };
 }
 
-/** Headers a recording leaves out: framing and dates (the stub writes its own), cookies and auth challenges. */
-const NOT_RECORDED = /^(?:date|content-encoding|set-cookie|www-authenticate|proxy-authenticate|age|etag|last-modified|expires)$/i;
+/** Headers a recording leaves out besides those {@link answerHeaders} does: cookies, auth challenges, caching dates. */
+const NOT_RECORDED = /^(?:set-cookie|www-authenticate|proxy-authenticate|age|etag|last-modified|expires)$/;
 
 /** Writes a run's answers into `dir`; one file per distinct request and answer. */
 export function createRecorder(dir: string): { record(request: ResolvedRequest, reply: UpstreamReply): Promise<void> } {
@@ -48,9 +63,7 @@ export function createRecorder(dir: string): { record(request: ResolvedRequest, 
       } catch {
         // kept as text
       }
-      const headers = Object.fromEntries(
-        Object.entries(reply.headers).filter(([name]) => !NOT_RECORDED.test(name) && !FRAMING_HEADERS.has(name.toLowerCase())),
-      );
+      const headers = answerHeaders(Object.entries(reply.headers), NOT_RECORDED);
       const text = `${JSON.stringify(removeSecrets({ status: reply.status, headers, body }).value, null, 2)}\n`;
       // Named by the method and path (never the query, which may carry keys) and a hash of the whole request.
       const hash = createHash("sha256")

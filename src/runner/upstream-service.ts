@@ -1,7 +1,7 @@
 // The upstream of declarative actions during a run, outside the sandbox: each resolved request goes over real HTTP to
 // a loopback stub that answers with the case's `upstream`, or (`--live`) to the real endpoint, with the credentials
 // from the environment. Recorded answers (`--record-upstream`) are written as fixtures, secrets removed.
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CxdaError } from "../core/errors.js";
 import type { UpstreamResponse } from "../core/types.js";
@@ -11,7 +11,7 @@ import type { UpstreamReply } from "../platforms/genesys/declarative/run-declara
 import { placeholderPattern } from "../platforms/genesys/declarative/credentials.js";
 import { cappedText } from "../internal/capped-body.js";
 import { scrub } from "../secrets/scrub.js";
-import { createRecorder, FRAMING_HEADERS, pathOf } from "./upstream-record.js";
+import { answerHeaders, createRecorder, FRAMING_HEADERS, pathOf } from "./upstream-record.js";
 
 /** How a run's declarative actions reach their upstream. */
 export interface UpstreamOptions {
@@ -153,7 +153,7 @@ function exchange(
         resolve({
           status: response.statusCode ?? 0,
           ...(response.statusMessage ? { statusText: response.statusMessage } : {}),
-          headers: plainHeaders(response.headers),
+          headers: answerHeaders(Object.entries(response.headers)),
           body: Buffer.concat(chunks).toString("utf8"),
           target: "stub",
         }),
@@ -162,15 +162,6 @@ function exchange(
     outgoing.on("error", (error) => reject(new CxdaError("E_UPSTREAM", `the request to the loopback stub failed: ${error.message}`)));
     outgoing.end(body);
   });
-}
-
-function plainHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const plain: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === "date" || FRAMING_HEADERS.has(name)) continue;
-    plain[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return plain;
 }
 
 /** The credential values a live request needs, from `CXDA_CREDENTIAL_<name>`; a missing one is an error naming it. */
@@ -208,11 +199,10 @@ async function sendLive(request: ResolvedRequest, options: UpstreamOptions, sign
     const text = await cappedText(response, MAX_REPLY_BYTES);
     if (text === undefined)
       throw new CxdaError("E_UPSTREAM", `the upstream's answer is larger than ${MAX_REPLY_BYTES} bytes; a data action reads small JSON`);
-    const plain: Record<string, string> = {};
-    // fetch has already undone the content encoding: the body is plain, so its encoding header no longer applies.
-    response.headers.forEach((value, name) => {
-      if (!FRAMING_HEADERS.has(name) && name !== "content-encoding" && name !== "date") plain[name] = scrub(value, [...used]);
-    });
+    // fetch has already undone the content encoding: answerHeaders leaves its header out.
+    const plain = Object.fromEntries(
+      Object.entries(answerHeaders(response.headers.entries())).map(([name, value]) => [name, scrub(value, [...used])]),
+    );
     return {
       status: response.status,
       statusText: scrub(response.statusText, [...used]),

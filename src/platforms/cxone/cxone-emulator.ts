@@ -96,7 +96,7 @@ function cxoneToken({ request, body, services }: EmulatorCall): Reply {
  * @example
  * openIdConfiguration("http://127.0.0.1:4010").body; // { issuer: "http://127.0.0.1:4010", token_endpoint: ".../auth/token", … }
  */
-export function openIdConfiguration(origin: string): Reply {
+function openIdConfiguration(origin: string): Reply {
   return jsonReply(200, {
     issuer: origin,
     token_endpoint: `${origin}/auth/token`,
@@ -114,7 +114,7 @@ export function openIdConfiguration(origin: string): Reply {
  * @example
  * cxoneConfiguration(new URL("http://127.0.0.1:4010/.well-known/cxone-configuration?tenantId=t"), origin, "t").status; // 200
  */
-export function cxoneConfiguration(url: URL, origin: string, servedTenantId: string): Reply {
+function cxoneConfiguration(url: URL, origin: string, servedTenantId: string): Reply {
   const tenantId = url.searchParams.get("tenantId");
   if (tenantId === null || tenantId === "") return errorReply(400, "bad_request", "the tenantId query parameter is required");
   if (tenantId !== servedTenantId) return errorReply(404, "not_found", `no tenant "${tenantId}"`);

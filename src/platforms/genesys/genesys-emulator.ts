@@ -85,7 +85,7 @@ const EXPORT_ONLY_KEYS = new Set(["integrationType", "actionType"]);
  * category, integrationId, secure, config, contract, version, selfUri), with `contract` only when `expand=contract` and
  * `config` only when `includeConfig=true`, as the API leaves both out unless asked.
  */
-export function actionAnswer(raw: Record<string, unknown>, id: string, url: URL, draft: boolean): Record<string, unknown> {
+function actionAnswer(raw: Record<string, unknown>, id: string, url: URL, draft: boolean): Record<string, unknown> {
   const expand = (url.searchParams.get("expand") ?? "").split(",").map((part) => part.trim());
   const action: Record<string, unknown> = { id };
   for (const [key, value] of Object.entries(raw)) {

@@ -27,13 +27,13 @@ export const GENESYS_ENV = {
 } as const;
 
 /** The region of Genesys' SDKs when none is named (their default base path is `https://api.mypurecloud.com`). */
-export const DEFAULT_GENESYS_REGION = "mypurecloud.com";
+const DEFAULT_GENESYS_REGION = "mypurecloud.com";
 
 /**
  * Genesys Cloud regions by AWS name → their domain. The same table as the `gc` CLI's `regionMappings`
  * (MyPureCloud/platform-client-sdk-cli, build/gc/config/config.go), which accepts either form in GENESYSCLOUD_REGION.
  */
-export const GENESYS_REGIONS: Readonly<Record<string, string>> = {
+const GENESYS_REGIONS: Readonly<Record<string, string>> = {
   "us-east-1": "mypurecloud.com",
   "us-east-2": "use2.us-gov-pure.cloud",
   "us-west-2": "usw2.pure.cloud",
@@ -71,7 +71,7 @@ const NAMES: SettingNames<Key> = {
  * A region setting as a domain: `usw2.pure.cloud` stays, `us-west-2` (or `us_west_2`, as `gc` spells some) maps through
  * {@link GENESYS_REGIONS}; a scheme or an `api.`/`login.` prefix is dropped, since the setting names the region, not a host.
  */
-export function regionDomain(found: Found): string {
+function regionDomain(found: Found): string {
   const value = found.value
     .trim()
     .toLowerCase()

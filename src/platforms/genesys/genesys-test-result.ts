@@ -52,7 +52,7 @@ export function genesysErrorBody(status: number, code: string, message: string):
  * The names the emulator gives its operations. They are its own: Genesys' test view breaks a run into steps of its
  * own naming, and parity matches operations by their order, never by name.
  */
-export const TEST_OPERATION_NAMES: Readonly<Record<EmulatedTestStepName, string>> = {
+const TEST_OPERATION_NAMES: Readonly<Record<EmulatedTestStepName, string>> = {
   "resolve-request": "Resolve request URL, headers and body",
   upstream: "Execute request",
   "translation-map": "Resolve translation map",
